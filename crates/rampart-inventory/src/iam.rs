@@ -1,0 +1,255 @@
+//! Account-wide IAM data: account summary, password policy, credential report, and the
+//! users, groups, roles and policies of `GetAccountAuthorizationDetails`.
+
+use crate::{Collected, Tag};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// IAM, read once per account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IamData {
+    /// `GetAccountSummary`: counters such as `AccountMFAEnabled` and
+    /// `AccountAccessKeysPresent` (root MFA and root keys come from here).
+    pub account_summary: Collected<BTreeMap<String, i64>>,
+    /// `GetAccountPasswordPolicy`: `None` when the account has no policy (a fact, not an error).
+    pub password_policy: Collected<Option<PasswordPolicy>>,
+    /// `GetCredentialReport`, decoded.
+    pub credential_report: Collected<CredentialReport>,
+    /// Users, with groups and policies (`GetAccountAuthorizationDetails`) and access keys.
+    pub users: Collected<Vec<User>>,
+    /// Groups with their policies.
+    pub groups: Collected<Vec<Group>>,
+    /// Roles with trust and permission policies.
+    pub roles: Collected<Vec<Role>>,
+    /// Customer and AWS managed policies that are attached somewhere, or customer managed.
+    pub policies: Collected<Vec<ManagedPolicy>>,
+    /// Virtual MFA devices (`ListVirtualMFADevices`), with the user each is assigned to.
+    pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
+    /// Instance profiles (`ListInstanceProfiles`).
+    pub instance_profiles: Collected<Vec<InstanceProfile>>,
+}
+
+/// The account password policy.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicy {
+    /// Minimum length.
+    pub minimum_password_length: Option<i32>,
+    /// Require a symbol.
+    pub require_symbols: bool,
+    /// Require a number.
+    pub require_numbers: bool,
+    /// Require an upper-case letter.
+    pub require_uppercase_characters: bool,
+    /// Require a lower-case letter.
+    pub require_lowercase_characters: bool,
+    /// Users may change their own password.
+    pub allow_users_to_change_password: bool,
+    /// Passwords expire after this many days.
+    pub max_password_age: Option<i32>,
+    /// Number of previous passwords that cannot be reused.
+    pub password_reuse_prevention: Option<i32>,
+    /// An expired password must be reset by an administrator.
+    pub hard_expiry: Option<bool>,
+}
+
+/// The decoded credential report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialReport {
+    /// When AWS generated the report.
+    pub generated_at: Option<DateTime<Utc>>,
+    /// One row per user, the root user's row named `<root_account>`.
+    pub rows: Vec<CredentialReportRow>,
+}
+
+/// One row of the credential report. Dates are `None` where the report says `N/A`,
+/// `no_information` or `not_supported`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialReportRow {
+    /// User name (`<root_account>` for root).
+    pub user: String,
+    /// User ARN.
+    pub arn: String,
+    /// When the user was created.
+    pub user_creation_time: Option<DateTime<Utc>>,
+    /// The user has a console password.
+    pub password_enabled: bool,
+    /// Last console sign-in.
+    pub password_last_used: Option<DateTime<Utc>>,
+    /// Last password change.
+    pub password_last_changed: Option<DateTime<Utc>>,
+    /// An MFA device is active.
+    pub mfa_active: bool,
+    /// The two access key slots.
+    pub access_keys: [KeyReport; 2],
+    /// Signing certificate 1 and 2 are active.
+    pub cert_active: [bool; 2],
+}
+
+impl CredentialReportRow {
+    /// Name the credential report gives the root user's row.
+    pub const ROOT: &'static str = "<root_account>";
+
+    /// Whether this is the root user's row.
+    pub fn is_root(&self) -> bool {
+        self.user == Self::ROOT
+    }
+}
+
+/// One access key slot of a credential report row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KeyReport {
+    /// The key is active.
+    pub active: bool,
+    /// Created or last rotated (`None`: no key in this slot).
+    pub last_rotated: Option<DateTime<Utc>>,
+    /// Last used.
+    pub last_used: Option<DateTime<Utc>>,
+    /// Service it was last used with.
+    pub last_used_service: Option<String>,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    /// User name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Unique id (`AIDA...`).
+    pub id: String,
+    /// Path.
+    pub path: String,
+    /// Creation time.
+    pub create_date: Option<DateTime<Utc>>,
+    /// Names of the groups the user belongs to.
+    pub groups: Vec<String>,
+    /// Managed policies attached to the user directly.
+    pub attached_policies: Vec<AttachedPolicy>,
+    /// Inline policies of the user.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Access keys (`ListAccessKeys`), read for users the credential report shows keys for.
+    pub access_keys: Collected<Vec<AccessKey>>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// An access key's metadata (never the secret).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AccessKey {
+    /// Access key id (`AKIA...`).
+    pub id: String,
+    /// `Active` or `Inactive`.
+    pub active: bool,
+    /// Creation time.
+    pub create_date: Option<DateTime<Utc>>,
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Group name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Managed policies attached.
+    pub attached_policies: Vec<AttachedPolicy>,
+    /// Inline policies.
+    pub inline_policies: Vec<InlinePolicy>,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Role name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Path.
+    pub path: String,
+    /// Creation time.
+    pub create_date: Option<DateTime<Utc>>,
+    /// Trust policy document (JSON).
+    pub assume_role_policy: serde_json::Value,
+    /// Managed policies attached.
+    pub attached_policies: Vec<AttachedPolicy>,
+    /// Inline policies.
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Names of the instance profiles that hold this role.
+    pub instance_profiles: Vec<String>,
+    /// Last time the role was used, where IAM reports it.
+    pub last_used: Option<DateTime<Utc>>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// A managed policy attached to a principal.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AttachedPolicy {
+    /// Policy name.
+    pub name: String,
+    /// Policy ARN.
+    pub arn: String,
+}
+
+/// An inline policy.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InlinePolicy {
+    /// Policy name.
+    pub name: String,
+    /// Policy document (JSON, URL-decoded).
+    pub document: serde_json::Value,
+}
+
+/// A managed policy and its default version's document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedPolicy {
+    /// Policy name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// AWS managed (`arn:aws:iam::aws:policy/...`) rather than customer managed.
+    pub aws_managed: bool,
+    /// Number of principals it is attached to.
+    pub attachment_count: i32,
+    /// Default version id.
+    pub default_version_id: String,
+    /// The default version's document (JSON, URL-decoded); `Null` if absent.
+    pub document: serde_json::Value,
+}
+
+/// A virtual MFA device.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualMfaDevice {
+    /// Serial number (an ARN).
+    pub serial_number: String,
+    /// ARN of the user it is assigned to (`arn:aws:iam::ID:root` for root), if any.
+    pub user_arn: Option<String>,
+    /// When it was enabled.
+    pub enable_date: Option<DateTime<Utc>>,
+}
+
+/// An instance profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceProfile {
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Names of the roles it holds.
+    pub roles: Vec<String>,
+}

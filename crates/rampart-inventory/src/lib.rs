@@ -1,0 +1,269 @@
+//! The inventory: a versioned, serializable snapshot of one AWS account.
+//!
+//! Collectors (`rampart-collect`) build it; checks (`rampart-checks`) read it and nothing
+//! else. It holds no AWS SDK types, so a snapshot taken once can be evaluated offline again
+//! and again. Every piece of data that an API call produces is wrapped in [`Collected`]: either
+//! the data, or the [`Gap`] that says why it could not be read. A check never turns a gap
+//! into a PASS.
+//!
+//! Secrets are never stored: where the collector reads text that may hold credentials
+//! (EC2 user data), the snapshot keeps only what the secret detectors found, redacted, with a
+//! fingerprint ([`SecretMatch`]).
+
+mod ec2;
+mod iam;
+mod logging;
+mod load;
+
+pub use ec2::*;
+pub use iam::*;
+pub use load::{load_snapshot, save_snapshot, SnapshotError};
+pub use logging::*;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the snapshot format that this build reads and writes.
+///
+/// Bump it on any change that an older reader could misread; [`load_snapshot`] refuses a
+/// snapshot with a newer version than this one.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One account's inventory, as collected at one moment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Snapshot format version ([`SCHEMA_VERSION`] when written by this build).
+    pub schema_version: u32,
+    /// Version of rampart that collected it.
+    pub rampart_version: String,
+    /// When collection started (UTC). Checks measure ages ("key older than 90 days") from this
+    /// moment, so that evaluating the same snapshot later gives the same findings.
+    pub collected_at: DateTime<Utc>,
+    /// The account that was read.
+    pub account: Account,
+    /// Regions read, and regions passed over with the reason.
+    pub regions: Regions,
+    /// Account-wide (global) IAM data, read once per account.
+    pub iam: IamData,
+    /// Data per region, keyed by region name (only scanned regions appear).
+    pub regional: BTreeMap<String, RegionData>,
+    /// Every call that failed, in the order met.
+    pub errors: Vec<CollectionError>,
+    /// What collection cost.
+    pub stats: CollectionStats,
+}
+
+/// The account that was read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// 12-digit account id.
+    pub id: String,
+    /// Partition: `aws`, `aws-cn` or `aws-us-gov`.
+    pub partition: String,
+    /// ARN of the identity that ran the collection.
+    pub caller_arn: String,
+}
+
+impl Account {
+    /// ARN of the account root, used as the resource of account-level findings.
+    pub fn root_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition, self.id)
+    }
+}
+
+/// Which regions were read.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    /// Regions read, sorted.
+    pub scanned: Vec<String>,
+    /// Regions not read, each with the reason (not opted in, excluded by the user, ...).
+    pub skipped: Vec<SkippedRegion>,
+}
+
+/// A region that was not read.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedRegion {
+    /// Region name.
+    pub region: String,
+    /// Why it was not read.
+    pub reason: String,
+}
+
+/// Data read from one region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionData {
+    /// EC2 and VPC.
+    pub ec2: Ec2Data,
+    /// GuardDuty detectors.
+    pub guardduty: GuardDutyData,
+    /// EventBridge rules on the default bus.
+    pub eventbridge: EventBridgeData,
+    /// CloudTrail trails as seen from this region.
+    pub cloudtrail: CloudTrailData,
+    /// AWS Config recorders.
+    pub config: ConfigData,
+}
+
+/// Either the data an API call returned, or why it could not be read.
+///
+/// Serialized as `{"ok": DATA}` or `{"missing": GAP}`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Collected<T> {
+    /// The data was read.
+    Ok(T),
+    /// The data could not be read.
+    Missing(Gap),
+}
+
+impl<T> Default for Collected<T> {
+    fn default() -> Self {
+        Collected::Missing(Gap::not_collected())
+    }
+}
+
+impl<T> Collected<T> {
+    /// The data, or the gap as an error.
+    pub fn get(&self) -> Result<&T, &Gap> {
+        match self {
+            Collected::Ok(v) => Ok(v),
+            Collected::Missing(g) => Err(g),
+        }
+    }
+
+    /// The data if it was read.
+    pub fn ok(&self) -> Option<&T> {
+        self.get().ok()
+    }
+
+    /// Whether the data was read.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Collected::Ok(_))
+    }
+}
+
+/// Why a piece of data is missing: the call that failed and what the service said.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    /// API operation that failed, such as `iam:GetCredentialReport`.
+    pub api: String,
+    /// Error code (`AccessDenied`, `OptInRequired`, `Throttling`, `NotCollected`, ...).
+    pub code: String,
+    /// The service's message, or rampart's explanation.
+    pub message: String,
+}
+
+impl Gap {
+    /// A gap for data that collection did not attempt (service excluded or not yet supported).
+    pub fn not_collected() -> Self {
+        Gap {
+            api: String::new(),
+            code: "NotCollected".into(),
+            message: "this data was not collected".into(),
+        }
+    }
+
+    /// One line for a finding's reason: `AccessDenied on ec2:DescribeVpcs: message`.
+    pub fn describe(&self) -> String {
+        if self.api.is_empty() {
+            format!("{}: {}", self.code, self.message)
+        } else if self.message.is_empty() {
+            format!("{} on {}", self.code, self.api)
+        } else {
+            format!("{} on {}: {}", self.code, self.api, self.message)
+        }
+    }
+}
+
+/// A call that failed during collection.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionError {
+    /// Service, such as `iam` or `ec2`.
+    pub service: String,
+    /// Region, or `global` for account-wide calls.
+    pub region: String,
+    /// The failure.
+    #[serde(flatten)]
+    pub gap: Gap,
+}
+
+/// What collection cost.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionStats {
+    /// Wall time of the whole collection, in milliseconds.
+    pub duration_ms: u64,
+    /// API calls made, per service (every attempt that reached the network, retries included).
+    pub api_calls: BTreeMap<String, u64>,
+}
+
+impl CollectionStats {
+    /// Total API calls over all services.
+    pub fn total_api_calls(&self) -> u64 {
+        self.api_calls.values().sum()
+    }
+}
+
+/// A key/value tag.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct Tag {
+    /// Tag key.
+    pub key: String,
+    /// Tag value.
+    pub value: String,
+}
+
+/// Something a secret detector found in text that the collector read, without the secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SecretMatch {
+    /// Detector id, such as `aws-access-key-id`.
+    pub detector: String,
+    /// Human name of the detector.
+    pub detector_name: String,
+    /// 1-based line in the scanned text.
+    pub line: u32,
+    /// The secret, redacted (a short prefix and the length; never the whole value).
+    pub redacted: String,
+    /// SHA-256 (hex) of the whole secret, to match it against other sources without
+    /// storing it.
+    pub fingerprint: String,
+}
+
+/// The result of scanning one text blob for secrets.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScannedText {
+    /// Size of the decoded text, in bytes.
+    pub size: u64,
+    /// SHA-256 (hex) of the decoded text.
+    pub sha256: String,
+    /// What the detectors found.
+    pub secrets: Vec<SecretMatch>,
+}
+
+impl Inventory {
+    /// An empty inventory for the given account, as collection starts.
+    pub fn new(account: Account, collected_at: DateTime<Utc>) -> Self {
+        Inventory {
+            schema_version: SCHEMA_VERSION,
+            rampart_version: env!("CARGO_PKG_VERSION").to_string(),
+            collected_at,
+            account,
+            regions: Regions::default(),
+            iam: IamData::default(),
+            regional: BTreeMap::new(),
+            errors: Vec::new(),
+            stats: CollectionStats::default(),
+        }
+    }
+}
