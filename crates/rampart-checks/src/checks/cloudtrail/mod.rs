@@ -1,0 +1,6 @@
+//! cloudtrail checks.
+
+use crate::Check;
+
+/// The cloudtrail checks.
+pub const CHECKS: &[Check] = &[];

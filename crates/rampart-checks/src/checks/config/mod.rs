@@ -1,0 +1,6 @@
+//! config checks.
+
+use crate::Check;
+
+/// The config checks.
+pub const CHECKS: &[Check] = &[];

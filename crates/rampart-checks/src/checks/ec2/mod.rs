@@ -1,0 +1,6 @@
+//! ec2 checks.
+
+use crate::Check;
+
+/// The ec2 checks.
+pub const CHECKS: &[Check] = &[];

@@ -1,0 +1,6 @@
+//! guardduty checks.
+
+use crate::Check;
+
+/// The guardduty checks.
+pub const CHECKS: &[Check] = &[];

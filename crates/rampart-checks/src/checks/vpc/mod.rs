@@ -1,0 +1,6 @@
+//! vpc checks.
+
+use crate::Check;
+
+/// The vpc checks.
+pub const CHECKS: &[Check] = &[];

@@ -1,0 +1,146 @@
+//! The vocabulary every check speaks: metadata, severity, status and findings.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// How bad a failing finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, most severe first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown severity `{s}` (critical, high, medium, low, info)"))
+    }
+}
+
+/// The outcome of examining one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Status {
+    /// The resource meets the check.
+    Pass,
+    /// The resource fails the check.
+    Fail,
+    /// The data the check needs could not be read: neither pass nor fail.
+    Error,
+}
+
+impl Status {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Error => "ERROR",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything a user needs to know about a check, written once in the check's file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckMeta {
+    /// Stable id, `service_what` in snake case (never reused for another meaning).
+    pub id: &'static str,
+    /// One-line title, phrased as the good state ("Root user has MFA enabled").
+    pub title: &'static str,
+    /// Service: `iam`, `ec2`, `vpc`, `guardduty`, `cloudtrail`, `config`.
+    pub service: &'static str,
+    /// Severity of a failing finding (a check may lower it for one finding, with the reason).
+    pub severity: Severity,
+    /// What the check examines.
+    pub what: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix it: a runnable `aws ...` command, with `<PLACEHOLDERS>` for the
+    /// resource-specific values.
+    pub fix: &'static str,
+    /// References: CIS ids and AWS documentation URLs.
+    pub references: &'static [&'static str],
+    /// CIS AWS Foundations Benchmark v7.0 control ids.
+    pub cis: &'static [&'static str],
+}
+
+/// One resource examined by one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable id: the same check, account, region and resource give the same id in every
+    /// scan.
+    pub id: String,
+    /// Check id.
+    pub check_id: String,
+    /// PASS, FAIL or ERROR.
+    pub status: Status,
+    /// Severity (the check's, or lowered for this finding with the reason saying why).
+    pub severity: Severity,
+    /// Account id.
+    pub account_id: String,
+    /// Region, or `global`.
+    pub region: String,
+    /// ARN (or id where the resource has no ARN) of the resource examined.
+    pub resource: String,
+    /// One line naming the resource and the fact that decided the status.
+    pub reason: String,
+}
+
+impl Finding {
+    /// The stable id for a check, account, region and resource.
+    pub fn stable_id(check_id: &str, account_id: &str, region: &str, resource: &str) -> String {
+        let mut h = Sha256::new();
+        for part in [check_id, account_id, region, resource] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        let digest = h.finalize();
+        format!("{check_id}-{}", hex::encode(&digest[..8]))
+    }
+}

@@ -1,0 +1,39 @@
+//! Thresholds the checks use, with the benchmark's values as defaults.
+
+use serde::{Deserialize, Serialize};
+
+/// Thresholds and port lists. Defaults follow CIS AWS Foundations v7.0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Access keys older than this many days fail rotation (CIS 2.12: 90).
+    pub access_key_max_age_days: i64,
+    /// Credentials unused for this many days should be disabled (CIS 2.11: 45).
+    pub unused_credentials_days: i64,
+    /// Minimum password length (CIS 2.8: 14).
+    pub password_min_length: i32,
+    /// Previous passwords remembered (CIS 2.9: 24).
+    pub password_reuse_prevention: i32,
+    /// Remote administration ports (CIS 6.2-6.4: SSH 22, RDP 3389).
+    pub admin_ports: Vec<u16>,
+    /// Database ports that must not be open to the world.
+    pub database_ports: Vec<u16>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            access_key_max_age_days: 90,
+            unused_credentials_days: 45,
+            password_min_length: 14,
+            password_reuse_prevention: 24,
+            admin_ports: vec![22, 3389],
+            // MySQL/Aurora, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached,
+            // Cassandra, Elasticsearch/OpenSearch, CouchDB.
+            database_ports: vec![
+                1433, 1521, 2483, 2484, 3306, 5432, 5984, 6379, 7000, 7001, 9042, 9200, 9300,
+                11211, 27017, 27018,
+            ],
+        }
+    }
+}
