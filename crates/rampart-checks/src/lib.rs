@@ -28,7 +28,11 @@ pub struct Check {
 pub fn registry() -> &'static [Check] {
     static ALL: std::sync::OnceLock<Vec<Check>> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
-        let mut all: Vec<Check> = checks::by_service().into_iter().flatten().cloned().collect();
+        let mut all: Vec<Check> = checks::by_service()
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
         all.sort_by_key(|c| (c.meta.service, c.meta.id));
         all
     })

@@ -275,7 +275,10 @@ pub struct Instance {
 impl Instance {
     /// The `Name` tag, if set.
     pub fn name(&self) -> Option<&str> {
-        self.tags.iter().find(|t| t.key == "Name").map(|t| t.value.as_str())
+        self.tags
+            .iter()
+            .find(|t| t.key == "Name")
+            .map(|t| t.value.as_str())
     }
 }
 

@@ -12,12 +12,12 @@
 
 mod ec2;
 mod iam;
-mod logging;
 mod load;
+mod logging;
 
 pub use ec2::*;
 pub use iam::*;
-pub use load::{load_snapshot, save_snapshot, SnapshotError};
+pub use load::{load_snapshot, save_snapshot, write_atomically, SnapshotError};
 pub use logging::*;
 
 use chrono::{DateTime, Utc};
@@ -265,5 +265,29 @@ impl Inventory {
             errors: Vec::new(),
             stats: CollectionStats::default(),
         }
+    }
+}
+
+impl Inventory {
+    /// Whether any account or regional data was read at all (a scan where every call
+    /// failed has nothing to evaluate).
+    pub fn anything_collected(&self) -> bool {
+        let iam = &self.iam;
+        iam.account_summary.is_ok()
+            || iam.password_policy.is_ok()
+            || iam.credential_report.is_ok()
+            || iam.users.is_ok()
+            || iam.virtual_mfa_devices.is_ok()
+            || iam.instance_profiles.is_ok()
+            || self.regional.values().any(|r| {
+                r.ec2.vpcs.is_ok()
+                    || r.ec2.security_groups.is_ok()
+                    || r.ec2.instances.is_ok()
+                    || r.ec2.ebs_encryption_by_default.is_ok()
+                    || r.guardduty.detectors.is_ok()
+                    || r.eventbridge.rules.is_ok()
+                    || r.cloudtrail.trails.is_ok()
+                    || r.config.recorders.is_ok()
+            })
     }
 }

@@ -155,7 +155,9 @@ mod tests {
         assert!(err.starts_with("snap.json:"), "{err}");
         assert!(err.contains("malformed snapshot"), "{err}");
 
-        let err = parse_snapshot(p, "{ \"schema_version\": 1, ").unwrap_err().to_string();
+        let err = parse_snapshot(p, "{ \"schema_version\": 1, ")
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("snap.json:1:"), "{err}");
     }
 
@@ -163,7 +165,10 @@ mod tests {
     #[test]
     fn newer_snapshot_is_refused() {
         let err = parse_snapshot(Path::new("s.json"), "{\"schema_version\": 99}").unwrap_err();
-        assert!(matches!(err, SnapshotError::TooNew { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, SnapshotError::TooNew { found: 99, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("upgrade rampart"));
     }
 

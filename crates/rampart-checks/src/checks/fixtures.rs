@@ -67,7 +67,10 @@ impl Fixture {
         if !self.inv.regions.scanned.iter().any(|r| r == name) {
             self.inv.regions.scanned.push(name.into());
         }
-        self.inv.regional.entry(name.into()).or_insert_with(empty_region)
+        self.inv
+            .regional
+            .entry(name.into())
+            .or_insert_with(empty_region)
     }
 }
 

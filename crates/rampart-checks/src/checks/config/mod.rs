@@ -1,6 +1,9 @@
-//! config checks.
+//! AWS Config checks: a configuration recorder records every resource type in every
+//! scanned region.
 
 use crate::Check;
 
-/// The config checks.
-pub const CHECKS: &[Check] = &[];
+pub mod recorder_enabled;
+
+/// The AWS Config checks.
+pub const CHECKS: &[Check] = &[recorder_enabled::CHECK];

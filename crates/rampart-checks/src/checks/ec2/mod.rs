@@ -1,6 +1,79 @@
-//! ec2 checks.
+//! EC2 checks: instances (profiles, public addresses, the metadata service, user data),
+//! security groups open to the internet, and EBS encryption by default.
 
-use crate::Check;
+use crate::{Check, CheckMeta, Context, Finding};
+use rampart_inventory::{Instance, Tag};
+
+pub mod ebs_default_encryption;
+pub mod imdsv2_required;
+pub mod instance_profile_attached;
+pub mod instance_public_ip;
+pub mod sg_all_ports_open_to_world;
+pub mod sg_database_ports_open_to_world;
+pub mod sg_rdp_open_to_world;
+pub mod sg_ssh_open_to_world;
+pub mod user_data_secrets;
+
+pub(crate) mod exposure;
+#[cfg(test)]
+pub(crate) mod testing;
 
 /// The ec2 checks.
-pub const CHECKS: &[Check] = &[];
+pub const CHECKS: &[Check] = &[
+    ebs_default_encryption::CHECK,
+    imdsv2_required::CHECK,
+    instance_profile_attached::CHECK,
+    instance_public_ip::CHECK,
+    sg_all_ports_open_to_world::CHECK,
+    sg_database_ports_open_to_world::CHECK,
+    sg_rdp_open_to_world::CHECK,
+    sg_ssh_open_to_world::CHECK,
+    user_data_secrets::CHECK,
+];
+
+/// The value of a `Name` tag, if there is a non-empty one.
+pub(crate) fn name_tag(tags: &[Tag]) -> Option<&str> {
+    tags.iter()
+        .find(|t| t.key == "Name" && !t.value.is_empty())
+        .map(|t| t.value.as_str())
+}
+
+/// How a reason names a resource: `id (name)`, or the id alone when it has no name.
+pub(crate) fn label(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(n) if !n.is_empty() => format!("{id} ({n})"),
+        _ => id.to_owned(),
+    }
+}
+
+/// How a reason names an instance: its id and `Name` tag.
+pub(crate) fn instance_label(instance: &Instance) -> String {
+    label(&instance.id, instance.name())
+}
+
+/// The usual shape of an instance check: for every region, one ERROR finding when its
+/// instances could not be listed, else `each` for every instance `keep` selects (terminated
+/// instances are never examined).
+pub(crate) fn over_instances<'a>(
+    ctx: &Context<'a>,
+    meta: &'static CheckMeta,
+    keep: impl Fn(&Instance) -> bool,
+    mut each: impl FnMut(&str, &'a Instance) -> Finding,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (region, data) in ctx.regions() {
+        match data.ec2.instances.get() {
+            Ok(instances) => findings.extend(
+                instances
+                    .iter()
+                    .filter(|i| i.state != "terminated" && keep(i))
+                    .map(|i| each(region, i)),
+            ),
+            Err(gap) => findings.push(
+                ctx.finding(meta, region, ctx.region_resource("ec2", region))
+                    .error(gap),
+            ),
+        }
+    }
+    findings
+}

@@ -1,6 +1,28 @@
-//! guardduty checks.
+//! GuardDuty checks: a detector is enabled in every scanned region, and its findings are
+//! routed somewhere a person will see them.
 
-use crate::Check;
+use crate::{Check, Context};
+use rampart_inventory::Detector;
 
-/// The guardduty checks.
-pub const CHECKS: &[Check] = &[];
+pub mod enabled;
+pub mod findings_routed;
+
+#[cfg(test)]
+mod testing;
+
+/// The GuardDuty checks.
+pub const CHECKS: &[Check] = &[enabled::CHECK, findings_routed::CHECK];
+
+/// ARN of a detector: `arn:<partition>:guardduty:<region>:<account>:detector/<id>`.
+fn detector_arn(ctx: &Context, region: &str, detector: &Detector) -> String {
+    let account = &ctx.inventory.account;
+    format!(
+        "arn:{}:guardduty:{region}:{}:detector/{}",
+        account.partition, account.id, detector.id
+    )
+}
+
+/// Whether the detector's status was read and is `ENABLED`.
+fn is_enabled(detector: &Detector) -> bool {
+    detector.status.ok().is_some_and(|s| s == "ENABLED")
+}

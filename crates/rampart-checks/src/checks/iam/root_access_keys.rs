@@ -32,11 +32,14 @@ fn run(ctx: &Context) -> Vec<Finding> {
     let f = ctx.finding(&META, "global", ctx.account_arn());
     let present = match (&iam.account_summary, &iam.credential_report) {
         (Collected::Ok(summary), _) => summary.get("AccountAccessKeysPresent").copied(),
-        (Collected::Missing(_), Collected::Ok(report)) => report
-            .rows
-            .iter()
-            .find(|r| r.is_root())
-            .map(|r| r.access_keys.iter().filter(|k| k.last_rotated.is_some()).count() as i64),
+        (Collected::Missing(_), Collected::Ok(report)) => {
+            report.rows.iter().find(|r| r.is_root()).map(|r| {
+                r.access_keys
+                    .iter()
+                    .filter(|k| k.last_rotated.is_some())
+                    .count() as i64
+            })
+        }
         (Collected::Missing(gap), Collected::Missing(_)) => return vec![f.error(gap)],
     };
     vec![match present {

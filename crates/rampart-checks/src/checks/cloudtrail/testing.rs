@@ -1,0 +1,76 @@
+//! Fixture trails for the CloudTrail check tests.
+
+use crate::checks::fixtures::{Fixture, ACCOUNT};
+use rampart_inventory::{Collected, Gap, Trail, TrailStatus};
+
+/// A trail homed in `home` that meets every CloudTrail check: multi-region, logging, all
+/// management events, log file validation, KMS encryption, CloudWatch Logs delivery.
+pub(crate) fn trail(name: &str, home: &str) -> Trail {
+    Trail {
+        name: name.into(),
+        arn: format!("arn:aws:cloudtrail:{home}:{ACCOUNT}:trail/{name}"),
+        home_region: home.into(),
+        is_multi_region: true,
+        is_organization_trail: false,
+        log_file_validation: true,
+        kms_key_id: Some(format!(
+            "arn:aws:kms:{home}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        )),
+        cloudwatch_logs_log_group_arn: Some(format!(
+            "arn:aws:logs:{home}:{ACCOUNT}:log-group:cloudtrail-{name}:*"
+        )),
+        s3_bucket_name: Some(format!("cloudtrail-logs-{ACCOUNT}")),
+        include_global_service_events: true,
+        status: Collected::Ok(TrailStatus {
+            is_logging: true,
+            latest_delivery_error: None,
+            latest_cloudwatch_logs_delivery_time: Some("2026-06-01T11:55:00Z".into()),
+        }),
+        event_selectors: Collected::Ok(serde_json::json!({
+            "TrailARN": format!("arn:aws:cloudtrail:{home}:{ACCOUNT}:trail/{name}"),
+            "EventSelectors": [{
+                "ReadWriteType": "All",
+                "IncludeManagementEvents": true,
+                "DataResources": [],
+                "ExcludeManagementEventSources": []
+            }]
+        })),
+    }
+}
+
+/// The copy of `trail` listed outside its home region: status and selectors are read in the
+/// home region only.
+pub(crate) fn shadow(trail: &Trail) -> Trail {
+    Trail {
+        status: Collected::Missing(Gap::not_collected()),
+        event_selectors: Collected::Missing(Gap::not_collected()),
+        ..trail.clone()
+    }
+}
+
+/// List `trail` in `region` (whose trail list must have been read).
+pub(crate) fn list(fx: &mut Fixture, region: &str, trail: Trail) {
+    match &mut fx.region(region).cloudtrail.trails {
+        Collected::Ok(trails) => trails.push(trail),
+        Collected::Missing(_) => panic!("the trails of {region} are missing in this fixture"),
+    }
+}
+
+/// List `trail` in its home region and, when it is multi-region, a shadow copy in every other
+/// region of the fixture whose trails were read (add regions first).
+pub(crate) fn add(fx: &mut Fixture, trail: Trail) {
+    if trail.is_multi_region {
+        let others: Vec<String> = fx
+            .inv
+            .regional
+            .iter()
+            .filter(|(r, d)| **r != trail.home_region && d.cloudtrail.trails.is_ok())
+            .map(|(r, _)| r.clone())
+            .collect();
+        for region in others {
+            list(fx, &region, shadow(&trail));
+        }
+    }
+    let home = trail.home_region.clone();
+    list(fx, &home, trail);
+}

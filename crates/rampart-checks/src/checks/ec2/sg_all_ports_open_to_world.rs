@@ -1,0 +1,79 @@
+//! `ec2_sg_all_ports_open_to_world`: no security group lets the internet reach every port.
+
+use super::exposure::{all_port_openings, evaluate_groups};
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "ec2_sg_all_ports_open_to_world",
+    title: "No security group allows all ports from the internet",
+    service: "ec2",
+    severity: Severity::High,
+    what: "Whether any inbound rule of each security group admits all traffic (protocol -1) \
+           or a whole TCP or UDP port range (0-65535) from 0.0.0.0/0 or ::/0. A group no \
+           network interface uses keeps failing, at low severity.",
+    why: "A rule for every port exposes every service on the instance, including the \
+          administration ports and whatever a developer starts for a test, and leaves the \
+          security group doing no filtering at all.",
+    fix: "Find the rule: aws ec2 describe-security-group-rules --region <REGION> --filters \
+          Name=group-id,Values=<GROUP_ID>; remove it: aws ec2 revoke-security-group-ingress \
+          --region <REGION> --group-id <GROUP_ID> --security-group-rule-ids <RULE_ID>; then \
+          admit only the ports the service needs: aws ec2 authorize-security-group-ingress \
+          --region <REGION> --group-id <GROUP_ID> --protocol tcp --port <PORT> --cidr <CIDR>",
+    references: &[
+        "CIS AWS Foundations v7.0 6.3",
+        "CIS AWS Foundations v7.0 6.4",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html",
+    ],
+    cis: &["6.3", "6.4"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate_groups(ctx, &META, "all ports", all_port_openings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::ec2::testing::{ec2, eni, rule, sg};
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use rampart_inventory::Collected;
+
+    // CIS 6.3, 6.4: all traffic from 0.0.0.0/0 and 0-65535/udp from ::/0 fail; a wide but
+    // partial range, all traffic from a private range and ICMP from anywhere pass.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let ec2 = ec2(&mut fx);
+        ec2.security_groups = Collected::Ok(vec![
+            sg("sg-01", "anything", vec![rule("-1", None, &["0.0.0.0/0"])]),
+            sg(
+                "sg-02",
+                "udp-all",
+                vec![rule("udp", Some((0, 65535)), &["::/0"])],
+            ),
+            sg(
+                "sg-03",
+                "careful",
+                vec![
+                    rule("tcp", Some((1024, 65535)), &["0.0.0.0/0"]),
+                    rule("-1", None, &["10.0.0.0/8"]),
+                    rule("icmp", Some((-1, -1)), &["0.0.0.0/0"]),
+                ],
+            ),
+        ]);
+        ec2.network_interfaces = Collected::Ok(vec![eni("eni-1", &["sg-01", "sg-03"])]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 6.3: groups that could not be listed give one ERROR for the region.
+    #[test]
+    fn error_when_groups_missing() {
+        let mut fx = Fixture::new();
+        ec2(&mut fx).security_groups = Collected::Missing(denied("ec2:DescribeSecurityGroups"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

@@ -1,0 +1,112 @@
+//! `ec2_sg_database_ports_open_to_world`: no security group lets the internet reach a
+//! database port.
+
+use super::exposure::{evaluate_groups, port_openings, Transport};
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "ec2_sg_database_ports_open_to_world",
+    title: "No security group allows database ports from the internet",
+    service: "ec2",
+    severity: Severity::High,
+    what: "Whether any inbound rule of each security group admits, over TCP from 0.0.0.0/0 \
+           or ::/0, one of the database ports in the `database_ports` setting (by default \
+           MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached, Cassandra, \
+           Elasticsearch/OpenSearch and CouchDB). Rules for all protocols (-1) and port \
+           ranges count. A group no network interface uses keeps failing, at low severity.",
+    why: "Databases reachable from the internet are found by scanners within hours and are \
+          the usual source of mass data leaks and ransom notes: many listen with default or \
+          no authentication. Applications should reach them from inside the VPC.",
+    fix: "Find the rule: aws ec2 describe-security-group-rules --region <REGION> --filters \
+          Name=group-id,Values=<GROUP_ID>; remove it: aws ec2 revoke-security-group-ingress \
+          --region <REGION> --group-id <GROUP_ID> --security-group-rule-ids <RULE_ID>; admit \
+          the application's group instead: aws ec2 authorize-security-group-ingress --region \
+          <REGION> --group-id <GROUP_ID> --protocol tcp --port <DB_PORT> --source-group \
+          <APP_GROUP_ID>",
+    references: &[
+        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html",
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.RDSSecurityGroups.html",
+    ],
+    cis: &[],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    let ports = &ctx.settings.database_ports;
+    evaluate_groups(ctx, &META, "a database port", |group| {
+        port_openings(group, ports, &[Transport::Tcp])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::ec2::testing::{ec2, eni, rule, sg};
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use rampart_inventory::Collected;
+
+    // Database exposure: PostgreSQL from ::/0 and a range over MySQL and Redis from
+    // 0.0.0.0/0 fail; PostgreSQL from the VPC and HTTPS from anywhere pass.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let ec2 = ec2(&mut fx);
+        ec2.security_groups = Collected::Ok(vec![
+            sg(
+                "sg-01",
+                "pg",
+                vec![rule("tcp", Some((5432, 5432)), &["::/0"])],
+            ),
+            sg(
+                "sg-02",
+                "cache",
+                vec![rule("tcp", Some((3000, 7000)), &["0.0.0.0/0"])],
+            ),
+            sg(
+                "sg-03",
+                "app",
+                vec![
+                    rule("tcp", Some((5432, 5432)), &["10.0.0.0/16"]),
+                    rule("tcp", Some((443, 443)), &["0.0.0.0/0"]),
+                ],
+            ),
+        ]);
+        ec2.network_interfaces = Collected::Ok(vec![eni("eni-1", &["sg-01", "sg-02", "sg-03"])]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // Database exposure: the ports come from the `database_ports` setting.
+    #[test]
+    fn ports_from_settings() {
+        let mut fx = Fixture::new();
+        let ec2 = ec2(&mut fx);
+        ec2.security_groups = Collected::Ok(vec![sg(
+            "sg-01",
+            "custom-db",
+            vec![rule("tcp", Some((15432, 15432)), &["0.0.0.0/0"])],
+        )]);
+        ec2.network_interfaces = Collected::Ok(vec![eni("eni-1", &["sg-01"])]);
+        let settings = crate::Settings {
+            database_ports: vec![15432],
+            ..Default::default()
+        };
+        let findings = (CHECK.run)(&Context::new(&fx.inv, &settings));
+        assert_eq!(
+            findings[0].reason,
+            "sg-01 (custom-db) allows 15432/tcp from 0.0.0.0/0"
+        );
+        // Not a default database port: with default settings the group passes.
+        assert_eq!(run_check(&CHECK, &fx.inv)[0].status, crate::Status::Pass);
+    }
+
+    // Groups that could not be listed give one ERROR for the region.
+    #[test]
+    fn error_when_groups_missing() {
+        let mut fx = Fixture::new();
+        ec2(&mut fx).security_groups = Collected::Missing(denied("ec2:DescribeSecurityGroups"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

@@ -1,0 +1,110 @@
+//! `ec2_sg_ssh_open_to_world`: no security group lets the internet reach SSH (22/tcp).
+
+use super::exposure::{evaluate_groups, port_openings, Transport};
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "ec2_sg_ssh_open_to_world",
+    title: "No security group allows SSH from the internet",
+    service: "ec2",
+    severity: Severity::High,
+    what: "Whether any inbound rule of each security group admits TCP port 22 from 0.0.0.0/0 \
+           or ::/0, counting rules for all protocols (-1) and port ranges that include 22. \
+           Every group is examined; a group no network interface uses keeps failing, with \
+           its severity lowered to low.",
+    why: "SSH open to the internet is found within minutes by scanners and then brute-forced \
+          or hit with the next sshd vulnerability. Administration should come through \
+          Session Manager, a VPN or a known address range.",
+    fix: "Find the rule: aws ec2 describe-security-group-rules --region <REGION> --filters \
+          Name=group-id,Values=<GROUP_ID>; remove it: aws ec2 revoke-security-group-ingress \
+          --region <REGION> --group-id <GROUP_ID> --security-group-rule-ids <RULE_ID>; if \
+          SSH is needed, admit a known range only: aws ec2 authorize-security-group-ingress \
+          --region <REGION> --group-id <GROUP_ID> --protocol tcp --port 22 --cidr <ADMIN_CIDR>",
+    references: &[
+        "CIS AWS Foundations v7.0 6.3",
+        "CIS AWS Foundations v7.0 6.4",
+        "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html",
+    ],
+    cis: &["6.3", "6.4"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate_groups(ctx, &META, "SSH (22/tcp)", |group| {
+        port_openings(group, &[22], &[Transport::Tcp])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::ec2::testing::{ec2, eni, rule, sg};
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use rampart_inventory::Collected;
+
+    // CIS 6.3, 6.4: 22/tcp from 0.0.0.0/0, from ::/0 through a range, and through an
+    // all-traffic rule fail; a private source, ICMP and other ports pass; the unattached
+    // group still fails, at low severity.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let ec2 = ec2(&mut fx);
+        ec2.security_groups = Collected::Ok(vec![
+            sg(
+                "sg-01",
+                "web",
+                vec![rule("tcp", Some((22, 22)), &["0.0.0.0/0"])],
+            ),
+            sg(
+                "sg-02",
+                "old-bastion",
+                vec![rule("tcp", Some((0, 1024)), &["::/0"])],
+            ),
+            sg(
+                "sg-03",
+                "wide-open",
+                vec![rule("-1", None, &["0.0.0.0/0", "::/0"])],
+            ),
+            sg(
+                "sg-04",
+                "internal",
+                vec![
+                    rule("tcp", Some((22, 22)), &["10.0.0.0/8"]),
+                    rule("icmp", Some((8, -1)), &["0.0.0.0/0"]),
+                    rule("tcp", Some((443, 443)), &["0.0.0.0/0", "::/0"]),
+                ],
+            ),
+        ]);
+        ec2.network_interfaces = Collected::Ok(vec![
+            eni("eni-1", &["sg-01", "sg-04"]),
+            eni("eni-2", &["sg-03"]),
+        ]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 6.3: when the interfaces could not be listed, an open group keeps its full severity
+    // and the reason says its use is unknown.
+    #[test]
+    fn usage_unknown() {
+        let mut fx = Fixture::new();
+        let ec2 = ec2(&mut fx);
+        ec2.security_groups = Collected::Ok(vec![sg(
+            "sg-01",
+            "web",
+            vec![rule("6", Some((22, 22)), &["0.0.0.0/0"])],
+        )]);
+        ec2.network_interfaces = Collected::Missing(denied("ec2:DescribeNetworkInterfaces"));
+        insta::assert_json_snapshot!("usage_unknown", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 6.3: groups that could not be listed give one ERROR for the region.
+    #[test]
+    fn error_when_groups_missing() {
+        let mut fx = Fixture::new();
+        ec2(&mut fx).security_groups = Collected::Missing(denied("ec2:DescribeSecurityGroups"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

@@ -1,0 +1,220 @@
+//! `guardduty_findings_routed`: in every region with an enabled GuardDuty detector, an
+//! enabled EventBridge rule sends GuardDuty findings to a target.
+
+use super::{detector_arn, is_enabled};
+use crate::{Check, CheckMeta, Context, Finding, FindingBuilder, Severity};
+use rampart_inventory::{EventBridgeData, EventRule, Gap};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "guardduty_findings_routed",
+    title: "GuardDuty findings are routed to a target",
+    service: "guardduty",
+    severity: Severity::Medium,
+    what: "For each region with an enabled GuardDuty detector, whether the default event bus \
+           has an enabled EventBridge rule whose pattern matches events from `aws.guardduty` \
+           (and, when the pattern names detail types, `GuardDuty Finding`), with at least one \
+           target. Regions without an enabled detector are left to `guardduty_enabled`.",
+    why: "GuardDuty only records findings; it tells no one. Without a rule that sends them to \
+          a topic, queue, ticketing system or SIEM, a finding about stolen credentials waits \
+          in the console until someone happens to look. GuardDuty publishes findings only to \
+          the event bus of the region they occur in, so each region needs its own rule.",
+    fix: "aws events put-rule --name guardduty-findings --event-pattern \
+          '{\"source\":[\"aws.guardduty\"],\"detail-type\":[\"GuardDuty Finding\"]}' \
+          --region <REGION> && aws events put-targets --rule guardduty-findings --targets \
+          Id=alerts,Arn=<SNS_TOPIC_ARN> --region <REGION> (the topic's access policy must \
+          allow events.amazonaws.com to publish)",
+    references: &[
+        "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html",
+        "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html",
+    ],
+    cis: &[],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+/// The event source GuardDuty publishes under.
+const SOURCE: &str = "aws.guardduty";
+
+/// The detail type of a GuardDuty finding event.
+const FINDING_DETAIL_TYPE: &str = "GuardDuty Finding";
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (region, data) in ctx.regions() {
+        // Unread detectors or statuses: `guardduty_enabled` reports the gap.
+        let Some(detectors) = data.guardduty.detectors.ok() else {
+            continue;
+        };
+        for detector in detectors.iter().filter(|d| is_enabled(d)) {
+            let f = ctx.finding(&META, region, detector_arn(ctx, region, detector));
+            findings.push(judge(f, region, &data.eventbridge));
+        }
+    }
+    findings
+}
+
+/// Whether the region's rules route GuardDuty findings to a target.
+fn judge(f: FindingBuilder, region: &str, eventbridge: &EventBridgeData) -> Finding {
+    let rules = match eventbridge.rules.get() {
+        Ok(rules) => rules,
+        Err(gap) => return f.error(gap),
+    };
+    let mut problems = Vec::new();
+    let mut unread: Option<(&EventRule, &Gap)> = None;
+    for rule in rules.iter().filter(|r| r.matches_source(SOURCE)) {
+        if !names_finding_detail_type(rule) {
+            problems.push(format!(
+                "rule `{}` matches only other GuardDuty event types",
+                rule.name
+            ));
+            continue;
+        }
+        // `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` is enabled as well.
+        if !rule.state.starts_with("ENABLED") {
+            problems.push(format!("rule `{}` is {}", rule.name, rule.state));
+            continue;
+        }
+        match rule.targets.get() {
+            Ok(targets) if !targets.is_empty() => {
+                let arns: Vec<&str> = targets.iter().map(|t| t.arn.as_str()).collect();
+                return f.pass(format!(
+                    "EventBridge rule `{}` sends GuardDuty findings in {region} to {}",
+                    rule.name,
+                    arns.join(", ")
+                ));
+            }
+            Ok(_) => problems.push(format!("rule `{}` has no target", rule.name)),
+            Err(gap) => {
+                unread.get_or_insert((rule, gap));
+            }
+        }
+    }
+    if let Some((rule, gap)) = unread {
+        return f.error_reason(format!(
+            "could not be evaluated: the targets of EventBridge rule `{}` could not be read: {}",
+            rule.name,
+            gap.describe()
+        ));
+    }
+    if problems.is_empty() {
+        f.fail(format!(
+            "no EventBridge rule in {region} matches source {SOURCE}, so GuardDuty findings \
+             reach no one"
+        ))
+    } else {
+        f.fail(format!(
+            "no enabled EventBridge rule in {region} sends GuardDuty findings to a target: {}",
+            problems.join("; ")
+        ))
+    }
+}
+
+/// Whether the rule's pattern lets `GuardDuty Finding` events through: true when it names no
+/// detail type, names that one, or filters detail types with a content filter (such as
+/// `prefix`) that rampart does not evaluate.
+fn names_finding_detail_type(rule: &EventRule) -> bool {
+    let Some(pattern) = rule
+        .event_pattern
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+    else {
+        return true;
+    };
+    match pattern.get("detail-type") {
+        Some(serde_json::Value::Array(types)) => types
+            .iter()
+            .any(|t| t.as_str().is_none_or(|t| t == FINDING_DETAIL_TYPE)),
+        Some(serde_json::Value::String(t)) => t == FINDING_DETAIL_TYPE,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::checks::guardduty::testing::{detector, findings_rule};
+    use rampart_inventory::Collected;
+
+    const DETECTOR: &str = "12abc34d567e8fa901bc2d34e56789f0";
+
+    /// A fixture where `regions` each have an enabled detector.
+    fn with_detectors(regions: &[&str]) -> Fixture {
+        let mut fx = Fixture::new();
+        for region in regions {
+            fx.region(region).guardduty.detectors =
+                Collected::Ok(vec![detector(DETECTOR, "ENABLED")]);
+        }
+        fx
+    }
+
+    // GuardDuty/EventBridge: an enabled rule for aws.guardduty with a target passes, among
+    // rules for other sources; a region whose detector is suspended gives no finding.
+    #[test]
+    fn pass() {
+        let mut fx = with_detectors(&["us-east-1"]);
+        let mut other = findings_rule("us-east-1", "securityhub-findings");
+        other.event_pattern = Some(r#"{"source":["aws.securityhub"]}"#.into());
+        fx.region("us-east-1").eventbridge.rules = Collected::Ok(vec![
+            other,
+            findings_rule("us-east-1", "guardduty-findings"),
+        ]);
+        fx.region("eu-west-1").guardduty.detectors =
+            Collected::Ok(vec![detector(DETECTOR, "DISABLED")]);
+        insta::assert_json_snapshot!("pass", run_check(&CHECK, &fx.inv));
+    }
+
+    // GuardDuty/EventBridge: no matching rule, a disabled rule, a rule without target, and a
+    // rule for other GuardDuty event types each fail, naming what is wrong.
+    #[test]
+    fn fail() {
+        let mut fx = with_detectors(&["us-east-1", "eu-west-1", "ap-south-1"]);
+        // us-east-1: rules list read and empty.
+        let mut disabled = findings_rule("eu-west-1", "guardduty-findings");
+        disabled.state = "DISABLED".into();
+        let mut runtime = findings_rule("eu-west-1", "guardduty-runtime");
+        runtime.event_pattern = Some(
+            r#"{"source":["aws.guardduty"],"detail-type":["GuardDuty Runtime Protection Unhealthy"]}"#
+                .into(),
+        );
+        fx.region("eu-west-1").eventbridge.rules = Collected::Ok(vec![disabled, runtime]);
+        let mut no_target = findings_rule("ap-south-1", "guardduty-findings");
+        no_target.targets = Collected::Ok(vec![]);
+        fx.region("ap-south-1").eventbridge.rules = Collected::Ok(vec![no_target]);
+        insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // GuardDuty/EventBridge: unread rules, or unread targets of the matching rule, give ERROR.
+    #[test]
+    fn error() {
+        let mut fx = with_detectors(&["us-east-1", "eu-west-1"]);
+        fx.region("us-east-1").eventbridge.rules = Collected::Missing(denied("events:ListRules"));
+        let mut unread = findings_rule("eu-west-1", "guardduty-findings");
+        unread.targets = Collected::Missing(denied("events:ListTargetsByRule"));
+        fx.region("eu-west-1").eventbridge.rules = Collected::Ok(vec![unread]);
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+
+    // GuardDuty/EventBridge: the detail-type filter is read only when it is a plain list.
+    #[test]
+    fn detail_type_filter() {
+        let rule = |pattern: &str| EventRule {
+            event_pattern: Some(pattern.into()),
+            ..Default::default()
+        };
+        assert!(names_finding_detail_type(&rule(
+            r#"{"source":["aws.guardduty"]}"#
+        )));
+        assert!(names_finding_detail_type(&rule(
+            r#"{"detail-type":["GuardDuty Finding"]}"#
+        )));
+        assert!(names_finding_detail_type(&rule(
+            r#"{"detail-type":[{"prefix":"GuardDuty"}]}"#
+        )));
+        assert!(!names_finding_detail_type(&rule(
+            r#"{"detail-type":["GuardDuty Runtime Protection Healthy"]}"#
+        )));
+    }
+}
