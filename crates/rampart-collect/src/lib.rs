@@ -1,1 +1,420 @@
-//! x
+//! Builds a rampart [`Inventory`] from an AWS account through the AWS SDK for Rust.
+//!
+//! This is the only crate that talks to AWS. It reads every enabled region at once (a
+//! bounded number at a time), IAM once per account, with the SDK's adaptive retries. A call
+//! that fails (AccessDenied, an opted-out region, throttling past the retries, an API the
+//! account lacks) never stops the scan: it becomes a [`Gap`] in the inventory and a
+//! [`CollectionError`], and the checks that needed the data report ERROR.
+
+mod credential_report;
+mod detection;
+mod ec2;
+mod iam;
+mod sdk;
+mod secrets;
+
+use chrono::Utc;
+use futures::StreamExt;
+use rampart_inventory::*;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A group of API calls that can be switched on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    /// IAM (global).
+    Iam,
+    /// EC2 and VPC.
+    Ec2,
+    /// GuardDuty.
+    GuardDuty,
+    /// EventBridge (rules routing security findings).
+    EventBridge,
+    /// CloudTrail.
+    CloudTrail,
+    /// AWS Config.
+    Config,
+}
+
+impl Service {
+    /// Every service.
+    pub const ALL: [Service; 6] = [
+        Service::Iam,
+        Service::Ec2,
+        Service::GuardDuty,
+        Service::EventBridge,
+        Service::CloudTrail,
+        Service::Config,
+    ];
+
+    /// The collectors a check service needs (`vpc` checks read EC2 data, GuardDuty routing
+    /// reads EventBridge).
+    pub fn for_check_service(service: &str) -> &'static [Service] {
+        match service {
+            "iam" => &[Service::Iam],
+            "ec2" | "vpc" => &[Service::Ec2],
+            "guardduty" => &[Service::GuardDuty, Service::EventBridge],
+            "cloudtrail" => &[Service::CloudTrail],
+            "config" => &[Service::Config],
+            _ => &[],
+        }
+    }
+}
+
+/// Progress callback: receives one short line per event.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What to collect and how.
+#[derive(Clone)]
+pub struct Options {
+    /// Named profile (else the default chain: env, default profile, SSO, instance role).
+    pub profile: Option<String>,
+    /// Regions to read; empty means every region enabled for the account.
+    pub regions: Vec<String>,
+    /// Endpoint for every service (an emulator); the SDK also honours `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// Services to read.
+    pub services: BTreeSet<Service>,
+    /// Regions read at once.
+    pub region_concurrency: usize,
+    /// Per-item calls (user data, access keys) in flight at once, per region.
+    pub item_concurrency: usize,
+    /// Attempts per call, with adaptive retry.
+    pub max_attempts: u32,
+    /// Progress lines, if wanted.
+    pub progress: Option<Progress>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            profile: None,
+            regions: Vec::new(),
+            endpoint_url: None,
+            services: Service::ALL.into_iter().collect(),
+            region_concurrency: 8,
+            item_concurrency: 16,
+            max_attempts: 5,
+            progress: None,
+        }
+    }
+}
+
+/// Collection could not start: nothing was read.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    /// The account could not be identified (no credentials, expired credentials, an
+    /// unreachable or invalid endpoint).
+    #[error(
+        "cannot identify the AWS account: {0}\nhint: configure credentials (AWS_PROFILE, `aws configure`, `aws sso login`) or check --endpoint-url"
+    )]
+    NoAccount(String),
+}
+
+/// Shared state of one collection.
+pub(crate) struct Collector {
+    ledger: sdk::Ledger,
+    item_concurrency: usize,
+}
+
+impl Collector {
+    /// Convert an SDK result: data through `f`, or a gap recorded in the ledger.
+    pub(crate) fn record<O, E, R, T>(
+        &self,
+        service: &str,
+        region: &str,
+        api: &str,
+        res: Result<O, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
+        f: impl FnOnce(O) -> T,
+    ) -> Collected<T>
+    where
+        E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        match res {
+            Ok(o) => Collected::Ok(f(o)),
+            Err(e) => self.missing(service, region, sdk::gap(api, &e)),
+        }
+    }
+
+    /// Record a gap and return it as missing data.
+    pub(crate) fn missing<T>(&self, service: &str, region: &str, gap: Gap) -> Collected<T> {
+        self.ledger.error(service, region, &gap);
+        Collected::Missing(gap)
+    }
+}
+
+/// One region being read.
+pub(crate) struct RegionCtx {
+    name: String,
+    partition: String,
+    account: String,
+}
+
+impl RegionCtx {
+    /// An ARN in this region and account.
+    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition, self.name, self.account
+        )
+    }
+}
+
+/// The region IAM and STS are signed for in a partition.
+fn global_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    }
+}
+
+/// Read the account.
+pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
+    let started = Instant::now();
+    let collected_at = Utc::now();
+    let base = sdk::load_config(
+        opts.profile.as_deref(),
+        opts.endpoint_url.as_deref(),
+        opts.max_attempts,
+    )
+    .await;
+    let collector = Arc::new(Collector {
+        ledger: sdk::Ledger::default(),
+        item_concurrency: opts.item_concurrency.max(1),
+    });
+    let progress = |msg: &str| {
+        if let Some(p) = &opts.progress {
+            p(msg)
+        }
+    };
+    let default_region = base
+        .region()
+        .map(|r| r.as_ref().to_owned())
+        .unwrap_or_else(|| "us-east-1".into());
+
+    // Who are we? Nothing else is tried when this fails.
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&base)
+            .region(aws_types::region::Region::new(default_region.clone()))
+            .interceptor(collector.ledger.counter("sts"))
+            .build(),
+    );
+    let identity =
+        sts.get_caller_identity().send().await.map_err(|e| {
+            CollectError::NoAccount(sdk::gap("sts:GetCallerIdentity", &e).describe())
+        })?;
+    let caller_arn = sdk::s(identity.arn());
+    let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_owned();
+    let account = Account {
+        id: sdk::s(identity.account()),
+        partition: partition.clone(),
+        caller_arn,
+    };
+    progress(&format!("account {} ({})", account.id, account.caller_arn));
+
+    let mut inventory = Inventory::new(account, collected_at);
+    inventory.regions = discover_regions(&collector, &base, &default_region, opts).await;
+    progress(&format!(
+        "reading {} region(s): {}",
+        inventory.regions.scanned.len(),
+        inventory.regions.scanned.join(" ")
+    ));
+
+    let iam_fut = async {
+        if !opts.services.contains(&Service::Iam) {
+            return IamData::default();
+        }
+        let client = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&base)
+                .region(aws_types::region::Region::new(global_region(&partition)))
+                .interceptor(collector.ledger.counter("iam"))
+                .build(),
+        );
+        let data = iam::collect(&collector, &client).await;
+        progress("iam done");
+        data
+    };
+    let total = inventory.regions.scanned.len();
+    let regions_fut = futures::stream::iter(inventory.regions.scanned.clone())
+        .map(|name| {
+            let base = &base;
+            let collector = &collector;
+            let partition = &partition;
+            let account = inventory.account.id.clone();
+            async move {
+                let r = RegionCtx {
+                    name: name.clone(),
+                    partition: partition.clone(),
+                    account,
+                };
+                let data = collect_region(collector, base, &r, &opts.services).await;
+                (name, data)
+            }
+        })
+        .buffer_unordered(opts.region_concurrency.max(1))
+        .inspect({
+            let mut done = 0;
+            move |(name, _)| {
+                done += 1;
+                progress(&format!("region {name} done ({done}/{total})"));
+            }
+        })
+        .collect::<Vec<_>>();
+    let (iam, regional) = tokio::join!(iam_fut, regions_fut);
+    inventory.iam = iam;
+    inventory.regional = regional.into_iter().collect();
+    inventory.errors = collector.ledger.take_errors();
+    inventory.stats = CollectionStats {
+        duration_ms: started.elapsed().as_millis() as u64,
+        api_calls: collector.ledger.calls(),
+    };
+    Ok(inventory)
+}
+
+/// Read one region: every selected service at once.
+async fn collect_region(
+    c: &Collector,
+    base: &aws_config::SdkConfig,
+    r: &RegionCtx,
+    services: &BTreeSet<Service>,
+) -> RegionData {
+    let region = aws_types::region::Region::new(r.name.clone());
+    macro_rules! client {
+        ($krate:ident, $counter:expr) => {
+            $krate::Client::from_conf(
+                $krate::config::Builder::from(base)
+                    .region(region.clone())
+                    .interceptor(c.ledger.counter($counter))
+                    .build(),
+            )
+        };
+    }
+    let ec2 = async {
+        if services.contains(&Service::Ec2) {
+            ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2")).await
+        } else {
+            Ec2Data::default()
+        }
+    };
+    let guardduty = async {
+        if services.contains(&Service::GuardDuty) {
+            detection::guardduty(c, r, &client!(aws_sdk_guardduty, "guardduty")).await
+        } else {
+            GuardDutyData::default()
+        }
+    };
+    let eventbridge = async {
+        if services.contains(&Service::EventBridge) {
+            detection::eventbridge(c, r, &client!(aws_sdk_eventbridge, "events")).await
+        } else {
+            EventBridgeData::default()
+        }
+    };
+    let cloudtrail = async {
+        if services.contains(&Service::CloudTrail) {
+            detection::cloudtrail(c, r, &client!(aws_sdk_cloudtrail, "cloudtrail")).await
+        } else {
+            CloudTrailData::default()
+        }
+    };
+    let config = async {
+        if services.contains(&Service::Config) {
+            detection::config(c, r, &client!(aws_sdk_config, "config")).await
+        } else {
+            ConfigData::default()
+        }
+    };
+    let (ec2, guardduty, eventbridge, cloudtrail, config) =
+        tokio::join!(ec2, guardduty, eventbridge, cloudtrail, config);
+    RegionData {
+        ec2,
+        guardduty,
+        eventbridge,
+        cloudtrail,
+        config,
+    }
+}
+
+/// The regions to read: those enabled for the account (`DescribeRegions` with opt-in
+/// status), narrowed to the user's `--region` list. Regions not read are listed with the
+/// reason. When the region list cannot be read, the requested regions (or the default one)
+/// are read and the failure is recorded.
+async fn discover_regions(
+    c: &Collector,
+    base: &aws_config::SdkConfig,
+    default_region: &str,
+    opts: &Options,
+) -> Regions {
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(base)
+            .region(aws_types::region::Region::new(default_region.to_owned()))
+            .interceptor(c.ledger.counter("ec2"))
+            .build(),
+    );
+    let res = ec2.describe_regions().all_regions(true).send().await;
+    let mut regions = Regions::default();
+    match res {
+        Ok(out) => {
+            for r in out.regions() {
+                let name = sdk::s(r.region_name());
+                let status = r.opt_in_status().unwrap_or("opt-in-not-required");
+                let enabled = status != "not-opted-in";
+                let wanted = opts.regions.is_empty() || opts.regions.contains(&name);
+                match (enabled, wanted) {
+                    (true, true) => regions.scanned.push(name),
+                    (false, true) if !opts.regions.is_empty() => {
+                        regions.skipped.push(SkippedRegion {
+                            region: name,
+                            reason: format!(
+                                "not enabled for this account (opt-in status: {status})"
+                            ),
+                        })
+                    }
+                    (false, _) => regions.skipped.push(SkippedRegion {
+                        region: name,
+                        reason: "not enabled for this account (opt-in region)".into(),
+                    }),
+                    (true, false) => regions.skipped.push(SkippedRegion {
+                        region: name,
+                        reason: "not requested (--region)".into(),
+                    }),
+                }
+            }
+            for r in &opts.regions {
+                let known =
+                    regions.scanned.contains(r) || regions.skipped.iter().any(|s| &s.region == r);
+                if !known {
+                    regions.skipped.push(SkippedRegion {
+                        region: r.clone(),
+                        reason: "unknown region: DescribeRegions does not list it".into(),
+                    });
+                }
+            }
+        }
+        Err(e) => {
+            let g = sdk::gap("ec2:DescribeRegions", &e);
+            c.ledger.error("ec2", "global", &g);
+            regions.scanned = if opts.regions.is_empty() {
+                vec![default_region.to_owned()]
+            } else {
+                opts.regions.clone()
+            };
+            if opts.regions.is_empty() {
+                regions.skipped.push(SkippedRegion {
+                    region: "*".into(),
+                    reason: format!(
+                        "the region list could not be read ({}); only {default_region} was scanned",
+                        g.describe()
+                    ),
+                });
+            }
+        }
+    }
+    regions.scanned.sort();
+    regions.scanned.dedup();
+    regions.skipped.sort_by(|a, b| a.region.cmp(&b.region));
+    regions
+}

@@ -1,1 +1,19 @@
-fn main(){}
+//! The `rampart` command line: scan an AWS account (or a saved snapshot), collect a
+//! snapshot, list and explain checks. Exit codes: 0 no failing finding at or above
+//! `--fail-on`, 1 failing findings, 2 bad usage or input, or nothing could be scanned.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = <cli::Cli as clap::Parser>::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("rampart: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

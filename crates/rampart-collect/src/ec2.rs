@@ -1,0 +1,534 @@
+//! EC2 and VPC, per region: the network (VPCs, subnets, routes, gateways, security groups,
+//! ACLs, interfaces), instances with their user data (scanned for secrets, never stored),
+//! flow logs and EBS default encryption.
+
+use crate::sdk::{gap, s, time};
+use crate::{Collector, RegionCtx};
+use aws_sdk_ec2::types::{AttributeValue, InstanceAttributeName, InstanceStateName, IpPermission};
+use aws_sdk_ec2::Client;
+use base64::Engine as _;
+use futures::StreamExt;
+use rampart_inventory::*;
+use std::io::Read;
+
+const SERVICE: &str = "ec2";
+
+/// Read the region's EC2 and VPC data, every list at once.
+pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec2Data {
+    let (vpcs, subnets, route_tables, internet_gateways, nat_gateways, security_groups) = tokio::join!(
+        vpcs(c, r, client),
+        subnets(c, r, client),
+        route_tables(c, r, client),
+        internet_gateways(c, r, client),
+        nat_gateways(c, r, client),
+        security_groups(c, r, client),
+    );
+    let (network_acls, network_interfaces, instances, flow_logs, ebs_encryption_by_default) = tokio::join!(
+        network_acls(c, r, client),
+        network_interfaces(c, r, client),
+        instances(c, r, client),
+        flow_logs(c, r, client),
+        ebs_default(c, r, client),
+    );
+    Ec2Data {
+        vpcs,
+        subnets,
+        route_tables,
+        internet_gateways,
+        nat_gateways,
+        security_groups,
+        network_acls,
+        network_interfaces,
+        instances,
+        flow_logs,
+        ebs_encryption_by_default,
+    }
+}
+
+fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
+    list.iter()
+        .map(|t| Tag {
+            key: s(t.key()),
+            value: s(t.value()),
+        })
+        .collect()
+}
+
+async fn vpcs(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Vpc>> {
+    let res = client
+        .describe_vpcs()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeVpcs", res, |list| {
+        list.iter()
+            .map(|v| Vpc {
+                id: s(v.vpc_id()),
+                cidr_block: s(v.cidr_block()),
+                is_default: v.is_default().unwrap_or(false),
+                tags: tags(v.tags()),
+            })
+            .collect()
+    })
+}
+
+async fn subnets(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Subnet>> {
+    let res = client
+        .describe_subnets()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeSubnets", res, |list| {
+        list.iter()
+            .map(|sn| {
+                let id = s(sn.subnet_id());
+                Subnet {
+                    arn: sn
+                        .subnet_arn()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| r.arn("ec2", &format!("subnet/{id}"))),
+                    id,
+                    vpc_id: s(sn.vpc_id()),
+                    cidr_block: s(sn.cidr_block()),
+                    availability_zone: s(sn.availability_zone()),
+                    map_public_ip_on_launch: sn.map_public_ip_on_launch().unwrap_or(false),
+                    default_for_az: sn.default_for_az().unwrap_or(false),
+                    tags: tags(sn.tags()),
+                }
+            })
+            .collect()
+    })
+}
+
+async fn route_tables(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<RouteTable>> {
+    let res = client
+        .describe_route_tables()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeRouteTables", res, |list| {
+        list.iter()
+            .map(|t| RouteTable {
+                id: s(t.route_table_id()),
+                vpc_id: s(t.vpc_id()),
+                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                subnet_ids: t
+                    .associations()
+                    .iter()
+                    .filter_map(|a| a.subnet_id().map(str::to_owned))
+                    .collect(),
+                routes: t
+                    .routes()
+                    .iter()
+                    .map(|rt| Route {
+                        destination_cidr: rt.destination_cidr_block().map(str::to_owned),
+                        destination_ipv6_cidr: rt.destination_ipv6_cidr_block().map(str::to_owned),
+                        gateway_id: rt.gateway_id().map(str::to_owned),
+                        nat_gateway_id: rt.nat_gateway_id().map(str::to_owned),
+                        vpc_peering_connection_id: rt
+                            .vpc_peering_connection_id()
+                            .map(str::to_owned),
+                        other_target: rt
+                            .instance_id()
+                            .or(rt.transit_gateway_id())
+                            .or(rt.network_interface_id())
+                            .or(rt.egress_only_internet_gateway_id())
+                            .or(rt.local_gateway_id())
+                            .or(rt.carrier_gateway_id())
+                            .map(str::to_owned),
+                        state: rt
+                            .state()
+                            .map(|v| v.as_str().to_owned())
+                            .unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    })
+}
+
+async fn internet_gateways(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<InternetGateway>> {
+    let res = client
+        .describe_internet_gateways()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(
+        SERVICE,
+        &r.name,
+        "ec2:DescribeInternetGateways",
+        res,
+        |list| {
+            list.iter()
+                .map(|g| InternetGateway {
+                    id: s(g.internet_gateway_id()),
+                    vpc_ids: g
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| a.vpc_id().map(str::to_owned))
+                        .collect(),
+                })
+                .collect()
+        },
+    )
+}
+
+async fn nat_gateways(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<NatGateway>> {
+    let res = client
+        .describe_nat_gateways()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeNatGateways", res, |list| {
+        list.iter()
+            .map(|g| NatGateway {
+                id: s(g.nat_gateway_id()),
+                vpc_id: s(g.vpc_id()),
+                subnet_id: s(g.subnet_id()),
+                state: g.state().map(|v| v.as_str().to_owned()).unwrap_or_default(),
+            })
+            .collect()
+    })
+}
+
+fn sg_rules(list: &[IpPermission]) -> Vec<SgRule> {
+    list.iter()
+        .map(|p| SgRule {
+            protocol: s(p.ip_protocol()),
+            from_port: p.from_port(),
+            to_port: p.to_port(),
+            ipv4_ranges: p
+                .ip_ranges()
+                .iter()
+                .filter_map(|x| x.cidr_ip().map(str::to_owned))
+                .collect(),
+            ipv6_ranges: p
+                .ipv6_ranges()
+                .iter()
+                .filter_map(|x| x.cidr_ipv6().map(str::to_owned))
+                .collect(),
+            source_groups: p
+                .user_id_group_pairs()
+                .iter()
+                .filter_map(|x| x.group_id().map(str::to_owned))
+                .collect(),
+            prefix_lists: p
+                .prefix_list_ids()
+                .iter()
+                .filter_map(|x| x.prefix_list_id().map(str::to_owned))
+                .collect(),
+        })
+        .collect()
+}
+
+async fn security_groups(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<SecurityGroup>> {
+    let res = client
+        .describe_security_groups()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(
+        SERVICE,
+        &r.name,
+        "ec2:DescribeSecurityGroups",
+        res,
+        |list| {
+            list.iter()
+                .map(|g| {
+                    let id = s(g.group_id());
+                    SecurityGroup {
+                        arn: g
+                            .security_group_arn()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| r.arn("ec2", &format!("security-group/{id}"))),
+                        id,
+                        name: s(g.group_name()),
+                        vpc_id: s(g.vpc_id()),
+                        description: s(g.description()),
+                        ingress: sg_rules(g.ip_permissions()),
+                        egress: sg_rules(g.ip_permissions_egress()),
+                        tags: tags(g.tags()),
+                    }
+                })
+                .collect()
+        },
+    )
+}
+
+async fn network_acls(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<NetworkAcl>> {
+    let res = client
+        .describe_network_acls()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeNetworkAcls", res, |list| {
+        list.iter()
+            .map(|a| {
+                let id = s(a.network_acl_id());
+                NetworkAcl {
+                    arn: r.arn("ec2", &format!("network-acl/{id}")),
+                    id,
+                    vpc_id: s(a.vpc_id()),
+                    is_default: a.is_default().unwrap_or(false),
+                    subnet_ids: a
+                        .associations()
+                        .iter()
+                        .filter_map(|x| x.subnet_id().map(str::to_owned))
+                        .collect(),
+                    entries: a
+                        .entries()
+                        .iter()
+                        .map(|e| NaclEntry {
+                            rule_number: e.rule_number().unwrap_or(32767),
+                            egress: e.egress().unwrap_or(false),
+                            protocol: s(e.protocol()),
+                            action: e
+                                .rule_action()
+                                .map(|v| v.as_str().to_owned())
+                                .unwrap_or_default(),
+                            cidr_block: e.cidr_block().map(str::to_owned),
+                            ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_owned),
+                            from_port: e.port_range().and_then(|p| p.from()),
+                            to_port: e.port_range().and_then(|p| p.to()),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    })
+}
+
+async fn network_interfaces(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<NetworkInterface>> {
+    let res = client
+        .describe_network_interfaces()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(
+        SERVICE,
+        &r.name,
+        "ec2:DescribeNetworkInterfaces",
+        res,
+        |list| {
+            list.iter()
+                .map(|n| NetworkInterface {
+                    id: s(n.network_interface_id()),
+                    subnet_id: s(n.subnet_id()),
+                    vpc_id: s(n.vpc_id()),
+                    interface_type: n
+                        .interface_type()
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default(),
+                    security_group_ids: n
+                        .groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_owned))
+                        .collect(),
+                    public_ip: n
+                        .association()
+                        .and_then(|a| a.public_ip())
+                        .map(str::to_owned),
+                    private_ip: n.private_ip_address().map(str::to_owned),
+                    instance_id: n
+                        .attachment()
+                        .and_then(|a| a.instance_id())
+                        .map(str::to_owned),
+                    description: s(n.description()),
+                })
+                .collect()
+        },
+    )
+}
+
+async fn instances(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Instance>> {
+    let res = client
+        .describe_instances()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let mut list: Vec<Instance> = match c.record(
+        SERVICE,
+        &r.name,
+        "ec2:DescribeInstances",
+        res,
+        |reservations| {
+            reservations
+                .iter()
+                .flat_map(|res| res.instances())
+                .filter(|i| {
+                    !matches!(
+                        i.state().and_then(|st| st.name()),
+                        Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+                    )
+                })
+                .map(|i| instance(r, i))
+                .collect::<Vec<_>>()
+        },
+    ) {
+        Collected::Ok(list) => list,
+        Collected::Missing(g) => return Collected::Missing(g),
+    };
+    // One DescribeInstanceAttribute per instance: there is no bulk API for user data.
+    let ids: Vec<(usize, String)> = list.iter().map(|i| i.id.clone()).enumerate().collect();
+    let user_data: Vec<(usize, Collected<Option<ScannedText>>)> = futures::stream::iter(ids)
+        .map(|(idx, id)| async move {
+            let res = client
+                .describe_instance_attribute()
+                .instance_id(&id)
+                .attribute(InstanceAttributeName::UserData)
+                .send()
+                .await;
+            let data = match res {
+                Ok(out) => Collected::Ok(scan_user_data(out.user_data())),
+                Err(e) => c.missing(SERVICE, &r.name, gap("ec2:DescribeInstanceAttribute", &e)),
+            };
+            (idx, data)
+        })
+        .buffer_unordered(c.item_concurrency)
+        .collect()
+        .await;
+    for (idx, data) in user_data {
+        list[idx].user_data = data;
+    }
+    Collected::Ok(list)
+}
+
+fn instance(r: &RegionCtx, i: &aws_sdk_ec2::types::Instance) -> Instance {
+    let id = s(i.instance_id());
+    let md = i.metadata_options();
+    Instance {
+        arn: r.arn("ec2", &format!("instance/{id}")),
+        id,
+        state: i
+            .state()
+            .and_then(|st| st.name())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default(),
+        instance_type: i
+            .instance_type()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        image_id: s(i.image_id()),
+        launch_time: time(i.launch_time()),
+        vpc_id: i.vpc_id().map(str::to_owned),
+        subnet_id: i.subnet_id().map(str::to_owned),
+        public_ip: i.public_ip_address().map(str::to_owned),
+        private_ip: i.private_ip_address().map(str::to_owned),
+        iam_instance_profile_arn: i
+            .iam_instance_profile()
+            .and_then(|p| p.arn())
+            .map(str::to_owned),
+        security_group_ids: i
+            .security_groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_owned))
+            .collect(),
+        network_interface_ids: i
+            .network_interfaces()
+            .iter()
+            .filter_map(|n| n.network_interface_id().map(str::to_owned))
+            .collect(),
+        metadata: MetadataOptions {
+            // An instance that reports no metadata options runs with the EC2 defaults of
+            // its launch: IMDSv1 allowed.
+            http_tokens: md
+                .and_then(|m| m.http_tokens())
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_else(|| "optional".into()),
+            http_endpoint: md
+                .and_then(|m| m.http_endpoint())
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_else(|| "enabled".into()),
+            http_put_response_hop_limit: md.and_then(|m| m.http_put_response_hop_limit()),
+        },
+        user_data: Collected::default(),
+        tags: tags(i.tags()),
+    }
+}
+
+/// Decode user data (base64, possibly gzip) and keep only what the secret detectors find.
+pub(crate) fn scan_user_data(attr: Option<&AttributeValue>) -> Option<ScannedText> {
+    let encoded = attr.and_then(|a| a.value()).filter(|v| !v.is_empty())?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .unwrap_or_else(|_| encoded.as_bytes().to_vec());
+    let text = if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        match flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out) {
+            Ok(_) => out,
+            Err(_) => raw,
+        }
+    } else {
+        raw
+    };
+    Some(crate::secrets::scan(&text))
+}
+
+async fn flow_logs(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<FlowLog>> {
+    let res = client
+        .describe_flow_logs()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeFlowLogs", res, |list| {
+        list.iter()
+            .map(|f| FlowLog {
+                id: s(f.flow_log_id()),
+                resource_id: s(f.resource_id()),
+                status: s(f.flow_log_status()),
+                traffic_type: f
+                    .traffic_type()
+                    .map(|v| v.as_str().to_owned())
+                    .unwrap_or_default(),
+                destination_type: f
+                    .log_destination_type()
+                    .map(|v| v.as_str().to_owned())
+                    .unwrap_or_default(),
+                deliver_logs_status: f.deliver_logs_status().map(str::to_owned),
+            })
+            .collect()
+    })
+}
+
+async fn ebs_default(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<bool> {
+    let res = client.get_ebs_encryption_by_default().send().await;
+    c.record(
+        SERVICE,
+        &r.name,
+        "ec2:GetEbsEncryptionByDefault",
+        res,
+        |out| out.ebs_encryption_by_default().unwrap_or(false),
+    )
+}

@@ -1,0 +1,370 @@
+//! IAM, once per account: account summary, password policy, credential report, the
+//! authorization details (users, groups, roles, policies in a few bulk calls), access keys,
+//! virtual MFA devices and instance profiles.
+
+use crate::sdk::{gap, policy_document, s, time};
+use crate::Collector;
+use aws_sdk_iam::types::{EntityType, ReportStateType, StatusType};
+use aws_sdk_iam::Client;
+use futures::StreamExt;
+use rampart_inventory::*;
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+const SERVICE: &str = "iam";
+
+/// Read the account's IAM data.
+pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
+    let (
+        account_summary,
+        password_policy,
+        credential_report,
+        details,
+        virtual_mfa_devices,
+        instance_profiles,
+    ) = tokio::join!(
+        account_summary(c, client),
+        password_policy(c, client),
+        credential_report(c, client),
+        authorization_details(c, client),
+        virtual_mfa_devices(c, client),
+        instance_profiles(c, client),
+    );
+    let (mut users, groups, roles, policies) = match details {
+        Ok(d) => (
+            Collected::Ok(d.users),
+            Collected::Ok(d.groups),
+            Collected::Ok(d.roles),
+            Collected::Ok(d.policies),
+        ),
+        Err(g) => (
+            Collected::Missing(g.clone()),
+            Collected::Missing(g.clone()),
+            Collected::Missing(g.clone()),
+            Collected::Missing(g),
+        ),
+    };
+    if let Collected::Ok(list) = &mut users {
+        access_keys(c, client, list, credential_report.ok()).await;
+    }
+    IamData {
+        account_summary,
+        password_policy,
+        credential_report,
+        users,
+        groups,
+        roles,
+        policies,
+        virtual_mfa_devices,
+        instance_profiles,
+    }
+}
+
+async fn account_summary(c: &Collector, client: &Client) -> Collected<BTreeMap<String, i64>> {
+    let r = client.get_account_summary().send().await;
+    c.record(SERVICE, "global", "iam:GetAccountSummary", r, |out| {
+        out.summary_map()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), i64::from(*v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+async fn password_policy(c: &Collector, client: &Client) -> Collected<Option<PasswordPolicy>> {
+    match client.get_account_password_policy().send().await {
+        Ok(out) => Collected::Ok(out.password_policy().map(|p| PasswordPolicy {
+            minimum_password_length: p.minimum_password_length(),
+            require_symbols: p.require_symbols(),
+            require_numbers: p.require_numbers(),
+            require_uppercase_characters: p.require_uppercase_characters(),
+            require_lowercase_characters: p.require_lowercase_characters(),
+            allow_users_to_change_password: p.allow_users_to_change_password(),
+            max_password_age: p.max_password_age(),
+            password_reuse_prevention: p.password_reuse_prevention(),
+            hard_expiry: p.hard_expiry(),
+        })),
+        // No policy is a fact about the account, not a failure to read it.
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|se| se.is_no_such_entity_exception()) =>
+        {
+            Collected::Ok(None)
+        }
+        Err(e) => c.missing(SERVICE, "global", gap("iam:GetAccountPasswordPolicy", &e)),
+    }
+}
+
+/// Ask IAM to generate the report, poll with backoff until it is complete, then decode it.
+async fn credential_report(c: &Collector, client: &Client) -> Collected<CredentialReport> {
+    let mut delay = Duration::from_millis(100);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        match client.generate_credential_report().send().await {
+            Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
+            Ok(_) => {}
+            Err(e) => return c.missing(SERVICE, "global", gap("iam:GenerateCredentialReport", &e)),
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return c.missing(
+                SERVICE,
+                "global",
+                Gap {
+                    api: "iam:GenerateCredentialReport".into(),
+                    code: "ReportNotReady".into(),
+                    message: "the credential report was not ready after 60 seconds".into(),
+                },
+            );
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(2));
+    }
+    let out = match client.get_credential_report().send().await {
+        Ok(out) => out,
+        Err(e) => return c.missing(SERVICE, "global", gap("iam:GetCredentialReport", &e)),
+    };
+    let content = out.content().map(|b| b.as_ref()).unwrap_or_default();
+    match crate::credential_report::parse(content) {
+        Ok(rows) => Collected::Ok(CredentialReport {
+            generated_at: time(out.generated_time()),
+            rows,
+        }),
+        Err(message) => c.missing(
+            SERVICE,
+            "global",
+            Gap {
+                api: "iam:GetCredentialReport".into(),
+                code: "MalformedReport".into(),
+                message,
+            },
+        ),
+    }
+}
+
+struct Details {
+    users: Vec<User>,
+    groups: Vec<Group>,
+    roles: Vec<Role>,
+    policies: Vec<ManagedPolicy>,
+}
+
+fn attached(list: &[aws_sdk_iam::types::AttachedPolicy]) -> Vec<AttachedPolicy> {
+    list.iter()
+        .map(|p| AttachedPolicy {
+            name: s(p.policy_name()),
+            arn: s(p.policy_arn()),
+        })
+        .collect()
+}
+
+fn inline(list: &[aws_sdk_iam::types::PolicyDetail]) -> Vec<InlinePolicy> {
+    list.iter()
+        .map(|p| InlinePolicy {
+            name: s(p.policy_name()),
+            document: policy_document(p.policy_document()),
+        })
+        .collect()
+}
+
+fn tags(list: &[aws_sdk_iam::types::Tag]) -> Vec<Tag> {
+    list.iter()
+        .map(|t| Tag {
+            key: t.key().to_owned(),
+            value: t.value().to_owned(),
+        })
+        .collect()
+}
+
+/// Users, groups, roles and managed policies with their documents, through
+/// `GetAccountAuthorizationDetails` (a few pages instead of one call per entity).
+async fn authorization_details(c: &Collector, client: &Client) -> Result<Details, Gap> {
+    let pages = client
+        .get_account_authorization_details()
+        .filter(EntityType::User)
+        .filter(EntityType::Group)
+        .filter(EntityType::Role)
+        .filter(EntityType::LocalManagedPolicy)
+        .filter(EntityType::AwsManagedPolicy)
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await;
+    let pages = match pages {
+        Ok(p) => p,
+        Err(e) => {
+            let g = gap("iam:GetAccountAuthorizationDetails", &e);
+            c.ledger.error(SERVICE, "global", &g);
+            return Err(g);
+        }
+    };
+    let mut d = Details {
+        users: vec![],
+        groups: vec![],
+        roles: vec![],
+        policies: vec![],
+    };
+    for page in pages {
+        d.users.extend(page.user_detail_list().iter().map(|u| User {
+            name: s(u.user_name()),
+            arn: s(u.arn()),
+            id: s(u.user_id()),
+            path: s(u.path()),
+            create_date: time(u.create_date()),
+            groups: u.group_list().to_vec(),
+            attached_policies: attached(u.attached_managed_policies()),
+            inline_policies: inline(u.user_policy_list()),
+            access_keys: Collected::default(),
+            tags: tags(u.tags()),
+        }));
+        d.groups
+            .extend(page.group_detail_list().iter().map(|g| Group {
+                name: s(g.group_name()),
+                arn: s(g.arn()),
+                attached_policies: attached(g.attached_managed_policies()),
+                inline_policies: inline(g.group_policy_list()),
+            }));
+        d.roles.extend(page.role_detail_list().iter().map(|r| {
+            Role {
+                name: s(r.role_name()),
+                arn: s(r.arn()),
+                path: s(r.path()),
+                create_date: time(r.create_date()),
+                assume_role_policy: policy_document(r.assume_role_policy_document()),
+                attached_policies: attached(r.attached_managed_policies()),
+                inline_policies: inline(r.role_policy_list()),
+                instance_profiles: r
+                    .instance_profile_list()
+                    .iter()
+                    .map(|p| p.instance_profile_name().to_owned())
+                    .collect(),
+                last_used: r.role_last_used().and_then(|u| time(u.last_used_date())),
+                tags: tags(r.tags()),
+            }
+        }));
+        for p in page.policies() {
+            let arn = s(p.arn());
+            let aws_managed = arn.contains(":iam::aws:policy/");
+            let attachment_count = p.attachment_count().unwrap_or(0);
+            // AWS managed policies matter only where they are used; keeping the hundreds
+            // unused ones would only bloat the snapshot.
+            if aws_managed && attachment_count == 0 {
+                continue;
+            }
+            let default_version_id = s(p.default_version_id());
+            let document = p
+                .policy_version_list()
+                .iter()
+                .find(|v| v.is_default_version() || v.version_id() == Some(&default_version_id))
+                .map(|v| policy_document(v.document()))
+                .unwrap_or(serde_json::Value::Null);
+            d.policies.push(ManagedPolicy {
+                name: s(p.policy_name()),
+                arn,
+                aws_managed,
+                attachment_count,
+                default_version_id,
+                document,
+            });
+        }
+    }
+    Ok(d)
+}
+
+/// `ListAccessKeys` for each user the credential report shows with a key (every user when
+/// the report is missing), a bounded number at a time.
+async fn access_keys(
+    c: &Collector,
+    client: &Client,
+    users: &mut [User],
+    report: Option<&CredentialReport>,
+) {
+    let with_keys: Option<HashSet<&str>> = report.map(|r| {
+        r.rows
+            .iter()
+            .filter(|row| row.access_keys.iter().any(|k| k.last_rotated.is_some()))
+            .map(|row| row.user.as_str())
+            .collect()
+    });
+    let wanted: Vec<usize> = (0..users.len())
+        .filter(|&i| {
+            with_keys
+                .as_ref()
+                .is_none_or(|set| set.contains(users[i].name.as_str()))
+        })
+        .collect();
+    for u in users.iter_mut() {
+        // Users the report shows without keys have none: that is read, not missing.
+        u.access_keys = Collected::Ok(vec![]);
+    }
+    let names: Vec<(usize, String)> = wanted
+        .into_iter()
+        .map(|i| (i, users[i].name.clone()))
+        .collect();
+    let results: Vec<(usize, Collected<Vec<AccessKey>>)> = futures::stream::iter(names)
+        .map(|(i, name)| async move {
+            let r = client
+                .list_access_keys()
+                .user_name(&name)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            let keys = c.record(SERVICE, "global", "iam:ListAccessKeys", r, |keys| {
+                keys.iter()
+                    .map(|k| AccessKey {
+                        id: s(k.access_key_id()),
+                        active: k.status() == Some(&StatusType::Active),
+                        create_date: time(k.create_date()),
+                    })
+                    .collect()
+            });
+            (i, keys)
+        })
+        .buffer_unordered(c.item_concurrency)
+        .collect()
+        .await;
+    for (i, keys) in results {
+        users[i].access_keys = keys;
+    }
+}
+
+async fn virtual_mfa_devices(c: &Collector, client: &Client) -> Collected<Vec<VirtualMfaDevice>> {
+    let r = client
+        .list_virtual_mfa_devices()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, "global", "iam:ListVirtualMFADevices", r, |list| {
+        list.iter()
+            .map(|d| VirtualMfaDevice {
+                serial_number: d.serial_number().to_owned(),
+                user_arn: d.user().map(|u| u.arn().to_owned()),
+                enable_date: time(d.enable_date()),
+            })
+            .collect()
+    })
+}
+
+async fn instance_profiles(c: &Collector, client: &Client) -> Collected<Vec<InstanceProfile>> {
+    let r = client
+        .list_instance_profiles()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, "global", "iam:ListInstanceProfiles", r, |list| {
+        list.iter()
+            .map(|p| InstanceProfile {
+                name: p.instance_profile_name().to_owned(),
+                arn: p.arn().to_owned(),
+                roles: p.roles().iter().map(|r| r.role_name().to_owned()).collect(),
+            })
+            .collect()
+    })
+}

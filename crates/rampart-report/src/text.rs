@@ -1,0 +1,428 @@
+//! The terminal report: failing findings by severity with their fix, findings that could
+//! not be evaluated, then a summary of counts, regions, collection gaps and cost. Written
+//! to be read at 80 columns, with ANSI colour only when asked for.
+
+use crate::report::ScanReport;
+use crate::wrap::{is_plain_command, wrap, wrap_command, wrap_words};
+use rampart_checks::{Finding, Severity, Status};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How to render the terminal report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextOptions {
+    /// Colour severities and statuses with ANSI escape sequences.
+    pub color: bool,
+    /// Wrap lines at this many columns. Words longer than a line (ARNs, JSON arguments)
+    /// are never broken, so such a word may overrun it.
+    pub width: usize,
+    /// List PASS findings too (otherwise they are only counted).
+    pub verbose: bool,
+}
+
+impl Default for TextOptions {
+    /// No colour, 80 columns, PASS findings counted but not listed.
+    fn default() -> Self {
+        TextOptions {
+            color: false,
+            width: 80,
+            verbose: false,
+        }
+    }
+}
+
+/// Render the report for a terminal. Every line ends with a newline.
+pub fn render_text(report: &ScanReport, options: &TextOptions) -> String {
+    let mut out = Out {
+        lines: Vec::new(),
+        width: options.width,
+        color: options.color,
+    };
+    header(&mut out, report);
+    failures(&mut out, report);
+    by_status(&mut out, report, Status::Error);
+    if options.verbose {
+        by_status(&mut out, report, Status::Pass);
+    }
+    summary(&mut out, report);
+    let mut text = out.lines.join("\n");
+    text.push('\n');
+    text
+}
+
+/// Indent of a check's heading line.
+const CHECK: &str = "  ";
+/// Indent under a check: its resources and fix.
+const UNDER_CHECK: &str = "    ";
+/// Indent of a finding's reason, under its resource.
+const UNDER_RESOURCE: &str = "      ";
+/// Width of the label column in the summary.
+const LABEL: usize = 18;
+
+/// The lines being written.
+struct Out {
+    lines: Vec<String>,
+    width: usize,
+    color: bool,
+}
+
+/// What a piece of text is, for its colour.
+#[derive(Clone, Copy)]
+enum Style {
+    Heading,
+    CheckId,
+    Severity(Severity),
+    Pass,
+    Fail,
+    Error,
+}
+
+impl Out {
+    fn blank(&mut self) {
+        self.lines.push(String::new());
+    }
+
+    fn extend(&mut self, lines: Vec<String>) {
+        self.lines.extend(lines);
+    }
+
+    /// `text` in the colour of `style`, or as is without colour.
+    fn paint(&self, text: &str, style: Style) -> String {
+        if !self.color {
+            return text.to_owned();
+        }
+        let code = match style {
+            Style::Heading | Style::CheckId => "1",
+            Style::Severity(Severity::Critical) | Style::Fail => "1;31",
+            Style::Severity(Severity::High) => "31",
+            Style::Severity(Severity::Medium) => "33",
+            Style::Severity(Severity::Low) => "36",
+            Style::Severity(Severity::Info) => "2",
+            Style::Pass => "32",
+            Style::Error => "35",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+
+    /// Each word of `text` painted on its own, so that wrapping between words never
+    /// carries a colour onto the next line's indent.
+    fn paint_words(&self, text: &str, style: Style) -> String {
+        text.split_whitespace()
+            .map(|w| self.paint(w, style))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// A section heading, painted after wrapping.
+    fn heading(&mut self, text: &str, style: Style) {
+        let lines = wrap(text, self.width, "", "");
+        let painted = lines.iter().map(|l| self.paint(l, style)).collect();
+        self.extend(painted);
+    }
+
+    /// A summary row: the label in a fixed column, the value wrapped beside it.
+    fn row(&mut self, label: &str, value: &str) {
+        let first = format!("  {label:<LABEL$}");
+        let rest = " ".repeat(2 + LABEL);
+        self.extend(wrap(value, self.width, &first, &rest));
+    }
+
+    /// A line under a summary row, indented to its value column.
+    fn row_detail(&mut self, value: &str) {
+        let first = " ".repeat(2 + LABEL);
+        let rest = " ".repeat(4 + LABEL);
+        self.extend(wrap(value, self.width, &first, &rest));
+    }
+}
+
+fn header(out: &mut Out, report: &ScanReport) {
+    let title = format!(
+        "{} {} scan of AWS account {} (partition {})",
+        report.tool.name, report.tool.version, report.account_id, report.partition
+    );
+    out.heading(&title, Style::Heading);
+    let times = format!(
+        "collected {}, evaluated {}",
+        report.collected_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        report.evaluated_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    out.extend(wrap(&times, out.width, "", ""));
+}
+
+/// FAIL findings, most severe first.
+fn failures(out: &mut Out, report: &ScanReport) {
+    out.blank();
+    let failing = report.summary.fail;
+    if failing == 0 {
+        out.heading("No failing findings.", Style::Pass);
+        return;
+    }
+    out.heading(&format!("FAILED ({failing})"), Style::Fail);
+    for severity in Severity::ALL {
+        let findings = sorted(report, |f| {
+            f.status == Status::Fail && f.severity == severity
+        });
+        if findings.is_empty() {
+            continue;
+        }
+        out.blank();
+        let heading = format!("{} ({})", severity.as_str().to_uppercase(), findings.len());
+        out.heading(&heading, Style::Severity(severity));
+        checks(out, &findings, true);
+    }
+}
+
+/// ERROR or PASS findings, by check.
+fn by_status(out: &mut Out, report: &ScanReport, status: Status) {
+    let findings = sorted(report, |f| f.status == status);
+    if findings.is_empty() {
+        return;
+    }
+    out.blank();
+    let (heading, style) = match status {
+        Status::Error => ("COULD NOT BE EVALUATED", Style::Error),
+        Status::Pass => ("PASSED", Style::Pass),
+        Status::Fail => ("FAILED", Style::Fail),
+    };
+    out.heading(&format!("{heading} ({})", findings.len()), style);
+    checks(out, &findings, false);
+}
+
+/// The findings that `keep` selects, by check id, region and resource.
+fn sorted(report: &ScanReport, keep: impl Fn(&Finding) -> bool) -> Vec<&Finding> {
+    let mut findings: Vec<&Finding> = report.findings.iter().filter(|f| keep(f)).collect();
+    findings.sort_by(|a, b| {
+        (&a.check_id, &a.region, &a.resource).cmp(&(&b.check_id, &b.region, &b.resource))
+    });
+    findings
+}
+
+/// Findings (sorted by check id) under one heading per check: the check's title, each
+/// resource with its region and reason, and the check's fix when `with_fix`.
+fn checks(out: &mut Out, findings: &[&Finding], with_fix: bool) {
+    for group in findings.chunk_by(|a, b| a.check_id == b.check_id) {
+        out.blank();
+        let check_id = group[0].check_id.as_str();
+        // A check missing from this build's registry (a report from another version)
+        // is shown by id alone, without title or fix.
+        let meta = rampart_checks::find(check_id).map(|c| c.meta);
+        let heading: Vec<String> = match meta {
+            Some(meta) => std::iter::once(out.paint(&format!("{check_id}:"), Style::CheckId))
+                .chain(meta.title.split_whitespace().map(str::to_owned))
+                .collect(),
+            None => vec![out.paint(check_id, Style::CheckId)],
+        };
+        let lines = wrap_words(
+            heading.iter().map(String::as_str),
+            out.width,
+            CHECK,
+            UNDER_CHECK,
+        );
+        out.extend(lines);
+        for f in group {
+            let first = format!("{UNDER_CHECK}- ");
+            out.extend(wrap(&f.resource, out.width, &first, UNDER_RESOURCE));
+            let reason = format!("[{}] {}", f.region, f.reason);
+            out.extend(wrap(&reason, out.width, UNDER_RESOURCE, UNDER_RESOURCE));
+        }
+        if let (true, Some(meta)) = (with_fix, meta) {
+            fix(out, meta.fix);
+        }
+    }
+}
+
+/// The fix. A fix that is one shell command is wrapped with `\` continuations, so that
+/// the lines still paste into a shell as one command. A fix that mixes prose and commands
+/// is wrapped as words, each command introduced by a colon ("with the key: aws iam ...")
+/// starting a line of its own.
+fn fix(out: &mut Out, fix: &str) {
+    let label = format!("{UNDER_CHECK}fix: ");
+    let under = " ".repeat(label.len());
+    if is_plain_command(fix) {
+        let lines = wrap_command(fix, out.width, &label, &format!("{under}  "));
+        out.extend(lines);
+        return;
+    }
+    for (i, part) in command_lines(fix).into_iter().enumerate() {
+        let first = if i == 0 { &label } else { &under };
+        let lines = wrap_words(part, out.width, first, &under);
+        out.extend(lines);
+    }
+}
+
+/// The words of a fix, cut before every `aws` that follows a word ending with a colon.
+fn command_lines(fix: &str) -> Vec<Vec<&str>> {
+    let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
+    let mut previous = "";
+    for word in fix.split_whitespace() {
+        let current = parts.last_mut().expect("parts starts with one part");
+        if word == "aws" && previous.ends_with(':') && !current.is_empty() {
+            parts.push(Vec::new());
+        }
+        parts.last_mut().expect("parts is not empty").push(word);
+        previous = word;
+    }
+    parts
+}
+
+fn summary(out: &mut Out, report: &ScanReport) {
+    let s = &report.summary;
+    out.blank();
+    out.heading("SUMMARY", Style::Heading);
+    out.blank();
+
+    let counts = [
+        (s.fail, "FAIL", Style::Fail),
+        (s.error, "ERROR", Style::Error),
+        (s.pass, "PASS", Style::Pass),
+    ]
+    .map(|(n, name, style)| count(out, n, name, style))
+    .join(", ");
+    out.row("findings", &format!("{}: {counts}", s.total));
+
+    let by_severity = Severity::ALL
+        .map(|sev| {
+            count(
+                out,
+                s.fail_by_severity.get(sev),
+                sev.as_str(),
+                Style::Severity(sev),
+            )
+        })
+        .join(", ");
+    out.row("FAIL by severity", &by_severity);
+
+    let scanned = &report.regions_scanned;
+    if scanned.is_empty() {
+        out.row("regions scanned", "none");
+    } else {
+        out.row(
+            "regions scanned",
+            &format!("{}: {}", scanned.len(), scanned.join(", ")),
+        );
+    }
+
+    let skipped = &report.regions_skipped;
+    if skipped.is_empty() {
+        out.row("regions skipped", "none");
+    } else {
+        out.row("regions skipped", &skipped.len().to_string());
+        let mut by_reason: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for r in skipped {
+            by_reason.entry(&r.reason).or_default().insert(&r.region);
+        }
+        for (reason, regions) in by_reason {
+            out.row_detail(&format!("{reason}: {}", join(&regions)));
+        }
+    }
+
+    gaps(out, report);
+
+    let stats = &report.collection;
+    let per_service = stats
+        .api_calls
+        .iter()
+        .map(|(service, n)| format!("{service} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut calls = format!(
+        "{} in {}",
+        stats.total_api_calls(),
+        duration(stats.duration_ms)
+    );
+    if !per_service.is_empty() {
+        calls.push_str(&format!(" ({per_service})"));
+    }
+    out.row("API calls", &calls);
+    out.row("evaluation", &duration(report.evaluation_ms));
+}
+
+/// "N name", painted when N is not zero.
+fn count(out: &Out, n: u64, name: &str, style: Style) -> String {
+    let text = format!("{n} {name}");
+    if n == 0 {
+        text
+    } else {
+        out.paint_words(&text, style)
+    }
+}
+
+fn join(items: &BTreeSet<&str>) -> String {
+    items.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Collection errors, one line per failing call: repeats of one call (same service, API and
+/// error code) in several regions are one line that names the regions.
+fn gaps(out: &mut Out, report: &ScanReport) {
+    let errors = &report.collection_errors;
+    if errors.is_empty() {
+        out.row("collection gaps", "none");
+        return;
+    }
+    let calls = if errors.len() == 1 { "call" } else { "calls" };
+    out.row(
+        "collection gaps",
+        &format!("{} failed API {calls}", errors.len()),
+    );
+    let mut groups: BTreeMap<(&str, &str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for e in errors {
+        groups
+            .entry((&e.service, &e.gap.api, &e.gap.code))
+            .or_default()
+            .insert(&e.region);
+    }
+    for ((service, api, code), regions) in groups {
+        let what = if api.is_empty() {
+            format!("{code} for {service}")
+        } else if api.starts_with(&format!("{service}:")) {
+            format!("{code} on {api}")
+        } else {
+            format!("{code} on {api} ({service})")
+        };
+        let line = match regions.len() {
+            1 if regions.contains("global") => format!("{what} (global)"),
+            1 => format!("{what} in {}", join(&regions)),
+            n => format!("{what} in {n} regions: {}", join(&regions)),
+        };
+        out.row_detail(&line);
+    }
+}
+
+/// Milliseconds as "850 ms", "4.2 s" or "3 min 5 s".
+fn duration(ms: u64) -> String {
+    match ms {
+        0..=999 => format!("{ms} ms"),
+        1_000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        _ => format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_after_a_colon_start_a_line() {
+        let fix = "Find it: aws ec2 describe --x <X>; remove it: aws ec2 revoke --id <ID>; \
+                   or ask (aws iam list) first";
+        assert_eq!(
+            command_lines(fix),
+            [
+                vec!["Find", "it:"],
+                vec!["aws", "ec2", "describe", "--x", "<X>;", "remove", "it:"],
+                vec!["aws", "ec2", "revoke", "--id", "<ID>;", "or", "ask", "(aws", "iam"]
+                    .into_iter()
+                    .chain(["list)", "first"])
+                    .collect(),
+            ]
+        );
+        // A fix that starts with the command is one part.
+        assert_eq!(command_lines("aws s3 ls").len(), 1);
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(4_230), "4.2 s");
+        assert_eq!(duration(185_000), "3 min 5 s");
+    }
+}

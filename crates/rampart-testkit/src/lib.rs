@@ -1,0 +1,8 @@
+//! Test harness: starts moto server (an AWS emulator) on a free 127.0.0.1 port, installed
+//! into the workspace's `.venv` on first use, and builds scenario accounts in it through the
+//! AWS SDK for Rust. Used by the integration tests, the example snapshot and the benchmark.
+
+pub mod moto;
+pub mod scenario;
+
+pub use moto::Moto;

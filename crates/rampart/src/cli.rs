@@ -1,0 +1,138 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Audit AWS accounts against security best practice and the CIS AWS Foundations
+/// Benchmark: what is wrong, why it matters, and the command that fixes it.
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read an account (or a saved snapshot) and report what is wrong.
+    Scan(ScanArgs),
+    /// Read an account and save its inventory as a snapshot file, evaluated later with
+    /// `rampart scan --snapshot FILE`.
+    Collect(CollectArgs),
+    /// List the checks.
+    Checks(ChecksArgs),
+    /// Print a check's documentation.
+    Explain {
+        /// Check id, such as `iam_root_mfa`.
+        id: String,
+    },
+}
+
+/// Where the account is read from.
+#[derive(Debug, Args, Clone)]
+pub struct AccountArgs {
+    /// Named AWS profile (else the standard chain: env, default profile, SSO, instance role).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region to scan (repeatable or comma-separated; default: every enabled region).
+    #[arg(long = "region", value_delimiter = ',')]
+    pub regions: Vec<String>,
+    /// Send every AWS call to this endpoint (an emulator); `AWS_ENDPOINT_URL` works too.
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Regions read at the same time.
+    #[arg(long, default_value_t = 8)]
+    pub region_concurrency: usize,
+}
+
+/// Which checks to run.
+#[derive(Debug, Args, Clone)]
+pub struct SelectArgs {
+    /// Only these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Only checks of these services (iam, ec2, vpc, guardduty, cloudtrail, config).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+    /// Only checks of these severities (critical, high, medium, low, info).
+    #[arg(long, value_delimiter = ',')]
+    pub severity: Vec<String>,
+}
+
+/// `rampart scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Evaluate a saved snapshot instead of reading an account (no AWS access needed).
+    #[arg(long, conflicts_with_all = ["profile", "regions", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    /// Account options.
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Check selection.
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub output_file: Option<PathBuf>,
+    /// Also save the collected inventory as a snapshot file.
+    #[arg(long)]
+    pub save_snapshot: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity fails (`none`: never).
+    #[arg(long, default_value = "info")]
+    pub fail_on: String,
+    /// List passing findings too (text format).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// The snapshot file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Account options.
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+/// `rampart checks`.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Check selection.
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Only checks mapped to this CIS AWS Foundations v7.0 control (e.g. 2.10).
+    #[arg(long)]
+    pub cis: Option<String>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable text.
+    Text,
+    /// rampart's own JSON report (docs/json-report.md).
+    Json,
+    /// OCSF Detection Finding events (JSON array).
+    Ocsf,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}

@@ -1,0 +1,224 @@
+//! What each subcommand does.
+
+use crate::cli::{
+    AccountArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs, SelectArgs,
+};
+use anyhow::{bail, Context as _, Result};
+use rampart_checks::{Selection, Settings, Severity, Status};
+use rampart_collect::{Options, Service};
+use rampart_inventory::{load_snapshot, save_snapshot, write_atomically, Inventory};
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Collect(args) => collect_cmd(args),
+        Command::Checks(args) => checks(args),
+        Command::Explain { id } => explain(&id),
+    }
+}
+
+/// The check selection, refusing names that match nothing.
+fn selection(args: &SelectArgs) -> Result<Selection> {
+    let severities = args
+        .severity
+        .iter()
+        .map(|s| s.parse::<Severity>().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let sel = Selection {
+        checks: args.checks.clone(),
+        services: args.services.clone(),
+        severities,
+    };
+    let unknown = sel.unknown_names();
+    if !unknown.is_empty() {
+        bail!("unknown {} (see `rampart checks`)", unknown.join(", "));
+    }
+    Ok(sel)
+}
+
+/// `--fail-on`: a severity, or `none`.
+fn fail_threshold(value: &str) -> Result<Option<Severity>> {
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    value
+        .parse::<Severity>()
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("--fail-on: {e}, or none"))
+}
+
+/// The collectors the selected checks need.
+fn services_for(sel: &Selection) -> BTreeSet<Service> {
+    rampart_checks::registry()
+        .iter()
+        .filter(|c| sel.includes(c.meta))
+        .flat_map(|c| Service::for_check_service(c.meta.service).iter().copied())
+        .collect()
+}
+
+fn stderr_progress() -> Option<rampart_collect::Progress> {
+    std::io::stderr()
+        .is_terminal()
+        .then(|| Arc::new(|msg: &str| eprintln!("rampart: {msg}")) as rampart_collect::Progress)
+}
+
+/// Read the account through the SDK.
+fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result<Inventory> {
+    let opts = Options {
+        profile: account.profile.clone(),
+        regions: account.regions.clone(),
+        endpoint_url: account.endpoint_url.clone(),
+        services,
+        region_concurrency: account.region_concurrency,
+        progress: stderr_progress(),
+        ..Options::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let inventory = runtime.block_on(rampart_collect::collect(&opts))?;
+    if !inventory.anything_collected() {
+        let first = inventory
+            .errors
+            .first()
+            .map(|e| e.gap.describe())
+            .unwrap_or_else(|| "no API call succeeded".into());
+        bail!(
+            "nothing could be read from account {}: {first}",
+            inventory.account.id
+        );
+    }
+    Ok(inventory)
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode> {
+    let sel = selection(&args.select)?;
+    let threshold = fail_threshold(&args.fail_on)?;
+    let inventory = match &args.snapshot {
+        Some(path) => load_snapshot(path)?,
+        None => collect_account(&args.account, services_for(&sel))?,
+    };
+    if let Some(path) = &args.save_snapshot {
+        save_snapshot(&inventory, path)?;
+    }
+    let settings = Settings::default();
+    let started = Instant::now();
+    let findings = rampart_checks::evaluate(&inventory, &settings, &sel);
+    let evaluation_ms = started.elapsed().as_millis() as u64;
+    let failing = findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && threshold.is_some_and(|t| f.severity >= t))
+        .count();
+    let report =
+        rampart_report::ScanReport::new(&inventory, findings, chrono::Utc::now(), evaluation_ms);
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let rendered = match args.format {
+        Format::Text => {
+            let width = if to_terminal {
+                terminal_size::terminal_size()
+                    .map(|(w, _)| usize::from(w.0).clamp(60, 160))
+                    .unwrap_or(100)
+            } else {
+                100
+            };
+            rampart_report::render_text(
+                &report,
+                &rampart_report::TextOptions {
+                    color,
+                    width,
+                    verbose: args.verbose,
+                },
+            )
+        }
+        Format::Json => rampart_report::render_json(&report),
+        Format::Ocsf => rampart_report::render_ocsf(&report),
+    };
+    match &args.output_file {
+        Some(path) => write_atomically(path, rendered.trim_end().as_bytes())
+            .with_context(|| format!("{}: cannot write the report", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    Ok(if failing > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
+    let inventory = collect_account(&args.account, Service::ALL.into_iter().collect())?;
+    save_snapshot(&inventory, &args.out)?;
+    eprintln!(
+        "rampart: wrote {} ({} region(s), {} API calls, {} gap(s), {} ms)",
+        args.out.display(),
+        inventory.regions.scanned.len(),
+        inventory.stats.total_api_calls(),
+        inventory.errors.len(),
+        inventory.stats.duration_ms
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn checks(args: ChecksArgs) -> Result<ExitCode> {
+    let sel = selection(&args.select)?;
+    let mut shown = 0;
+    for c in rampart_checks::registry() {
+        let m = c.meta;
+        if !sel.includes(m)
+            || args
+                .cis
+                .as_ref()
+                .is_some_and(|id| !m.cis.contains(&id.as_str()))
+        {
+            continue;
+        }
+        let cis = if m.cis.is_empty() {
+            String::new()
+        } else {
+            format!("  [CIS {}]", m.cis.join(", "))
+        };
+        println!(
+            "{:<40} {:<10} {:<8} {}{}",
+            m.id,
+            m.service,
+            m.severity.as_str(),
+            m.title,
+            cis
+        );
+        shown += 1;
+    }
+    eprintln!("{shown} check(s)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(id: &str) -> Result<ExitCode> {
+    let Some(c) = rampart_checks::find(id) else {
+        bail!("unknown check `{id}` (see `rampart checks`)");
+    };
+    let m = c.meta;
+    println!("{} — {}\n", m.id, m.title);
+    println!("service: {}   severity: {}", m.service, m.severity);
+    if !m.cis.is_empty() {
+        println!("CIS AWS Foundations v7.0: {}", m.cis.join(", "));
+    }
+    println!("\nWhat it checks\n  {}\n", m.what);
+    println!("Why it matters\n  {}\n", m.why);
+    println!("How to fix it\n  {}\n", m.fix);
+    println!("References");
+    for r in m.references {
+        println!("  - {r}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

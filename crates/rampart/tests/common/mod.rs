@@ -1,0 +1,101 @@
+//! Running the built `rampart` binary as a user would, isolated from the machine's AWS
+//! configuration and from any real endpoint.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The outcome of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// Run `rampart ARGS` with only the given AWS environment: no profile files, no instance
+/// metadata service, nothing inherited from the machine.
+pub fn rampart(args: &[&str], env: &[(String, String)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/rampart-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run rampart");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// The findings of a JSON report.
+pub fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings array")
+}
+
+/// The one finding of `check` whose resource contains `resource`.
+pub fn finding<'a>(report: &'a Value, check: &str, resource: &str) -> &'a Value {
+    let all: Vec<&Value> = findings(report)
+        .iter()
+        .filter(|f| f["check_id"] == check && f["resource"].as_str().unwrap().contains(resource))
+        .collect();
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one {check} finding on {resource}, got {}: {all:#?}",
+        all.len()
+    );
+    all[0]
+}
+
+/// Assert a finding's status, showing its reason on failure.
+pub fn assert_status(report: &Value, check: &str, resource: &str, status: &str) {
+    let f = finding(report, check, resource);
+    assert_eq!(
+        f["status"], status,
+        "{check} on {resource}: {}",
+        f["reason"]
+    );
+}
+
+pub fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+/// A tokio runtime for building scenarios through the SDK.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}

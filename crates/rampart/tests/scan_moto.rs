@@ -1,0 +1,412 @@
+//! End-to-end scans of accounts built in moto through the AWS SDK: the real collectors, the
+//! real binary, findings checked resource by resource (issue 2).
+
+mod common;
+
+use common::*;
+use rampart_testkit::scenario::{self, HOME, OTHER};
+use rampart_testkit::Moto;
+
+const REGIONS: &str = "us-east-1,eu-west-1";
+
+// Issue 2, "Done when": every check gives the right PASS and FAIL on the right resources,
+// with no FAIL on resources built to pass.
+#[test]
+fn mixed_account_findings_resource_by_resource() {
+    let moto = Moto::start();
+    let m = block_on(async { scenario::build_mixed(&moto.sdk_config().await).await });
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            REGIONS,
+            "--format",
+            "json",
+            "--fail-on",
+            "high",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 1, "high findings fail the scan: {}", run.stderr);
+    let r = run.json();
+    assert_eq!(r["account_id"], m.account.as_str());
+    assert_eq!(r["regions_scanned"], serde_json::json!([HOME, OTHER]));
+
+    // IAM.
+    let root = format!("arn:aws:iam::{}:root", m.account);
+    assert_status(&r, "iam_root_access_keys", &root, "PASS");
+    assert_status(&r, "iam_password_policy_length", &root, "FAIL");
+    assert_status(&r, "iam_password_policy_reuse", &root, "FAIL");
+    assert_status(&r, "iam_password_policy_complexity", &root, "FAIL");
+    assert_status(&r, "iam_user_console_mfa", ":user/alice", "FAIL");
+    assert_status(&r, "iam_user_console_mfa", ":user/bob", "PASS");
+    assert_status(&r, "iam_user_multiple_active_keys", ":user/carol", "FAIL");
+    assert_status(&r, "iam_user_multiple_active_keys", ":user/dave", "PASS");
+    assert_status(&r, "iam_user_direct_policies", ":user/carol", "FAIL");
+    assert_status(&r, "iam_user_direct_policies", ":user/alice", "PASS");
+    assert_status(&r, "iam_access_key_rotation", ":user/dave", "PASS");
+    assert_status(&r, "iam_unused_credentials", ":user/dave", "PASS");
+    assert_status(&r, "iam_admin_star_policies", ":policy/full-admin", "FAIL");
+    assert_status(&r, "iam_admin_star_policies", ":policy/read-s3", "PASS");
+    assert_status(
+        &r,
+        "iam_admin_star_policies",
+        ":role/app-role/inline/everything",
+        "FAIL",
+    );
+
+    // Instances.
+    for (check, good, bad) in [
+        ("ec2_instance_profile_attached", "PASS", "FAIL"),
+        ("ec2_imdsv2_required", "PASS", "FAIL"),
+        ("ec2_instance_public_ip", "PASS", "FAIL"),
+        ("ec2_user_data_secrets", "PASS", "FAIL"),
+    ] {
+        assert_status(&r, check, &m.instance_good, good);
+        assert_status(&r, check, &m.instance_bad, bad);
+    }
+    // The planted key is named redacted, never in full, anywhere in the report.
+    let secret = finding(&r, "ec2_user_data_secrets", &m.instance_bad);
+    assert!(
+        secret["reason"].as_str().unwrap().contains("AKIA"),
+        "{secret}"
+    );
+    assert!(!run.stdout.contains(scenario::PLANTED_KEY_ID));
+    assert!(!run
+        .stdout
+        .contains("q8Zr3Lx9Pw2Kd7Vn5Tb1Hs4Jc6Mf0Ya8Ue2Gi5Ro"));
+
+    // Security groups, each failing exactly the check it was built for.
+    let sg_checks = [
+        "ec2_sg_ssh_open_to_world",
+        "ec2_sg_rdp_open_to_world",
+        "ec2_sg_database_ports_open_to_world",
+        "ec2_sg_all_ports_open_to_world",
+    ];
+    let expect_fail = [
+        (&m.sg_ssh_world, "ec2_sg_ssh_open_to_world"),
+        (&m.sg_rdp_world_v6, "ec2_sg_rdp_open_to_world"),
+        (&m.sg_db_world, "ec2_sg_database_ports_open_to_world"),
+    ];
+    for (sg, failing) in expect_fail {
+        for check in sg_checks {
+            let want = if check == failing { "FAIL" } else { "PASS" };
+            assert_status(&r, check, sg, want);
+        }
+    }
+    // Every port open fails every port check.
+    for check in sg_checks {
+        assert_status(&r, check, &m.sg_all_world, "FAIL");
+        assert_status(&r, check, &m.sg_web, "PASS");
+        assert_status(&r, check, &m.sg_internal_ssh, "PASS");
+    }
+    // The SSH group guards the bad instance: full severity. The RDP group guards nothing.
+    assert_eq!(
+        finding(&r, "ec2_sg_ssh_open_to_world", &m.sg_ssh_world)["severity"],
+        "high"
+    );
+    assert_eq!(
+        finding(&r, "ec2_sg_rdp_open_to_world", &m.sg_rdp_world_v6)["severity"],
+        "low"
+    );
+
+    // Network.
+    assert_status(&r, "vpc_nacl_admin_ports_open", &m.nacl_open, "FAIL");
+    assert_status(&r, "vpc_nacl_admin_ports_open", &m.nacl_locked, "PASS");
+    assert_status(&r, "vpc_subnet_auto_public_ip", &m.subnet_public, "FAIL");
+    assert_status(&r, "vpc_subnet_auto_public_ip", &m.subnet_private, "PASS");
+    assert_status(&r, "vpc_flow_logs_enabled", &m.vpc_logged, "PASS");
+    let default_vpcs: Vec<_> = findings(&r)
+        .iter()
+        .filter(|f| {
+            f["check_id"] == "vpc_flow_logs_enabled" && f["resource"] != m.vpc_logged.as_str()
+        })
+        .filter(|f| !f["resource"].as_str().unwrap().ends_with(&m.vpc_logged))
+        .collect();
+    assert!(!default_vpcs.is_empty());
+    assert!(
+        default_vpcs.iter().all(|f| f["status"] == "FAIL"),
+        "{default_vpcs:#?}"
+    );
+    assert_status(
+        &r,
+        "ec2_ebs_default_encryption",
+        &format!(":{HOME}:"),
+        "PASS",
+    );
+    assert_status(
+        &r,
+        "ec2_ebs_default_encryption",
+        &format!(":{OTHER}:"),
+        "FAIL",
+    );
+
+    // Detection and logging.
+    assert_status(&r, "guardduty_enabled", &m.detector_home, "PASS");
+    assert_status(&r, "guardduty_enabled", &m.detector_other, "FAIL");
+    assert_status(&r, "guardduty_findings_routed", &m.detector_home, "PASS");
+    assert_status(&r, "cloudtrail_multi_region_logging", &root, "PASS");
+    for check in [
+        "cloudtrail_logging",
+        "cloudtrail_log_file_validation",
+        "cloudtrail_kms_encryption",
+        "cloudtrail_cloudwatch_logs",
+    ] {
+        assert_status(&r, check, &m.trail_good_arn, "PASS");
+        assert_status(&r, check, &m.trail_weak_arn, "FAIL");
+    }
+    assert_status(&r, "config_recorder_enabled", &format!(":{HOME}:"), "PASS");
+    assert_status(&r, "config_recorder_enabled", &format!(":{OTHER}:"), "FAIL");
+
+    // Nothing was denied, so nothing is ERROR, and every finding has a stable id.
+    let errors: Vec<_> = findings(&r)
+        .iter()
+        .filter(|f| f["status"] == "ERROR")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(r["collection"]["api_calls"]["ec2"].as_u64().unwrap() > 10);
+
+    // The same account scanned again gives the same finding ids.
+    let again = rampart(
+        &["scan", "--region", REGIONS, "--format", "json"],
+        &moto.env(),
+    )
+    .json();
+    let ids = |r: &serde_json::Value| {
+        let mut v: Vec<String> = findings(r)
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&r), ids(&again));
+}
+
+// CIS 2.8, 2.9: a policy that meets the benchmark passes.
+#[test]
+fn strong_password_policy_passes() {
+    let moto = Moto::start();
+    block_on(async { scenario::strong_password_policy(&moto.sdk_config().await).await });
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            HOME,
+            "--services",
+            "iam",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    for check in [
+        "iam_password_policy_length",
+        "iam_password_policy_reuse",
+        "iam_password_policy_complexity",
+    ] {
+        assert_status(&r, check, ":root", "PASS");
+    }
+    // --services iam ran IAM checks only.
+    assert!(findings(&r)
+        .iter()
+        .all(|f| f["check_id"].as_str().unwrap().starts_with("iam_")));
+}
+
+// Issue 2: a scan with credentials denied some APIs finishes, reports ERROR for what it
+// could not read, never PASS, and exits by its findings.
+#[test]
+fn partial_permissions_give_errors_not_passes() {
+    let moto = Moto::start();
+    let (m, (key, secret)) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let m = scenario::build_mixed(&cfg).await;
+        let keys = scenario::limited_auditor(
+            &cfg,
+            &[
+                "sts:GetCallerIdentity",
+                "iam:Get*",
+                "iam:List*",
+                "iam:GenerateCredentialReport",
+                "ec2:DescribeRegions",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeInstances",
+                "ec2:DescribeInstanceAttribute",
+            ],
+        )
+        .await;
+        (m, keys)
+    });
+    moto.enforce_iam();
+    let mut env = moto.env();
+    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
+    env.push(("AWS_ACCESS_KEY_ID".into(), key));
+    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret));
+    let run = rampart(&["scan", "--region", HOME, "--format", "json"], &env);
+    assert_eq!(
+        run.code, 1,
+        "exits by its (failing) findings: {}",
+        run.stderr
+    );
+    let r = run.json();
+
+    // Allowed reads still give real verdicts.
+    assert_status(&r, "iam_user_console_mfa", ":user/alice", "FAIL");
+    assert_status(&r, "iam_user_console_mfa", ":user/bob", "PASS");
+    assert_status(&r, "ec2_imdsv2_required", &m.instance_bad, "FAIL");
+    assert_status(&r, "vpc_subnet_auto_public_ip", &m.subnet_public, "FAIL");
+
+    // Denied reads are ERROR with the reason, for every check that needed them.
+    for check in [
+        "ec2_sg_ssh_open_to_world",
+        "vpc_nacl_admin_ports_open",
+        "vpc_flow_logs_enabled",
+        "ec2_ebs_default_encryption",
+        "guardduty_enabled",
+        "config_recorder_enabled",
+        "cloudtrail_multi_region_logging",
+    ] {
+        let of_check: Vec<_> = findings(&r)
+            .iter()
+            .filter(|f| f["check_id"] == check)
+            .collect();
+        assert!(!of_check.is_empty(), "{check} reported nothing");
+        for f in of_check {
+            assert_eq!(f["status"], "ERROR", "{check}: {f}");
+            assert!(
+                f["reason"].as_str().unwrap().contains("AccessDenied"),
+                "{f}"
+            );
+        }
+    }
+    let gaps = r["collection_errors"].as_array().unwrap();
+    assert!(
+        gaps.iter()
+            .any(|g| g["api"] == "ec2:DescribeSecurityGroups" && g["code"] == "AccessDenied"),
+        "{gaps:#?}"
+    );
+    assert!(
+        gaps.iter().any(|g| g["api"] == "guardduty:ListDetectors"),
+        "{gaps:#?}"
+    );
+
+    // The text report names the gaps too.
+    let text = rampart(
+        &[
+            "scan",
+            "--region",
+            HOME,
+            "--checks",
+            "ec2_sg_ssh_open_to_world",
+        ],
+        &env,
+    );
+    assert!(text.stdout.contains("AccessDenied"), "{}", text.stdout);
+}
+
+// Issue 2: collect once, evaluate offline again and again with the same result.
+#[test]
+fn collect_then_scan_snapshot_offline() {
+    let moto = Moto::start();
+    block_on(async { scenario::build_mixed(&moto.sdk_config().await).await });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let snap_s = snap.to_str().unwrap();
+    let collected = rampart(
+        &["collect", "--region", REGIONS, "--out", snap_s],
+        &moto.env(),
+    );
+    assert_eq!(collected.code, 0, "{}", collected.stderr);
+    let live = rampart(
+        &["scan", "--region", REGIONS, "--format", "json"],
+        &moto.env(),
+    )
+    .json();
+    drop(moto);
+    // No server, no credentials: the snapshot alone.
+    let offline = rampart(&["scan", "--snapshot", snap_s, "--format", "json"], &[]).json();
+    let key = |r: &serde_json::Value| {
+        let mut v: Vec<(String, String)> = findings(r)
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_owned(),
+                    f["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&live), key(&offline));
+    // The snapshot holds no secret from user data.
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(!text.contains(scenario::PLANTED_KEY_ID));
+}
+
+// Issue 2: every enabled region is read when no --region is given.
+#[test]
+fn every_enabled_region_by_default() {
+    let moto = Moto::start();
+    let run = rampart(
+        &[
+            "scan",
+            "--services",
+            "guardduty",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    let scanned = r["regions_scanned"].as_array().unwrap();
+    assert!(scanned.len() >= 15, "{scanned:?}");
+    assert!(scanned.iter().any(|s| s == "ap-southeast-2"));
+    // One guardduty_enabled finding per region scanned, all FAIL (no detectors).
+    let gd: Vec<_> = findings(&r)
+        .iter()
+        .filter(|f| f["check_id"] == "guardduty_enabled")
+        .collect();
+    assert_eq!(gd.len(), scanned.len());
+    assert!(gd.iter().all(|f| f["status"] == "FAIL"));
+}
+
+// Issue 2, exit code 2: nothing could be scanned (no credentials, dead endpoint).
+#[test]
+fn unreachable_endpoint_or_no_credentials_exit_2() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let env = vec![
+        ("AWS_ACCESS_KEY_ID".to_owned(), "testing".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY".to_owned(), "testing".to_owned()),
+        ("AWS_REGION".to_owned(), "us-east-1".to_owned()),
+        ("AWS_MAX_ATTEMPTS".to_owned(), "1".to_owned()),
+    ];
+    let url = format!("http://127.0.0.1:{port}");
+    let run = rampart(&["scan", "--endpoint-url", &url], &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot identify the AWS account"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+
+    let moto = Moto::start();
+    let no_creds = vec![
+        ("AWS_REGION".to_owned(), "us-east-1".to_owned()),
+        ("AWS_ENDPOINT_URL".to_owned(), moto.endpoint()),
+    ];
+    let run = rampart(&["scan"], &no_creds);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("credentials"), "{}", run.stderr);
+}
