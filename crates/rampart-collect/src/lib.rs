@@ -120,17 +120,22 @@ pub(crate) struct Collector {
 
 impl Collector {
     /// Convert an SDK result: data through `f`, or a gap recorded in the ledger.
-    pub(crate) fn record<O, E, R, T>(
+    pub(crate) fn record<O, E, T>(
         &self,
         service: &str,
         region: &str,
         api: &str,
-        res: Result<O, aws_smithy_runtime_api::client::result::SdkError<E, R>>,
+        res: Result<
+            O,
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
         f: impl FnOnce(O) -> T,
     ) -> Collected<T>
     where
         E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug + Send + Sync + 'static,
     {
         match res {
             Ok(o) => Collected::Ok(f(o)),

@@ -6,10 +6,10 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_iam::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use rampart_inventory::{CollectionError, Gap};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -112,32 +112,82 @@ impl Intercept for CallCounter {
 
 /// Turn an SDK error into a gap: the service's code and message where it sent one, else
 /// the kind of failure (timeout, dispatch failure, unreadable response).
-pub(crate) fn gap<E, R>(api: &str, err: &SdkError<E, R>) -> Gap
+///
+/// An error body the SDK could not model (an XML error from a JSON service, a proxy's
+/// page) is read for its `Code`/`__type` and `Message`, and the HTTP status is kept, so the
+/// reason says "AccessDenied (HTTP 403)" rather than a parser's complaint.
+pub(crate) fn gap<E>(api: &str, err: &SdkError<E, HttpResponse>) -> Gap
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
-    let code = match err {
-        SdkError::ServiceError(se) => se.err().code().unwrap_or("ServiceError").to_owned(),
-        SdkError::TimeoutError(_) => "Timeout".into(),
-        SdkError::DispatchFailure(_) => "DispatchFailure".into(),
-        SdkError::ResponseError(_) => "ResponseError".into(),
-        SdkError::ConstructionFailure(_) => "ConstructionFailure".into(),
-        _ => "SdkError".into(),
-    };
-    let message = match err {
-        SdkError::ServiceError(se) => se
-            .err()
-            .message()
-            .map(str::to_owned)
-            .unwrap_or_else(|| DisplayErrorContext(err).to_string()),
-        _ => DisplayErrorContext(err).to_string(),
+    let (code, message) = match err {
+        SdkError::ServiceError(se) => match se.err().code() {
+            Some(code) => (
+                code.to_owned(),
+                se.err()
+                    .message()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| chain(err)),
+            ),
+            None => unmodeled(se.raw()),
+        },
+        SdkError::TimeoutError(_) => ("Timeout".into(), chain(err)),
+        SdkError::DispatchFailure(_) => ("DispatchFailure".into(), chain(err)),
+        SdkError::ResponseError(re) => unmodeled(re.raw()),
+        SdkError::ConstructionFailure(_) => ("ConstructionFailure".into(), chain(err)),
+        _ => ("SdkError".into(), chain(err)),
     };
     Gap {
         api: api.to_owned(),
         code,
         message: one_line(&message),
     }
+}
+
+/// An error and its sources, `outer: inner: innermost`, without repeats and without the
+/// debug dump the SDK's own formatter appends.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Code and message of an error response the SDK could not parse.
+fn unmodeled(raw: &HttpResponse) -> (String, String) {
+    let status = raw.status().as_u16();
+    let body = raw
+        .body()
+        .bytes()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default();
+    let code = xml_element(&body, "Code")
+        .or_else(|| json_field(&body, &["__type", "code", "Code"]))
+        .map(|c| c.rsplit('#').next().unwrap_or(&c).to_owned())
+        .unwrap_or_else(|| format!("HTTP{status}"));
+    let message = xml_element(&body, "Message")
+        .or_else(|| json_field(&body, &["message", "Message"]))
+        .unwrap_or_else(|| "the response could not be read".into());
+    (code, format!("{message} (HTTP {status})"))
+}
+
+fn xml_element(body: &str, name: &str) -> Option<String> {
+    let start = body.find(&format!("<{name}>"))? + name.len() + 2;
+    let end = body[start..].find(&format!("</{name}>"))? + start;
+    Some(body[start..end].trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn json_field(body: &str, names: &[&str]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    names
+        .iter()
+        .find_map(|n| v.get(n).and_then(|x| x.as_str()).map(str::to_owned))
 }
 
 /// Collapse whitespace so a message fits on one line of a report.
@@ -179,6 +229,27 @@ pub(crate) fn policy_document(raw: Option<&str>) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Honest results: an error body the SDK cannot model still yields its code and status.
+    #[test]
+    fn unmodeled_error_bodies_keep_code_and_status() {
+        let xml = "<ErrorResponse><Errors><Error><Code>SignatureDoesNotMatch</Code>\
+                   <Message>bad signature</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(
+            xml_element(xml, "Code").as_deref(),
+            Some("SignatureDoesNotMatch")
+        );
+        assert_eq!(
+            xml_element(xml, "Message").as_deref(),
+            Some("bad signature")
+        );
+        let json = r#"{"__type": "com.amazon#AccessDeniedException", "message": "no"}"#;
+        assert_eq!(
+            json_field(json, &["__type"]).as_deref(),
+            Some("com.amazon#AccessDeniedException")
+        );
+        assert_eq!(xml_element("<html>", "Code"), None);
+    }
 
     #[test]
     fn policy_documents_decode_encoded_and_plain() {
