@@ -13,6 +13,9 @@ use std::time::Duration;
 
 const SERVICE: &str = "iam";
 
+/// A credential report younger than this is trusted to list every user's keys.
+const REPORT_FRESH_MINUTES: i64 = 10;
+
 /// Read the account's IAM data.
 pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
     let (
@@ -280,18 +283,29 @@ async fn access_keys(
     users: &mut [User],
     report: Option<&CredentialReport>,
 ) {
-    let with_keys: Option<HashSet<&str>> = report.map(|r| {
-        r.rows
-            .iter()
-            .filter(|row| row.access_keys.iter().any(|k| k.last_rotated.is_some()))
-            .map(|row| row.user.as_str())
-            .collect()
+    // IAM hands out a cached report up to four hours old, which misses keys created since.
+    // Only a fresh report narrows the calls; otherwise every user is asked, like when
+    // there is no report at all. A user a fresh report does not list is asked too.
+    let fresh = report.filter(|r| {
+        r.generated_at.is_some_and(|t| {
+            chrono::Utc::now() - t < chrono::Duration::minutes(REPORT_FRESH_MINUTES)
+        })
     });
+    let (listed, with_keys): (HashSet<&str>, HashSet<&str>) = match fresh {
+        Some(r) => (
+            r.rows.iter().map(|row| row.user.as_str()).collect(),
+            r.rows
+                .iter()
+                .filter(|row| row.access_keys.iter().any(|k| k.last_rotated.is_some()))
+                .map(|row| row.user.as_str())
+                .collect(),
+        ),
+        None => Default::default(),
+    };
     let wanted: Vec<usize> = (0..users.len())
         .filter(|&i| {
-            with_keys
-                .as_ref()
-                .is_none_or(|set| set.contains(users[i].name.as_str()))
+            let name = users[i].name.as_str();
+            with_keys.contains(name) || !listed.contains(name)
         })
         .collect();
     for u in users.iter_mut() {
