@@ -761,3 +761,29 @@ pub async fn limited_auditor(cfg: &SdkConfig, allowed: &[&str]) -> (String, Stri
         key.secret_access_key().to_owned(),
     )
 }
+
+/// Create IAM user `user` with one access key (active); returns the key id. For the
+/// live-key cross-check of `rampart secrets` (issue 5).
+pub async fn user_with_access_key(cfg: &SdkConfig, user: &str) -> String {
+    let iam = client!(aws_sdk_iam, cfg, HOME);
+    iam.create_user().user_name(user).send().await.unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap();
+    key.access_key().unwrap().access_key_id().to_owned()
+}
+
+/// Make access key `key_id` of `user` inactive.
+pub async fn deactivate_access_key(cfg: &SdkConfig, user: &str, key_id: &str) {
+    client!(aws_sdk_iam, cfg, HOME)
+        .update_access_key()
+        .user_name(user)
+        .access_key_id(key_id)
+        .status(aws_sdk_iam::types::StatusType::Inactive)
+        .send()
+        .await
+        .unwrap();
+}

@@ -23,6 +23,9 @@ pub enum Command {
     Collect(CollectArgs),
     /// List the checks.
     Checks(ChecksArgs),
+    /// Find leaked credentials in files and git history; with `--snapshot` or
+    /// `--live-keys`, say which AWS access keys found are live keys of the account.
+    Secrets(SecretsArgs),
     /// Print a check's documentation.
     Explain {
         /// Check id, such as `iam_root_mfa`.
@@ -135,4 +138,74 @@ pub enum ColorChoice {
     Always,
     /// Never.
     Never,
+}
+
+/// `rampart secrets`.
+#[derive(Debug, Args)]
+pub struct SecretsArgs {
+    /// Files and directories to scan; with `--git`, repositories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Scan every commit of every branch (each blob once), not the working tree.
+    #[arg(long)]
+    pub git: bool,
+    /// Check AWS access key ids found against the access keys in this snapshot
+    /// (`rampart collect --out FILE`).
+    #[arg(long, value_name = "FILE", conflicts_with = "live_keys")]
+    pub snapshot: Option<PathBuf>,
+    /// Check AWS access key ids found against the access keys of the account the AWS
+    /// credentials reach (reads IAM users and `ListAccessKeys`).
+    #[arg(long)]
+    pub live_keys: bool,
+    /// Named AWS profile for `--live-keys`.
+    #[arg(long, requires = "live_keys")]
+    pub profile: Option<String>,
+    /// Region to sign `--live-keys` calls for (IAM is global; default: `AWS_REGION`, else
+    /// us-east-1).
+    #[arg(long, requires = "live_keys")]
+    pub region: Option<String>,
+    /// Send `--live-keys` calls to this endpoint (an emulator); `AWS_ENDPOINT_URL` works too.
+    #[arg(long, requires = "live_keys")]
+    pub endpoint_url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SecretsFormat::Text)]
+    pub format: SecretsFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Leave out the findings listed in this JSON report of `rampart secrets` (accepted
+    /// findings).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (critical, high, medium, low;
+    /// `none`: never).
+    #[arg(long, default_value = "low", value_name = "SEVERITY")]
+    pub fail_on: String,
+    /// A file of glob patterns (`.gitignore` syntax, relative to each PATH) not to scan;
+    /// repeatable. `.gitignore` and `.rampartignore` files are honoured too.
+    #[arg(long = "ignore-file", value_name = "FILE")]
+    pub ignore_files: Vec<PathBuf>,
+    /// Do not honour `.gitignore` files (`.rampartignore` still applies).
+    #[arg(long)]
+    pub no_gitignore: bool,
+    /// Skip files (and blobs) larger than this many MiB.
+    #[arg(long, default_value_t = 32, value_name = "MIB")]
+    pub max_file_size: u64,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart secrets` report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretsFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON (also the baseline format).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
 }

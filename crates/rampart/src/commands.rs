@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan(args) => scan(args),
         Command::Collect(args) => collect_cmd(args),
         Command::Checks(args) => checks(args),
+        Command::Secrets(args) => crate::secrets_cmd::run(args),
         Command::Explain { id } => explain(&id),
     }
 }

@@ -1,0 +1,134 @@
+//! What a scan returns: the findings, what was read, and the problems met on the way
+//! (which never stop a scan), plus the options that shape it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::{Baseline, Severity};
+
+/// How to scan.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Files (and blobs) larger than this many bytes are skipped and counted.
+    pub max_file_size: u64,
+    /// Worker threads; 0 uses every available core.
+    pub threads: usize,
+    /// Extra ignore files (`.gitignore` syntax), on top of `.gitignore` and
+    /// `.rampartignore`.
+    pub ignore_files: Vec<PathBuf>,
+    /// Honour `.gitignore` files, `.git/info/exclude` and the global git excludes file
+    /// (working trees only). `.rampartignore` and `ignore_files` apply regardless.
+    pub respect_gitignore: bool,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            max_file_size: 32 * 1024 * 1024,
+            threads: 0,
+            ignore_files: Vec::new(),
+            respect_gitignore: true,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// The number of worker threads to use.
+    pub(crate) fn thread_count(&self) -> usize {
+        if self.threads > 0 {
+            self.threads
+        } else {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        }
+    }
+}
+
+/// What a scan read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Files (or blobs) scanned.
+    pub files: u64,
+    /// Bytes scanned.
+    pub bytes: u64,
+    /// Files (or blobs) skipped as binary: a NUL byte in their first 8 KiB.
+    pub skipped_binary: u64,
+    /// Files (or blobs) skipped as larger than the size limit.
+    pub skipped_too_large: u64,
+    /// Commits read (history scans).
+    pub commits: u64,
+    /// Distinct blobs examined (history scans), each once whatever the commits and
+    /// branches that hold it.
+    pub blobs: u64,
+}
+
+impl Stats {
+    pub(crate) fn add(&mut self, other: &Stats) {
+        self.files += other.files;
+        self.bytes += other.bytes;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_too_large += other.skipped_too_large;
+        self.commits += other.commits;
+        self.blobs += other.blobs;
+    }
+}
+
+/// A problem met while scanning that did not stop the scan (an unreadable file or
+/// directory, a blob git could not read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScanError {
+    /// The file, directory or blob.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The result of one or more scans.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Report {
+    /// What was read.
+    pub scanned: Stats,
+    /// The account AWS key ids were checked against, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_account: Option<String>,
+    /// Findings left out because the baseline accepts them.
+    pub baselined: u64,
+    /// The findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Problems met on the way.
+    pub errors: Vec<ScanError>,
+}
+
+impl Report {
+    /// Add another scan's results to this one.
+    pub fn merge(&mut self, other: Report) {
+        self.scanned.add(&other.scanned);
+        self.baselined += other.baselined;
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.sort();
+    }
+
+    /// Order findings most severe first, then by path, line and column.
+    pub fn sort(&mut self) {
+        self.findings.sort_by(Finding::report_order);
+        self.errors
+            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    }
+
+    /// Drop the findings the baseline accepts, counting them.
+    pub fn apply_baseline(&mut self, baseline: &Baseline) {
+        let before = self.findings.len();
+        self.findings.retain(|f| !baseline.accepts(f));
+        self.baselined += (before - self.findings.len()) as u64;
+    }
+
+    /// Findings at or above `threshold`.
+    pub fn count_at_or_above(&self, threshold: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= threshold)
+            .count()
+    }
+}

@@ -1,0 +1,188 @@
+//! `rampart secrets`: leaked credentials in working trees and git history, AWS access key
+//! ids cross-checked against an account's keys (from a snapshot, or read live through
+//! the collector), a baseline applied, the report in text, JSON or SARIF.
+
+use crate::cli::{ColorChoice, SecretsArgs, SecretsFormat};
+use anyhow::{bail, Context as _, Result};
+use rampart_codescan::{
+    render_json, render_sarif, render_text, scan_history, scan_tree, Baseline, LiveKeys, Report,
+    ScanOptions, Severity,
+};
+use rampart_collect::{Options, Service};
+use rampart_inventory::{load_snapshot, write_atomically, Collected, Inventory};
+use rampart_secrets::Engine;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Run `rampart secrets`. Exit codes: 0 no finding at or above `--fail-on`, 1 such
+/// findings, 2 bad usage or input (or, with no failing finding, files that could not be
+/// read).
+pub fn run(args: SecretsArgs) -> Result<ExitCode> {
+    let threshold = fail_threshold(&args.fail_on)?;
+    for path in &args.paths {
+        if std::fs::symlink_metadata(path).is_err() {
+            bail!("{}: no such file or directory", path.display());
+        }
+    }
+    for file in &args.ignore_files {
+        if !file.is_file() {
+            bail!("{}: ignore file not found", file.display());
+        }
+    }
+    // Inputs first, so that a bad baseline or snapshot fails before a long scan.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let snapshot_keys = match &args.snapshot {
+        Some(path) => Some(
+            live_keys_of(&load_snapshot(path)?)
+                .with_context(|| format!("{}: cannot check AWS keys against it", path.display()))?,
+        ),
+        None => None,
+    };
+
+    let engine = Engine::builtin();
+    let opts = ScanOptions {
+        max_file_size: args.max_file_size.saturating_mul(1024 * 1024),
+        threads: args.threads,
+        ignore_files: args.ignore_files.clone(),
+        respect_gitignore: !args.no_gitignore,
+    };
+    let mut report = if args.git {
+        let mut report = Report::default();
+        for repo in &args.paths {
+            report.merge(scan_history(engine, repo, &opts)?);
+        }
+        report
+    } else {
+        scan_tree(engine, &args.paths, &opts)?
+    };
+
+    let keys = match snapshot_keys {
+        Some(keys) => Some(keys),
+        None if args.live_keys && report.findings.iter().any(is_aws_key_id) => {
+            Some(read_live_keys(&args)?)
+        }
+        None if args.live_keys => {
+            // Nothing to check: no need to call AWS, but say so.
+            eprintln!("rampart: no AWS access key id found; the account was not read");
+            None
+        }
+        None => None,
+    };
+    if let Some(keys) = &keys {
+        keys.apply(&mut report);
+    }
+    if let Some(baseline) = &baseline {
+        report.apply_baseline(baseline);
+    }
+
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let rendered = match args.format {
+        SecretsFormat::Text => render_text(&report, color),
+        SecretsFormat::Json => render_json(&report),
+        SecretsFormat::Sarif => render_sarif(&report, engine.detectors()),
+    };
+    match &args.output_file {
+        Some(path) => {
+            write_atomically(path, rendered.trim_end().as_bytes())
+                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+            eprint!("{}", summary(&report));
+        }
+        None => print!("{rendered}"),
+    }
+    let failing = threshold.map_or(0, |t| report.count_at_or_above(t));
+    Ok(if failing > 0 {
+        ExitCode::from(1)
+    } else if !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn is_aws_key_id(f: &rampart_codescan::Finding) -> bool {
+    f.detector_id == rampart_secrets::AWS_ACCESS_KEY_ID
+}
+
+/// One line for standard error when the report goes to a file.
+fn summary(report: &Report) -> String {
+    let mut s = format!(
+        "rampart: {} secret(s) found in {} file(s)",
+        report.findings.len(),
+        report.scanned.files
+    );
+    if !report.errors.is_empty() {
+        s.push_str(&format!(", {} error(s)", report.errors.len()));
+    }
+    s.push('\n');
+    s
+}
+
+/// `--fail-on`: a severity, `info` (any finding, as for `scan`), or `none`.
+fn fail_threshold(value: &str) -> Result<Option<Severity>> {
+    Ok(Some(match value.to_ascii_lowercase().as_str() {
+        "none" => return Ok(None),
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "medium" => Severity::Medium,
+        "low" | "info" => Severity::Low,
+        other => {
+            bail!("--fail-on: unknown severity `{other}`: critical, high, medium, low, or none")
+        }
+    }))
+}
+
+/// The access keys an inventory holds, by user. Fails when the users themselves were not
+/// read; users whose keys were not read are noted, so that "not this account's" is said
+/// with that caveat.
+fn live_keys_of(inventory: &Inventory) -> Result<LiveKeys> {
+    let users = match &inventory.iam.users {
+        Collected::Ok(users) => users,
+        Collected::Missing(gap) => bail!("the IAM users were not read: {}", gap.describe()),
+    };
+    let mut keys = LiveKeys::new(inventory.account.id.clone());
+    for user in users {
+        match &user.access_keys {
+            Collected::Ok(list) => {
+                for k in list {
+                    keys.add(&user.name, &k.id, k.active);
+                }
+            }
+            Collected::Missing(_) => keys.add_unread(&user.name),
+        }
+    }
+    Ok(keys)
+}
+
+/// `--live-keys`: read the account's IAM users and their access keys through the
+/// collector (IAM only, one region for the account's region list).
+fn read_live_keys(args: &SecretsArgs) -> Result<LiveKeys> {
+    let region = args
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").ok())
+        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+        .unwrap_or_else(|| "us-east-1".into());
+    let opts = Options {
+        profile: args.profile.clone(),
+        regions: vec![region],
+        endpoint_url: args.endpoint_url.clone(),
+        services: [Service::Iam].into(),
+        ..Options::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let inventory = runtime.block_on(rampart_collect::collect(&opts))?;
+    live_keys_of(&inventory).with_context(|| {
+        format!(
+            "cannot check AWS keys against account {}",
+            inventory.account.id
+        )
+    })
+}
