@@ -138,24 +138,7 @@ impl Moto {
 
     /// SDK configuration pointing at this server, with the given static credentials.
     pub async fn sdk_config_as(&self, access_key: &str, secret: &str) -> SdkConfig {
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-            ))
-            .build_https();
-        aws_config::defaults(BehaviorVersion::latest())
-            .http_client(http)
-            .region(Region::new("us-east-1"))
-            .endpoint_url(self.endpoint())
-            .credentials_provider(Credentials::new(
-                access_key,
-                secret,
-                None,
-                None,
-                "rampart-testkit",
-            ))
-            .load()
-            .await
+        sdk_config_for(&self.endpoint(), access_key, secret).await
     }
 
     /// SDK configuration with moto's default test credentials.
@@ -179,6 +162,29 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// SDK configuration for an emulator at `endpoint` with static credentials (region
+/// us-east-1, rustls on ring, as rampart itself uses).
+pub async fn sdk_config_for(endpoint: &str, access_key: &str, secret: &str) -> SdkConfig {
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(
+            access_key,
+            secret,
+            None,
+            None,
+            "rampart-testkit",
+        ))
+        .load()
+        .await
 }
 
 fn free_port() -> u16 {

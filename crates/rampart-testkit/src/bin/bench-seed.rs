@@ -16,14 +16,7 @@ async fn main() {
         .expect("usage: bench-seed ENDPOINT [USERS] [SGS] [INSTANCES]");
     let n = |i: usize, d: usize| args.get(i).map(|v| v.parse().expect("number")).unwrap_or(d);
     let (users, sgs, instances) = (n(2, 1000), n(3, 2000), n(4, 500));
-    let cfg = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_credential_types::Credentials::new(
-            "testing", "testing", None, None, "bench",
-        ))
-        .load()
-        .await;
+    let cfg = rampart_testkit::moto::sdk_config_for(endpoint, "testing", "testing").await;
     let started = std::time::Instant::now();
     let iam = aws_sdk_iam::Client::new(&cfg);
     futures::stream::iter(0..users)
