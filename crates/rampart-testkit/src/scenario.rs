@@ -2,7 +2,6 @@
 //! to fail a known set of checks, so tests can assert findings resource by resource.
 
 use aws_config::SdkConfig;
-use aws_types::region::Region;
 use base64::Engine as _;
 
 /// The regions scenarios use.
@@ -55,19 +54,11 @@ pub struct Mixed {
     pub trail_weak_arn: String,
 }
 
-fn ec2(cfg: &SdkConfig, region: &str) -> aws_sdk_ec2::Client {
-    aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(cfg)
-            .region(Region::new(region.to_owned()))
-            .build(),
-    )
-}
-
 macro_rules! client {
     ($krate:ident, $cfg:expr, $region:expr) => {
         $krate::Client::from_conf(
             $krate::config::Builder::from($cfg)
-                .region(Region::new($region.to_owned()))
+                .region(aws_types::region::Region::new($region.to_owned()))
                 .build(),
         )
     };
@@ -273,7 +264,7 @@ async fn sg(
 
 async fn network(cfg: &SdkConfig, m: &mut Mixed) {
     use aws_sdk_ec2::types::*;
-    let c = ec2(cfg, HOME);
+    let c = client!(aws_sdk_ec2, cfg, HOME);
     let vpc = c
         .create_vpc()
         .cidr_block("10.0.0.0/16")

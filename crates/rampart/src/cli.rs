@@ -140,6 +140,17 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour output going to a terminal (`to_terminal`) or elsewhere.
+    pub fn enabled(self, to_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}
+
 /// `rampart secrets`.
 #[derive(Debug, Args)]
 pub struct SecretsArgs {

@@ -1,7 +1,7 @@
 //! What each subcommand does.
 
 use crate::cli::{
-    AccountArgs, ChecksArgs, Cli, CollectArgs, ColorChoice, Command, Format, ScanArgs, SelectArgs,
+    AccountArgs, ChecksArgs, Cli, CollectArgs, Command, Format, ScanArgs, SelectArgs,
 };
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Settings, Severity, Status};
@@ -120,11 +120,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
     let report =
         rampart_report::ScanReport::new(&inventory, findings, chrono::Utc::now(), evaluation_ms);
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = args.color.enabled(to_terminal);
     let rendered = match args.format {
         Format::Text => {
             let width = if to_terminal {

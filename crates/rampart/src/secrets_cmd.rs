@@ -2,7 +2,7 @@
 //! ids cross-checked against an account's keys (from a snapshot, or read live through
 //! the collector), a baseline applied, the report in text, JSON or SARIF.
 
-use crate::cli::{ColorChoice, SecretsArgs, SecretsFormat};
+use crate::cli::{SecretsArgs, SecretsFormat};
 use anyhow::{bail, Context as _, Result};
 use rampart_codescan::{
     render_json, render_sarif, render_text, scan_history, scan_tree, Baseline, LiveKeys, Report,
@@ -76,11 +76,7 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
     }
 
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
-    };
+    let color = args.color.enabled(to_terminal);
     let rendered = match args.format {
         SecretsFormat::Text => render_text(&report, color),
         SecretsFormat::Json => render_json(&report),
