@@ -131,6 +131,8 @@ impl FindingBuilder {
             region: self.region,
             resource: self.resource,
             reason,
+            muted: None,
+            baseline: None,
         }
     }
 }

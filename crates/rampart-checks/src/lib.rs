@@ -6,12 +6,13 @@
 //! [`Inventory::collected_at`]), no network, no files.
 
 pub mod checks;
+pub mod compliance;
 mod context;
 mod model;
 mod settings;
 
 pub use context::{Context, FindingBuilder};
-pub use model::{CheckMeta, Finding, Severity, Status};
+pub use model::{BaselineState, CheckMeta, Finding, Muted, Severity, Status};
 pub use rampart_inventory::Inventory;
 pub use settings::Settings;
 

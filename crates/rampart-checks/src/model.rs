@@ -130,6 +130,45 @@ pub struct Finding {
     pub resource: String,
     /// One line naming the resource and the fact that decided the status.
     pub reason: String,
+    /// Set when a mutelist rule matched. A muted finding stays in every report (shown as
+    /// MUTED with the rule's reason) but never counts toward the exit code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted: Option<Muted>,
+    /// Set when the scan was compared with a baseline report: whether this finding is new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// Why a finding is muted: the mutelist rule that matched it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Muted {
+    /// The rule's required reason.
+    pub reason: String,
+    /// Which rule matched: its `id`, or its 1-based position in the mutelist.
+    pub rule: String,
+    /// The rule's expiry date, if it has one (the rule stops muting after it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::NaiveDate>,
+}
+
+/// A finding's state compared with a baseline report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Failing now and not failing in the baseline.
+    New,
+    /// Failing now and failing in the baseline too.
+    Unchanged,
+    /// Failing in the baseline, and passing or gone now.
+    Resolved,
+}
+
+impl Finding {
+    /// Whether the finding counts toward the exit code and the failure counts: a FAIL that
+    /// no mutelist rule matched.
+    pub fn is_active_failure(&self) -> bool {
+        self.status == Status::Fail && self.muted.is_none()
+    }
 }
 
 impl Finding {

@@ -6,6 +6,7 @@
 //! format documented in `docs/json-report.md`), or OCSF Detection Finding events for
 //! security data lakes and SIEMs ([`render_ocsf`]).
 
+mod compliance;
 mod json;
 mod ocsf;
 mod report;
@@ -14,5 +15,8 @@ mod wrap;
 
 pub use json::render_json;
 pub use ocsf::{render_ocsf, OCSF_SCHEMA_VERSION};
-pub use report::{ScanReport, SeverityCounts, Summary, Tool, FORMAT_VERSION};
+pub use report::{
+    ComplianceSummary, ControlResult, ControlStatus, ScanReport, SeverityCounts, Summary, Tool,
+    FORMAT_VERSION,
+};
 pub use text::{render_text, TextOptions};

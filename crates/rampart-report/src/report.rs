@@ -7,6 +7,8 @@ use rampart_checks::{Finding, Severity, Status};
 use rampart_inventory::{CollectionError, CollectionStats, Inventory, SkippedRegion};
 use serde::{Deserialize, Serialize};
 
+pub use crate::compliance::{ComplianceSummary, ControlResult, ControlStatus};
+
 /// The version of the JSON report format that this build writes.
 ///
 /// Adding a field is not a format change (readers must ignore fields they do not know);
@@ -43,6 +45,16 @@ pub struct ScanReport {
     pub summary: Summary,
     /// Every finding: one per check and resource examined.
     pub findings: Vec<Finding>,
+    /// Findings that failed in the baseline report and pass or are gone now (only with
+    /// `--baseline`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<Finding>,
+    /// The compliance summary (only with `--compliance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliance: Option<ComplianceSummary>,
+    /// Warnings about the scan's inputs, such as mutelist rules that have expired.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The program that wrote a report.
@@ -64,18 +76,22 @@ impl Tool {
     }
 }
 
-/// Counts of findings by status, and of failing findings by severity.
+/// Counts of findings by status, and of failing findings by severity. Muted findings are
+/// counted in `muted` only, whatever their status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
-    /// All findings.
+    /// All findings, muted ones included.
     pub total: u64,
-    /// Findings with status PASS.
+    /// Unmuted findings with status PASS.
     pub pass: u64,
-    /// Findings with status FAIL.
+    /// Unmuted findings with status FAIL.
     pub fail: u64,
-    /// Findings with status ERROR (could not be evaluated).
+    /// Unmuted findings with status ERROR: what could not be evaluated.
     pub error: u64,
-    /// FAIL findings by severity.
+    /// Findings a mutelist rule matched.
+    #[serde(default)]
+    pub muted: u64,
+    /// Unmuted FAIL findings by severity.
     pub fail_by_severity: SeverityCounts,
 }
 
@@ -85,6 +101,10 @@ impl Summary {
         let mut s = Summary::default();
         for f in findings {
             s.total += 1;
+            if f.muted.is_some() {
+                s.muted += 1;
+                continue;
+            }
             match f.status {
                 Status::Pass => s.pass += 1,
                 Status::Error => s.error += 1,
@@ -97,7 +117,7 @@ impl Summary {
         s
     }
 
-    /// The count for one status.
+    /// The count for one status (unmuted findings).
     pub fn count(&self, status: Status) -> u64 {
         match status {
             Status::Pass => self.pass,
@@ -168,6 +188,9 @@ impl ScanReport {
             evaluation_ms,
             summary: Summary::of(&findings),
             findings,
+            resolved: Vec::new(),
+            compliance: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -186,6 +209,8 @@ mod tests {
             region: "global".into(),
             resource: "r".into(),
             reason: "r".into(),
+            muted: None,
+            baseline: None,
         }
     }
 

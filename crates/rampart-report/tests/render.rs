@@ -50,6 +50,8 @@ fn finding(
         region: region.into(),
         resource: resource.into(),
         reason: reason.into(),
+        muted: None,
+        baseline: None,
     }
 }
 
