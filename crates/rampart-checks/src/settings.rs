@@ -18,6 +18,15 @@ pub struct Settings {
     pub admin_ports: Vec<u16>,
     /// Database ports that must not be open to the world.
     pub database_ports: Vec<u16>,
+    /// Ports meant to be public on a web tier or load balancer (HTTP, HTTPS): open to the
+    /// world there, they are not a high-severity finding.
+    pub public_web_ports: Vec<u16>,
+    /// AMIs older than this many days behind running instances fail (default 90).
+    pub ami_max_age_days: i64,
+    /// IAM roles not used for this many days are reported as unused (default 90).
+    pub unused_role_days: i64,
+    /// Root user activity (sign-in or key use) within this many days fails (default 90).
+    pub root_use_days: i64,
 }
 
 impl Default for Settings {
@@ -34,6 +43,10 @@ impl Default for Settings {
                 1433, 1521, 2483, 2484, 3306, 5432, 5984, 6379, 7000, 7001, 9042, 9200, 9300,
                 11211, 27017, 27018,
             ],
+            public_web_ports: vec![80, 443],
+            ami_max_age_days: 90,
+            unused_role_days: 90,
+            root_use_days: 90,
         }
     }
 }

@@ -30,6 +30,24 @@ pub struct Ec2Data {
     pub flow_logs: Collected<Vec<FlowLog>>,
     /// `GetEbsEncryptionByDefault`.
     pub ebs_encryption_by_default: Collected<bool>,
+    /// AMIs: those the account owns, and those its instances run.
+    #[serde(default)]
+    pub images: Collected<Vec<Image>>,
+    /// Launch templates, with their default version's user data scanned for secrets.
+    #[serde(default)]
+    pub launch_templates: Collected<Vec<LaunchTemplate>>,
+    /// EBS volumes.
+    #[serde(default)]
+    pub volumes: Collected<Vec<Volume>>,
+    /// VPC peering connections.
+    #[serde(default)]
+    pub vpc_peering_connections: Collected<Vec<PeeringConnection>>,
+    /// VPC endpoints.
+    #[serde(default)]
+    pub vpc_endpoints: Collected<Vec<VpcEndpoint>>,
+    /// Elastic IP addresses.
+    #[serde(default)]
+    pub addresses: Collected<Vec<ElasticIp>>,
 }
 
 /// A VPC.
@@ -310,4 +328,110 @@ pub struct FlowLog {
     pub destination_type: String,
     /// Delivery error, if any.
     pub deliver_logs_status: Option<String>,
+}
+
+/// An AMI.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    /// Id (`ami-...`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Owner account id.
+    pub owner_id: String,
+    /// When it was created.
+    pub creation_date: Option<DateTime<Utc>>,
+    /// When it is or was deprecated.
+    pub deprecation_time: Option<DateTime<Utc>>,
+    /// Launch permission is public.
+    pub public: bool,
+    /// `available`, `deregistered`, ...
+    pub state: String,
+}
+
+/// A launch template (its default version).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchTemplate {
+    /// Id (`lt-...`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Default version number.
+    pub version: i64,
+    /// User data of the default version, decoded and scanned; `None` when it has none.
+    pub user_data: Option<ScannedText>,
+    /// `HttpTokens` of its metadata options, when set.
+    pub http_tokens: Option<String>,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    /// Id (`vol-...`).
+    pub id: String,
+    /// Encrypted.
+    pub encrypted: bool,
+    /// `in-use`, `available`, ...
+    pub state: String,
+    /// Size in GiB.
+    pub size_gib: i32,
+    /// Instances it is attached to.
+    pub instance_ids: Vec<String>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+}
+
+/// A VPC peering connection.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PeeringConnection {
+    /// Id (`pcx-...`).
+    pub id: String,
+    /// Requester VPC.
+    pub requester_vpc_id: String,
+    /// Requester account.
+    pub requester_owner_id: String,
+    /// Requester VPC CIDR.
+    pub requester_cidr: Option<String>,
+    /// Accepter VPC.
+    pub accepter_vpc_id: String,
+    /// Accepter account.
+    pub accepter_owner_id: String,
+    /// Accepter VPC CIDR.
+    pub accepter_cidr: Option<String>,
+    /// `active`, `pending-acceptance`, ...
+    pub status: String,
+}
+
+/// A VPC endpoint.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VpcEndpoint {
+    /// Id (`vpce-...`).
+    pub id: String,
+    /// VPC.
+    pub vpc_id: String,
+    /// Service (`com.amazonaws.eu-west-1.s3`).
+    pub service_name: String,
+    /// `Gateway`, `Interface`, ...
+    pub kind: String,
+    /// State.
+    pub state: String,
+}
+
+/// An Elastic IP address.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ElasticIp {
+    /// Allocation id.
+    pub allocation_id: String,
+    /// Public IP.
+    pub public_ip: String,
+    /// Instance it is associated with.
+    pub instance_id: Option<String>,
+    /// Network interface it is associated with.
+    pub network_interface_id: Option<String>,
 }

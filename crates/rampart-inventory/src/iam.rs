@@ -29,6 +29,23 @@ pub struct IamData {
     pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
     /// Instance profiles (`ListInstanceProfiles`).
     pub instance_profiles: Collected<Vec<InstanceProfile>>,
+    /// Server certificates stored in IAM (`ListServerCertificates`).
+    #[serde(default)]
+    pub server_certificates: Collected<Vec<ServerCertificate>>,
+}
+
+/// A TLS server certificate stored in IAM.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerCertificate {
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// When it expires.
+    pub expiration: Option<DateTime<Utc>>,
+    /// When it was uploaded.
+    pub upload_date: Option<DateTime<Utc>>,
 }
 
 /// The account password policy.

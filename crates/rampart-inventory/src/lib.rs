@@ -14,11 +14,17 @@ mod ec2;
 mod iam;
 mod load;
 mod logging;
+mod monitoring;
+mod storage;
+mod workloads;
 
 pub use ec2::*;
 pub use iam::*;
 pub use load::{load_snapshot, save_snapshot, write_atomically, SnapshotError};
 pub use logging::*;
+pub use monitoring::*;
+pub use storage::*;
+pub use workloads::*;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,7 +34,7 @@ use std::collections::BTreeMap;
 ///
 /// Bump it on any change that an older reader could misread; [`load_snapshot`] refuses a
 /// snapshot with a newer version than this one.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One account's inventory, as collected at one moment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -47,6 +53,12 @@ pub struct Inventory {
     pub regions: Regions,
     /// Account-wide (global) IAM data, read once per account.
     pub iam: IamData,
+    /// S3 buckets and the account's Block Public Access, read once per account.
+    #[serde(default)]
+    pub s3: S3Data,
+    /// AWS Budgets, read once per account.
+    #[serde(default)]
+    pub budgets: BudgetsData,
     /// Data per region, keyed by region name (only scanned regions appear).
     pub regional: BTreeMap<String, RegionData>,
     /// Every call that failed, in the order met.
@@ -108,6 +120,45 @@ pub struct RegionData {
     pub cloudtrail: CloudTrailData,
     /// AWS Config recorders.
     pub config: ConfigData,
+    /// RDS DB instances.
+    #[serde(default)]
+    pub rds: RdsData,
+    /// EFS file systems.
+    #[serde(default)]
+    pub efs: EfsData,
+    /// KMS keys.
+    #[serde(default)]
+    pub kms: KmsData,
+    /// CloudWatch metric alarms.
+    #[serde(default)]
+    pub cloudwatch: CloudWatchData,
+    /// CloudWatch Logs metric filters.
+    #[serde(default)]
+    pub logs: LogsData,
+    /// SNS topics and subscriptions.
+    #[serde(default)]
+    pub sns: SnsData,
+    /// Security Hub.
+    #[serde(default)]
+    pub securityhub: SecurityHubData,
+    /// IAM Access Analyzer analyzers.
+    #[serde(default)]
+    pub accessanalyzer: AccessAnalyzerData,
+    /// Lambda functions.
+    #[serde(default)]
+    pub lambda: LambdaData,
+    /// CloudFormation stacks.
+    #[serde(default)]
+    pub cloudformation: CloudFormationData,
+    /// ECS task definitions.
+    #[serde(default)]
+    pub ecs: EcsData,
+    /// SSM parameters.
+    #[serde(default)]
+    pub ssm: SsmData,
+    /// Elastic Load Balancing v2 load balancers.
+    #[serde(default)]
+    pub elbv2: Elbv2Data,
 }
 
 /// Either the data an API call returned, or why it could not be read.
@@ -261,6 +312,8 @@ impl Inventory {
             account,
             regions: Regions::default(),
             iam: IamData::default(),
+            s3: S3Data::default(),
+            budgets: BudgetsData::default(),
             regional: BTreeMap::new(),
             errors: Vec::new(),
             stats: CollectionStats::default(),
@@ -279,6 +332,8 @@ impl Inventory {
             || iam.users.is_ok()
             || iam.virtual_mfa_devices.is_ok()
             || iam.instance_profiles.is_ok()
+            || self.s3.buckets.is_ok()
+            || self.budgets.budgets.is_ok()
             || self.regional.values().any(|r| {
                 r.ec2.vpcs.is_ok()
                     || r.ec2.security_groups.is_ok()
@@ -288,6 +343,12 @@ impl Inventory {
                     || r.eventbridge.rules.is_ok()
                     || r.cloudtrail.trails.is_ok()
                     || r.config.recorders.is_ok()
+                    || r.rds.instances.is_ok()
+                    || r.kms.keys.is_ok()
+                    || r.cloudwatch.alarms.is_ok()
+                    || r.logs.metric_filters.is_ok()
+                    || r.lambda.functions.is_ok()
+                    || r.securityhub.hub.is_ok()
             })
     }
 }

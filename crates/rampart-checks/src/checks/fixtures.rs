@@ -49,6 +49,19 @@ impl Fixture {
             policies: Collected::Ok(vec![]),
             virtual_mfa_devices: Collected::Ok(vec![]),
             instance_profiles: Collected::Ok(vec![]),
+            server_certificates: Collected::Ok(vec![]),
+        };
+        inv.s3 = S3Data {
+            account_public_access_block: Collected::Ok(Some(PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: true,
+                restrict_public_buckets: true,
+            })),
+            buckets: Collected::Ok(vec![]),
+        };
+        inv.budgets = BudgetsData {
+            budgets: Collected::Ok(vec![]),
         };
         inv.regions.scanned = vec!["us-east-1".into()];
         inv.regional.insert("us-east-1".into(), empty_region());
@@ -89,6 +102,12 @@ pub(crate) fn empty_region() -> RegionData {
             instances: Collected::Ok(vec![]),
             flow_logs: Collected::Ok(vec![]),
             ebs_encryption_by_default: Collected::Ok(true),
+            images: Collected::Ok(vec![]),
+            launch_templates: Collected::Ok(vec![]),
+            volumes: Collected::Ok(vec![]),
+            vpc_peering_connections: Collected::Ok(vec![]),
+            vpc_endpoints: Collected::Ok(vec![]),
+            addresses: Collected::Ok(vec![]),
         },
         guardduty: GuardDutyData {
             detectors: Collected::Ok(vec![]),
@@ -101,6 +120,46 @@ pub(crate) fn empty_region() -> RegionData {
         },
         config: ConfigData {
             recorders: Collected::Ok(vec![]),
+        },
+        rds: RdsData {
+            instances: Collected::Ok(vec![]),
+        },
+        efs: EfsData {
+            file_systems: Collected::Ok(vec![]),
+        },
+        kms: KmsData {
+            keys: Collected::Ok(vec![]),
+        },
+        cloudwatch: CloudWatchData {
+            alarms: Collected::Ok(vec![]),
+        },
+        logs: LogsData {
+            metric_filters: Collected::Ok(vec![]),
+        },
+        sns: SnsData {
+            topics: Collected::Ok(vec![]),
+            subscriptions: Collected::Ok(vec![]),
+        },
+        securityhub: SecurityHubData {
+            hub: Collected::Ok(None),
+        },
+        accessanalyzer: AccessAnalyzerData {
+            analyzers: Collected::Ok(vec![]),
+        },
+        lambda: LambdaData {
+            functions: Collected::Ok(vec![]),
+        },
+        cloudformation: CloudFormationData {
+            stacks: Collected::Ok(vec![]),
+        },
+        ecs: EcsData {
+            task_definitions: Collected::Ok(vec![]),
+        },
+        ssm: SsmData {
+            parameters: Collected::Ok(vec![]),
+        },
+        elbv2: Elbv2Data {
+            load_balancers: Collected::Ok(vec![]),
         },
     }
 }

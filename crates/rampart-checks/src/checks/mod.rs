@@ -7,6 +7,7 @@ pub mod config;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
+pub mod resource_policy;
 pub mod vpc;
 
 #[cfg(test)]
