@@ -8,6 +8,7 @@
 pub mod checks;
 pub mod compliance;
 mod context;
+pub mod docs;
 mod model;
 mod settings;
 

@@ -30,7 +30,21 @@ pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec
         flow_logs(c, r, client),
         ebs_default(c, r, client),
     );
+    let (images, launch_templates, volumes, vpc_peering_connections, vpc_endpoints, addresses) = tokio::join!(
+        images(c, r, client, instances.ok()),
+        launch_templates(c, r, client),
+        volumes(c, r, client),
+        peering_connections(c, r, client),
+        vpc_endpoints(c, r, client),
+        addresses(c, r, client),
+    );
     Ec2Data {
+        images,
+        launch_templates,
+        volumes,
+        vpc_peering_connections,
+        vpc_endpoints,
+        addresses,
         vpcs,
         subnets,
         route_tables,
@@ -478,7 +492,14 @@ fn instance(r: &RegionCtx, i: &aws_sdk_ec2::types::Instance) -> Instance {
 
 /// Decode user data (base64, possibly gzip) and keep only what the secret detectors find.
 pub(crate) fn scan_user_data(attr: Option<&AttributeValue>) -> Option<ScannedText> {
-    let encoded = attr.and_then(|a| a.value()).filter(|v| !v.is_empty())?;
+    scan_encoded(attr.and_then(|a| a.value())?)
+}
+
+/// Decode base64 (possibly gzip) user data and scan it; `None` when it is empty.
+fn scan_encoded(encoded: &str) -> Option<ScannedText> {
+    if encoded.is_empty() {
+        return None;
+    }
     let raw = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .unwrap_or_else(|_| encoded.as_bytes().to_vec());
@@ -531,4 +552,235 @@ async fn ebs_default(c: &Collector, r: &RegionCtx, client: &Client) -> Collected
         res,
         |out| out.ebs_encryption_by_default().unwrap_or(false),
     )
+}
+
+/// The AMIs the account owns, and those its instances run (whoever owns them).
+async fn images(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+    instances: Option<&Vec<Instance>>,
+) -> Collected<Vec<Image>> {
+    let owned = client
+        .describe_images()
+        .owners("self")
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let mut list = match owned {
+        Ok(l) => l,
+        Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeImages", &e)),
+    };
+    let mut wanted: Vec<String> = instances
+        .map(|l| l.iter().map(|i| i.image_id.clone()).collect())
+        .unwrap_or_default();
+    wanted.sort();
+    wanted.dedup();
+    wanted.retain(|id| !id.is_empty() && !list.iter().any(|i| i.image_id() == Some(id)));
+    for chunk in wanted.chunks(100) {
+        let res = client
+            .describe_images()
+            .set_image_ids(Some(chunk.to_vec()))
+            .send()
+            .await;
+        match res {
+            Ok(out) => list.extend(out.images().iter().cloned()),
+            // A deregistered AMI makes the whole call fail: ask one at a time, so the
+            // others are still described and the missing one is simply absent.
+            Err(e) if gap("ec2:DescribeImages", &e).code.starts_with("InvalidAMIID") => {
+                for id in chunk {
+                    if let Ok(out) = client.describe_images().image_ids(id).send().await {
+                        list.extend(out.images().iter().cloned());
+                    }
+                }
+            }
+            Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeImages", &e)),
+        }
+    }
+    let parse = |t: Option<&str>| {
+        t.and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|d| d.with_timezone(&chrono::Utc))
+    };
+    let mut images: Vec<Image> = list
+        .iter()
+        .map(|i| Image {
+            id: s(i.image_id()),
+            name: s(i.name()),
+            owner_id: s(i.owner_id()),
+            creation_date: parse(i.creation_date()),
+            deprecation_time: parse(i.deprecation_time()),
+            public: i.public().unwrap_or(false),
+            state: i.state().map(|v| v.as_str().to_owned()).unwrap_or_default(),
+        })
+        .collect();
+    images.sort_by(|a, b| a.id.cmp(&b.id));
+    Collected::Ok(images)
+}
+
+/// Launch templates with their default version's user data scanned.
+async fn launch_templates(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<LaunchTemplate>> {
+    let res = client
+        .describe_launch_templates()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let list = match res {
+        Ok(l) => l,
+        Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeLaunchTemplates", &e)),
+    };
+    let read = futures::stream::iter(list)
+        .map(|lt| async move {
+            let id = s(lt.launch_template_id());
+            let res = client
+                .describe_launch_template_versions()
+                .launch_template_id(&id)
+                .versions("$Default")
+                .send()
+                .await;
+            match res {
+                Ok(out) => {
+                    let v = out.launch_template_versions().first();
+                    let data = v.and_then(|v| v.launch_template_data());
+                    Ok(LaunchTemplate {
+                        name: s(lt.launch_template_name()),
+                        version: v
+                            .and_then(|v| v.version_number())
+                            .or(lt.default_version_number())
+                            .unwrap_or(0),
+                        user_data: data.and_then(|d| d.user_data()).and_then(scan_encoded),
+                        http_tokens: data
+                            .and_then(|d| d.metadata_options())
+                            .and_then(|m| m.http_tokens())
+                            .map(|t| t.as_str().to_owned()),
+                        id,
+                    })
+                }
+                Err(e) => Err(gap("ec2:DescribeLaunchTemplateVersions", &e)),
+            }
+        })
+        .buffer_unordered(c.item_concurrency)
+        .collect::<Vec<_>>()
+        .await;
+    let mut templates = Vec::new();
+    for item in read {
+        match item {
+            Ok(t) => templates.push(t),
+            Err(g) => return c.missing(SERVICE, &r.name, g),
+        }
+    }
+    templates.sort_by(|a, b| a.id.cmp(&b.id));
+    Collected::Ok(templates)
+}
+
+async fn volumes(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Volume>> {
+    let res = client
+        .describe_volumes()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeVolumes", res, |list| {
+        list.iter()
+            .map(|v| Volume {
+                id: s(v.volume_id()),
+                encrypted: v.encrypted().unwrap_or(false),
+                state: v.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
+                size_gib: v.size().unwrap_or(0),
+                instance_ids: v
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.instance_id().map(str::to_owned))
+                    .collect(),
+                tags: tags(v.tags()),
+            })
+            .collect()
+    })
+}
+
+async fn peering_connections(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<PeeringConnection>> {
+    let res = client
+        .describe_vpc_peering_connections()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeVpcPeeringConnections", res, |list| {
+        list.iter()
+            .map(|p| {
+                let req = p.requester_vpc_info();
+                let acc = p.accepter_vpc_info();
+                PeeringConnection {
+                    id: s(p.vpc_peering_connection_id()),
+                    requester_vpc_id: s(req.and_then(|v| v.vpc_id())),
+                    requester_owner_id: s(req.and_then(|v| v.owner_id())),
+                    requester_cidr: req.and_then(|v| v.cidr_block()).map(str::to_owned),
+                    accepter_vpc_id: s(acc.and_then(|v| v.vpc_id())),
+                    accepter_owner_id: s(acc.and_then(|v| v.owner_id())),
+                    accepter_cidr: acc.and_then(|v| v.cidr_block()).map(str::to_owned),
+                    status: p
+                        .status()
+                        .and_then(|st| st.code())
+                        .map(|x| x.as_str().to_owned())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect()
+    })
+}
+
+async fn vpc_endpoints(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<VpcEndpoint>> {
+    let res = client
+        .describe_vpc_endpoints()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, &r.name, "ec2:DescribeVpcEndpoints", res, |list| {
+        list.iter()
+            .map(|e| VpcEndpoint {
+                id: s(e.vpc_endpoint_id()),
+                vpc_id: s(e.vpc_id()),
+                service_name: s(e.service_name()),
+                kind: e
+                    .vpc_endpoint_type()
+                    .map(|x| x.as_str().to_owned())
+                    .unwrap_or_default(),
+                state: e.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
+            })
+            .collect()
+    })
+}
+
+async fn addresses(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<ElasticIp>> {
+    let res = client.describe_addresses().send().await;
+    c.record(SERVICE, &r.name, "ec2:DescribeAddresses", res, |out| {
+        out.addresses()
+            .iter()
+            .map(|a| ElasticIp {
+                allocation_id: s(a.allocation_id()),
+                public_ip: s(a.public_ip()),
+                instance_id: a.instance_id().map(str::to_owned),
+                network_interface_id: a.network_interface_id().map(str::to_owned),
+            })
+            .collect()
+    })
 }

@@ -25,6 +25,7 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         details,
         virtual_mfa_devices,
         instance_profiles,
+        server_certificates,
     ) = tokio::join!(
         account_summary(c, client),
         password_policy(c, client),
@@ -32,6 +33,7 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         authorization_details(c, client),
         virtual_mfa_devices(c, client),
         instance_profiles(c, client),
+        server_certificates(c, client),
     );
     let (mut users, groups, roles, policies) = match details {
         Ok(d) => (
@@ -60,7 +62,28 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         policies,
         virtual_mfa_devices,
         instance_profiles,
+        server_certificates,
     }
+}
+
+async fn server_certificates(c: &Collector, client: &Client) -> Collected<Vec<ServerCertificate>> {
+    let res = client
+        .list_server_certificates()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    c.record(SERVICE, "global", "iam:ListServerCertificates", res, |list| {
+        list.iter()
+            .map(|m| ServerCertificate {
+                name: m.server_certificate_name().to_owned(),
+                arn: m.arn().to_owned(),
+                expiration: time(m.expiration()),
+                upload_date: time(m.upload_date()),
+            })
+            .collect()
+    })
 }
 
 async fn account_summary(c: &Collector, client: &Client) -> Collected<BTreeMap<String, i64>> {

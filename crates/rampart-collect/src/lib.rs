@@ -10,8 +10,11 @@ mod credential_report;
 mod detection;
 mod ec2;
 mod iam;
+mod monitoring;
 mod sdk;
 mod secrets;
+mod storage;
+mod workloads;
 
 use chrono::Utc;
 use futures::StreamExt;
@@ -35,28 +38,100 @@ pub enum Service {
     CloudTrail,
     /// AWS Config.
     Config,
+    /// S3 (read once per account).
+    S3,
+    /// RDS.
+    Rds,
+    /// EFS.
+    Efs,
+    /// KMS.
+    Kms,
+    /// CloudWatch alarms.
+    CloudWatch,
+    /// CloudWatch Logs metric filters.
+    Logs,
+    /// SNS.
+    Sns,
+    /// Security Hub.
+    SecurityHub,
+    /// IAM Access Analyzer.
+    AccessAnalyzer,
+    /// AWS Budgets (read once per account).
+    Budgets,
+    /// Lambda.
+    Lambda,
+    /// CloudFormation.
+    CloudFormation,
+    /// ECS.
+    Ecs,
+    /// SSM Parameter Store.
+    Ssm,
+    /// Elastic Load Balancing v2.
+    Elbv2,
 }
 
 impl Service {
     /// Every service.
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 21] = [
         Service::Iam,
         Service::Ec2,
         Service::GuardDuty,
         Service::EventBridge,
         Service::CloudTrail,
         Service::Config,
+        Service::S3,
+        Service::Rds,
+        Service::Efs,
+        Service::Kms,
+        Service::CloudWatch,
+        Service::Logs,
+        Service::Sns,
+        Service::SecurityHub,
+        Service::AccessAnalyzer,
+        Service::Budgets,
+        Service::Lambda,
+        Service::CloudFormation,
+        Service::Ecs,
+        Service::Ssm,
+        Service::Elbv2,
     ];
 
     /// The collectors a check service needs (`vpc` checks read EC2 data, GuardDuty routing
-    /// reads EventBridge).
+    /// reads EventBridge, the CIS monitoring chain reads trails, metric filters, alarms and
+    /// SNS, the live-key check reads IAM and every place text is scanned).
     pub fn for_check_service(service: &str) -> &'static [Service] {
         match service {
             "iam" => &[Service::Iam],
-            "ec2" | "vpc" => &[Service::Ec2],
+            "ec2" | "vpc" => &[Service::Ec2, Service::Elbv2],
+            "elbv2" => &[Service::Elbv2, Service::Ec2],
             "guardduty" => &[Service::GuardDuty, Service::EventBridge],
-            "cloudtrail" => &[Service::CloudTrail],
+            "cloudtrail" => &[Service::CloudTrail, Service::S3],
             "config" => &[Service::Config],
+            "s3" => &[Service::S3],
+            "rds" => &[Service::Rds, Service::Ec2],
+            "efs" => &[Service::Efs],
+            "kms" => &[Service::Kms],
+            "sns" => &[Service::Sns],
+            "cloudwatch" => &[
+                Service::CloudWatch,
+                Service::Logs,
+                Service::Sns,
+                Service::CloudTrail,
+                Service::Budgets,
+            ],
+            "securityhub" => &[Service::SecurityHub],
+            "accessanalyzer" => &[Service::AccessAnalyzer],
+            "lambda" => &[Service::Lambda],
+            "cloudformation" => &[Service::CloudFormation],
+            "ecs" => &[Service::Ecs],
+            "ssm" => &[Service::Ssm],
+            "secrets" => &[
+                Service::Iam,
+                Service::Ec2,
+                Service::Lambda,
+                Service::CloudFormation,
+                Service::Ecs,
+            ],
             _ => &[],
         }
     }
@@ -140,6 +215,40 @@ impl Collector {
         match res {
             Ok(o) => Collected::Ok(f(o)),
             Err(e) => self.missing(service, region, sdk::gap(api, &e)),
+        }
+    }
+
+    /// Like [`Collector::record`], for a setting that may not exist: an error whose code is
+    /// one of `absent` (`NoSuchBucketPolicy`, ...) is the fact "not configured" (`Ok(None)`),
+    /// not a gap.
+    pub(crate) fn record_optional<O, E, T>(
+        &self,
+        service: &str,
+        region: &str,
+        api: &str,
+        res: Result<
+            O,
+            aws_smithy_runtime_api::client::result::SdkError<
+                E,
+                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+            >,
+        >,
+        absent: &[&str],
+        f: impl FnOnce(O) -> Option<T>,
+    ) -> Collected<Option<T>>
+    where
+        E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match res {
+            Ok(o) => Collected::Ok(f(o)),
+            Err(e) => {
+                let gap = sdk::gap(api, &e);
+                if absent.contains(&gap.code.as_str()) {
+                    Collected::Ok(None)
+                } else {
+                    self.missing(service, region, gap)
+                }
+            }
         }
     }
 
@@ -268,8 +377,35 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
             }
         })
         .collect::<Vec<_>>();
-    let (iam, regional) = tokio::join!(iam_fut, regions_fut);
+    let global = RegionCtx {
+        name: global_region(&partition).to_owned(),
+        partition: partition.clone(),
+        account: inventory.account.id.clone(),
+    };
+    let s3_fut = async {
+        if !opts.services.contains(&Service::S3) {
+            return S3Data::default();
+        }
+        let data = storage::s3(&collector, &base, &global, &global.account).await;
+        progress("s3 done");
+        data
+    };
+    let budgets_fut = async {
+        if !opts.services.contains(&Service::Budgets) {
+            return BudgetsData::default();
+        }
+        let client = aws_sdk_budgets::Client::from_conf(
+            aws_sdk_budgets::config::Builder::from(&base)
+                .region(aws_types::region::Region::new(global.name.clone()))
+                .interceptor(collector.ledger.counter("budgets"))
+                .build(),
+        );
+        monitoring::budgets(&collector, &client, &global.account).await
+    };
+    let (iam, regional, s3, budgets) = tokio::join!(iam_fut, regions_fut, s3_fut, budgets_fut);
     inventory.iam = iam;
+    inventory.s3 = s3;
+    inventory.budgets = budgets;
     inventory.regional = regional.into_iter().collect();
     inventory.errors = collector.ledger.take_errors();
     inventory.stats = CollectionStats {
@@ -297,49 +433,97 @@ async fn collect_region(
             )
         };
     }
-    let ec2 = async {
-        if services.contains(&Service::Ec2) {
-            ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2")).await
-        } else {
-            Ec2Data::default()
-        }
-    };
-    let guardduty = async {
-        if services.contains(&Service::GuardDuty) {
-            detection::guardduty(c, r, &client!(aws_sdk_guardduty, "guardduty")).await
-        } else {
-            GuardDutyData::default()
-        }
-    };
-    let eventbridge = async {
-        if services.contains(&Service::EventBridge) {
-            detection::eventbridge(c, r, &client!(aws_sdk_eventbridge, "events")).await
-        } else {
-            EventBridgeData::default()
-        }
-    };
-    let cloudtrail = async {
-        if services.contains(&Service::CloudTrail) {
-            detection::cloudtrail(c, r, &client!(aws_sdk_cloudtrail, "cloudtrail")).await
-        } else {
-            CloudTrailData::default()
-        }
-    };
-    let config = async {
-        if services.contains(&Service::Config) {
-            detection::config(c, r, &client!(aws_sdk_config, "config")).await
-        } else {
-            ConfigData::default()
-        }
-    };
-    let (ec2, guardduty, eventbridge, cloudtrail, config) =
-        tokio::join!(ec2, guardduty, eventbridge, cloudtrail, config);
+    macro_rules! read {
+        ($service:expr, $call:expr) => {
+            async {
+                if services.contains(&$service) {
+                    $call.await
+                } else {
+                    Default::default()
+                }
+            }
+        };
+    }
+    let (ec2, guardduty, eventbridge, cloudtrail, config) = tokio::join!(
+        read!(Service::Ec2, ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2"))),
+        read!(
+            Service::GuardDuty,
+            detection::guardduty(c, r, &client!(aws_sdk_guardduty, "guardduty"))
+        ),
+        read!(
+            Service::EventBridge,
+            detection::eventbridge(c, r, &client!(aws_sdk_eventbridge, "events"))
+        ),
+        read!(
+            Service::CloudTrail,
+            detection::cloudtrail(c, r, &client!(aws_sdk_cloudtrail, "cloudtrail"))
+        ),
+        read!(
+            Service::Config,
+            detection::config(c, r, &client!(aws_sdk_config, "config"))
+        ),
+    );
+    let (rds, efs, kms, cloudwatch, logs, sns, securityhub, accessanalyzer) = tokio::join!(
+        read!(Service::Rds, storage::rds(c, r, &client!(aws_sdk_rds, "rds"))),
+        read!(Service::Efs, storage::efs(c, r, &client!(aws_sdk_efs, "efs"))),
+        read!(Service::Kms, storage::kms(c, r, &client!(aws_sdk_kms, "kms"))),
+        read!(
+            Service::CloudWatch,
+            monitoring::cloudwatch(c, r, &client!(aws_sdk_cloudwatch, "cloudwatch"))
+        ),
+        read!(
+            Service::Logs,
+            monitoring::logs(c, r, &client!(aws_sdk_cloudwatchlogs, "logs"))
+        ),
+        read!(Service::Sns, monitoring::sns(c, r, &client!(aws_sdk_sns, "sns"))),
+        read!(
+            Service::SecurityHub,
+            monitoring::securityhub(c, r, &client!(aws_sdk_securityhub, "securityhub"))
+        ),
+        read!(
+            Service::AccessAnalyzer,
+            monitoring::accessanalyzer(c, r, &client!(aws_sdk_accessanalyzer, "access-analyzer"))
+        ),
+    );
+    let (lambda, cloudformation, ecs, ssm, elbv2) = tokio::join!(
+        read!(
+            Service::Lambda,
+            workloads::lambda(c, r, &client!(aws_sdk_lambda, "lambda"))
+        ),
+        read!(
+            Service::CloudFormation,
+            workloads::cloudformation(c, r, &client!(aws_sdk_cloudformation, "cloudformation"))
+        ),
+        read!(Service::Ecs, workloads::ecs(c, r, &client!(aws_sdk_ecs, "ecs"))),
+        read!(Service::Ssm, workloads::ssm(c, r, &client!(aws_sdk_ssm, "ssm"))),
+        read!(
+            Service::Elbv2,
+            workloads::elbv2(
+                c,
+                r,
+                &client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing")
+            )
+        ),
+    );
     RegionData {
         ec2,
         guardduty,
         eventbridge,
         cloudtrail,
         config,
+        rds,
+        efs,
+        kms,
+        cloudwatch,
+        logs,
+        sns,
+        securityhub,
+        accessanalyzer,
+        lambda,
+        cloudformation,
+        ecs,
+        ssm,
+        elbv2,
     }
 }
 

@@ -56,7 +56,8 @@ pub struct SelectArgs {
     /// Only these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
-    /// Only checks of these services (iam, ec2, vpc, guardduty, cloudtrail, config).
+    /// Only checks of these services (iam, ec2, vpc, s3, rds, cloudtrail, cloudwatch, ...;
+    /// see `rampart checks`).
     #[arg(long, value_delimiter = ',')]
     pub services: Vec<String>,
     /// Only checks of these severities (critical, high, medium, low, info).
@@ -85,6 +86,10 @@ pub struct ScanArgs {
     /// Also save the collected inventory as a snapshot file.
     #[arg(long)]
     pub save_snapshot: Option<PathBuf>,
+    /// Add a compliance summary for this framework (`cis-7.0`): each control with its
+    /// checks and PASS, FAIL, ERROR or MANUAL, and a score.
+    #[arg(long)]
+    pub compliance: Option<String>,
     /// Exit 1 when a finding at or above this severity fails (`none`: never).
     #[arg(long, default_value = "info")]
     pub fail_on: String,
@@ -116,6 +121,24 @@ pub struct ChecksArgs {
     /// Only checks mapped to this CIS AWS Foundations v7.0 control (e.g. 2.10).
     #[arg(long)]
     pub cis: Option<String>,
+    /// Only checks mapped to this compliance framework (`cis-7.0`).
+    #[arg(long)]
+    pub compliance: Option<String>,
+    /// Output: a table, JSON (every field of every check), or the Markdown page
+    /// `docs/checks.md` (the whole catalogue; filters do not apply).
+    #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]
+    pub format: CatalogueFormat,
+}
+
+/// How `rampart checks` prints the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogueFormat {
+    /// One line per check.
+    Text,
+    /// JSON array of check metadata.
+    Json,
+    /// The documentation page.
+    Markdown,
 }
 
 /// Report formats.

@@ -1,7 +1,7 @@
 //! What each subcommand does.
 
 use crate::cli::{
-    AccountArgs, ChecksArgs, Cli, CollectArgs, Command, Format, ScanArgs, SelectArgs,
+    AccountArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, Format, ScanArgs, SelectArgs,
 };
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Settings, Severity, Status};
@@ -102,6 +102,10 @@ fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result
 fn scan(args: ScanArgs) -> Result<ExitCode> {
     let sel = selection(&args.select)?;
     let threshold = fail_threshold(&args.fail_on)?;
+    let framework = match &args.compliance {
+        Some(id) => Some(compliance_framework(id)?),
+        None => None,
+    };
     let inventory = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
         None => collect_account(&args.account, services_for(&sel))?,
@@ -117,8 +121,15 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
         .iter()
         .filter(|f| f.status == Status::Fail && threshold.is_some_and(|t| f.severity >= t))
         .count();
-    let report =
+    let mut report =
         rampart_report::ScanReport::new(&inventory, findings, chrono::Utc::now(), evaluation_ms);
+    if let Some(fw) = framework {
+        report.compliance = Some(rampart_report::ComplianceSummary::of(
+            fw,
+            &report.findings,
+            |id| rampart_checks::find(id).is_some_and(|c| sel.includes(c.meta)),
+        ));
+    }
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let color = args.color.enabled(to_terminal);
     let rendered = match args.format {
@@ -169,53 +180,64 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
 }
 
 fn checks(args: ChecksArgs) -> Result<ExitCode> {
-    let sel = selection(&args.select)?;
-    let mut shown = 0;
-    for c in rampart_checks::registry() {
-        let m = c.meta;
-        if !sel.includes(m)
-            || args
-                .cis
-                .as_ref()
-                .is_some_and(|id| !m.cis.contains(&id.as_str()))
-        {
-            continue;
-        }
-        let cis = if m.cis.is_empty() {
-            String::new()
-        } else {
-            format!("  [CIS {}]", m.cis.join(", "))
-        };
-        println!(
-            "{:<40} {:<10} {:<8} {}{}",
-            m.id,
-            m.service,
-            m.severity.as_str(),
-            m.title,
-            cis
-        );
-        shown += 1;
+    if args.format == CatalogueFormat::Markdown {
+        print!("{}", rampart_checks::docs::catalogue_markdown());
+        return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("{shown} check(s)");
+    let sel = selection(&args.select)?;
+    let framework = match &args.compliance {
+        Some(id) => Some(compliance_framework(id)?),
+        None => None,
+    };
+    let shown: Vec<&rampart_checks::CheckMeta> = rampart_checks::registry()
+        .iter()
+        .map(|c| c.meta)
+        .filter(|m| sel.includes(m))
+        .filter(|m| {
+            args.cis
+                .as_ref()
+                .is_none_or(|id| m.cis.contains(&id.as_str()))
+        })
+        .filter(|m| framework.is_none_or(|_| !m.cis.is_empty()))
+        .collect();
+    match args.format {
+        CatalogueFormat::Json => println!("{}", serde_json::to_string_pretty(&shown)?),
+        _ => {
+            for m in &shown {
+                let cis = if m.cis.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [CIS {}]", m.cis.join(", "))
+                };
+                println!(
+                    "{:<44} {:<14} {:<8} {}{}",
+                    m.id,
+                    m.service,
+                    m.severity.as_str(),
+                    m.title,
+                    cis
+                );
+            }
+        }
+    }
+    eprintln!("{} check(s)", shown.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A compliance framework by id, or an error listing the known ones.
+fn compliance_framework(id: &str) -> Result<&'static rampart_checks::compliance::Framework> {
+    rampart_checks::compliance::framework(id).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown compliance framework `{id}` (known: {})",
+            rampart_checks::compliance::FRAMEWORK_IDS.join(", ")
+        )
+    })
 }
 
 fn explain(id: &str) -> Result<ExitCode> {
     let Some(c) = rampart_checks::find(id) else {
         bail!("unknown check `{id}` (see `rampart checks`)");
     };
-    let m = c.meta;
-    println!("{} — {}\n", m.id, m.title);
-    println!("service: {}   severity: {}", m.service, m.severity);
-    if !m.cis.is_empty() {
-        println!("CIS AWS Foundations v7.0: {}", m.cis.join(", "));
-    }
-    println!("\nWhat it checks\n  {}\n", m.what);
-    println!("Why it matters\n  {}\n", m.why);
-    println!("How to fix it\n  {}\n", m.fix);
-    println!("References");
-    for r in m.references {
-        println!("  - {r}");
-    }
+    print!("{}", rampart_checks::docs::explain_text(c.meta));
     Ok(ExitCode::SUCCESS)
 }
