@@ -112,13 +112,13 @@ fn suite(xml: &mut String, report: &ScanReport, check_id: &str, findings: &[&Fin
                     "<failure message=\"{}\" type=\"{}\">{}</failure>",
                     escape(&f.reason),
                     f.severity.as_str(),
-                    escape(&text)
+                    escape_content(&text)
                 ))
             }
             (None, Status::Error) => Some(format!(
                 "<error message=\"{}\" type=\"ERROR\">{}</error>",
                 escape(&f.reason),
-                escape(&format!("[{}] {}", f.region, f.reason))
+                escape_content(&format!("[{}] {}", f.region, f.reason))
             )),
             (None, Status::Pass) => None,
         };
@@ -155,6 +155,11 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// [`escape`] for element content, where line breaks and tabs can stay as they are.
+fn escape_content(text: &str) -> String {
+    escape(text).replace("&#10;", "\n").replace("&#9;", "\t")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +171,6 @@ mod tests {
             "a&amp;b&lt;c&gt;&quot;d&quot;&apos;e&apos;"
         );
         assert_eq!(escape("x\ny\u{1}"), "x&#10;y\u{fffd}");
+        assert_eq!(escape_content("a\n<b>"), "a\n&lt;b&gt;");
     }
 }

@@ -132,15 +132,15 @@ fn table(md: &mut String, mut failing: Vec<&Finding>) {
             _ => f.severity.as_str().to_owned(),
         };
         let check = match check_docs::meta(&f.check_id) {
-            Some(meta) => format!("{}: {}", f.check_id, meta.title),
-            None => f.check_id.clone(),
+            Some(meta) => format!("{} {}", code_cell(&f.check_id), cell(meta.title)),
+            None => code_cell(&f.check_id),
         };
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} |",
             severity,
-            cell(&check),
-            cell(&truncate(&f.resource, RESOURCE_MAX)),
+            check,
+            code_cell(&truncate(&f.resource, RESOURCE_MAX)),
             cell(&truncate(&f.reason, REASON_MAX)),
         );
     }
@@ -155,13 +155,26 @@ fn table(md: &mut String, mut failing: Vec<&Finding>) {
     md.push('\n');
 }
 
+/// Text as a code span in a table cell: shown as written (GitHub neither formats nor
+/// links nor mentions inside code), with `|` escaped, which GFM tables require even in
+/// code, and line breaks made spaces.
+fn code_cell(text: &str) -> String {
+    let body = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    if body.contains('`') {
+        format!("`` {body} ``")
+    } else {
+        format!("`{body}`")
+    }
+}
+
 /// Text safe in a table cell and inline: `|` and Markdown's emphasis, code and HTML
-/// characters escaped, line breaks made spaces.
+/// characters escaped, line breaks made spaces, and `@` escaped so that a name from the
+/// account (`@ops` in a reason) does not mention anyone in the comment.
 pub(crate) fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' => {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -183,5 +196,9 @@ mod tests {
     fn cells_escape_pipes_and_newlines() {
         assert_eq!(cell("a|b\nc"), r"a\|b c");
         assert_eq!(cell("iam_root <x>"), r"iam\_root &lt;x&gt;");
+        // No mentions from account data in a pull-request comment.
+        assert_eq!(cell("@ops"), r"\@ops");
+        assert_eq!(code_cell("arn:a|b\nc"), r"`arn:a\|b c`");
+        assert_eq!(code_cell("a`b"), "`` a`b ``");
     }
 }
