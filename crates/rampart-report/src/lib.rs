@@ -3,20 +3,36 @@
 //! [`ScanReport`] gathers what one evaluation produced: the account, the regions read and
 //! skipped, the collection gaps and cost, and every finding. Renderers turn it into text
 //! for a terminal ([`render_text`]), the report itself as JSON ([`render_json`], the
-//! format documented in `docs/json-report.md`), or OCSF Detection Finding events for
-//! security data lakes and SIEMs ([`render_ocsf`]).
+//! format documented in `docs/json-report.md` with its schema in
+//! `docs/report.schema.json`), OCSF Detection Finding events for security data lakes and
+//! SIEMs ([`render_ocsf`]), AWS Security Finding Format for Security Hub
+//! ([`render_asff`]), SARIF for code scanning ([`render_sarif`]), CSV ([`render_csv`]),
+//! JUnit XML for CI test reports ([`render_junit`]) and a Markdown pull-request comment
+//! ([`render_markdown`]). Every renderer shows muted findings as muted, with the mute
+//! rule's reason, and never counts them as failures.
 
+mod asff;
+mod check_docs;
 mod compliance;
+mod csv_rows;
 mod json;
+mod junit;
+mod markdown;
 mod ocsf;
 mod report;
+mod sarif;
 mod text;
 mod wrap;
 
+pub use asff::{render_asff, ASFF_SCHEMA_VERSION};
+pub use csv_rows::{render_csv, CSV_COLUMNS};
 pub use json::render_json;
+pub use junit::render_junit;
+pub use markdown::{render_markdown, MARKDOWN_MAX_ROWS};
 pub use ocsf::{render_ocsf, OCSF_SCHEMA_VERSION};
 pub use report::{
     ComplianceSummary, ControlResult, ControlStatus, ScanReport, SeverityCounts, Summary, Tool,
     FORMAT_VERSION,
 };
+pub use sarif::render_sarif;
 pub use text::{render_text, TextOptions};

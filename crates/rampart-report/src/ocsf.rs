@@ -6,15 +6,13 @@
 //! Finding class (2003), not of Detection Finding, so putting it at the top level would
 //! make the events invalid for class 2004.
 
+use crate::check_docs::CIS_STANDARD;
 use crate::report::ScanReport;
 use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
 
 /// The OCSF schema version the events follow (`metadata.version`).
 pub const OCSF_SCHEMA_VERSION: &str = "1.3.0";
-
-/// The compliance standard a check's CIS ids belong to.
-const CIS_STANDARD: &str = "CIS AWS Foundations Benchmark v7.0";
 
 /// The report's findings as a pretty-printed JSON array of OCSF Detection Finding events,
 /// one per finding in report order, ending with a newline.
@@ -147,7 +145,7 @@ struct Compliance {
 fn event<'a>(report: &'a ScanReport, f: &'a Finding) -> DetectionFinding<'a> {
     let meta = rampart_checks::find(&f.check_id).map(|c| c.meta);
     let (severity_id, severity) = severity(f.severity);
-    let (status_id, status) = status(f.status);
+    let (status_id, status) = status(f);
     // `global` is rampart's word for account-wide resources (IAM), not an AWS region.
     let region = (f.region != "global").then_some(f.region.as_str());
     let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices"];
@@ -173,7 +171,10 @@ fn event<'a>(report: &'a ScanReport, f: &'a Finding) -> DetectionFinding<'a> {
         status_id,
         status,
         status_code: f.status.as_str(),
-        status_detail: (f.status == Status::Error).then_some(f.reason.as_str()),
+        status_detail: match &f.muted {
+            Some(m) => Some(m.reason.as_str()),
+            None => (f.status == Status::Error).then_some(f.reason.as_str()),
+        },
         message: &f.reason,
         metadata: Metadata {
             event_code: &f.check_id,
@@ -240,13 +241,17 @@ fn severity(severity: Severity) -> (u32, &'static str) {
     }
 }
 
-/// OCSF finding `status_id` and its caption. A FAIL is a new finding. A PASS is resolved:
-/// finding ids are stable across scans, so a resource that failed before and passes now
-/// closes the earlier finding (Security Hub resolves PASSED controls the same way). An
-/// ERROR's state is not known; OCSF's finding status has no "Unknown", so it is Other,
-/// with `status` naming it.
-fn status(status: Status) -> (u32, &'static str) {
-    match status {
+/// OCSF finding `status_id` and its caption. A muted finding is 3 Suppressed, whatever
+/// its status (`status_detail` then holds the mute rule's reason). A FAIL is a new
+/// finding. A PASS is resolved: finding ids are stable across scans, so a resource that
+/// failed before and passes now closes the earlier finding (Security Hub resolves PASSED
+/// controls the same way). An ERROR is 99 Other with `status` "Error": rampart knows the
+/// state (the check could not be evaluated), which OCSF's 0 Unknown would not say.
+fn status(f: &Finding) -> (u32, &'static str) {
+    if f.muted.is_some() {
+        return (3, "Suppressed");
+    }
+    match f.status {
         Status::Fail => (1, "New"),
         Status::Pass => (4, "Resolved"),
         Status::Error => (99, "Error"),

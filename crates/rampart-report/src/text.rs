@@ -1,10 +1,13 @@
-//! The terminal report: failing findings by severity with their fix, findings that could
-//! not be evaluated, then a summary of counts, regions, collection gaps and cost. Written
-//! to be read at 80 columns, with ANSI colour only when asked for.
+//! The terminal report: failing findings by severity with their fix (new ones marked when
+//! the scan was compared with a baseline), findings that could not be evaluated, muted
+//! findings with the mute rule's reason, the compliance summary and warnings, then a
+//! summary of counts, regions, collection gaps and cost. Written to be read at 80
+//! columns, with ANSI colour only when asked for.
 
-use crate::report::ScanReport;
+use crate::check_docs::truncate;
+use crate::report::{ControlStatus, ScanReport};
 use crate::wrap::{is_plain_command, wrap, wrap_command, wrap_words};
-use rampart_checks::{Finding, Severity, Status};
+use rampart_checks::{BaselineState, Finding, Severity, Status};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How to render the terminal report.
@@ -17,15 +20,20 @@ pub struct TextOptions {
     pub width: usize,
     /// List PASS findings too (otherwise they are only counted).
     pub verbose: bool,
+    /// Only the unmuted FAIL findings and the summary: no header, no ERROR, muted or PASS
+    /// findings, no compliance table and no warnings (they are still counted in the
+    /// summary). Wins over `verbose`.
+    pub quiet: bool,
 }
 
 impl Default for TextOptions {
-    /// No colour, 80 columns, PASS findings counted but not listed.
+    /// No colour, 80 columns, PASS findings counted but not listed, not quiet.
     fn default() -> Self {
         TextOptions {
             color: false,
             width: 80,
             verbose: false,
+            quiet: false,
         }
     }
 }
@@ -37,13 +45,25 @@ pub fn render_text(report: &ScanReport, options: &TextOptions) -> String {
         width: options.width,
         color: options.color,
     };
-    header(&mut out, report);
-    failures(&mut out, report);
-    by_status(&mut out, report, Status::Error);
-    if options.verbose {
-        by_status(&mut out, report, Status::Pass);
+    if options.quiet {
+        failures(&mut out, report);
+        summary(&mut out, report);
+        // Without the header, the report starts with the blank line before FAILED.
+        if out.lines.first().is_some_and(String::is_empty) {
+            out.lines.remove(0);
+        }
+    } else {
+        header(&mut out, report);
+        failures(&mut out, report);
+        by_status(&mut out, report, Status::Error);
+        muted(&mut out, report);
+        if options.verbose {
+            by_status(&mut out, report, Status::Pass);
+        }
+        compliance(&mut out, report);
+        warnings(&mut out, report);
+        summary(&mut out, report);
     }
-    summary(&mut out, report);
     let mut text = out.lines.join("\n");
     text.push('\n');
     text
@@ -74,6 +94,7 @@ enum Style {
     Pass,
     Fail,
     Error,
+    Muted,
 }
 
 impl Out {
@@ -99,6 +120,7 @@ impl Out {
             Style::Severity(Severity::Info) => "2",
             Style::Pass => "32",
             Style::Error => "35",
+            Style::Muted => "2",
         };
         format!("\x1b[{code}m{text}\x1b[0m")
     }
@@ -158,9 +180,7 @@ fn failures(out: &mut Out, report: &ScanReport) {
     }
     out.heading(&format!("FAILED ({failing})"), Style::Fail);
     for severity in Severity::ALL {
-        let findings = sorted(report, |f| {
-            f.status == Status::Fail && f.severity == severity
-        });
+        let findings = sorted(report, |f| f.is_active_failure() && f.severity == severity);
         if findings.is_empty() {
             continue;
         }
@@ -171,9 +191,9 @@ fn failures(out: &mut Out, report: &ScanReport) {
     }
 }
 
-/// ERROR or PASS findings, by check.
+/// Unmuted ERROR or PASS findings, by check.
 fn by_status(out: &mut Out, report: &ScanReport, status: Status) {
-    let findings = sorted(report, |f| f.status == status);
+    let findings = sorted(report, |f| f.status == status && f.muted.is_none());
     if findings.is_empty() {
         return;
     }
@@ -221,8 +241,23 @@ fn checks(out: &mut Out, findings: &[&Finding], with_fix: bool) {
         for f in group {
             let first = format!("{UNDER_CHECK}- ");
             out.extend(wrap(&f.resource, out.width, &first, UNDER_RESOURCE));
-            let reason = format!("[{}] {}", f.region, f.reason);
+            // NEW only means something next to its opposite: it is shown when the scan
+            // was compared with a baseline, on failures that were not failing then.
+            let new = if f.baseline == Some(BaselineState::New) {
+                "NEW "
+            } else {
+                ""
+            };
+            let reason = format!("{new}[{}] {}", f.region, f.reason);
             out.extend(wrap(&reason, out.width, UNDER_RESOURCE, UNDER_RESOURCE));
+            if let Some(m) = &f.muted {
+                let mut why = format!("MUTED: {} (rule {}", m.reason, m.rule);
+                if let Some(expires) = m.expires {
+                    why.push_str(&format!(", until {expires}"));
+                }
+                why.push(')');
+                out.extend(wrap(&why, out.width, UNDER_RESOURCE, UNDER_RESOURCE));
+            }
         }
         if let (true, Some(meta)) = (with_fix, meta) {
             fix(out, meta.fix);
@@ -274,6 +309,7 @@ fn summary(out: &mut Out, report: &ScanReport) {
         (s.fail, "FAIL", Style::Fail),
         (s.error, "ERROR", Style::Error),
         (s.pass, "PASS", Style::Pass),
+        (s.muted, "MUTED", Style::Muted),
     ]
     .map(|(n, name, style)| count(out, n, name, style))
     .join(", ");
@@ -290,6 +326,41 @@ fn summary(out: &mut Out, report: &ScanReport) {
         })
         .join(", ");
     out.row("FAIL by severity", &by_severity);
+
+    let has_baseline =
+        report.findings.iter().any(|f| f.baseline.is_some()) || !report.resolved.is_empty();
+    if has_baseline {
+        let count = |state| {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.is_active_failure() && f.baseline == Some(state))
+                .count()
+        };
+        let new = count(BaselineState::New);
+        let baseline = format!(
+            "{}, {} unchanged, {} resolved",
+            self::count(out, new as u64, "new", Style::Fail),
+            count(BaselineState::Unchanged),
+            report.resolved.len()
+        );
+        out.row("against baseline", &baseline);
+    }
+
+    if let Some(c) = &report.compliance {
+        out.row(
+            "compliance",
+            &format!(
+                "{}: score {:.1}% ({})",
+                c.framework,
+                c.score,
+                control_counts(c)
+            ),
+        );
+    }
+    if !report.warnings.is_empty() {
+        out.row("warnings", &report.warnings.len().to_string());
+    }
 
     let scanned = &report.regions_scanned;
     if scanned.is_empty() {
@@ -334,6 +405,96 @@ fn summary(out: &mut Out, report: &ScanReport) {
     }
     out.row("API calls", &calls);
     out.row("evaluation", &duration(report.evaluation_ms));
+}
+
+/// Muted findings, by check: each with the mute rule's reason. They are shown, never
+/// hidden, and never counted as failures.
+fn muted(out: &mut Out, report: &ScanReport) {
+    let findings = sorted(report, |f| f.muted.is_some());
+    if findings.is_empty() {
+        return;
+    }
+    out.blank();
+    out.heading(&format!("MUTED ({})", findings.len()), Style::Muted);
+    checks(out, &findings, false);
+}
+
+/// The compliance summary: one line per control (id, status, title cut to the line),
+/// then the counts and the score.
+fn compliance(out: &mut Out, report: &ScanReport) {
+    let Some(c) = &report.compliance else {
+        return;
+    };
+    out.blank();
+    out.heading(&format!("COMPLIANCE: {}", c.title), Style::Heading);
+    out.blank();
+    let id_width = c
+        .controls
+        .iter()
+        .map(|r| r.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for r in &c.controls {
+        let status = format!("{:<6}", r.status.as_str());
+        let style = match r.status {
+            ControlStatus::Pass => Style::Pass,
+            ControlStatus::Fail => Style::Fail,
+            ControlStatus::Error => Style::Error,
+            ControlStatus::Manual => Style::Muted,
+        };
+        let prefix = format!("{CHECK}{:<id_width$} ", r.id);
+        let room = out
+            .width
+            .saturating_sub(prefix.chars().count() + status.len() + 1)
+            .max(10);
+        out.lines.push(format!(
+            "{prefix}{} {}",
+            out.paint(&status, style),
+            truncate(&r.title, room)
+        ));
+    }
+    out.blank();
+    out.extend(wrap(
+        &format!("{}; score {:.1}%", control_counts(c), c.score),
+        out.width,
+        CHECK,
+        UNDER_CHECK,
+    ));
+}
+
+/// "10 PASS, 4 FAIL, 1 ERROR, 3 MANUAL".
+fn control_counts(c: &crate::report::ComplianceSummary) -> String {
+    [
+        ControlStatus::Pass,
+        ControlStatus::Fail,
+        ControlStatus::Error,
+        ControlStatus::Manual,
+    ]
+    .map(|s| {
+        format!(
+            "{} {}",
+            c.counts.get(s.as_str()).copied().unwrap_or(0),
+            s.as_str()
+        )
+    })
+    .join(", ")
+}
+
+/// Warnings about the scan's inputs, one wrapped item each.
+fn warnings(out: &mut Out, report: &ScanReport) {
+    if report.warnings.is_empty() {
+        return;
+    }
+    out.blank();
+    out.heading(
+        &format!("WARNINGS ({})", report.warnings.len()),
+        Style::Heading,
+    );
+    out.blank();
+    for w in &report.warnings {
+        let first = format!("{CHECK}- ");
+        out.extend(wrap(w, out.width, &first, UNDER_CHECK));
+    }
 }
 
 /// "N name", painted when N is not zero.

@@ -229,6 +229,7 @@ fn plain(width: usize, verbose: bool) -> TextOptions {
         color: false,
         width,
         verbose,
+        quiet: false,
     }
 }
 
@@ -420,6 +421,7 @@ fn colour_only_when_asked() {
             color: true,
             width: 80,
             verbose: true,
+            quiet: false,
         },
     );
     assert!(

@@ -1,0 +1,89 @@
+//! CSV: one row per finding, for spreadsheets and ad-hoc scripts, with the check's title,
+//! service, CIS ids and fix from the registry beside each finding.
+
+use crate::check_docs;
+use crate::report::ScanReport;
+use rampart_checks::Finding;
+
+/// The header row, in column order.
+pub const CSV_COLUMNS: [&str; 15] = [
+    "id",
+    "status",
+    "muted",
+    "mute_reason",
+    "baseline",
+    "severity",
+    "check_id",
+    "check_title",
+    "service",
+    "account_id",
+    "region",
+    "resource",
+    "reason",
+    "cis",
+    "fix",
+];
+
+/// The report's findings as CSV (RFC 4180, `\n` line ends), a header row then one row per
+/// finding in report order. `muted` is `true` or `false`; `baseline` is `new`,
+/// `unchanged` or empty; `cis` holds the check's CIS ids separated by `;`. Columns from
+/// the registry are empty for a check this build does not know.
+///
+/// A cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return) is prefixed with `'`, as OWASP's CSV injection advice
+/// says: resource names and reasons come from the account scanned, not from rampart.
+pub fn render_csv(report: &ScanReport) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    w.write_record(CSV_COLUMNS).expect("write to memory");
+    for f in &report.findings {
+        w.write_record(row(f).iter().map(|cell| defuse(cell)))
+            .expect("write to memory");
+    }
+    let bytes = w.into_inner().expect("flush to memory");
+    String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+fn row(f: &Finding) -> [String; 15] {
+    let meta = check_docs::meta(&f.check_id);
+    let baseline = f
+        .baseline
+        .map(|b| {
+            serde_json::to_value(b)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    [
+        f.id.clone(),
+        f.status.as_str().to_owned(),
+        f.muted.is_some().to_string(),
+        f.muted
+            .as_ref()
+            .map(|m| m.reason.clone())
+            .unwrap_or_default(),
+        baseline,
+        f.severity.as_str().to_owned(),
+        f.check_id.clone(),
+        meta.map(|m| m.title.to_owned()).unwrap_or_default(),
+        meta.map(|m| m.service.to_owned()).unwrap_or_default(),
+        f.account_id.clone(),
+        f.region.clone(),
+        f.resource.clone(),
+        f.reason.clone(),
+        meta.map(|m| m.cis.join(";")).unwrap_or_default(),
+        meta.map(|m| m.fix.to_owned()).unwrap_or_default(),
+    ]
+}
+
+/// `cell` with a leading `'` when a spreadsheet would take it for a formula.
+fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}

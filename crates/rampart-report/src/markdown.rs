@@ -1,0 +1,204 @@
+//! Markdown: a short summary to post as a pull-request comment. Headline counts, the
+//! top failures in a table (new ones first when there is a baseline), the compliance
+//! score, and what could not be read. Its size is bounded whatever the number of
+//! findings: GitHub rejects comments over 65,536 characters.
+
+use crate::check_docs::{self, truncate};
+use crate::report::ScanReport;
+use rampart_checks::{BaselineState, Finding, Severity, Status};
+use std::fmt::Write;
+
+/// Failures listed in the table at most.
+pub const MARKDOWN_MAX_ROWS: usize = 20;
+/// Characters kept of a resource, of a reason, and of a warning.
+const RESOURCE_MAX: usize = 160;
+const REASON_MAX: usize = 240;
+const WARNING_MAX: usize = 240;
+/// Warnings listed at most.
+const WARNINGS_MAX: usize = 5;
+
+/// The report as a Markdown summary for a pull-request comment, ending with a newline.
+/// Muted findings are counted apart and never listed as failures.
+pub fn render_markdown(report: &ScanReport) -> String {
+    let s = &report.summary;
+    let mut md = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        md,
+        "### rampart: AWS account {} ({})\n",
+        cell(&report.account_id),
+        cell(&report.partition)
+    );
+
+    let failing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_active_failure())
+        .collect();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|&&sev| s.fail_by_severity.get(sev) > 0)
+        .map(|&sev| format!("{} {}", s.fail_by_severity.get(sev), sev.as_str()))
+        .collect();
+    let mut headline = if s.fail == 0 {
+        "**No failing findings**".to_owned()
+    } else {
+        format!("**{} failing** ({})", s.fail, by_severity.join(", "))
+    };
+    let _ = write!(
+        headline,
+        " · {} could not be evaluated · {} muted · {} passed · {} findings in all",
+        s.error, s.muted, s.pass, s.total
+    );
+    let _ = writeln!(md, "{headline}\n");
+
+    let has_baseline =
+        report.findings.iter().any(|f| f.baseline.is_some()) || !report.resolved.is_empty();
+    if has_baseline {
+        let count = |state| failing.iter().filter(|f| f.baseline == Some(state)).count();
+        let _ = writeln!(
+            md,
+            "Against the baseline: **{} new**, {} unchanged, {} resolved.\n",
+            count(BaselineState::New),
+            count(BaselineState::Unchanged),
+            report.resolved.len()
+        );
+    }
+
+    if !failing.is_empty() {
+        table(&mut md, failing);
+    }
+
+    if let Some(c) = &report.compliance {
+        let n = |k: &str| c.counts.get(k).copied().unwrap_or(0);
+        let _ = writeln!(
+            md,
+            "**{}**: score {:.1}% ({} PASS, {} FAIL, {} ERROR, {} MANUAL controls)\n",
+            cell(&c.title),
+            c.score,
+            n("PASS"),
+            n("FAIL"),
+            n("ERROR"),
+            n("MANUAL")
+        );
+    }
+
+    let gaps = report.collection_errors.len();
+    if gaps == 0 {
+        md.push_str("Everything was read: no collection gaps.\n");
+    } else {
+        let _ = writeln!(
+            md,
+            "Could not be read: **{gaps} failed API call{}** (checks that needed the data \
+             report ERROR, never PASS).",
+            if gaps == 1 { "" } else { "s" }
+        );
+    }
+    if !report.warnings.is_empty() {
+        md.push_str("\nWarnings:\n");
+        for w in report.warnings.iter().take(WARNINGS_MAX) {
+            let _ = writeln!(md, "- {}", cell(&truncate(w, WARNING_MAX)));
+        }
+        if report.warnings.len() > WARNINGS_MAX {
+            let _ = writeln!(md, "- and {} more", report.warnings.len() - WARNINGS_MAX);
+        }
+    }
+    md
+}
+
+/// The top failures: new ones first (when there is a baseline), then most severe, then
+/// by check and resource.
+fn table(md: &mut String, mut failing: Vec<&Finding>) {
+    failing.sort_by(|a, b| {
+        let new = |f: &Finding| f.baseline != Some(BaselineState::New);
+        (
+            new(a),
+            std::cmp::Reverse(a.severity),
+            &a.check_id,
+            &a.resource,
+        )
+            .cmp(&(
+                new(b),
+                std::cmp::Reverse(b.severity),
+                &b.check_id,
+                &b.resource,
+            ))
+    });
+    md.push_str("| severity | check | resource | reason |\n|---|---|---|---|\n");
+    for f in failing.iter().take(MARKDOWN_MAX_ROWS) {
+        debug_assert_eq!(f.status, Status::Fail);
+        let severity = match f.baseline {
+            Some(BaselineState::New) => format!("{} (new)", f.severity.as_str()),
+            _ => f.severity.as_str().to_owned(),
+        };
+        let check = match check_docs::meta(&f.check_id) {
+            Some(meta) => format!("{} {}", code_cell(&f.check_id), cell(meta.title)),
+            None => code_cell(&f.check_id),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} |",
+            severity,
+            check,
+            code_cell(&truncate(&f.resource, RESOURCE_MAX)),
+            cell(&truncate(&f.reason, REASON_MAX)),
+        );
+    }
+    if failing.len() > MARKDOWN_MAX_ROWS {
+        let _ = writeln!(
+            md,
+            "\n{} of {} failing findings shown; the full list is in the JSON report.",
+            MARKDOWN_MAX_ROWS,
+            failing.len()
+        );
+    }
+    md.push('\n');
+}
+
+/// Text as a code span in a table cell: shown as written (GitHub neither formats nor
+/// links nor mentions inside code), with `|` escaped, which GFM tables require even in
+/// code, and line breaks made spaces.
+fn code_cell(text: &str) -> String {
+    let body = text.replace(['\r', '\n'], " ").replace('|', "\\|");
+    if body.contains('`') {
+        format!("`` {body} ``")
+    } else {
+        format!("`{body}`")
+    }
+}
+
+/// Text safe in a table cell and inline: `|` and Markdown's emphasis, code and HTML
+/// characters escaped, line breaks made spaces, and `@` escaped so that a name from the
+/// account (`@ops` in a reason) does not mention anyone in the comment.
+pub(crate) fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => {}
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a|b\nc"), r"a\|b c");
+        assert_eq!(cell("iam_root <x>"), r"iam\_root &lt;x&gt;");
+        // No mentions from account data in a pull-request comment.
+        assert_eq!(cell("@ops"), r"\@ops");
+        assert_eq!(code_cell("arn:a|b\nc"), r"`arn:a\|b c`");
+        assert_eq!(code_cell("a`b"), "`` a`b ``");
+    }
+}

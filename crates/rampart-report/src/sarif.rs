@@ -1,0 +1,255 @@
+//! SARIF 2.1.0: one rule per check (its title, what it examines, why it matters and the
+//! fix as help text), one result per FAIL or ERROR finding, located by the resource ARN
+//! as a logical location, fingerprinted by the finding id, and suppressed (kind
+//! `external`, the mute rule's reason as justification) when a mutelist rule matched.
+//! The shape follows `rampart secrets`' SARIF (crates/rampart-codescan/src/sarif.rs).
+//!
+//! PASS findings are counted in the run's properties, not listed: a result is something
+//! to look at. With a baseline, results carry `baselineState` (`new`, `unchanged`), and
+//! the findings resolved since the baseline are results with state `absent`.
+
+use crate::check_docs;
+use crate::report::ScanReport;
+use rampart_checks::{BaselineState, Finding, Severity, Status};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+/// The schema URI written in `$schema` (the one `rampart secrets` writes too).
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The report as a pretty-printed SARIF 2.1.0 log with one run, ending with a newline.
+pub fn render_sarif(report: &ScanReport) -> String {
+    let listed = || {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+            .chain(&report.resolved)
+    };
+    let check_ids: Vec<&str> = listed()
+        .map(|f| f.check_id.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let rules: Vec<Value> = check_ids.iter().map(|id| rule(id)).collect();
+    let index = |id: &str| check_ids.binary_search(&id).ok();
+
+    let mut results: Vec<Value> = report
+        .findings
+        .iter()
+        .filter(|f| f.status != Status::Pass)
+        .map(|f| result(f, index(&f.check_id), f.baseline))
+        .collect();
+    results.extend(
+        report
+            .resolved
+            .iter()
+            .map(|f| result(f, index(&f.check_id), Some(BaselineState::Resolved))),
+    );
+
+    let mut notifications: Vec<Value> = report
+        .collection_errors
+        .iter()
+        .map(|e| {
+            let what = if e.gap.api.is_empty() {
+                e.service.clone()
+            } else {
+                e.gap.api.clone()
+            };
+            json!({
+                "level": "warning",
+                "message": {
+                    "text": format!("{} on {what} in {}: {}", e.gap.code, e.region, e.gap.message)
+                },
+            })
+        })
+        .collect();
+    notifications.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| json!({ "level": "warning", "message": { "text": w } })),
+    );
+
+    let s = &report.summary;
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "informationUri": "https://github.com/rampart-sec/rampart",
+                    "rules": rules,
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": true,
+                "startTimeUtc": report.collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "endTimeUtc": report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+            "properties": {
+                "accountId": report.account_id,
+                "partition": report.partition,
+                "regionsScanned": report.regions_scanned,
+                "summary": {
+                    "total": s.total,
+                    "pass": s.pass,
+                    "fail": s.fail,
+                    "error": s.error,
+                    "muted": s.muted,
+                },
+            },
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).expect("a SARIF log serializes");
+    out.push('\n');
+    out
+}
+
+/// A check as a SARIF rule (reportingDescriptor).
+fn rule(check_id: &str) -> Value {
+    let Some(meta) = check_docs::meta(check_id) else {
+        // A check this build does not know: its id is all there is to say.
+        return json!({ "id": check_id, "name": rule_name(check_id) });
+    };
+    let mut tags = vec!["security".to_owned(), meta.service.to_owned()];
+    tags.extend(meta.cis.iter().map(|c| format!("CIS {c}")));
+    let help_text = format!("{}\n\nWhy: {}\n\nFix: {}", meta.what, meta.why, meta.fix);
+    let help_markdown = format!(
+        "{}\n\n**Why:** {}\n\n**Fix:**\n\n```sh\n{}\n```",
+        meta.what, meta.why, meta.fix
+    );
+    let mut rule = json!({
+        "id": meta.id,
+        "name": rule_name(meta.id),
+        "shortDescription": { "text": meta.title },
+        "fullDescription": { "text": meta.what },
+        "help": { "text": help_text, "markdown": help_markdown },
+        "defaultConfiguration": { "level": level(meta.severity) },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(meta.severity),
+            "precision": "very-high",
+        },
+    });
+    if let Some(url) = check_docs::urls(meta).next() {
+        rule["helpUri"] = url.into();
+    }
+    rule
+}
+
+/// A FAIL or ERROR finding (or a resolved one) as a SARIF result.
+fn result(f: &Finding, rule_index: Option<usize>, baseline: Option<BaselineState>) -> Value {
+    // SARIF: a result whose kind is not `fail` has level `none`. An ERROR is `open`: the
+    // rule was evaluated and could not decide; a resolved finding is `pass`.
+    let (kind, level_of) = match (baseline, f.status) {
+        (Some(BaselineState::Resolved), _) => ("pass", "none"),
+        (_, Status::Fail) => ("fail", level(f.severity)),
+        (_, Status::Error) => ("open", "none"),
+        (_, Status::Pass) => ("pass", "none"),
+    };
+    let mut properties = Map::new();
+    properties.insert("status".into(), f.status.as_str().into());
+    properties.insert("severity".into(), f.severity.as_str().into());
+    properties.insert("region".into(), f.region.clone().into());
+    properties.insert("accountId".into(), f.account_id.clone().into());
+    let mut r = json!({
+        "ruleId": f.check_id,
+        "kind": kind,
+        "level": level_of,
+        "message": { "text": f.reason },
+        "locations": [{
+            "logicalLocations": [{
+                "name": short_name(&f.resource),
+                "fullyQualifiedName": f.resource,
+                "kind": "resource",
+            }]
+        }],
+        "partialFingerprints": { "rampartFinding/v1": f.id },
+        "properties": properties,
+    });
+    if let Some(i) = rule_index {
+        r["ruleIndex"] = i.into();
+    }
+    if let Some(state) = baseline {
+        r["baselineState"] = match state {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+            BaselineState::Resolved => "absent",
+        }
+        .into();
+    }
+    if let Some(m) = &f.muted {
+        let mut properties = json!({ "rule": m.rule });
+        if let Some(expires) = m.expires {
+            properties["expires"] = expires.to_string().into();
+        }
+        r["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": m.reason,
+            "properties": properties,
+        }]);
+    }
+    r
+}
+
+/// The last part of an ARN (`sg-0123`), or the whole of it.
+fn short_name(resource: &str) -> &str {
+    resource
+        .rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(resource)
+}
+
+/// SARIF level of a failing finding's severity.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// GitHub's `security-severity` (0–10) of a severity, as `rampart secrets` gives it.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+/// `iam_root_mfa` → `IamRootMfa`.
+fn rule_name(id: &str) -> String {
+    id.split(['_', '-'])
+        .map(|part| {
+            let mut c = part.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_ids_and_arns() {
+        assert_eq!(rule_name("iam_root_mfa"), "IamRootMfa");
+        assert_eq!(
+            short_name("arn:aws:ec2:us-east-1:1:security-group/sg-1"),
+            "sg-1"
+        );
+        assert_eq!(short_name("arn:aws:iam::1:root"), "root");
+        assert_eq!(short_name("arn:aws:ec2:us-east-1:1:*"), "*");
+    }
+}
