@@ -7,12 +7,14 @@
 //! security data lakes and SIEMs ([`render_ocsf`]).
 
 mod compliance;
+mod html;
 mod json;
 mod ocsf;
 mod report;
 mod text;
 mod wrap;
 
+pub use html::render_html;
 pub use json::render_json;
 pub use ocsf::{render_ocsf, OCSF_SCHEMA_VERSION};
 pub use report::{
