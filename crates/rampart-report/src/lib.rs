@@ -7,14 +7,15 @@
 //! `docs/report.schema.json`), OCSF Detection Finding events for security data lakes and
 //! SIEMs ([`render_ocsf`]), AWS Security Finding Format for Security Hub
 //! ([`render_asff`]), SARIF for code scanning ([`render_sarif`]), CSV ([`render_csv`]),
-//! JUnit XML for CI test reports ([`render_junit`]) and a Markdown pull-request comment
-//! ([`render_markdown`]). Every renderer shows muted findings as muted, with the mute
+//! JUnit XML for CI test reports ([`render_junit`]), a Markdown pull-request comment
+//! ([`render_markdown`]) and a self-contained HTML page ([`render_html`]). Every renderer shows muted findings as muted, with the mute
 //! rule's reason, and never counts them as failures.
 
 mod asff;
 mod check_docs;
 mod compliance;
 mod csv_rows;
+mod html;
 mod json;
 mod junit;
 mod markdown;
@@ -26,6 +27,7 @@ mod wrap;
 
 pub use asff::{render_asff, ASFF_SCHEMA_VERSION};
 pub use csv_rows::{render_csv, CSV_COLUMNS};
+pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::{render_markdown, MARKDOWN_MAX_ROWS};

@@ -147,6 +147,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode> {
                     color,
                     width,
                     verbose: args.verbose,
+                    quiet: false,
                 },
             )
         }
