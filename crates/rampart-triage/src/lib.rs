@@ -1,0 +1,25 @@
+//! Triage of a scan's findings, as pure logic: the mutelist that marks accepted findings,
+//! the comparison with a baseline report, the exit-code rule, and the `rampart.toml`
+//! config file. Every input file is validated, and an error names the file, line, column
+//! and key.
+
+mod baseline;
+mod config;
+mod error;
+mod exit_code;
+mod mutelist;
+mod pattern;
+mod validated;
+
+#[cfg(test)]
+mod test_support;
+
+pub use baseline::Baseline;
+pub use config::{
+    Compliance, Config, ConfigPath, FailOn, OutputConfig, ReportFormat, ScanConfig,
+    CONFIG_FILE_NAME,
+};
+pub use error::TriageError;
+pub use exit_code::exit_failures;
+pub use mutelist::{Mutelist, Rule, MUTELIST_VERSION};
+pub use pattern::{Glob, ResourcePattern};
