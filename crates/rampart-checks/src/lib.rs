@@ -54,6 +54,8 @@ pub struct Selection {
     pub services: Vec<String>,
     /// Only checks of these severities (empty: all).
     pub severities: Vec<Severity>,
+    /// Never these check ids.
+    pub exclude_checks: Vec<String>,
 }
 
 impl Selection {
@@ -62,12 +64,13 @@ impl Selection {
         (self.checks.is_empty() || self.checks.iter().any(|c| c == meta.id))
             && (self.services.is_empty() || self.services.iter().any(|s| s == meta.service))
             && (self.severities.is_empty() || self.severities.contains(&meta.severity))
+            && !self.exclude_checks.iter().any(|c| c == meta.id)
     }
 
     /// Names in `checks` and `services` that match no check or service, for a usage error.
     pub fn unknown_names(&self) -> Vec<String> {
         let mut unknown = Vec::new();
-        for c in &self.checks {
+        for c in self.checks.iter().chain(&self.exclude_checks) {
             if find(c).is_none() {
                 unknown.push(format!("check `{c}`"));
             }

@@ -147,6 +147,8 @@ pub struct Options {
     pub profile: Option<String>,
     /// Regions to read; empty means every region enabled for the account.
     pub regions: Vec<String>,
+    /// Regions never to read (recorded as skipped, with the reason).
+    pub exclude_regions: Vec<String>,
     /// Endpoint for every service (an emulator); the SDK also honours `AWS_ENDPOINT_URL`.
     pub endpoint_url: Option<String>,
     /// Services to read.
@@ -166,6 +168,7 @@ impl Default for Options {
         Options {
             profile: None,
             regions: Vec::new(),
+            exclude_regions: Vec::new(),
             endpoint_url: None,
             services: Service::ALL.into_iter().collect(),
             region_concurrency: 8,
@@ -552,6 +555,13 @@ async fn discover_regions(
                 let status = r.opt_in_status().unwrap_or("opt-in-not-required");
                 let enabled = status != "not-opted-in";
                 let wanted = opts.regions.is_empty() || opts.regions.contains(&name);
+                if opts.exclude_regions.contains(&name) {
+                    regions.skipped.push(SkippedRegion {
+                        region: name,
+                        reason: "excluded (--exclude-region or exclude_regions)".into(),
+                    });
+                    continue;
+                }
                 match (enabled, wanted) {
                     (true, true) => regions.scanned.push(name),
                     (false, true) if !opts.regions.is_empty() => {

@@ -322,6 +322,66 @@ impl Inventory {
 }
 
 impl Inventory {
+    /// The tags of every tagged resource, by the ARN findings name it with (and by id for
+    /// EC2 resources), for mutelist rules that match tags.
+    pub fn tags_by_resource(&self) -> std::collections::HashMap<String, &[Tag]> {
+        let mut map: std::collections::HashMap<String, &[Tag]> = Default::default();
+        let acct = &self.account;
+        if let Some(users) = self.iam.users.ok() {
+            for u in users {
+                map.insert(u.arn.clone(), &u.tags);
+            }
+        }
+        if let Some(roles) = self.iam.roles.ok() {
+            for r in roles {
+                map.insert(r.arn.clone(), &r.tags);
+            }
+        }
+        if let Some(buckets) = self.s3.buckets.ok() {
+            for b in buckets {
+                if let Some(t) = b.tags.ok() {
+                    map.insert(b.arn.clone(), t);
+                }
+            }
+        }
+        for (region, r) in &self.regional {
+            let ec2_arn = |kind: &str, id: &str| {
+                format!("arn:{}:ec2:{region}:{}:{kind}/{id}", acct.partition, acct.id)
+            };
+            let e = &r.ec2;
+            for i in e.instances.ok().into_iter().flatten() {
+                map.insert(i.arn.clone(), &i.tags);
+                map.insert(i.id.clone(), &i.tags);
+            }
+            for g in e.security_groups.ok().into_iter().flatten() {
+                map.insert(g.arn.clone(), &g.tags);
+                map.insert(g.id.clone(), &g.tags);
+            }
+            for sn in e.subnets.ok().into_iter().flatten() {
+                map.insert(sn.arn.clone(), &sn.tags);
+                map.insert(sn.id.clone(), &sn.tags);
+            }
+            for v in e.vpcs.ok().into_iter().flatten() {
+                map.insert(ec2_arn("vpc", &v.id), &v.tags);
+                map.insert(v.id.clone(), &v.tags);
+            }
+            for v in e.volumes.ok().into_iter().flatten() {
+                map.insert(ec2_arn("volume", &v.id), &v.tags);
+                map.insert(v.id.clone(), &v.tags);
+            }
+            for d in r.rds.instances.ok().into_iter().flatten() {
+                map.insert(d.arn.clone(), &d.tags);
+            }
+            for f in r.efs.file_systems.ok().into_iter().flatten() {
+                map.insert(f.arn.clone(), &f.tags);
+            }
+            for lb in r.elbv2.load_balancers.ok().into_iter().flatten() {
+                map.insert(lb.arn.clone(), &lb.tags);
+            }
+        }
+        map
+    }
+
     /// Whether any account or regional data was read at all (a scan where every call
     /// failed has nothing to evaluate).
     pub fn anything_collected(&self) -> bool {

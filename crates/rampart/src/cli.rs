@@ -42,6 +42,9 @@ pub struct AccountArgs {
     /// Region to scan (repeatable or comma-separated; default: every enabled region).
     #[arg(long = "region", value_delimiter = ',')]
     pub regions: Vec<String>,
+    /// Region never to scan (repeatable or comma-separated).
+    #[arg(long = "exclude-region", value_delimiter = ',')]
+    pub exclude_regions: Vec<String>,
     /// Send every AWS call to this endpoint (an emulator); `AWS_ENDPOINT_URL` works too.
     #[arg(long)]
     pub endpoint_url: Option<String>,
@@ -63,6 +66,9 @@ pub struct SelectArgs {
     /// Only checks of these severities (critical, high, medium, low, info).
     #[arg(long, value_delimiter = ',')]
     pub severity: Vec<String>,
+    /// Never these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_checks: Vec<String>,
 }
 
 /// `rampart scan`.
@@ -77,12 +83,19 @@ pub struct ScanArgs {
     /// Check selection.
     #[command(flatten)]
     pub select: SelectArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Report formats, comma-separated: text, json, ocsf, html, asff, sarif, csv, junit,
+    /// markdown (default: text). Several formats are written to `--output-dir`.
+    #[arg(long, value_delimiter = ',')]
+    pub format: Vec<String>,
+    /// Write the report to this file instead of standard output (one format only).
+    #[arg(long, conflicts_with = "output_dir")]
     pub output_file: Option<PathBuf>,
+    /// Write each report format to `rampart-report.<ext>` in this directory.
+    #[arg(long)]
+    pub output_dir: Option<PathBuf>,
     /// Also save the collected inventory as a snapshot file.
     #[arg(long)]
     pub save_snapshot: Option<PathBuf>,
@@ -90,12 +103,27 @@ pub struct ScanArgs {
     /// checks and PASS, FAIL, ERROR or MANUAL, and a score.
     #[arg(long)]
     pub compliance: Option<String>,
-    /// Exit 1 when a finding at or above this severity fails (`none`: never).
-    #[arg(long, default_value = "info")]
-    pub fail_on: String,
+    /// Mute findings matched by the rules of this YAML file (shown as MUTED, never
+    /// failing the scan).
+    #[arg(long)]
+    pub mutelist: Option<PathBuf>,
+    /// An earlier JSON report: mark each failing finding new or unchanged, and list the
+    /// resolved ones.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity fails (`none`: never; default:
+    /// info, or the config file's `fail_on`).
+    #[arg(long)]
+    pub fail_on: Option<String>,
+    /// Count only findings that are new against `--baseline` toward the exit code.
+    #[arg(long)]
+    pub fail_on_new: bool,
     /// List passing findings too (text format).
     #[arg(long, short)]
     pub verbose: bool,
+    /// Show only failing findings and the summary (text format).
+    #[arg(long, short, conflicts_with = "verbose")]
+    pub quiet: bool,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -141,16 +169,6 @@ pub enum CatalogueFormat {
     Markdown,
 }
 
-/// Report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Human-readable text.
-    Text,
-    /// rampart's own JSON report (docs/json-report.md).
-    Json,
-    /// OCSF Detection Finding events (JSON array).
-    Ocsf,
-}
 
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

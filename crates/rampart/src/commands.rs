@@ -16,7 +16,7 @@ use std::time::Instant;
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Scan(args) => scan(args),
+        Command::Scan(args) => crate::scan_cmd::run(args),
         Command::Collect(args) => collect_cmd(args),
         Command::Checks(args) => checks(args),
         Command::Secrets(args) => crate::secrets_cmd::run(args),
@@ -25,7 +25,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The check selection, refusing names that match nothing.
-fn selection(args: &SelectArgs) -> Result<Selection> {
+pub(crate) fn selection(args: &SelectArgs) -> Result<Selection> {
     let severities = args
         .severity
         .iter()
@@ -35,6 +35,7 @@ fn selection(args: &SelectArgs) -> Result<Selection> {
         checks: args.checks.clone(),
         services: args.services.clone(),
         severities,
+        exclude_checks: args.exclude_checks.clone(),
     };
     let unknown = sel.unknown_names();
     if !unknown.is_empty() {
@@ -43,19 +44,8 @@ fn selection(args: &SelectArgs) -> Result<Selection> {
     Ok(sel)
 }
 
-/// `--fail-on`: a severity, or `none`.
-fn fail_threshold(value: &str) -> Result<Option<Severity>> {
-    if value.eq_ignore_ascii_case("none") {
-        return Ok(None);
-    }
-    value
-        .parse::<Severity>()
-        .map(Some)
-        .map_err(|e| anyhow::anyhow!("--fail-on: {e}, or none"))
-}
-
 /// The collectors the selected checks need.
-fn services_for(sel: &Selection) -> BTreeSet<Service> {
+pub(crate) fn services_for(sel: &Selection) -> BTreeSet<Service> {
     rampart_checks::registry()
         .iter()
         .filter(|c| sel.includes(c.meta))
@@ -70,10 +60,11 @@ fn stderr_progress() -> Option<rampart_collect::Progress> {
 }
 
 /// Read the account through the SDK.
-fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result<Inventory> {
+pub(crate) fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result<Inventory> {
     let opts = Options {
         profile: account.profile.clone(),
         regions: account.regions.clone(),
+        exclude_regions: account.exclude_regions.clone(),
         endpoint_url: account.endpoint_url.clone(),
         services,
         region_concurrency: account.region_concurrency,
@@ -97,73 +88,6 @@ fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result
         );
     }
     Ok(inventory)
-}
-
-fn scan(args: ScanArgs) -> Result<ExitCode> {
-    let sel = selection(&args.select)?;
-    let threshold = fail_threshold(&args.fail_on)?;
-    let framework = match &args.compliance {
-        Some(id) => Some(compliance_framework(id)?),
-        None => None,
-    };
-    let inventory = match &args.snapshot {
-        Some(path) => load_snapshot(path)?,
-        None => collect_account(&args.account, services_for(&sel))?,
-    };
-    if let Some(path) = &args.save_snapshot {
-        save_snapshot(&inventory, path)?;
-    }
-    let settings = Settings::default();
-    let started = Instant::now();
-    let findings = rampart_checks::evaluate(&inventory, &settings, &sel);
-    let evaluation_ms = started.elapsed().as_millis() as u64;
-    let failing = findings
-        .iter()
-        .filter(|f| f.status == Status::Fail && threshold.is_some_and(|t| f.severity >= t))
-        .count();
-    let mut report =
-        rampart_report::ScanReport::new(&inventory, findings, chrono::Utc::now(), evaluation_ms);
-    if let Some(fw) = framework {
-        report.compliance = Some(rampart_report::ComplianceSummary::of(
-            fw,
-            &report.findings,
-            |id| rampart_checks::find(id).is_some_and(|c| sel.includes(c.meta)),
-        ));
-    }
-    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
-    let color = args.color.enabled(to_terminal);
-    let rendered = match args.format {
-        Format::Text => {
-            let width = if to_terminal {
-                terminal_size::terminal_size()
-                    .map(|(w, _)| usize::from(w.0).clamp(60, 160))
-                    .unwrap_or(100)
-            } else {
-                100
-            };
-            rampart_report::render_text(
-                &report,
-                &rampart_report::TextOptions {
-                    color,
-                    width,
-                    verbose: args.verbose,
-                    quiet: false,
-                },
-            )
-        }
-        Format::Json => rampart_report::render_json(&report),
-        Format::Ocsf => rampart_report::render_ocsf(&report),
-    };
-    match &args.output_file {
-        Some(path) => write_atomically(path, rendered.trim_end().as_bytes())
-            .with_context(|| format!("{}: cannot write the report", path.display()))?,
-        None => print!("{rendered}"),
-    }
-    Ok(if failing > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
@@ -226,7 +150,7 @@ fn checks(args: ChecksArgs) -> Result<ExitCode> {
 }
 
 /// A compliance framework by id, or an error listing the known ones.
-fn compliance_framework(id: &str) -> Result<&'static rampart_checks::compliance::Framework> {
+pub(crate) fn compliance_framework(id: &str) -> Result<&'static rampart_checks::compliance::Framework> {
     rampart_checks::compliance::framework(id).ok_or_else(|| {
         anyhow::anyhow!(
             "unknown compliance framework `{id}` (known: {})",

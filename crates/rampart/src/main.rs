@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod scan_cmd;
 mod secrets_cmd;
 
 use std::process::ExitCode;
