@@ -22,7 +22,8 @@ const SECRET_WORDS: &[&str] = &[
 ];
 
 /// Words that, after the secret word, make the name describe the secret instead of holding
-/// it: limits, lifetimes, references, locations and switches.
+/// it: limits, lifetimes, references, locations, switches, and the other (public) settings
+/// of an authentication setup (`AUTH_DOMAIN`, `TOKEN_ISSUER`, `OAUTH_CALLBACK`).
 const QUALIFIERS: &[&str] = &[
     "arn",
     "id",
@@ -70,6 +71,19 @@ const QUALIFIERS: &[&str] = &[
     "provider",
     "method",
     "kms",
+    "user",
+    "username",
+    "host",
+    "port",
+    "domain",
+    "server",
+    "issuer",
+    "audience",
+    "scope",
+    "scopes",
+    "callback",
+    "redirect",
+    "realm",
 ];
 
 /// Whether a variable or parameter name looks like it holds a secret (see the module docs).
@@ -181,6 +195,12 @@ mod tests {
             "TOKEN_ENDPOINT",
             "AUTH_ENABLED",
             "AUTH_MODE",
+            // The public parts of an authentication setup.
+            "AUTH_USER",
+            "AUTH_DOMAIN",
+            "TOKEN_ISSUER",
+            "OAUTH_CALLBACK",
+            "DB_PASSWORD_HOST",
             // `KEY` alone is not a secret word.
             "KEY_ID",
             "KMS_KEY",
