@@ -2,25 +2,49 @@
 
 use crate::Check;
 
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
+pub mod ecs;
+pub mod efs;
 pub mod guardduty;
 pub mod iam;
+pub mod kms;
+pub mod lambda;
+pub mod rds;
 pub mod resource_policy;
+pub mod s3;
+pub mod secrets;
+pub mod sns;
+pub mod ssm;
 pub mod vpc;
+
+pub(crate) mod public_policy;
+pub(crate) mod scanned;
+pub(crate) mod secret_names;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
 
 /// Each service's list of checks.
-pub(crate) fn by_service() -> [&'static [Check]; 6] {
+pub(crate) fn by_service() -> [&'static [Check]; 16] {
     [
+        cloudformation::CHECKS,
         cloudtrail::CHECKS,
         config::CHECKS,
         ec2::CHECKS,
+        ecs::CHECKS,
+        efs::CHECKS,
         guardduty::CHECKS,
         iam::CHECKS,
+        kms::CHECKS,
+        lambda::CHECKS,
+        rds::CHECKS,
+        s3::CHECKS,
+        secrets::CHECKS,
+        sns::CHECKS,
+        ssm::CHECKS,
         vpc::CHECKS,
     ]
 }

@@ -1,5 +1,6 @@
 //! EC2 checks: instances (profiles, public addresses, the metadata service, user data),
-//! security groups open to the internet, and EBS encryption by default.
+//! launch template user data, security groups open to the internet, and EBS encryption by
+//! default.
 
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::{Instance, Tag};
@@ -8,6 +9,7 @@ pub mod ebs_default_encryption;
 pub mod imdsv2_required;
 pub mod instance_profile_attached;
 pub mod instance_public_ip;
+pub mod launch_template_secrets;
 pub mod sg_all_ports_open_to_world;
 pub mod sg_database_ports_open_to_world;
 pub mod sg_rdp_open_to_world;
@@ -24,6 +26,7 @@ pub const CHECKS: &[Check] = &[
     imdsv2_required::CHECK,
     instance_profile_attached::CHECK,
     instance_public_ip::CHECK,
+    launch_template_secrets::CHECK,
     sg_all_ports_open_to_world::CHECK,
     sg_database_ports_open_to_world::CHECK,
     sg_rdp_open_to_world::CHECK,

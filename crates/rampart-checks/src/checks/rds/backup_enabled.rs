@@ -1,0 +1,68 @@
+//! `rds_backup_enabled`: RDS DB instances keep automated backups.
+
+use super::{label, over_instances};
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "rds_backup_enabled",
+    title: "RDS DB instances keep automated backups",
+    service: "rds",
+    severity: Severity::Medium,
+    what: "Whether each DB instance keeps automated backups (`BackupRetentionPeriod` > 0 \
+           days).",
+    why: "Automated backups allow point-in-time restore after data is corrupted, deleted or \
+          encrypted by an attacker; with a retention of 0 there is nothing to restore from.",
+    fix: "aws rds modify-db-instance --db-instance-identifier <DB_INSTANCE> \
+          --backup-retention-period <DAYS> --apply-immediately",
+    references: &[
+        "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
+    ],
+    cis: &[],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    over_instances(ctx, &META, |f, _, db| {
+        let days = db.backup_retention_period;
+        if days > 0 {
+            f.pass(format!(
+                "{} keeps automated backups for {days} day(s)",
+                label(db)
+            ))
+        } else {
+            f.fail(format!(
+                "{} has automated backups off (BackupRetentionPeriod is {days})",
+                label(db)
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::checks::rds::testing::{db, rds};
+    use rampart_inventory::Collected;
+
+    // Practice: a retention of 7 days passes, 0 fails.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let mut bad = db("legacy");
+        bad.backup_retention_period = 0;
+        rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // Practice: DB instances that could not be listed give one ERROR for the region.
+    #[test]
+    fn error() {
+        let mut fx = Fixture::new();
+        rds(&mut fx).instances = Collected::Missing(denied("rds:DescribeDBInstances"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

@@ -1,0 +1,56 @@
+//! `rds_deletion_protection`: RDS DB instances have deletion protection.
+
+use super::over_setting;
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "rds_deletion_protection",
+    title: "RDS DB instances have deletion protection",
+    service: "rds",
+    severity: Severity::Low,
+    what: "Whether each DB instance has `DeletionProtection` on.",
+    why: "Without it, one DeleteDBInstance call (a mistaken script, a stolen key) removes the database; with it, protection must be turned off first, a deliberate second step.",
+    fix: "aws rds modify-db-instance --db-instance-identifier <DB_INSTANCE> --deletion-protection --apply-immediately",
+    references: &["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection"],
+    cis: &[],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    over_setting(
+        ctx,
+        &META,
+        |db| db.deletion_protection,
+        "has deletion protection on",
+        "can be deleted in one call (DeletionProtection is false)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::checks::rds::testing::{db, rds};
+    use rampart_inventory::Collected;
+
+    // Practice: an instance with the setting passes, one without fails.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let mut bad = db("legacy");
+        bad.deletion_protection = false;
+        rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // Practice: DB instances that could not be listed give one ERROR for the region.
+    #[test]
+    fn error() {
+        let mut fx = Fixture::new();
+        rds(&mut fx).instances = Collected::Missing(denied("rds:DescribeDBInstances"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

@@ -1,0 +1,56 @@
+//! `rds_multi_az`: RDS DB instances are Multi-AZ deployments.
+
+use super::over_setting;
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "rds_multi_az",
+    title: "RDS DB instances are Multi-AZ deployments",
+    service: "rds",
+    severity: Severity::Low,
+    what: "Whether each DB instance is a Multi-AZ deployment (`MultiAZ`).",
+    why: "A single-AZ instance is down for as long as its Availability Zone or host is: Multi-AZ keeps a synchronous standby in another zone and fails over to it automatically.",
+    fix: "aws rds modify-db-instance --db-instance-identifier <DB_INSTANCE> --multi-az --apply-immediately",
+    references: &["CIS AWS Foundations v7.0 3.2.4", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html"],
+    cis: &["3.2.4"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    over_setting(
+        ctx,
+        &META,
+        |db| db.multi_az,
+        "is a Multi-AZ deployment",
+        "runs in a single Availability Zone (MultiAZ is false)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::checks::rds::testing::{db, rds};
+    use rampart_inventory::Collected;
+
+    // CIS 3.2.43.2.4: an instance with the setting passes, one without fails.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        let mut bad = db("legacy");
+        bad.multi_az = false;
+        rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+        insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 3.2.43.2.4: DB instances that could not be listed give one ERROR for the region.
+    #[test]
+    fn error() {
+        let mut fx = Fixture::new();
+        rds(&mut fx).instances = Collected::Missing(denied("rds:DescribeDBInstances"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

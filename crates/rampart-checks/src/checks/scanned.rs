@@ -1,0 +1,156 @@
+//! Reading what the collector's secret detectors found in the text it scanned: how a reason
+//! names a match (the variable or parameter on its line, the detector, the redacted value,
+//! never the fingerprint), and every scanned text of the inventory, for the cross-check of
+//! leaked keys against the account's live ones.
+
+use crate::Context;
+use rampart_inventory::{Collected, Gap, ScannedText, SecretMatch};
+
+/// One match for a reason: `DB_URL (database URL with password, postgr…(52 chars))`, or
+/// `line 3 (...)` when the line names no known variable.
+pub(crate) fn describe(m: &SecretMatch, name_of_line: impl Fn(u32) -> Option<String>) -> String {
+    match name_of_line(m.line) {
+        Some(name) => format!("{name} ({}, {})", m.detector_name, m.redacted),
+        None => format!("line {} ({}, {})", m.line, m.detector_name, m.redacted),
+    }
+}
+
+/// Every match of a text, described with [`describe`].
+pub(crate) fn describe_all(
+    text: &ScannedText,
+    name_of_line: impl Fn(u32) -> Option<String>,
+) -> Vec<String> {
+    text.secrets
+        .iter()
+        .map(|m| describe(m, &name_of_line))
+        .collect()
+}
+
+/// The name at 1-based `line` of a text scanned as `NAME=value` lines in the order of
+/// `names`.
+pub(crate) fn name_at(names: &[String], line: u32) -> Option<String> {
+    let i = usize::try_from(line).ok()?.checked_sub(1)?;
+    names.get(i).cloned()
+}
+
+/// A text the collector scanned, with where it came from.
+pub(crate) struct Source<'a> {
+    /// Where the text is, for a reason: `user data of instance i-0abc in us-east-1`.
+    pub place: String,
+    /// What the detectors found.
+    pub text: &'a ScannedText,
+}
+
+/// A list of scanned texts that could not be read.
+pub(crate) struct Unread<'a> {
+    /// What could not be read: `EC2 instances in us-east-1`.
+    pub what: String,
+    /// Why.
+    pub gap: &'a Gap,
+}
+
+/// Every scanned text of the inventory (EC2 user data and launch templates, Lambda
+/// environments, CloudFormation parameters and outputs, ECS container environments), and
+/// the lists that could not be read.
+pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread<'a>>) {
+    let mut sources = Vec::new();
+    let mut unread = Vec::new();
+    let mut list = |what: String, gap: &'a Gap| unread.push(Unread { what, gap });
+    for (region, data) in ctx.regions() {
+        match data.ec2.instances.get() {
+            Ok(instances) => {
+                for i in instances {
+                    match &i.user_data {
+                        Collected::Ok(Some(text)) => sources.push(Source {
+                            place: format!("user data of instance {} in {region}", i.id),
+                            text,
+                        }),
+                        Collected::Ok(None) => {}
+                        Collected::Missing(gap) => {
+                            list(format!("user data of instance {} in {region}", i.id), gap)
+                        }
+                    }
+                }
+            }
+            Err(gap) => list(format!("EC2 instances in {region}"), gap),
+        }
+        match data.ec2.launch_templates.get() {
+            Ok(templates) => sources.extend(templates.iter().filter_map(|t| {
+                t.user_data.as_ref().map(|text| Source {
+                    place: format!("user data of launch template {} in {region}", t.name),
+                    text,
+                })
+            })),
+            Err(gap) => list(format!("EC2 launch templates in {region}"), gap),
+        }
+        match data.lambda.functions.get() {
+            Ok(functions) => sources.extend(functions.iter().map(|f| Source {
+                place: format!("environment of Lambda function {} in {region}", f.name),
+                text: &f.environment,
+            })),
+            Err(gap) => list(format!("Lambda functions in {region}"), gap),
+        }
+        match data.cloudformation.stacks.get() {
+            Ok(stacks) => {
+                for s in stacks {
+                    sources.push(Source {
+                        place: format!("parameters of stack {} in {region}", s.name),
+                        text: &s.parameter_values,
+                    });
+                    sources.push(Source {
+                        place: format!("outputs of stack {} in {region}", s.name),
+                        text: &s.outputs,
+                    });
+                }
+            }
+            Err(gap) => list(format!("CloudFormation stacks in {region}"), gap),
+        }
+        match data.ecs.task_definitions.get() {
+            Ok(defs) => {
+                for d in defs {
+                    for c in &d.containers {
+                        sources.push(Source {
+                            place: format!(
+                                "environment of container {} of task definition {}:{} in {region}",
+                                c.name, d.family, d.revision
+                            ),
+                            text: &c.environment,
+                        });
+                    }
+                }
+            }
+            Err(gap) => list(format!("ECS task definitions in {region}"), gap),
+        }
+    }
+    (sources, unread)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(line: u32) -> SecretMatch {
+        SecretMatch {
+            detector: "generic-password".into(),
+            detector_name: "Generic password".into(),
+            line,
+            redacted: "hu…(12 chars)".into(),
+            fingerprint: "f".repeat(64),
+        }
+    }
+
+    // Practice: a match is named by the variable on its line, never by its fingerprint.
+    #[test]
+    fn names_the_variable() {
+        let names = vec!["A".to_owned(), "DB_PASSWORD".to_owned()];
+        assert_eq!(
+            describe(&m(2), |l| name_at(&names, l)),
+            "DB_PASSWORD (Generic password, hu…(12 chars))"
+        );
+        assert_eq!(
+            describe(&m(3), |l| name_at(&names, l)),
+            "line 3 (Generic password, hu…(12 chars))"
+        );
+        assert_eq!(name_at(&names, 0), None);
+    }
+}
