@@ -15,6 +15,7 @@ pub mod sg_ssh_open_to_world;
 pub mod user_data_secrets;
 
 pub(crate) mod exposure;
+pub(crate) mod reachability;
 #[cfg(test)]
 pub(crate) mod testing;
 
