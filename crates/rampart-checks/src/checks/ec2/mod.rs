@@ -4,14 +4,18 @@
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::{Instance, Tag};
 
+pub mod default_sg_restricts_all;
 pub mod ebs_default_encryption;
 pub mod imdsv2_required;
+pub mod instance_internet_exposed;
 pub mod instance_profile_attached;
 pub mod instance_public_ip;
 pub mod sg_all_ports_open_to_world;
+pub mod sg_cifs_open_to_world;
 pub mod sg_database_ports_open_to_world;
 pub mod sg_rdp_open_to_world;
 pub mod sg_ssh_open_to_world;
+pub mod single_bastion;
 pub mod user_data_secrets;
 
 pub(crate) mod exposure;
@@ -21,14 +25,18 @@ pub(crate) mod testing;
 
 /// The ec2 checks.
 pub const CHECKS: &[Check] = &[
+    default_sg_restricts_all::CHECK,
     ebs_default_encryption::CHECK,
     imdsv2_required::CHECK,
+    instance_internet_exposed::CHECK,
     instance_profile_attached::CHECK,
     instance_public_ip::CHECK,
     sg_all_ports_open_to_world::CHECK,
+    sg_cifs_open_to_world::CHECK,
     sg_database_ports_open_to_world::CHECK,
     sg_rdp_open_to_world::CHECK,
     sg_ssh_open_to_world::CHECK,
+    single_bastion::CHECK,
     user_data_secrets::CHECK,
 ];
 
