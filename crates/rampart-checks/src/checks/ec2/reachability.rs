@@ -138,11 +138,6 @@ impl PortRange {
             hi: u16::MAX,
         }
     }
-
-    /// Whether the range holds `port` over `transport`.
-    pub fn holds(&self, transport: Transport, port: u16) -> bool {
-        self.transport == transport && self.lo <= port && port <= self.hi
-    }
 }
 
 impl fmt::Display for PortRange {

@@ -74,7 +74,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
                     }
                 }
                 Verdict::Unknown(gaps) => {
-                    unknown.push(format!("{} ({gaps})", instance_label(instance)))
+                    unknown.push(format!("{}: {gaps}", instance_label(instance)))
                 }
                 Verdict::Blocked(_) => {}
             }
@@ -86,14 +86,18 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 exposed.join(", ")
             )),
             _ if !unknown.is_empty() => f.error_reason(format!(
-                "could not be evaluated: whether {} {} reachable from the internet on an \
-                 administration port is unknown{}",
-                unknown.join(", "),
-                if unknown.len() == 1 { "is" } else { "are" },
+                "could not be evaluated: whether {} reachable from the internet on an \
+                 administration port is unknown{}: {}",
+                if unknown.len() == 1 {
+                    "this instance is".to_owned()
+                } else {
+                    format!("these {} instances are", unknown.len())
+                },
                 match exposed.first() {
                     Some(one) => format!(" (one other is: {one})"),
                     None => String::new(),
-                }
+                },
+                unknown.join("; ")
             )),
             1 => f.pass(format!(
                 "only one instance in {region} is reachable from the internet on an \
