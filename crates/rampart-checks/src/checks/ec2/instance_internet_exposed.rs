@@ -22,7 +22,9 @@ pub const META: CheckMeta = CheckMeta {
            administration or database ports (`admin_ports`, `database_ports`) is critical; \
            exposure of the `public_web_ports` alone is low. A pass names the missing link; \
            when a link could not be read the instance is not evaluated. IPv6 exposure is not \
-           reported, because the inventory records no IPv6 address per interface.",
+           reported, because the inventory records no IPv6 address per interface; an \
+           instance that IPv4 cannot reach but IPv6 might (its subnet routes ::/0 to an \
+           internet gateway and ::/0 is admitted) is reported as not evaluated, not passed.",
     why: "A security group rule only matters where the network lets the traffic through. \
           Following the whole path tells the instances the internet can actually reach, on \
           which ports, apart from those whose open rules sit behind a private subnet; the \
@@ -265,6 +267,68 @@ mod tests {
         );
         findings.extend(run_check(&CHECK, &fx.inv));
         insta::assert_json_snapshot!("pass_and_fail", findings);
+    }
+
+    // Exposure: an instance with two interfaces is exposed when one of them is, naming each
+    // exposed interface; not reachable when none is, with each interface's reason.
+    #[test]
+    fn several_interfaces() {
+        use crate::checks::ec2::reachability::{Blocked, Exposure};
+        let exposure = |ip: &str| Exposure {
+            public_ip: ip.into(),
+            gateways: vec!["igw-1".into()],
+            route_table: "rtb-1".into(),
+            acl: "acl-1".into(),
+            groups: vec!["sg-1".into()],
+            ports: vec![PortRange::port(super::super::exposure::Transport::Tcp, 22)],
+        };
+        let i = instance("i-0two");
+        let Verdict::Exposed { reason, ports } = Verdict::of(
+            &i,
+            &[
+                ("eni-a".into(), Reach::Exposed(exposure("3.3.3.3"))),
+                ("eni-b".into(), Reach::Blocked(Blocked::NoPublicIp)),
+                ("eni-c".into(), Reach::Exposed(exposure("3.3.3.4"))),
+            ],
+        ) else {
+            panic!("not exposed")
+        };
+        assert_eq!(
+            reason,
+            "i-0two is reachable from the internet: eni-a on tcp/22 through igw-1 (public IP \
+             3.3.3.3; route table rtb-1, network ACL acl-1, security group sg-1); eni-c on \
+             tcp/22 through igw-1 (public IP 3.3.3.4; route table rtb-1, network ACL acl-1, \
+             security group sg-1)"
+        );
+        assert_eq!(ports.len(), 1);
+        let Verdict::Blocked(reason) = Verdict::of(
+            &i,
+            &[
+                ("eni-a".into(), Reach::Blocked(Blocked::NoPublicIp)),
+                (
+                    "eni-b".into(),
+                    Reach::Blocked(Blocked::Groups("it has no security group".into())),
+                ),
+            ],
+        ) else {
+            panic!("not blocked")
+        };
+        assert_eq!(
+            reason,
+            "i-0two is not reachable from the internet: eni-a: it has no public IPv4 address; \
+             eni-b: it has no security group"
+        );
+        // One unknown interface and no exposed one: unknown.
+        assert!(matches!(
+            Verdict::of(
+                &i,
+                &[
+                    ("eni-a".into(), Reach::Blocked(Blocked::NoPublicIp)),
+                    ("eni-b".into(), Reach::Unknown("route tables could not be read".into())),
+                ],
+            ),
+            Verdict::Unknown(u) if u == "eni-b: route tables could not be read"
+        ));
     }
 
     // Exposure: a gap on the path gives ERROR, never PASS; the instances list missing gives
