@@ -104,10 +104,17 @@ fn mixed_account_findings_resource_by_resource() {
         assert_status(&r, check, &m.sg_web, "PASS");
         assert_status(&r, check, &m.sg_internal_ssh, "PASS");
     }
-    // The SSH group guards the bad instance: full severity. The RDP group guards nothing.
-    assert_eq!(
-        finding(&r, "ec2_sg_ssh_open_to_world", &m.sg_ssh_world)["severity"],
-        "high"
+    // The SSH group guards the bad instance, which the internet cannot reach (its subnet's
+    // route table has no route to the attached internet gateway): still FAIL, one step
+    // lower, saying why. The RDP group guards nothing.
+    let ssh = finding(&r, "ec2_sg_ssh_open_to_world", &m.sg_ssh_world);
+    assert_eq!(ssh["severity"], "medium", "{ssh}");
+    assert!(
+        ssh["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not reachable from the internet"),
+        "{ssh}"
     );
     assert_eq!(
         finding(&r, "ec2_sg_rdp_open_to_world", &m.sg_rdp_world_v6)["severity"],

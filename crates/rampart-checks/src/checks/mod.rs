@@ -8,6 +8,7 @@ pub mod config;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
+pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
@@ -28,14 +29,15 @@ pub(crate) mod secret_names;
 pub(crate) mod fixtures;
 
 /// Each service's list of checks.
-pub(crate) fn by_service() -> [&'static [Check]; 16] {
-    [
+pub(crate) fn by_service() -> Vec<&'static [Check]> {
+    vec![
         cloudformation::CHECKS,
         cloudtrail::CHECKS,
         config::CHECKS,
         ec2::CHECKS,
         ecs::CHECKS,
         efs::CHECKS,
+        elbv2::CHECKS,
         guardduty::CHECKS,
         iam::CHECKS,
         kms::CHECKS,

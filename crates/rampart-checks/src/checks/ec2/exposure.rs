@@ -1,11 +1,16 @@
 //! What a firewall rule lets in from the whole internet: the matching of protocols, port
-//! ranges and sources that the `ec2_sg_*_open_to_world` checks and the network ACL check
-//! share, and the loop that turns each security group's openings into one finding.
+//! ranges and sources that the `ec2_sg_*_open_to_world` checks, the network ACL check and
+//! the reachability engine share, and the loop that turns each security group's openings
+//! into one finding, with the reachability of the interfaces that use it as context.
 
 use super::label;
+use super::reachability::{
+    intersect, normalize, port_list, world_ranges, world_ranges_v6, Blocked, Network, PortRange,
+    Reach,
+};
 use crate::{CheckMeta, Context, Finding, Severity};
-use rampart_inventory::{Gap, SecurityGroup, SgRule};
-use std::collections::BTreeSet;
+use rampart_inventory::{SecurityGroup, SgRule};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::net::IpAddr;
 
@@ -160,38 +165,67 @@ pub(crate) fn all_port_openings(group: &SecurityGroup) -> Vec<Opening<'_>> {
     openings
 }
 
-/// Which security groups of a region some network interface uses, as far as the inventory
-/// tells.
-enum GroupUse<'a> {
-    /// The interfaces were listed: these group ids are in use.
-    Known(BTreeSet<&'a str>),
-    /// The interfaces could not be listed.
-    Unknown(&'a Gap),
+/// One step less severe: the severity of an open group whose users the internet cannot
+/// reach.
+pub(crate) fn one_step_lower(severity: Severity) -> Severity {
+    match severity {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        Severity::Low | Severity::Info => Severity::Info,
+    }
+}
+
+/// Why none of a group's interfaces is reachable through it, in one phrase: a summary when
+/// they all fail for the same kind of reason, else each with its own. Each entry is the
+/// interface, why it is blocked (`None`: reachable, but on other ports) and a phrase about it.
+fn unreachable_summary(blocked: &[(String, Option<Blocked>, String)]) -> String {
+    if let [(name, _, phrase)] = blocked {
+        return format!("its interface {name} {phrase}");
+    }
+    let n = blocked.len();
+    let all =
+        |kind: fn(&Blocked) -> bool| blocked.iter().all(|(_, b, _)| b.as_ref().is_some_and(kind));
+    if all(|b| matches!(b, Blocked::NoPublicIp)) {
+        format!("its {n} interfaces have no public IPv4 address")
+    } else if all(|b| matches!(b, Blocked::NoRoute(_))) {
+        format!("its {n} interfaces are in private subnets with no route to an internet gateway")
+    } else {
+        let each: Vec<String> = blocked
+            .iter()
+            .map(|(name, _, phrase)| format!("{name} {phrase}"))
+            .collect();
+        format!(
+            "none of its {n} interfaces is reachable from the internet on these ports ({})",
+            each.join("; ")
+        )
+    }
 }
 
 /// Evaluate every security group of every region: FAIL when `find` returns openings,
 /// naming them, else PASS saying no rule of the group opens `subject` to the internet.
 ///
-/// A failing group that no network interface uses stays FAIL (it protects nothing today,
-/// but the next instance launched with it is exposed) with its severity lowered to Low; when
-/// the interfaces could not be listed the full severity is kept and the reason says so.
+/// Every open group fails (CIS counts each one), with context from the reachability engine
+/// over the network interfaces that use it, restricted to `concern`, the ports the check is
+/// about, and to the ports the group itself opens:
+/// - no interface uses it: severity Low, "not attached to any network interface" (it protects
+///   nothing today, but the next instance launched with it is exposed);
+/// - an interface is reachable from the internet on those ports through it: full severity,
+///   naming the exposed instances or interfaces;
+/// - every interface is known to be unreachable on those ports: one step lower, saying why;
+/// - otherwise (interfaces not listed, or reachability unknown): full severity, saying what
+///   is unknown.
 pub(crate) fn evaluate_groups<'a>(
     ctx: &Context<'a>,
     meta: &'static CheckMeta,
     subject: &str,
+    concern: &[PortRange],
     find: impl Fn(&'a SecurityGroup) -> Vec<Opening<'a>>,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (region, data) in ctx.regions() {
         let ec2 = &data.ec2;
-        let usage = match ec2.network_interfaces.get() {
-            Ok(enis) => GroupUse::Known(
-                enis.iter()
-                    .flat_map(|e| e.security_group_ids.iter().map(String::as_str))
-                    .collect(),
-            ),
-            Err(gap) => GroupUse::Unknown(gap),
-        };
+        let net = Network::new(ec2);
         let gap_resource = ctx.region_resource("ec2", region);
         findings.extend(
             ctx.over(meta, region, &gap_resource, &ec2.security_groups, |group| {
@@ -205,15 +239,75 @@ pub(crate) fn evaluate_groups<'a>(
                 }
                 let opened: Vec<String> = openings.iter().map(Opening::to_string).collect();
                 let reason = format!("{name} allows {}", opened.join("; "));
-                match &usage {
-                    GroupUse::Known(used) if used.contains(group.id.as_str()) => f.fail(reason),
-                    GroupUse::Known(_) => f
+                let enis = match net.interfaces() {
+                    Ok(enis) => enis,
+                    Err(gap) => {
+                        return f.fail(format!(
+                            "{reason} (whether any network interface uses it is unknown: {})",
+                            gap.describe()
+                        ))
+                    }
+                };
+                let users: Vec<_> = enis
+                    .iter()
+                    .filter(|e| e.security_group_ids.contains(&group.id))
+                    .collect();
+                if users.is_empty() {
+                    return f
                         .severity(Severity::Low)
-                        .fail(format!("{reason} (not attached to any network interface)")),
-                    GroupUse::Unknown(gap) => f.fail(format!(
-                        "{reason} (whether any network interface uses it is unknown: {})",
-                        gap.describe()
-                    )),
+                        .fail(format!("{reason} (not attached to any network interface)"));
+                }
+                let through_group = intersect(&world_ranges(group), concern);
+                let mut exposed: BTreeMap<String, Vec<PortRange>> = BTreeMap::new();
+                let mut unknown: Vec<String> = Vec::new();
+                let mut blocked: Vec<(String, Option<Blocked>, String)> = Vec::new();
+                for eni in users {
+                    let who = net.interface_label(eni);
+                    match net.interface(eni) {
+                        Reach::Exposed(x) => {
+                            let ports = intersect(&x.ports, &through_group);
+                            if ports.is_empty()
+                                && !intersect(&world_ranges_v6(group), concern).is_empty()
+                            {
+                                unknown.push(format!(
+                                    "{who}: the group admits these ports from ::/0 and the \
+                                     inventory does not record the interface's IPv6 addresses"
+                                ));
+                            } else if ports.is_empty() {
+                                let phrase = format!(
+                                    "is reachable from the internet only on {}",
+                                    port_list(&x.ports)
+                                );
+                                blocked.push((who, None, phrase));
+                            } else {
+                                exposed.entry(who).or_default().extend(ports);
+                            }
+                        }
+                        Reach::Blocked(b) => {
+                            let phrase = format!("is not reachable from the internet: {b}");
+                            blocked.push((who, Some(b), phrase));
+                        }
+                        Reach::Unknown(u) => unknown.push(format!("{who}: {u}")),
+                    }
+                }
+                if !exposed.is_empty() {
+                    let each: Vec<String> = exposed
+                        .into_iter()
+                        .map(|(who, ports)| format!("{who} on {}", port_list(&normalize(ports))))
+                        .collect();
+                    f.fail(format!(
+                        "{reason}; reachable from the internet through it: {}",
+                        each.join(", ")
+                    ))
+                } else if !unknown.is_empty() {
+                    f.fail(format!(
+                        "{reason} (whether its interfaces are reachable from the internet is \
+                         unknown: {})",
+                        unknown.join("; ")
+                    ))
+                } else {
+                    f.severity(one_step_lower(meta.severity))
+                        .fail(format!("{reason}, but {}", unreachable_summary(&blocked)))
                 }
             }),
         );

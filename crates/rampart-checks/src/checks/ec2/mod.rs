@@ -1,36 +1,53 @@
-//! EC2 checks: instances (profiles, public addresses, the metadata service, user data),
-//! launch template user data, security groups open to the internet, and EBS encryption by
-//! default.
+//! EC2 checks: instances (profiles, public addresses, reachability from the internet, the
+//! metadata service, user data, AMIs), security groups open to the internet, launch
+//! templates (IMDSv2, secrets in user data), and EBS encryption.
 
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::{Instance, Tag};
 
+pub mod ami_age;
+pub mod ami_public;
+pub mod default_sg_restricts_all;
 pub mod ebs_default_encryption;
+pub mod ebs_volume_encrypted;
 pub mod imdsv2_required;
+pub mod instance_internet_exposed;
 pub mod instance_profile_attached;
 pub mod instance_public_ip;
+pub mod launch_template_imdsv2;
 pub mod launch_template_secrets;
 pub mod sg_all_ports_open_to_world;
+pub mod sg_cifs_open_to_world;
 pub mod sg_database_ports_open_to_world;
 pub mod sg_rdp_open_to_world;
 pub mod sg_ssh_open_to_world;
+pub mod single_bastion;
 pub mod user_data_secrets;
 
 pub(crate) mod exposure;
+pub(crate) mod reachability;
 #[cfg(test)]
 pub(crate) mod testing;
 
 /// The ec2 checks.
 pub const CHECKS: &[Check] = &[
+    ami_age::CHECK,
+    ami_public::CHECK,
+    default_sg_restricts_all::CHECK,
     ebs_default_encryption::CHECK,
+    ebs_volume_encrypted::CHECK,
     imdsv2_required::CHECK,
+    instance_internet_exposed::CHECK,
     instance_profile_attached::CHECK,
     instance_public_ip::CHECK,
+    launch_template_imdsv2::CHECK,
     launch_template_secrets::CHECK,
     sg_all_ports_open_to_world::CHECK,
+    sg_cifs_open_to_world::CHECK,
     sg_database_ports_open_to_world::CHECK,
     sg_rdp_open_to_world::CHECK,
     sg_ssh_open_to_world::CHECK,
+    single_bastion::CHECK,
     user_data_secrets::CHECK,
 ];
 

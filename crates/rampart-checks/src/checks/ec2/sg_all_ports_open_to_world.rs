@@ -1,6 +1,7 @@
 //! `ec2_sg_all_ports_open_to_world`: no security group lets the internet reach every port.
 
-use super::exposure::{all_port_openings, evaluate_groups};
+use super::exposure::{all_port_openings, evaluate_groups, Transport};
+use super::reachability::PortRange;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -10,8 +11,11 @@ pub const META: CheckMeta = CheckMeta {
     service: "ec2",
     severity: Severity::High,
     what: "Whether any inbound rule of each security group admits all traffic (protocol -1) \
-           or a whole TCP or UDP port range (0-65535) from 0.0.0.0/0 or ::/0. A group no \
-           network interface uses keeps failing, at low severity.",
+           or a whole TCP or UDP port range (0-65535) from 0.0.0.0/0 or ::/0. Every open group fails; the reason \
+           says whether it matters today: a group no network interface uses is lowered to \
+           low; one whose interfaces the internet cannot reach on these ports (no public \
+           address, no route to an internet gateway, a network ACL in the way) is lowered to \
+           medium, saying why; one behind a reachable interface names it.",
     why: "A rule for every port exposes every service on the instance, including the \
           administration ports and whatever a developer starts for a test, and leaves the \
           security group doing no filtering at all.",
@@ -32,7 +36,11 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    evaluate_groups(ctx, &META, "all ports", all_port_openings)
+    let every_port = [
+        PortRange::all(Transport::Tcp),
+        PortRange::all(Transport::Udp),
+    ];
+    evaluate_groups(ctx, &META, "all ports", &every_port, all_port_openings)
 }
 
 #[cfg(test)]

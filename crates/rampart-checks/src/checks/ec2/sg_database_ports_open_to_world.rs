@@ -2,6 +2,7 @@
 //! database port.
 
 use super::exposure::{evaluate_groups, port_openings, Transport};
+use super::reachability::PortRange;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -14,7 +15,11 @@ pub const META: CheckMeta = CheckMeta {
            or ::/0, one of the database ports in the `database_ports` setting (by default \
            MySQL, PostgreSQL, SQL Server, Oracle, MongoDB, Redis, Memcached, Cassandra, \
            Elasticsearch/OpenSearch and CouchDB). Rules for all protocols (-1) and port \
-           ranges count. A group no network interface uses keeps failing, at low severity.",
+           ranges count. Every open group fails; the reason \
+           says whether it matters today: a group no network interface uses is lowered to \
+           low; one whose interfaces the internet cannot reach on these ports (no public \
+           address, no route to an internet gateway, a network ACL in the way) is lowered to \
+           medium, saying why; one behind a reachable interface names it.",
     why: "Databases reachable from the internet are found by scanners within hours and are \
           the usual source of mass data leaks and ransom notes: many listen with default or \
           no authentication. Applications should reach them from inside the VPC.",
@@ -36,7 +41,11 @@ pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
     let ports = &ctx.settings.database_ports;
-    evaluate_groups(ctx, &META, "a database port", |group| {
+    let concern: Vec<PortRange> = ports
+        .iter()
+        .map(|p| PortRange::port(Transport::Tcp, *p))
+        .collect();
+    evaluate_groups(ctx, &META, "a database port", &concern, |group| {
         port_openings(group, ports, &[Transport::Tcp])
     })
 }
@@ -96,7 +105,8 @@ mod tests {
         let findings = (CHECK.run)(&Context::new(&fx.inv, &settings));
         assert_eq!(
             findings[0].reason,
-            "sg-01 (custom-db) allows 15432/tcp from 0.0.0.0/0"
+            "sg-01 (custom-db) allows 15432/tcp from 0.0.0.0/0, but its interface eni-1 is not \
+             reachable from the internet: it has no public IPv4 address"
         );
         // Not a default database port: with default settings the group passes.
         assert_eq!(run_check(&CHECK, &fx.inv)[0].status, crate::Status::Pass);

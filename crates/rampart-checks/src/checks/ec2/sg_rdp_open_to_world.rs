@@ -2,6 +2,7 @@
 //! 3389/udp).
 
 use super::exposure::{evaluate_groups, port_openings, Transport};
+use super::reachability::PortRange;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -12,8 +13,11 @@ pub const META: CheckMeta = CheckMeta {
     severity: Severity::High,
     what: "Whether any inbound rule of each security group admits port 3389 over TCP or UDP \
            (RDP uses both) from 0.0.0.0/0 or ::/0, counting rules for all protocols (-1) and \
-           port ranges that include 3389. Every group is examined; a group no network \
-           interface uses keeps failing, with its severity lowered to low.",
+           port ranges that include 3389. Every open group fails; the reason \
+           says whether it matters today: a group no network interface uses is lowered to \
+           low; one whose interfaces the internet cannot reach on these ports (no public \
+           address, no route to an internet gateway, a network ACL in the way) is lowered to \
+           medium, saying why; one behind a reachable interface names it.",
     why: "RDP open to the internet is among the most scanned and brute-forced services, and \
           its vulnerabilities have been wormable. Administration should come through Fleet \
           Manager, a VPN or a known address range.",
@@ -35,7 +39,11 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    evaluate_groups(ctx, &META, "RDP (3389/tcp, 3389/udp)", |group| {
+    let concern = [
+        PortRange::port(Transport::Tcp, 3389),
+        PortRange::port(Transport::Udp, 3389),
+    ];
+    evaluate_groups(ctx, &META, "RDP (3389/tcp, 3389/udp)", &concern, |group| {
         port_openings(group, &[3389], &[Transport::Tcp, Transport::Udp])
     })
 }

@@ -182,3 +182,16 @@ pub(crate) fn flow_log(id: &str, resource_id: &str, status: &str) -> FlowLog {
         deliver_logs_status: Some("SUCCESS".into()),
     }
 }
+
+/// An available AMI owned by the fixture account, created `age_days` before collection.
+pub(crate) fn image(id: &str, age_days: i64) -> Image {
+    Image {
+        id: id.into(),
+        name: format!("{id}-build"),
+        owner_id: ACCOUNT.into(),
+        creation_date: crate::checks::fixtures::days_ago(age_days),
+        deprecation_time: None,
+        public: false,
+        state: "available".into(),
+    }
+}

@@ -1,15 +1,19 @@
 //! VPC checks: subnets that hand out public addresses, network ACLs open to administration
-//! ports, and flow logs.
+//! ports, flow logs, peering routes and S3 endpoints.
 
 use crate::Check;
 
 pub mod flow_logs_enabled;
 pub mod nacl_admin_ports_open;
+pub mod peering_routes_least_access;
+pub mod s3_gateway_endpoint;
 pub mod subnet_auto_public_ip;
 
 /// The vpc checks.
 pub const CHECKS: &[Check] = &[
     flow_logs_enabled::CHECK,
     nacl_admin_ports_open::CHECK,
+    peering_routes_least_access::CHECK,
+    s3_gateway_endpoint::CHECK,
     subnet_auto_public_ip::CHECK,
 ];
