@@ -1,0 +1,6 @@
+//! CloudWatch checks.
+
+use crate::Check;
+
+/// The CloudWatch checks.
+pub const CHECKS: &[Check] = &[];
