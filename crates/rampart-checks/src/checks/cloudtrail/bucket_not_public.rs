@@ -55,16 +55,18 @@ fn in_force(
 /// One way a bucket could be public.
 enum Exposure {
     Private,
+    Cancelled(String),
     Public(String),
     Unknown(String),
 }
 
 /// Combine what grants public access with whether Block Public Access cancels it.
 fn exposure(grants: Result<Vec<String>, String>, blocked: Option<bool>, by: &str) -> Exposure {
-    if blocked == Some(true) {
-        return Exposure::Private;
-    }
     match grants {
+        Ok(g) if blocked == Some(true) && !g.is_empty() => {
+            Exposure::Cancelled(format!("{} (cancelled by {by})", g.join("; ")))
+        }
+        _ if blocked == Some(true) => Exposure::Private,
         Ok(g) if g.is_empty() => Exposure::Private,
         Ok(g) if blocked == Some(false) => Exposure::Public(g.join("; ")),
         Ok(g) => Exposure::Unknown(format!(
@@ -75,7 +77,15 @@ fn exposure(grants: Result<Vec<String>, String>, blocked: Option<bool>, by: &str
     }
 }
 
-fn judge_bucket(ctx: &Context, b: &Bucket) -> (Vec<String>, Vec<String>) {
+/// What makes a bucket public, what might (data not read), and what Block Public Access
+/// cancels.
+struct Judgement {
+    public: Vec<String>,
+    unknown: Vec<String>,
+    cancelled: Vec<String>,
+}
+
+fn judge_bucket(ctx: &Context, b: &Bucket) -> Judgement {
     let account = &ctx.inventory.s3.account_public_access_block;
     let policy_grants = match b.policy.get() {
         Err(gap) => Err(format!("its policy was not read ({})", gap.describe())),
@@ -114,16 +124,20 @@ fn judge_bucket(ctx: &Context, b: &Bucket) -> (Vec<String>, Vec<String>) {
             "IgnorePublicAcls",
         ),
     ];
-    let mut public = Vec::new();
-    let mut unknown = Vec::new();
+    let mut j = Judgement {
+        public: vec![],
+        unknown: vec![],
+        cancelled: vec![],
+    };
     for e in checks {
         match e {
             Exposure::Private => {}
-            Exposure::Public(what) => public.push(what),
-            Exposure::Unknown(what) => unknown.push(what),
+            Exposure::Cancelled(what) => j.cancelled.push(what),
+            Exposure::Public(what) => j.public.push(what),
+            Exposure::Unknown(what) => j.unknown.push(what),
         }
     }
-    (public, unknown)
+    j
 }
 
 fn run(ctx: &Context) -> Vec<Finding> {
@@ -133,7 +147,11 @@ fn run(ctx: &Context) -> Vec<Finding> {
             return f.error_reason(bucket_unreadable(trail, &bucket));
         };
         let name = &trail.name;
-        let (public, unknown) = judge_bucket(ctx, b);
+        let Judgement {
+            public,
+            unknown,
+            cancelled,
+        } = judge_bucket(ctx, b);
         if !public.is_empty() {
             f.fail(format!(
                 "bucket {} of trail `{name}` is public: {}",
@@ -146,11 +164,16 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 b.name,
                 unknown.join("; ")
             ))
+        } else if cancelled.is_empty() {
+            f.pass(format!(
+                "bucket {} of trail `{name}` grants nothing to everyone",
+                b.name
+            ))
         } else {
             f.pass(format!(
-                "bucket {} of trail `{name}` grants nothing to everyone, or Block Public \
-                 Access cancels it",
-                b.name
+                "bucket {} of trail `{name}` is not public: {}",
+                b.name,
+                cancelled.join("; ")
             ))
         }
     })
@@ -195,6 +218,11 @@ mod tests {
         b.acl_grants = Collected::Ok(vec![all_users("READ")]);
         add_buckets(&mut fx, vec![b]);
         insta::assert_json_snapshot!("pass", run_check(&CHECK, &fx.inv));
+
+        let mut fx = Fixture::new();
+        add(&mut fx, trail("main", "us-east-1"));
+        add_buckets(&mut fx, vec![bucket(NAME)]);
+        insta::assert_json_snapshot!("pass_private", run_check(&CHECK, &fx.inv));
     }
 
     // Trail bucket exposure: with Block Public Access off everywhere, a `Principal: "*"`
