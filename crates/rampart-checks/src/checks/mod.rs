@@ -2,8 +2,10 @@
 
 use crate::Check;
 
+pub mod accessanalyzer;
 pub mod cloudformation;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
 pub mod ecs;
@@ -17,6 +19,7 @@ pub mod rds;
 pub mod resource_policy;
 pub mod s3;
 pub mod secrets;
+pub mod securityhub;
 pub mod sns;
 pub mod ssm;
 pub mod vpc;
@@ -31,8 +34,10 @@ pub(crate) mod fixtures;
 /// Each service's list of checks.
 pub(crate) fn by_service() -> Vec<&'static [Check]> {
     vec![
+        accessanalyzer::CHECKS,
         cloudformation::CHECKS,
         cloudtrail::CHECKS,
+        cloudwatch::CHECKS,
         config::CHECKS,
         ec2::CHECKS,
         ecs::CHECKS,
@@ -45,6 +50,7 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
         rds::CHECKS,
         s3::CHECKS,
         secrets::CHECKS,
+        securityhub::CHECKS,
         sns::CHECKS,
         ssm::CHECKS,
         vpc::CHECKS,

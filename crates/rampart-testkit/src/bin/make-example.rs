@@ -1,5 +1,5 @@
-//! Writes `examples/demo-snapshot.json`: the mixed scenario account built in a fresh moto
-//! server, collected by rampart's own collector. Run with
+//! Writes `examples/demo-snapshot.json`: the mixed and catalogue scenario accounts built in a
+//! fresh moto server, collected by rampart's own collector. Run with
 //! `cargo run -p rampart-testkit --bin make-example`.
 
 use rampart_testkit::{scenario, Moto};
@@ -8,7 +8,9 @@ use rampart_testkit::{scenario, Moto};
 async fn main() {
     let out = rampart_testkit::moto::workspace_root().join("examples/demo-snapshot.json");
     let moto = Moto::start();
-    scenario::build_mixed(&moto.sdk_config().await).await;
+    let cfg = moto.sdk_config().await;
+    let mixed = scenario::build_mixed(&cfg).await;
+    rampart_testkit::catalogue::build_catalogue(&cfg, &mixed).await;
     // The collector reads credentials from the environment, like the CLI does.
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");

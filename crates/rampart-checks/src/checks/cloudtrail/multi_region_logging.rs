@@ -127,7 +127,7 @@ fn judge(trail: &Trail) -> Verdict {
 
 /// Which management events a trail's selectors record.
 #[derive(Debug, PartialEq)]
-enum Management {
+pub(crate) enum Management {
     /// All of them, read and write.
     All,
     /// Fewer: what is missing, phrased to follow the trail's name.
@@ -139,7 +139,7 @@ enum Management {
 /// Read a GetEventSelectors response: `{"EventSelectors": [...]}` (basic) or
 /// `{"AdvancedEventSelectors": [...]}`. Only explicit values count: a basic selector without
 /// `ReadWriteType` makes the answer unrecognized rather than assumed.
-fn management_events(selectors: &Value) -> Management {
+pub(crate) fn management_events(selectors: &Value) -> Management {
     let basic = selectors.get("EventSelectors").and_then(Value::as_array);
     let advanced = selectors
         .get("AdvancedEventSelectors")

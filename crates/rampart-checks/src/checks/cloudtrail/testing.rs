@@ -74,3 +74,38 @@ pub(crate) fn add(fx: &mut Fixture, trail: Trail) {
     let home = trail.home_region.clone();
     list(fx, &home, trail);
 }
+
+/// A bucket of the fixture account with every setting read: private (Block Public Access
+/// on, no policy, owner-only ACL), versioned, encrypted, logging to `access-logs-<ACCOUNT>`.
+pub(crate) fn bucket(name: &str) -> rampart_inventory::Bucket {
+    use rampart_inventory::{BucketVersioning, PublicAccessBlock};
+    rampart_inventory::Bucket {
+        name: name.into(),
+        arn: format!("arn:aws:s3:::{name}"),
+        region: "us-east-1".into(),
+        creation_date: crate::checks::fixtures::days_ago(500),
+        public_access_block: Collected::Ok(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        })),
+        policy: Collected::Ok(None),
+        acl_grants: Collected::Ok(vec![]),
+        versioning: Collected::Ok(BucketVersioning {
+            status: Some("Enabled".into()),
+            mfa_delete: None,
+        }),
+        logging_target: Collected::Ok(Some(format!("access-logs-{ACCOUNT}"))),
+        default_encryption: Collected::Ok(Some("aws:kms".into())),
+        tags: Collected::Ok(vec![]),
+    }
+}
+
+/// Add buckets to the fixture account's (read) bucket list.
+pub(crate) fn add_buckets(fx: &mut Fixture, buckets: Vec<rampart_inventory::Bucket>) {
+    match &mut fx.inv.s3.buckets {
+        Collected::Ok(list) => list.extend(buckets),
+        Collected::Missing(_) => panic!("the bucket list is missing in this fixture"),
+    }
+}

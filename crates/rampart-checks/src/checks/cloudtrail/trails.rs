@@ -3,7 +3,7 @@
 //! home region carries the status and event selectors read there.
 
 use crate::{CheckMeta, Context, Finding, FindingBuilder};
-use rampart_inventory::{Gap, Trail};
+use rampart_inventory::{Bucket, Gap, Trail};
 use std::collections::BTreeMap;
 
 /// Every distinct trail seen in the scanned regions, and the regions whose trails could not
@@ -80,6 +80,53 @@ pub(crate) fn unread_reason(region: &str, gap: &Gap) -> String {
          there are unseen: {}",
         gap.describe()
     )
+}
+
+/// Where a trail's S3 bucket was found.
+pub(crate) enum TrailBucket<'a> {
+    /// Among this account's buckets.
+    Owned(&'a Bucket),
+    /// Not among this account's buckets (which were read): it belongs to another account.
+    Elsewhere(&'a str),
+    /// The trail names no bucket.
+    None,
+    /// This account's bucket list could not be read.
+    Unread(&'a Gap),
+}
+
+impl<'a> TrailBucket<'a> {
+    /// Look up the bucket a trail delivers to among the account's buckets.
+    pub fn of(ctx: &Context<'a>, trail: &'a Trail) -> Self {
+        let Some(name) = trail.s3_bucket_name.as_deref() else {
+            return TrailBucket::None;
+        };
+        match ctx.inventory.s3.buckets.get() {
+            Err(gap) => TrailBucket::Unread(gap),
+            Ok(buckets) => match buckets.iter().find(|b| b.name == name) {
+                Some(bucket) => TrailBucket::Owned(bucket),
+                None => TrailBucket::Elsewhere(name),
+            },
+        }
+    }
+}
+
+/// The reason of an ERROR for a trail whose bucket settings cannot be read from this account.
+pub(crate) fn bucket_unreadable(trail: &Trail, bucket: &TrailBucket) -> String {
+    let name = &trail.name;
+    match bucket {
+        TrailBucket::Elsewhere(b) => format!(
+            "could not be evaluated: bucket {b} of trail `{name}` is not one of this account's \
+             buckets (it is likely in a separate log-archive account), so its settings cannot \
+             be read from here; evaluate it in the account that owns it"
+        ),
+        TrailBucket::Unread(gap) => format!(
+            "could not be evaluated: the account's S3 buckets could not be listed, so the \
+             bucket of trail `{name}` is unknown: {}",
+            gap.describe()
+        ),
+        TrailBucket::None => format!("could not be evaluated: trail `{name}` names no S3 bucket"),
+        TrailBucket::Owned(b) => format!("bucket {} of trail `{name}` was read", b.name),
+    }
 }
 
 #[cfg(test)]

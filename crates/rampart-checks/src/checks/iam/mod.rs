@@ -2,18 +2,28 @@
 
 use crate::Check;
 
+pub mod access_key_at_user_setup;
 pub mod access_key_rotation;
 pub mod admin_star_policies;
+pub mod cloudshell_full_access;
 pub mod password_policy_complexity;
 pub mod password_policy_length;
 pub mod password_policy_reuse;
 pub mod policy_document;
+pub mod policy_privilege_escalation;
+pub mod role_cross_account_no_external_id;
+pub mod role_trusts_everyone;
+pub mod role_unused;
 pub mod root_access_keys;
 pub mod root_hardware_mfa;
 pub mod root_mfa;
+pub mod root_recent_use;
+pub mod server_certificates_expired;
+pub mod support_role;
 pub mod unused_credentials;
 pub mod user_console_mfa;
 pub mod user_direct_policies;
+pub mod user_in_group;
 pub mod user_multiple_active_keys;
 
 #[cfg(test)]
@@ -21,17 +31,27 @@ pub(crate) mod testing;
 
 /// The IAM checks.
 pub const CHECKS: &[Check] = &[
+    access_key_at_user_setup::CHECK,
     access_key_rotation::CHECK,
     admin_star_policies::CHECK,
+    cloudshell_full_access::CHECK,
     password_policy_complexity::CHECK,
     password_policy_length::CHECK,
     password_policy_reuse::CHECK,
+    policy_privilege_escalation::CHECK,
+    role_cross_account_no_external_id::CHECK,
+    role_trusts_everyone::CHECK,
+    role_unused::CHECK,
     root_access_keys::CHECK,
     root_hardware_mfa::CHECK,
     root_mfa::CHECK,
+    root_recent_use::CHECK,
+    server_certificates_expired::CHECK,
+    support_role::CHECK,
     unused_credentials::CHECK,
     user_console_mfa::CHECK,
     user_direct_policies::CHECK,
+    user_in_group::CHECK,
     user_multiple_active_keys::CHECK,
 ];
 
@@ -41,5 +61,65 @@ fn days(n: i64) -> String {
         "1 day".into()
     } else {
         format!("{n} days")
+    }
+}
+
+/// Who holds an AWS managed policy (by name, in any partition), read from the attached
+/// policies of users, groups and roles.
+pub(crate) struct Holders<'a> {
+    /// `role Admin`, `user alice`, `group ops`: each principal the policy is attached to.
+    pub principals: Vec<String>,
+    /// The principal lists that could not be read (`users`, `groups`, `roles`) with the gap.
+    pub unread: Vec<(&'static str, &'a rampart_inventory::Gap)>,
+}
+
+impl<'a> Holders<'a> {
+    /// The users, groups and roles that have the AWS managed policy `name` attached.
+    pub fn of(iam: &'a rampart_inventory::IamData, name: &str) -> Self {
+        let suffix = format!(":iam::aws:policy/{name}");
+        let has = |policies: &[rampart_inventory::AttachedPolicy]| {
+            policies
+                .iter()
+                .any(|p| p.arn.starts_with("arn:") && p.arn.ends_with(&suffix))
+        };
+        let mut principals = Vec::new();
+        let mut unread = Vec::new();
+        match iam.users.get() {
+            Ok(users) => principals.extend(
+                users
+                    .iter()
+                    .filter(|u| has(&u.attached_policies))
+                    .map(|u| format!("user {}", u.name)),
+            ),
+            Err(gap) => unread.push(("users", gap)),
+        }
+        match iam.groups.get() {
+            Ok(groups) => principals.extend(
+                groups
+                    .iter()
+                    .filter(|g| has(&g.attached_policies))
+                    .map(|g| format!("group {}", g.name)),
+            ),
+            Err(gap) => unread.push(("groups", gap)),
+        }
+        match iam.roles.get() {
+            Ok(roles) => principals.extend(
+                roles
+                    .iter()
+                    .filter(|r| has(&r.attached_policies))
+                    .map(|r| format!("role {}", r.name)),
+            ),
+            Err(gap) => unread.push(("roles", gap)),
+        }
+        Holders { principals, unread }
+    }
+
+    /// `users not read (AccessDenied on ...); roles not read (...)`.
+    pub fn unread_text(&self) -> String {
+        self.unread
+            .iter()
+            .map(|(kind, gap)| format!("{kind} not read ({})", gap.describe()))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }

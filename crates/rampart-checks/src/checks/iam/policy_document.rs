@@ -53,6 +53,45 @@ impl Elements<'_> {
     }
 }
 
+impl Elements<'_> {
+    /// Whether the statement applies to `action` (such as `iam:PassRole`): a listed pattern
+    /// matches it, or a negative element does not exclude it. Patterns are IAM's: `*` and
+    /// `?` wildcards, case-insensitive.
+    pub fn allows(&self, action: &str) -> bool {
+        match self {
+            Elements::Listed(patterns) => patterns.iter().any(|p| wildcard_match(p, action)),
+            Elements::AllExcept(patterns) => !patterns.iter().any(|p| wildcard_match(p, action)),
+            Elements::Absent => false,
+        }
+    }
+}
+
+/// Whether an IAM pattern with `*` (any run of characters) and `?` (one character) matches
+/// `value`, ignoring ASCII case, as IAM compares action names.
+pub fn wildcard_match(pattern: &str, value: &str) -> bool {
+    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
+    let v: Vec<char> = value.to_ascii_lowercase().chars().collect();
+    // Iterative matching with backtracking to the last `*`.
+    let (mut pi, mut vi) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while vi < v.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == v[vi]) {
+            pi += 1;
+            vi += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, vi));
+            pi += 1;
+        } else if let Some((sp, sv)) = star {
+            pi = sp + 1;
+            vi = sv + 1;
+            star = Some((sp, sv + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
 /// One statement of a policy document, as written (no wildcard is expanded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement<'a> {
@@ -332,6 +371,25 @@ mod tests {
                 "document {doc}"
             );
         }
+    }
+
+    // IAM action matching: `*` and `?` wildcards, case-insensitive; NotAction allows what it
+    // does not exclude.
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("iam:*", "iam:PassRole"));
+        assert!(wildcard_match("IAM:put*", "iam:PutRolePolicy"));
+        assert!(wildcard_match("iam:*Policy", "iam:AttachRolePolicy"));
+        assert!(wildcard_match("iam:?assRole", "iam:PassRole"));
+        assert!(wildcard_match("*", "s3:GetObject"));
+        assert!(!wildcard_match("iam:Get*", "iam:PassRole"));
+        assert!(!wildcard_match("iam:PassRol", "iam:PassRole"));
+        assert!(!wildcard_match("iam:PassRolee", "iam:PassRole"));
+        assert!(Elements::Listed(vec!["s3:*", "iam:Pass*"]).allows("iam:PassRole"));
+        assert!(!Elements::Listed(vec!["s3:*"]).allows("iam:PassRole"));
+        assert!(Elements::AllExcept(vec!["s3:*"]).allows("iam:PassRole"));
+        assert!(!Elements::AllExcept(vec!["iam:*"]).allows("iam:PassRole"));
+        assert!(!Elements::Absent.allows("iam:PassRole"));
     }
 
     // IAM grammar: a string or an array of strings, nothing else.

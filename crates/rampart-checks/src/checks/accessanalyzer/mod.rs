@@ -1,0 +1,8 @@
+//! IAM Access Analyzer checks: an external access analyzer watches every scanned region.
+
+use crate::Check;
+
+pub mod enabled;
+
+/// The Access Analyzer checks.
+pub const CHECKS: &[Check] = &[enabled::CHECK];

@@ -1,0 +1,92 @@
+//! `cloudtrail_s3_data_events_write`: a multi-region trail records S3 object-level write events
+//! for every bucket.
+
+use super::data_events::{evaluate, Access};
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "cloudtrail_s3_data_events_write",
+    title: "S3 object-level write events are logged for all buckets",
+    service: "cloudtrail",
+    severity: Severity::Medium,
+    what: "Whether some trail that applies to every region and is logging records S3 data \
+           events of write type (PutObject, DeleteObject, CopyObject, ...) for all buckets: a basic event selector with a \
+           `DataResources` entry of type `AWS::S3::Object` on `arn:aws:s3` (or \
+           `arn:aws:s3:::`) and `ReadWriteType` `All` or `WriteOnly`, or an advanced selector \
+           on `eventCategory` = `Data` and `resources.type` = `AWS::S3::Object` whose only \
+           other filter is a `readOnly` that keeps write events. Each trail is judged once, \
+           from its home region.",
+    why: "Management events say that a bucket's policy changed; only data events say who \
+          put, overwrote or deleted which objects. Without them, tampering with \
+          or destroying data in S3 (ransomware deletes objects before it demands payment) \
+          leaves no record.",
+    fix: "aws cloudtrail put-event-selectors --trail-name <TRAIL_NAME> --region \
+          <HOME_REGION> --advanced-event-selectors '[{\"Name\":\"S3 objects\",\
+          \"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Data\"]},\
+          {\"Field\":\"resources.type\",\"Equals\":[\"AWS::S3::Object\"]}]}]' (keep the \
+          trail's management-event selector in the same list)",
+    references: &[
+        "CIS AWS Foundations v7.0 4.8",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html",
+    ],
+    cis: &["4.8"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate(ctx, &META, Access::Write)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudtrail::testing::{add, trail};
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use rampart_inventory::Collected;
+    use serde_json::{json, Value};
+
+    fn basic(rw: &str) -> Value {
+        json!({"EventSelectors": [{"ReadWriteType": rw, "IncludeManagementEvents": true,
+            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]})
+    }
+
+    // CIS 4.8: a multi-region, logging trail with S3 object events (WriteOnly) for all buckets
+    // passes.
+    #[test]
+    fn pass() {
+        let mut fx = Fixture::new();
+        let mut t = trail("main", "us-east-1");
+        t.event_selectors = Collected::Ok(basic("WriteOnly"));
+        add(&mut fx, t);
+        insta::assert_json_snapshot!("pass", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 4.8: management events only, the other access type only, and a single-region
+    // trail with the right selectors all fail, each named.
+    #[test]
+    fn fail() {
+        let mut fx = Fixture::new();
+        add(&mut fx, trail("a-management", "us-east-1"));
+        let mut other = trail("b-other-type", "us-east-1");
+        other.event_selectors = Collected::Ok(basic("ReadOnly"));
+        add(&mut fx, other);
+        let mut single = trail("c-single", "us-east-1");
+        single.is_multi_region = false;
+        single.event_selectors = Collected::Ok(basic("All"));
+        add(&mut fx, single);
+        insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 4.8: unread selectors, with no passing trail, are an ERROR.
+    #[test]
+    fn error() {
+        let mut fx = Fixture::new();
+        let mut t = trail("main", "us-east-1");
+        t.event_selectors = Collected::Missing(denied("cloudtrail:GetEventSelectors"));
+        add(&mut fx, t);
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}

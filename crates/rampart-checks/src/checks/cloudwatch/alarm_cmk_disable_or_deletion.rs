@@ -1,0 +1,75 @@
+//! `cloudwatch_alarm_cmk_disable_or_deletion` (CIS 5.7): Disabling or scheduled deletion of KMS
+//! keys is monitored, through a metric filter on the trail's log group, an alarm on its metric
+//! and an SNS topic with a confirmed subscription.
+
+use super::metric_chain::evaluate;
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// The benchmark's metric filter pattern for CIS 5.7.
+pub const PATTERN: &str = r#"{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }"#;
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "cloudwatch_alarm_cmk_disable_or_deletion",
+    title: "Disabling or scheduled deletion of KMS keys is monitored",
+    service: "cloudwatch",
+    severity: Severity::Medium,
+    what: "Whether the account alerts on KMS keys disabled or scheduled for deletion \
+           (`kms.amazonaws.com` DisableKey, ScheduleKeyDeletion). The chain CIS 5.7 asks for: \
+           a multi-region, logging trail with all management events delivers to a CloudWatch \
+           Logs log group; a metric filter on that group matches at least every event the \
+           benchmark's pattern matches (the pattern in the fix; compared as logic, so term \
+           order, quoting and spacing do not matter and extra alternatives are fine); a \
+           CloudWatch alarm watches the filter's metric; the alarm notifies an SNS topic; the \
+           topic has a confirmed subscription. One finding for the account; a FAIL names the \
+           first missing link.",
+    why: "Data encrypted under a deleted key is lost for good, and a disabled key stops every \
+          service that depends on it. Destroying keys is a ransom and sabotage technique; the \
+          deletion waiting period only helps if someone notices.",
+    fix: "aws logs put-metric-filter --log-group-name <TRAIL_LOG_GROUP_NAME> --filter-name \
+          cmk_disable_or_deletion --metric-transformations \
+          metricName=cmk_disable_or_deletion,metricNamespace=CISBenchmark,metricValue=1 \
+          --filter-pattern '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = \
+          DisableKey) || ($.eventName = ScheduleKeyDeletion)) }' && aws cloudwatch \
+          put-metric-alarm --alarm-name cmk_disable_or_deletion --metric-name \
+          cmk_disable_or_deletion --namespace CISBenchmark --statistic Sum --period 300 \
+          --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold \
+          --evaluation-periods 1 --alarm-actions <SNS_TOPIC_ARN> (and a confirmed \
+          subscription: aws sns subscribe --topic-arn <SNS_TOPIC_ARN> --protocol email \
+          --notification-endpoint <EMAIL_ADDRESS>)",
+    references: &[
+        "CIS AWS Foundations v7.0 5.7",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
+    ],
+    cis: &["5.7"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate(ctx, &META, PATTERN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudwatch::testing::pass_fail_error;
+
+    // CIS 5.7: the full chain with the benchmark's pattern passes; a near miss of the
+    // pattern fails; unread metric filters are an ERROR.
+    #[test]
+    fn pass_fail_error_findings() {
+        let near_miss =
+            r#"{ ($.eventSource = kms.amazonaws.com) && ($.eventName = ScheduleKeyDeletion) }"#
+                .to_owned();
+        assert_ne!(near_miss, PATTERN);
+        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
+        assert!(META.fix.contains(PATTERN));
+        let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
+        insta::assert_json_snapshot!("pass", pass);
+        insta::assert_json_snapshot!("fail", fail);
+        insta::assert_json_snapshot!("error", error);
+    }
+}

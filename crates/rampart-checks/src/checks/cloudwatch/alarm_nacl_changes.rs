@@ -1,0 +1,73 @@
+//! `cloudwatch_alarm_nacl_changes` (CIS 5.11): Network ACL changes are monitored, through a
+//! metric filter on the trail's log group, an alarm on its metric and an SNS topic with a
+//! confirmed subscription.
+
+use super::metric_chain::evaluate;
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// The benchmark's metric filter pattern for CIS 5.11.
+pub const PATTERN: &str = r#"{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }"#;
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "cloudwatch_alarm_nacl_changes",
+    title: "Network ACL changes are monitored",
+    service: "cloudwatch",
+    severity: Severity::Medium,
+    what: "Whether the account alerts on network ACLs and their entries created, deleted or \
+           replaced, and subnets moved between ACLs. The chain CIS 5.11 asks for: a \
+           multi-region, logging trail with all management events delivers to a CloudWatch \
+           Logs log group; a metric filter on that group matches at least every event the \
+           benchmark's pattern matches (the pattern in the fix; compared as logic, so term \
+           order, quoting and spacing do not matter and extra alternatives are fine); a \
+           CloudWatch alarm watches the filter's metric; the alarm notifies an SNS topic; the \
+           topic has a confirmed subscription. One finding for the account; a FAIL names the \
+           first missing link.",
+    why: "Network ACLs are the subnet-level firewall; loosening one can expose every instance \
+          in a subnet at once. Changes should be rare and reviewed.",
+    fix: "aws logs put-metric-filter --log-group-name <TRAIL_LOG_GROUP_NAME> --filter-name \
+          nacl_changes --metric-transformations \
+          metricName=nacl_changes,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern \
+          '{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || \
+          ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || \
+          ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = \
+          ReplaceNetworkAclAssociation) }' && aws cloudwatch put-metric-alarm --alarm-name \
+          nacl_changes --metric-name nacl_changes --namespace CISBenchmark --statistic Sum \
+          --period 300 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold \
+          --evaluation-periods 1 --alarm-actions <SNS_TOPIC_ARN> (and a confirmed \
+          subscription: aws sns subscribe --topic-arn <SNS_TOPIC_ARN> --protocol email \
+          --notification-endpoint <EMAIL_ADDRESS>)",
+    references: &[
+        "CIS AWS Foundations v7.0 5.11",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
+    ],
+    cis: &["5.11"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate(ctx, &META, PATTERN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudwatch::testing::pass_fail_error;
+
+    // CIS 5.11: the full chain with the benchmark's pattern passes; a near miss of the
+    // pattern fails; unread metric filters are an ERROR.
+    #[test]
+    fn pass_fail_error_findings() {
+        let near_miss = PATTERN.replace(" || ($.eventName = ReplaceNetworkAclAssociation)", "");
+        assert_ne!(near_miss, PATTERN);
+        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
+        assert!(META.fix.contains(PATTERN));
+        let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
+        insta::assert_json_snapshot!("pass", pass);
+        insta::assert_json_snapshot!("fail", fail);
+        insta::assert_json_snapshot!("error", error);
+    }
+}

@@ -1,0 +1,72 @@
+//! `cloudwatch_alarm_unauthorized_api_calls` (CIS 5.1): Unauthorized API calls are monitored,
+//! through a metric filter on the trail's log group, an alarm on its metric and an SNS topic
+//! with a confirmed subscription.
+
+use super::metric_chain::evaluate;
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// The benchmark's metric filter pattern for CIS 5.1.
+pub const PATTERN: &str = r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }"#;
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "cloudwatch_alarm_unauthorized_api_calls",
+    title: "Unauthorized API calls are monitored",
+    service: "cloudwatch",
+    severity: Severity::Medium,
+    what: "Whether the account alerts on API calls that failed for lack of permission \
+           (`errorCode` `*UnauthorizedOperation` or `AccessDenied*`, leaving out S3 log \
+           delivery and HeadBucket). The chain CIS 5.1 asks for: a multi-region, logging trail \
+           with all management events delivers to a CloudWatch Logs log group; a metric filter \
+           on that group matches at least every event the benchmark's pattern matches (the \
+           pattern in the fix; compared as logic, so term order, quoting and spacing do not \
+           matter and extra alternatives are fine); a CloudWatch alarm watches the filter's \
+           metric; the alarm notifies an SNS topic; the topic has a confirmed subscription. \
+           One finding for the account; a FAIL names the first missing link.",
+    why: "A burst of denied calls is what reconnaissance with stolen credentials looks like: \
+          an intruder trying what a key can do. It also reveals broken automation early.",
+    fix: "aws logs put-metric-filter --log-group-name <TRAIL_LOG_GROUP_NAME> --filter-name \
+          unauthorized_api_calls --metric-transformations \
+          metricName=unauthorized_api_calls,metricNamespace=CISBenchmark,metricValue=1 \
+          --filter-pattern '{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \
+          \"AccessDenied*\") && ($.sourceIPAddress != \"delivery.logs.amazonaws.com\") && \
+          ($.eventName != \"HeadBucket\") }' && aws cloudwatch put-metric-alarm --alarm-name \
+          unauthorized_api_calls --metric-name unauthorized_api_calls --namespace CISBenchmark \
+          --statistic Sum --period 300 --threshold 1 --comparison-operator \
+          GreaterThanOrEqualToThreshold --evaluation-periods 1 --alarm-actions <SNS_TOPIC_ARN> \
+          (and a confirmed subscription: aws sns subscribe --topic-arn <SNS_TOPIC_ARN> \
+          --protocol email --notification-endpoint <EMAIL_ADDRESS>)",
+    references: &[
+        "CIS AWS Foundations v7.0 5.1",
+        "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html",
+        "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
+    ],
+    cis: &["5.1"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    evaluate(ctx, &META, PATTERN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::cloudwatch::testing::pass_fail_error;
+
+    // CIS 5.1: the full chain with the benchmark's pattern passes; a near miss of the
+    // pattern fails; unread metric filters are an ERROR.
+    #[test]
+    fn pass_fail_error_findings() {
+        let near_miss = r#"{ ($.errorCode = "*UnauthorizedOperation") }"#.to_owned();
+        assert_ne!(near_miss, PATTERN);
+        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
+        assert!(META.fix.contains(PATTERN));
+        let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
+        insta::assert_json_snapshot!("pass", pass);
+        insta::assert_json_snapshot!("fail", fail);
+        insta::assert_json_snapshot!("error", error);
+    }
+}

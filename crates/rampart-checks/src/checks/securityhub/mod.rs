@@ -1,0 +1,8 @@
+//! Security Hub checks: Security Hub is enabled in every scanned region.
+
+use crate::Check;
+
+pub mod enabled;
+
+/// The Security Hub checks.
+pub const CHECKS: &[Check] = &[enabled::CHECK];
