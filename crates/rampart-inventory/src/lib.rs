@@ -15,6 +15,7 @@ mod iam;
 mod load;
 mod logging;
 mod monitoring;
+mod organization;
 mod storage;
 mod workloads;
 
@@ -23,6 +24,7 @@ pub use iam::*;
 pub use load::{load_snapshot, save_snapshot, write_atomically, SnapshotError};
 pub use logging::*;
 pub use monitoring::*;
+pub use organization::*;
 pub use storage::*;
 pub use workloads::*;
 
@@ -59,6 +61,12 @@ pub struct Inventory {
     /// AWS Budgets, read once per account.
     #[serde(default)]
     pub budgets: BudgetsData,
+    /// AWS Organizations as seen from this account.
+    #[serde(default)]
+    pub organizations: OrganizationsData,
+    /// Account-level settings (contacts).
+    #[serde(default)]
+    pub account_settings: AccountSettings,
     /// Data per region, keyed by region name (only scanned regions appear).
     pub regional: BTreeMap<String, RegionData>,
     /// Every call that failed, in the order met.
@@ -159,6 +167,9 @@ pub struct RegionData {
     /// Elastic Load Balancing v2 load balancers.
     #[serde(default)]
     pub elbv2: Elbv2Data,
+    /// Amazon Macie.
+    #[serde(default)]
+    pub macie: MacieData,
 }
 
 /// Either the data an API call returned, or why it could not be read.
@@ -314,6 +325,8 @@ impl Inventory {
             iam: IamData::default(),
             s3: S3Data::default(),
             budgets: BudgetsData::default(),
+            organizations: OrganizationsData::default(),
+            account_settings: AccountSettings::default(),
             regional: BTreeMap::new(),
             errors: Vec::new(),
             stats: CollectionStats::default(),

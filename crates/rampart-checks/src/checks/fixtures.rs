@@ -63,6 +63,16 @@ impl Fixture {
         inv.budgets = BudgetsData {
             budgets: Collected::Ok(vec![]),
         };
+        inv.organizations = OrganizationsData {
+            organization: Collected::Ok(None),
+            service_control_policies: Collected::Ok(vec![]),
+            delegated_administrators: Collected::Ok(vec![]),
+            iam_features: Collected::Ok(vec![]),
+        };
+        inv.account_settings = AccountSettings {
+            security_contact: Collected::Ok(true),
+            contact_information: Collected::Ok(true),
+        };
         inv.regions.scanned = vec!["us-east-1".into()];
         inv.regional.insert("us-east-1".into(), empty_region());
         Fixture { inv }
@@ -160,6 +170,9 @@ pub(crate) fn empty_region() -> RegionData {
         },
         elbv2: Elbv2Data {
             load_balancers: Collected::Ok(vec![]),
+        },
+        macie: MacieData {
+            status: Collected::Ok(Some("ENABLED".into())),
         },
     }
 }

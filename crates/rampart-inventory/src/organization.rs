@@ -1,0 +1,77 @@
+//! The account's place in AWS Organizations and its account-level settings: alternate
+//! contacts, contact information, and the IAM organization features (centralized root
+//! access), read once per account.
+
+use crate::Collected;
+use serde::{Deserialize, Serialize};
+
+/// AWS Organizations as seen from this account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationsData {
+    /// The organization (`DescribeOrganization`); `None` when the account is in none.
+    pub organization: Collected<Option<Organization>>,
+    /// Service control policies (`ListPolicies`; only the management account or a
+    /// delegated administrator may read them).
+    pub service_control_policies: Collected<Vec<OrgPolicy>>,
+    /// Delegated administrator accounts (`ListDelegatedAdministrators`; management account
+    /// only).
+    pub delegated_administrators: Collected<Vec<DelegatedAdministrator>>,
+    /// IAM organization features enabled (`iam:ListOrganizationsFeatures`:
+    /// `RootCredentialsManagement`, `RootSessions`).
+    pub iam_features: Collected<Vec<String>>,
+}
+
+/// An organization.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    /// Id (`o-...`).
+    pub id: String,
+    /// The management account's id.
+    pub management_account_id: String,
+    /// `ALL` or `CONSOLIDATED_BILLING`.
+    pub feature_set: String,
+}
+
+/// A policy of the organization.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OrgPolicy {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Managed by AWS (`FullAWSAccess`).
+    pub aws_managed: bool,
+}
+
+/// A delegated administrator account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DelegatedAdministrator {
+    /// Account id.
+    pub account_id: String,
+    /// Account name.
+    pub name: String,
+}
+
+/// Account-level settings (AWS Account Management).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountSettings {
+    /// Whether a SECURITY alternate contact is registered (`GetAlternateContact`); the
+    /// contact's details are not stored.
+    pub security_contact: Collected<bool>,
+    /// Whether the account's contact information has a name, phone number and address
+    /// (`GetContactInformation`); the details are not stored.
+    pub contact_information: Collected<bool>,
+}
+
+/// Amazon Macie, per region.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MacieData {
+    /// Macie session status (`ENABLED`, `PAUSED`); `None` when Macie is not enabled.
+    pub status: Collected<Option<String>>,
+}
