@@ -93,7 +93,8 @@ pub struct CheckMeta {
     pub id: &'static str,
     /// One-line title, phrased as the good state ("Root user has MFA enabled").
     pub title: &'static str,
-    /// Service: `iam`, `ec2`, `vpc`, `guardduty`, `cloudtrail`, `config`.
+    /// Service the check belongs to (`iam`, `ec2`, `vpc`, `s3`, `cloudwatch`, ...): the name
+    /// `--services` selects it by.
     pub service: &'static str,
     /// Severity of a failing finding (a check may lower it for one finding, with the reason).
     pub severity: Severity,

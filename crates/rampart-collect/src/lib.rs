@@ -11,6 +11,7 @@ mod detection;
 mod ec2;
 mod iam;
 mod monitoring;
+mod organization;
 mod sdk;
 mod secrets;
 mod storage;
@@ -68,11 +69,17 @@ pub enum Service {
     Ssm,
     /// Elastic Load Balancing v2.
     Elbv2,
+    /// AWS Organizations and IAM organization features (read once per account).
+    Organizations,
+    /// Account Management: contacts (read once per account).
+    Account,
+    /// Amazon Macie.
+    Macie,
 }
 
 impl Service {
     /// Every service.
-    pub const ALL: [Service; 21] = [
+    pub const ALL: [Service; 24] = [
         Service::Iam,
         Service::Ec2,
         Service::GuardDuty,
@@ -94,6 +101,9 @@ impl Service {
         Service::Ecs,
         Service::Ssm,
         Service::Elbv2,
+        Service::Organizations,
+        Service::Account,
+        Service::Macie,
     ];
 
     /// The collectors a check service needs (`vpc` checks read EC2 data, GuardDuty routing
@@ -125,6 +135,16 @@ impl Service {
             "cloudformation" => &[Service::CloudFormation],
             "ecs" => &[Service::Ecs],
             "ssm" => &[Service::Ssm],
+            "organizations" => &[
+                Service::Organizations,
+                Service::Ec2,
+                Service::Lambda,
+                Service::Rds,
+                Service::Ecs,
+                Service::Elbv2,
+            ],
+            "account" => &[Service::Account],
+            "macie" => &[Service::Macie],
             "secrets" => &[
                 Service::Iam,
                 Service::Ec2,
@@ -405,7 +425,48 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         );
         monitoring::budgets(&collector, &client, &global.account).await
     };
-    let (iam, regional, s3, budgets) = tokio::join!(iam_fut, regions_fut, s3_fut, budgets_fut);
+    let global_client = |service: Service| opts.services.contains(&service);
+    let organizations_fut = async {
+        if !global_client(Service::Organizations) {
+            return OrganizationsData::default();
+        }
+        let region = aws_types::region::Region::new(global.name.clone());
+        let orgs = aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::config::Builder::from(&base)
+                .region(region.clone())
+                .interceptor(collector.ledger.counter("organizations"))
+                .build(),
+        );
+        let iam = aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::config::Builder::from(&base)
+                .region(region)
+                .interceptor(collector.ledger.counter("iam"))
+                .build(),
+        );
+        organization::organizations(&collector, &orgs, &iam).await
+    };
+    let account_fut = async {
+        if !global_client(Service::Account) {
+            return AccountSettings::default();
+        }
+        let client = aws_sdk_account::Client::from_conf(
+            aws_sdk_account::config::Builder::from(&base)
+                .region(aws_types::region::Region::new(global.name.clone()))
+                .interceptor(collector.ledger.counter("account"))
+                .build(),
+        );
+        organization::account_settings(&collector, &client).await
+    };
+    let (iam, regional, s3, budgets, organizations, account_settings) = tokio::join!(
+        iam_fut,
+        regions_fut,
+        s3_fut,
+        budgets_fut,
+        organizations_fut,
+        account_fut
+    );
+    inventory.organizations = organizations;
+    inventory.account_settings = account_settings;
     inventory.iam = iam;
     inventory.s3 = s3;
     inventory.budgets = budgets;
@@ -488,7 +549,7 @@ async fn collect_region(
             monitoring::accessanalyzer(c, r, &client!(aws_sdk_accessanalyzer, "access-analyzer"))
         ),
     );
-    let (lambda, cloudformation, ecs, ssm, elbv2) = tokio::join!(
+    let (lambda, cloudformation, ecs, ssm, elbv2, macie) = tokio::join!(
         read!(
             Service::Lambda,
             workloads::lambda(c, r, &client!(aws_sdk_lambda, "lambda"))
@@ -506,6 +567,10 @@ async fn collect_region(
                 r,
                 &client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing")
             )
+        ),
+        read!(
+            Service::Macie,
+            organization::macie(c, r, &client!(aws_sdk_macie2, "macie2"))
         ),
     );
     RegionData {
@@ -527,6 +592,7 @@ async fn collect_region(
         ecs,
         ssm,
         elbv2,
+        macie,
     }
 }
 

@@ -7,6 +7,23 @@ use crate::{Collector, RegionCtx};
 use futures::StreamExt;
 use rampart_inventory::*;
 
+/// An endpoint resolver that always answers the endpoint the user gave.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
 /// Parse a resource policy returned as a JSON string; `None` for an empty one.
 fn resource_policy(raw: Option<&str>) -> Option<serde_json::Value> {
     raw.filter(|p| !p.trim().is_empty())
@@ -41,12 +58,16 @@ pub(crate) async fn s3(
                 .build(),
         )
     };
-    let control = aws_sdk_s3control::Client::from_conf(
-        aws_sdk_s3control::config::Builder::from(base)
-            .region(aws_types::region::Region::new(global.name.clone()))
-            .interceptor(c.ledger.counter("s3control"))
-            .build(),
-    );
+    let mut control_config = aws_sdk_s3control::config::Builder::from(base)
+        .region(aws_types::region::Region::new(global.name.clone()))
+        .interceptor(c.ledger.counter("s3control"));
+    if let Some(url) = base.endpoint_url() {
+        // S3 Control's endpoint rules put the account id in front of the host
+        // (`111122223333.s3-control...`), which an emulator's `127.0.0.1:PORT` cannot take:
+        // an explicit endpoint is used as it is.
+        control_config = control_config.endpoint_resolver(FixedEndpoint(url.to_owned()));
+    }
+    let control = aws_sdk_s3control::Client::from_conf(control_config.build());
     let account_block = async {
         let res = control
             .get_public_access_block()

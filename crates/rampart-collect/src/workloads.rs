@@ -90,12 +90,15 @@ pub(crate) async fn lambda(
     }
 }
 
-/// CloudFormation stacks of a region (not deleted): parameters and outputs scanned.
+/// CloudFormation stacks of a region (not deleted): parameters and outputs scanned. Which
+/// parameters are NoEcho comes from each stack's template summary, and from DescribeStacks
+/// masking their values (`****`).
 pub(crate) async fn cloudformation(
     c: &Collector,
     r: &RegionCtx,
     client: &aws_sdk_cloudformation::Client,
 ) -> CloudFormationData {
+    const SERVICE: &str = "cloudformation";
     let res = client
         .describe_stacks()
         .into_paginator()
@@ -103,57 +106,85 @@ pub(crate) async fn cloudformation(
         .send()
         .try_collect()
         .await;
-    let stacks = c.record(
-        "cloudformation",
-        &r.name,
-        "cloudformation:DescribeStacks",
-        res,
-        |list| {
-            list.iter()
-                .filter(|st| {
-                    st.stack_status()
-                        .is_none_or(|v| v.as_str() != "DELETE_COMPLETE")
+    let list = match res {
+        Ok(l) => l,
+        Err(e) => {
+            return CloudFormationData {
+                stacks: c.missing(SERVICE, &r.name, gap("cloudformation:DescribeStacks", &e)),
+            }
+        }
+    };
+    let mut stacks = futures::stream::iter(list.into_iter().filter(|st| {
+        st.stack_status()
+            .is_none_or(|v| v.as_str() != "DELETE_COMPLETE")
+    }))
+    .map(|st| async move {
+        let id = s(st.stack_id());
+        let summary = client.get_template_summary().stack_name(&id).send().await;
+        let no_echo: Vec<String> = match summary {
+            Ok(out) => out
+                .parameters()
+                .iter()
+                .filter(|p| p.no_echo().unwrap_or(false))
+                .filter_map(|p| p.parameter_key().map(str::to_owned))
+                .collect(),
+            Err(e) => {
+                // Without the template, NoEcho parameters are still known by their masked
+                // values; the gap is recorded.
+                c.ledger.error(
+                    SERVICE,
+                    &r.name,
+                    &gap("cloudformation:GetTemplateSummary", &e),
+                );
+                Vec::new()
+            }
+        };
+        let params: Vec<(&str, &str, bool)> = st
+            .parameters()
+            .iter()
+            .map(|p| {
+                let key = p.parameter_key().unwrap_or("");
+                let value = p.parameter_value().unwrap_or("");
+                (key, value, value == "****" || no_echo.iter().any(|k| k == key))
+            })
+            .collect();
+        let outputs: Vec<(&str, &str)> = st
+            .outputs()
+            .iter()
+            .map(|o| (o.output_key().unwrap_or(""), o.output_value().unwrap_or("")))
+            .collect();
+        Stack {
+            name: s(st.stack_name()),
+            arn: id.clone(),
+            status: st
+                .stack_status()
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default(),
+            parameters: params
+                .iter()
+                .map(|(k, v, hidden)| StackParameter {
+                    key: (*k).to_owned(),
+                    no_echo: *hidden,
+                    empty: v.is_empty(),
                 })
-                .map(|st| {
-                    let params: Vec<(&str, &str)> = st
-                        .parameters()
-                        .iter()
-                        .map(|p| (p.parameter_key().unwrap_or(""), p.parameter_value().unwrap_or("")))
-                        .collect();
-                    let shown: Vec<(&str, &str)> = params
-                        .iter()
-                        .copied()
-                        .filter(|(_, v)| *v != "****")
-                        .collect();
-                    let outputs: Vec<(&str, &str)> = st
-                        .outputs()
-                        .iter()
-                        .map(|o| (o.output_key().unwrap_or(""), o.output_value().unwrap_or("")))
-                        .collect();
-                    Stack {
-                        name: s(st.stack_name()),
-                        arn: s(st.stack_id()),
-                        status: st
-                            .stack_status()
-                            .map(|v| v.as_str().to_owned())
-                            .unwrap_or_default(),
-                        parameters: params
-                            .iter()
-                            .map(|(k, v)| StackParameter {
-                                key: (*k).to_owned(),
-                                no_echo: *v == "****",
-                                empty: v.is_empty(),
-                            })
-                            .collect(),
-                        parameter_values: scan(&key_value_text(shown.into_iter())),
-                        output_keys: outputs.iter().map(|(k, _)| (*k).to_owned()).collect(),
-                        outputs: scan(&key_value_text(outputs.into_iter())),
-                    }
-                })
-                .collect()
-        },
-    );
-    CloudFormationData { stacks }
+                .collect(),
+            parameter_values: scan(&key_value_text(
+                params
+                    .iter()
+                    .filter(|(_, _, hidden)| !hidden)
+                    .map(|(k, v, _)| (*k, *v)),
+            )),
+            output_keys: outputs.iter().map(|(k, _)| (*k).to_owned()).collect(),
+            outputs: scan(&key_value_text(outputs.into_iter())),
+        }
+    })
+    .buffer_unordered(c.item_concurrency)
+    .collect::<Vec<_>>()
+    .await;
+    stacks.sort_by(|a, b| a.name.cmp(&b.name));
+    CloudFormationData {
+        stacks: Collected::Ok(stacks),
+    }
 }
 
 /// ECS: the latest active revision of each task definition family, environments scanned.
@@ -242,12 +273,13 @@ pub(crate) async fn ssm(c: &Collector, r: &RegionCtx, client: &aws_sdk_ssm::Clie
     let res = client
         .describe_parameters()
         .into_paginator()
-        .items()
         .send()
         .try_collect()
         .await;
-    let parameters = c.record("ssm", &r.name, "ssm:DescribeParameters", res, |list| {
-        list.iter()
+    let parameters = c.record("ssm", &r.name, "ssm:DescribeParameters", res, |pages| {
+        pages
+            .iter()
+            .flat_map(|page| page.parameters())
             .map(|p| {
                 let name = s(p.name());
                 SsmParameter {

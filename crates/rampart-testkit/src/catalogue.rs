@@ -317,6 +317,37 @@ async fn monitoring(cfg: &SdkConfig, m: &Mixed) {
         .send()
         .await
         .unwrap();
+    // Macie at home only; a security contact; an organization with one guardrail SCP,
+    // managed from this account.
+    client!(aws_sdk_macie2, cfg, HOME)
+        .enable_macie()
+        .send()
+        .await
+        .unwrap();
+    client!(aws_sdk_account, cfg, HOME)
+        .put_alternate_contact()
+        .alternate_contact_type(aws_sdk_account::types::AlternateContactType::Security)
+        .email_address("security@example.com")
+        .name("Security team")
+        .phone_number("+1-555-0100")
+        .title("CISO")
+        .send()
+        .await
+        .unwrap();
+    let orgs = client!(aws_sdk_organizations, cfg, HOME);
+    orgs.create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .unwrap();
+    orgs.create_policy()
+        .name("deny-leaving-the-organization")
+        .description("guardrail")
+        .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+        .content(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
     // Security Hub at home only.
     client!(aws_sdk_securityhub, cfg, HOME)
         .enable_security_hub()
@@ -726,8 +757,7 @@ async fn network(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
                         .protocol("HTTPS")
                         .port("443")
                         .status_code(RedirectActionStatusCodeEnum::Http301)
-                        .build()
-                        .unwrap(),
+                        .build(),
                 )
                 .build()
         } else {
@@ -736,8 +766,7 @@ async fn network(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
                 .fixed_response_config(
                     FixedResponseActionConfig::builder()
                         .status_code("200")
-                        .build()
-                        .unwrap(),
+                        .build(),
                 )
                 .build()
         };

@@ -1,17 +1,14 @@
 //! What each subcommand does.
 
-use crate::cli::{
-    AccountArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, Format, ScanArgs, SelectArgs,
-};
+use crate::cli::{AccountArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, SelectArgs};
 use anyhow::{bail, Context as _, Result};
-use rampart_checks::{Selection, Settings, Severity, Status};
+use rampart_checks::{Selection, Severity};
 use rampart_collect::{Options, Service};
-use rampart_inventory::{load_snapshot, save_snapshot, write_atomically, Inventory};
+use rampart_inventory::{save_snapshot, Inventory};
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {

@@ -49,6 +49,11 @@ fn catalogue_account_findings_resource_by_resource() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r = run.json();
     let acct = &m.account;
+    if std::env::var_os("RAMPART_DEBUG_ERRORS").is_some() {
+        for f in findings(&r).iter().filter(|f| f["status"] == "ERROR") {
+            eprintln!("ERROR {} {} {}", f["check_id"], f["resource"], f["reason"]);
+        }
+    }
 
     // S3.
     for (check, good, bad) in [
@@ -56,12 +61,19 @@ fn catalogue_account_findings_resource_by_resource() {
         ("s3_bucket_secure_transport", "PASS", "FAIL"),
         ("s3_bucket_policy_public", "PASS", "FAIL"),
         ("s3_bucket_acl_public", "PASS", "FAIL"),
-        ("s3_bucket_versioning", "PASS", "FAIL"),
     ] {
         assert_status(&r, check, &format!(":::{}", k.bucket_good), good);
         assert_status(&r, check, &format!(":::{}", k.bucket_bad), bad);
     }
-    assert_status(&r, "s3_bucket_mfa_delete", ":::rampart-good", "FAIL");
+    assert_status(&r, "s3_account_public_access_block", &format!(":{acct}:root"), "FAIL");
+    // moto answers GetBucketVersioning with a root element S3 does not use
+    // (`GetBucketVersioningResponse`), which the SDK refuses: the versioning checks are
+    // ERROR naming the call, never a guess (their PASS and FAIL are tested on fixtures).
+    for check in ["s3_bucket_versioning", "s3_bucket_mfa_delete"] {
+        let f = finding(&r, check, ":::rampart-good");
+        assert_eq!(f["status"], "ERROR", "{f}");
+        assert!(f["reason"].as_str().unwrap().contains("s3:GetBucketVersioning"), "{f}");
+    }
 
     // RDS, EFS, KMS.
     for check in [

@@ -28,8 +28,13 @@ impl Run {
 /// Run `rampart ARGS` with only the given AWS environment: no profile files, no instance
 /// metadata service, nothing inherited from the machine.
 pub fn rampart(args: &[&str], env: &[(String, String)]) -> Run {
+    rampart_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, env)
+}
+
+/// Like [`rampart`], run in `dir` (where `rampart.toml` is looked for).
+pub fn rampart_in(dir: &Path, args: &[&str], env: &[(String, String)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    cmd.args(args);
+    cmd.args(args).current_dir(dir);
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);

@@ -56,7 +56,7 @@ mod tests {
     use rampart_inventory::{Collected, LoadBalancer};
 
     // CIS 4.10: logging on passes, off fails, for ALBs and NLBs; a gateway load balancer is
-    // not examined; an attribute not reported gives ERROR.
+    // not examined; an attribute not reported has its default (off) and fails.
     #[test]
     fn pass_and_fail() {
         let mut fx = Fixture::new();

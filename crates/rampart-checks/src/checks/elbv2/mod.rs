@@ -50,7 +50,8 @@ pub(crate) fn over_load_balancers<'a>(
 
 /// The finding of a check over one load balancer attribute that should be `true`: PASS when
 /// it is, FAIL when it is `false` (saying `off`), ERROR when the attributes could not be
-/// read or do not report it.
+/// read. An attribute the list does not report has its AWS default, which for the attributes
+/// these checks read is `false`: that fails, and the reason says the value is the default.
 pub(crate) fn attribute_true(
     ctx: &Context,
     meta: &'static CheckMeta,
@@ -69,9 +70,9 @@ pub(crate) fn attribute_true(
     match attributes.get(key).map(|v| v.trim().to_ascii_lowercase()) {
         Some(v) if v == "true" => f.pass(format!("{name} {on}")),
         Some(_) => f.fail(format!("{name} {off}")),
-        None => f.error_reason(format!(
-            "could not be evaluated: DescribeLoadBalancerAttributes reported no `{key}` for \
-             {name}"
+        None => f.fail(format!(
+            "{name} {off}: DescribeLoadBalancerAttributes does not report `{key}`, so it has \
+             its default, false"
         )),
     }
 }
