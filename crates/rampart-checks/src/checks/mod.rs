@@ -3,6 +3,7 @@
 use crate::Check;
 
 pub mod accessanalyzer;
+pub mod account;
 pub mod cloudformation;
 pub mod cloudtrail;
 pub mod cloudwatch;
@@ -15,6 +16,8 @@ pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
+pub mod macie;
+pub mod organizations;
 pub mod rds;
 pub mod resource_policy;
 pub mod s3;
@@ -35,6 +38,7 @@ pub(crate) mod fixtures;
 pub(crate) fn by_service() -> Vec<&'static [Check]> {
     vec![
         accessanalyzer::CHECKS,
+        account::CHECKS,
         cloudformation::CHECKS,
         cloudtrail::CHECKS,
         cloudwatch::CHECKS,
@@ -47,6 +51,8 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
         iam::CHECKS,
         kms::CHECKS,
         lambda::CHECKS,
+        macie::CHECKS,
+        organizations::CHECKS,
         rds::CHECKS,
         s3::CHECKS,
         secrets::CHECKS,

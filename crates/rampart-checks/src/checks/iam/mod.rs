@@ -25,6 +25,7 @@ pub mod user_console_mfa;
 pub mod user_direct_policies;
 pub mod user_in_group;
 pub mod user_multiple_active_keys;
+pub mod users_federated;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -53,6 +54,7 @@ pub const CHECKS: &[Check] = &[
     user_direct_policies::CHECK,
     user_in_group::CHECK,
     user_multiple_active_keys::CHECK,
+    users_federated::CHECK,
 ];
 
 /// `1 day`, `45 days`: a count of days for a finding's reason.

@@ -1,0 +1,73 @@
+//! `account_contact_details`: the account's contact information is filled in.
+
+use crate::{Check, CheckMeta, Context, Finding, Severity};
+
+/// Documentation and metadata.
+pub const META: CheckMeta = CheckMeta {
+    id: "account_contact_details",
+    title: "The account's contact information is registered",
+    service: "account",
+    severity: Severity::Low,
+    what: "Whether the account's primary contact information has a name, a phone number and \
+           an address. Read from the Account Management API (GetContactInformation); only \
+           the presence of these fields is stored, never their values. Whether the details \
+           are still current cannot be read from an API: that part of the control stays a \
+           manual review.",
+    why: "AWS uses the contact information to reach the account owner about billing, abuse \
+          and security matters, and to confirm who owns the account when access to it must \
+          be recovered. Missing or stale details delay both.",
+    fix: "aws account put-contact-information --contact-information \
+          FullName=<FULL_NAME>,AddressLine1=<ADDRESS>,City=<CITY>,PostalCode=<POSTAL_CODE>,CountryCode=<COUNTRY_CODE>,PhoneNumber=<PHONE_NUMBER>",
+    references: &[
+        "CIS AWS Foundations v7.0 2.2",
+        "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-primary.html",
+    ],
+    cis: &["2.2"],
+};
+
+/// The check.
+pub const CHECK: Check = Check { meta: &META, run };
+
+fn run(ctx: &Context) -> Vec<Finding> {
+    let f = ctx.finding(&META, "global", ctx.account_arn());
+    let account = &ctx.inventory.account.id;
+    vec![
+        match ctx.inventory.account_settings.contact_information.get() {
+            Ok(true) => f.pass(format!(
+                "account {account} has contact information with a name, phone number and \
+             address (only their presence is checked, not whether they are current)"
+            )),
+            Ok(false) => f.fail(format!(
+                "account {account} lacks a name, phone number or address in its contact \
+             information"
+            )),
+            Err(gap) => f.error(gap),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use rampart_inventory::Collected;
+
+    // CIS 2.2: filled-in contact information passes (presence only); incomplete fails.
+    #[test]
+    fn pass_and_fail() {
+        let mut fx = Fixture::new();
+        insta::assert_json_snapshot!("pass", run_check(&CHECK, &fx.inv));
+
+        fx.inv.account_settings.contact_information = Collected::Ok(false);
+        insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
+    }
+
+    // CIS 2.2: unread contact information is an ERROR, never a PASS.
+    #[test]
+    fn error() {
+        let mut fx = Fixture::new();
+        fx.inv.account_settings.contact_information =
+            Collected::Missing(denied("account:GetContactInformation"));
+        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}
