@@ -151,7 +151,11 @@ mod tests {
         for c in registry() {
             let m = c.meta;
             assert!(ids.insert(m.id), "duplicate check id {}", m.id);
-            assert!(m.id.starts_with(m.service), "{}: id must start with its service", m.id);
+            assert!(
+                m.id.starts_with(m.service),
+                "{}: id must start with its service",
+                m.id
+            );
             assert!(!m.title.is_empty() && !m.what.is_empty() && !m.why.is_empty());
             assert!(
                 m.fix.contains("aws "),

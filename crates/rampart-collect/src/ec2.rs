@@ -589,7 +589,11 @@ async fn images(
             Ok(out) => list.extend(out.images().iter().cloned()),
             // A deregistered AMI makes the whole call fail: ask one at a time, so the
             // others are still described and the missing one is simply absent.
-            Err(e) if gap("ec2:DescribeImages", &e).code.starts_with("InvalidAMIID") => {
+            Err(e)
+                if gap("ec2:DescribeImages", &e)
+                    .code
+                    .starts_with("InvalidAMIID") =>
+            {
                 for id in chunk {
                     if let Ok(out) = client.describe_images().image_ids(id).send().await {
                         list.extend(out.images().iter().cloned());
@@ -718,28 +722,34 @@ async fn peering_connections(
         .send()
         .try_collect()
         .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeVpcPeeringConnections", res, |list| {
-        list.iter()
-            .map(|p| {
-                let req = p.requester_vpc_info();
-                let acc = p.accepter_vpc_info();
-                PeeringConnection {
-                    id: s(p.vpc_peering_connection_id()),
-                    requester_vpc_id: s(req.and_then(|v| v.vpc_id())),
-                    requester_owner_id: s(req.and_then(|v| v.owner_id())),
-                    requester_cidr: req.and_then(|v| v.cidr_block()).map(str::to_owned),
-                    accepter_vpc_id: s(acc.and_then(|v| v.vpc_id())),
-                    accepter_owner_id: s(acc.and_then(|v| v.owner_id())),
-                    accepter_cidr: acc.and_then(|v| v.cidr_block()).map(str::to_owned),
-                    status: p
-                        .status()
-                        .and_then(|st| st.code())
-                        .map(|x| x.as_str().to_owned())
-                        .unwrap_or_default(),
-                }
-            })
-            .collect()
-    })
+    c.record(
+        SERVICE,
+        &r.name,
+        "ec2:DescribeVpcPeeringConnections",
+        res,
+        |list| {
+            list.iter()
+                .map(|p| {
+                    let req = p.requester_vpc_info();
+                    let acc = p.accepter_vpc_info();
+                    PeeringConnection {
+                        id: s(p.vpc_peering_connection_id()),
+                        requester_vpc_id: s(req.and_then(|v| v.vpc_id())),
+                        requester_owner_id: s(req.and_then(|v| v.owner_id())),
+                        requester_cidr: req.and_then(|v| v.cidr_block()).map(str::to_owned),
+                        accepter_vpc_id: s(acc.and_then(|v| v.vpc_id())),
+                        accepter_owner_id: s(acc.and_then(|v| v.owner_id())),
+                        accepter_cidr: acc.and_then(|v| v.cidr_block()).map(str::to_owned),
+                        status: p
+                            .status()
+                            .and_then(|st| st.code())
+                            .map(|x| x.as_str().to_owned())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect()
+        },
+    )
 }
 
 async fn vpc_endpoints(

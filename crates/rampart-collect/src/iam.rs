@@ -74,16 +74,22 @@ async fn server_certificates(c: &Collector, client: &Client) -> Collected<Vec<Se
         .send()
         .try_collect()
         .await;
-    c.record(SERVICE, "global", "iam:ListServerCertificates", res, |list| {
-        list.iter()
-            .map(|m| ServerCertificate {
-                name: m.server_certificate_name().to_owned(),
-                arn: m.arn().to_owned(),
-                expiration: time(m.expiration()),
-                upload_date: time(m.upload_date()),
-            })
-            .collect()
-    })
+    c.record(
+        SERVICE,
+        "global",
+        "iam:ListServerCertificates",
+        res,
+        |list| {
+            list.iter()
+                .map(|m| ServerCertificate {
+                    name: m.server_certificate_name().to_owned(),
+                    arn: m.arn().to_owned(),
+                    expiration: time(m.expiration()),
+                    upload_date: time(m.upload_date()),
+                })
+                .collect()
+        },
+    )
 }
 
 async fn account_summary(c: &Collector, client: &Client) -> Collected<BTreeMap<String, i64>> {

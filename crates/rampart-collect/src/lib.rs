@@ -509,7 +509,10 @@ async fn collect_region(
         };
     }
     let (ec2, guardduty, eventbridge, cloudtrail, config) = tokio::join!(
-        read!(Service::Ec2, ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2"))),
+        read!(
+            Service::Ec2,
+            ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2"))
+        ),
         read!(
             Service::GuardDuty,
             detection::guardduty(c, r, &client!(aws_sdk_guardduty, "guardduty"))
@@ -528,9 +531,18 @@ async fn collect_region(
         ),
     );
     let (rds, efs, kms, cloudwatch, logs, sns, securityhub, accessanalyzer) = tokio::join!(
-        read!(Service::Rds, storage::rds(c, r, &client!(aws_sdk_rds, "rds"))),
-        read!(Service::Efs, storage::efs(c, r, &client!(aws_sdk_efs, "efs"))),
-        read!(Service::Kms, storage::kms(c, r, &client!(aws_sdk_kms, "kms"))),
+        read!(
+            Service::Rds,
+            storage::rds(c, r, &client!(aws_sdk_rds, "rds"))
+        ),
+        read!(
+            Service::Efs,
+            storage::efs(c, r, &client!(aws_sdk_efs, "efs"))
+        ),
+        read!(
+            Service::Kms,
+            storage::kms(c, r, &client!(aws_sdk_kms, "kms"))
+        ),
         read!(
             Service::CloudWatch,
             monitoring::cloudwatch(c, r, &client!(aws_sdk_cloudwatch, "cloudwatch"))
@@ -539,7 +551,10 @@ async fn collect_region(
             Service::Logs,
             monitoring::logs(c, r, &client!(aws_sdk_cloudwatchlogs, "logs"))
         ),
-        read!(Service::Sns, monitoring::sns(c, r, &client!(aws_sdk_sns, "sns"))),
+        read!(
+            Service::Sns,
+            monitoring::sns(c, r, &client!(aws_sdk_sns, "sns"))
+        ),
         read!(
             Service::SecurityHub,
             monitoring::securityhub(c, r, &client!(aws_sdk_securityhub, "securityhub"))
@@ -558,8 +573,14 @@ async fn collect_region(
             Service::CloudFormation,
             workloads::cloudformation(c, r, &client!(aws_sdk_cloudformation, "cloudformation"))
         ),
-        read!(Service::Ecs, workloads::ecs(c, r, &client!(aws_sdk_ecs, "ecs"))),
-        read!(Service::Ssm, workloads::ssm(c, r, &client!(aws_sdk_ssm, "ssm"))),
+        read!(
+            Service::Ecs,
+            workloads::ecs(c, r, &client!(aws_sdk_ecs, "ecs"))
+        ),
+        read!(
+            Service::Ssm,
+            workloads::ssm(c, r, &client!(aws_sdk_ssm, "ssm"))
+        ),
         read!(
             Service::Elbv2,
             workloads::elbv2(

@@ -29,25 +29,27 @@ pub(crate) async fn cloudwatch(
                 }
             }
         };
-        alarms.extend(out.metric_alarms().iter().map(|a| MetricAlarm {
-            name: s(a.alarm_name()),
-            arn: s(a.alarm_arn()),
-            namespace: a.namespace().map(str::to_owned),
-            metric_name: a.metric_name().map(str::to_owned),
-            dimensions: a
-                .dimensions()
-                .iter()
-                .map(|d| Dimension {
-                    name: s(d.name()),
-                    value: s(d.value()),
-                })
-                .collect(),
-            actions_enabled: a.actions_enabled().unwrap_or(false),
-            alarm_actions: a.alarm_actions().to_vec(),
-            state: a
-                .state_value()
-                .map(|v| v.as_str().to_owned())
-                .unwrap_or_default(),
+        alarms.extend(out.metric_alarms().iter().map(|a| {
+            MetricAlarm {
+                name: s(a.alarm_name()),
+                arn: s(a.alarm_arn()),
+                namespace: a.namespace().map(str::to_owned),
+                metric_name: a.metric_name().map(str::to_owned),
+                dimensions: a
+                    .dimensions()
+                    .iter()
+                    .map(|d| Dimension {
+                        name: s(d.name()),
+                        value: s(d.value()),
+                    })
+                    .collect(),
+                actions_enabled: a.actions_enabled().unwrap_or(false),
+                alarm_actions: a.alarm_actions().to_vec(),
+                state: a
+                    .state_value()
+                    .map(|v| v.as_str().to_owned())
+                    .unwrap_or_default(),
+            }
         }));
         match out.next_token() {
             Some(t) if !t.is_empty() => next = Some(t.to_owned()),
@@ -240,11 +242,12 @@ pub(crate) async fn budgets(
                 };
             }
         };
-        list.extend(
-            out.budgets()
-                .iter()
-                .map(|b| (b.budget_name().to_owned(), b.budget_type().as_str().to_owned())),
-        );
+        list.extend(out.budgets().iter().map(|b| {
+            (
+                b.budget_name().to_owned(),
+                b.budget_type().as_str().to_owned(),
+            )
+        }));
         match out.next_token() {
             Some(t) if !t.is_empty() => next = Some(t.to_owned()),
             _ => break,

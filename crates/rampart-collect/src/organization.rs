@@ -47,17 +47,23 @@ pub(crate) async fn organizations(
             .send()
             .try_collect()
             .await;
-        let scps = c.record(SERVICE, "global", "organizations:ListPolicies", scps, |pages| {
-            pages
-                .iter()
-                .flat_map(|page| page.policies())
-                .map(|p| OrgPolicy {
-                    id: s(p.id()),
-                    name: s(p.name()),
-                    aws_managed: p.aws_managed(),
-                })
-                .collect()
-        });
+        let scps = c.record(
+            SERVICE,
+            "global",
+            "organizations:ListPolicies",
+            scps,
+            |pages| {
+                pages
+                    .iter()
+                    .flat_map(|page| page.policies())
+                    .map(|p| OrgPolicy {
+                        id: s(p.id()),
+                        name: s(p.name()),
+                        aws_managed: p.aws_managed(),
+                    })
+                    .collect()
+            },
+        );
         let admins = client
             .list_delegated_administrators()
             .into_paginator()
@@ -97,7 +103,9 @@ pub(crate) async fn organizations(
         Err(e) => {
             let g = gap("iam:ListOrganizationsFeatures", &e);
             // Outside an organization the features cannot exist: that is a fact.
-            if g.code == "AWSOrganizationsNotInUseException" || g.code == "OrganizationNotFoundException" {
+            if g.code == "AWSOrganizationsNotInUseException"
+                || g.code == "OrganizationNotFoundException"
+            {
                 Collected::Ok(Vec::new())
             } else {
                 c.missing("iam", "global", g)
@@ -163,7 +171,11 @@ pub(crate) async fn account_settings(
 }
 
 /// Amazon Macie's status in a region.
-pub(crate) async fn macie(c: &Collector, r: &RegionCtx, client: &aws_sdk_macie2::Client) -> MacieData {
+pub(crate) async fn macie(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &aws_sdk_macie2::Client,
+) -> MacieData {
     let res = client.get_macie_session().send().await;
     let status = match res {
         Ok(out) => Collected::Ok(out.status().map(|st| st.as_str().to_owned())),

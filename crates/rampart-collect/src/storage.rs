@@ -85,11 +85,20 @@ pub(crate) async fn s3(
     };
     let global_client = client_in(&global.name);
     let buckets = async {
-        let res = global_client.list_buckets().into_paginator().send().collect::<Vec<_>>().await;
+        let res = global_client
+            .list_buckets()
+            .into_paginator()
+            .send()
+            .collect::<Vec<_>>()
+            .await;
         let mut list = Vec::new();
         for page in res {
             match page {
-                Ok(out) => list.extend(out.buckets().iter().map(|b| (s(b.name()), time(b.creation_date())))),
+                Ok(out) => list.extend(
+                    out.buckets()
+                        .iter()
+                        .map(|b| (s(b.name()), time(b.creation_date()))),
+                ),
                 Err(e) => return c.missing(SERVICE, "global", gap("s3:ListBuckets", &e)),
             }
         }
@@ -98,7 +107,11 @@ pub(crate) async fn s3(
                 let global_client = &global_client;
                 let client_in = &client_in;
                 async move {
-                    let loc = global_client.get_bucket_location().bucket(&name).send().await;
+                    let loc = global_client
+                        .get_bucket_location()
+                        .bucket(&name)
+                        .send()
+                        .await;
                     let region = match loc {
                         Ok(out) => bucket_region(out.location_constraint().map(|l| l.as_str())),
                         Err(e) => {
@@ -147,7 +160,11 @@ async fn bucket(
     creation_date: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Bucket {
     const SERVICE: &str = "s3";
-    let at = if region.is_empty() { "global" } else { region.as_str() };
+    let at = if region.is_empty() {
+        "global"
+    } else {
+        region.as_str()
+    };
     let (pab, policy, acl, versioning, logging, encryption, tags) = tokio::join!(
         client.get_public_access_block().bucket(&name).send(),
         client.get_bucket_policy().bucket(&name).send(),
@@ -164,12 +181,13 @@ async fn bucket(
         pab,
         &["NoSuchPublicAccessBlockConfiguration"],
         |out| {
-            out.public_access_block_configuration().map(|b| PublicAccessBlock {
-                block_public_acls: b.block_public_acls().unwrap_or(false),
-                ignore_public_acls: b.ignore_public_acls().unwrap_or(false),
-                block_public_policy: b.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: b.restrict_public_buckets().unwrap_or(false),
-            })
+            out.public_access_block_configuration()
+                .map(|b| PublicAccessBlock {
+                    block_public_acls: b.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: b.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: b.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: b.restrict_public_buckets().unwrap_or(false),
+                })
         },
     );
     let policy = c.record_optional(
@@ -200,8 +218,7 @@ async fn bucket(
         }
     });
     let logging_target = c.record(SERVICE, at, "s3:GetBucketLogging", logging, |out| {
-        out.logging_enabled()
-            .map(|l| l.target_bucket().to_owned())
+        out.logging_enabled().map(|l| l.target_bucket().to_owned())
     });
     let default_encryption = c.record_optional(
         SERVICE,
@@ -275,7 +292,10 @@ pub(crate) async fn rds(c: &Collector, r: &RegionCtx, client: &aws_sdk_rds::Clie
                 multi_az: d.multi_az().unwrap_or(false),
                 backup_retention_period: d.backup_retention_period().unwrap_or(0),
                 deletion_protection: d.deletion_protection().unwrap_or(false),
-                vpc_id: d.db_subnet_group().and_then(|g| g.vpc_id()).map(str::to_owned),
+                vpc_id: d
+                    .db_subnet_group()
+                    .and_then(|g| g.vpc_id())
+                    .map(str::to_owned),
                 subnet_ids: d
                     .db_subnet_group()
                     .map(|g| {
@@ -330,7 +350,11 @@ pub(crate) async fn efs(c: &Collector, r: &RegionCtx, client: &aws_sdk_efs::Clie
     let file_systems = futures::stream::iter(list)
         .map(|fs| async move {
             let id = fs.file_system_id().to_owned();
-            let res = client.describe_file_system_policy().file_system_id(&id).send().await;
+            let res = client
+                .describe_file_system_policy()
+                .file_system_id(&id)
+                .send()
+                .await;
             let policy = c.record_optional(
                 SERVICE,
                 &r.name,
@@ -411,7 +435,11 @@ pub(crate) async fn kms(c: &Collector, r: &RegionCtx, client: &aws_sdk_kms::Clie
                 }
             };
             let Some(m) = meta else {
-                return KmsKey { id, arn, ..KmsKey::default() };
+                return KmsKey {
+                    id,
+                    arn,
+                    ..KmsKey::default()
+                };
             };
             let mut key = KmsKey {
                 id,
@@ -447,7 +475,11 @@ pub(crate) async fn kms(c: &Collector, r: &RegionCtx, client: &aws_sdk_kms::Clie
                     resource_policy(out.policy())
                 });
                 if key.rotatable() && key.state == "Enabled" {
-                    let rot = client.get_key_rotation_status().key_id(&key.id).send().await;
+                    let rot = client
+                        .get_key_rotation_status()
+                        .key_id(&key.id)
+                        .send()
+                        .await;
                     key.rotation_enabled =
                         c.record(SERVICE, &r.name, "kms:GetKeyRotationStatus", rot, |out| {
                             out.key_rotation_enabled()

@@ -145,7 +145,11 @@ pub(crate) async fn cloudformation(
             .map(|p| {
                 let key = p.parameter_key().unwrap_or("");
                 let value = p.parameter_value().unwrap_or("");
-                (key, value, value == "****" || no_echo.iter().any(|k| k == key))
+                (
+                    key,
+                    value,
+                    value == "****" || no_echo.iter().any(|k| k == key),
+                )
             })
             .collect();
         let outputs: Vec<(&str, &str)> = st
@@ -212,7 +216,11 @@ pub(crate) async fn ecs(c: &Collector, r: &RegionCtx, client: &aws_sdk_ecs::Clie
     };
     let read = futures::stream::iter(families)
         .map(|family| async move {
-            let res = client.describe_task_definition().task_definition(&family).send().await;
+            let res = client
+                .describe_task_definition()
+                .task_definition(&family)
+                .send()
+                .await;
             match res {
                 Ok(out) => Ok(out.task_definition().map(task_definition)),
                 Err(e) => Err(gap("ecs:DescribeTaskDefinition", &e)),
@@ -284,7 +292,10 @@ pub(crate) async fn ssm(c: &Collector, r: &RegionCtx, client: &aws_sdk_ssm::Clie
                 let name = s(p.name());
                 SsmParameter {
                     arn: p.arn().map(str::to_owned).unwrap_or_else(|| {
-                        r.arn("ssm", &format!("parameter/{}", name.trim_start_matches('/')))
+                        r.arn(
+                            "ssm",
+                            &format!("parameter/{}", name.trim_start_matches('/')),
+                        )
                     }),
                     name,
                     kind: p
@@ -399,8 +410,14 @@ pub(crate) async fn elbv2(
             LoadBalancer {
                 name: s(lb.load_balancer_name()),
                 arn,
-                kind: lb.r#type().map(|t| t.as_str().to_owned()).unwrap_or_default(),
-                scheme: lb.scheme().map(|t| t.as_str().to_owned()).unwrap_or_default(),
+                kind: lb
+                    .r#type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                scheme: lb
+                    .scheme()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
                 vpc_id: lb.vpc_id().map(str::to_owned),
                 subnet_ids: lb
                     .availability_zones()

@@ -359,7 +359,10 @@ impl Inventory {
         }
         for (region, r) in &self.regional {
             let ec2_arn = |kind: &str, id: &str| {
-                format!("arn:{}:ec2:{region}:{}:{kind}/{id}", acct.partition, acct.id)
+                format!(
+                    "arn:{}:ec2:{region}:{}:{kind}/{id}",
+                    acct.partition, acct.id
+                )
             };
             let e = &r.ec2;
             for i in e.instances.ok().into_iter().flatten() {

@@ -104,7 +104,11 @@ async fn storage(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
     let s3 = client!(aws_sdk_s3, cfg, HOME);
     k.bucket_good = "rampart-good".into();
     k.bucket_bad = "rampart-bad".into();
-    for b in [&k.bucket_good, &k.bucket_bad, &"rampart-access-logs".to_owned()] {
+    for b in [
+        &k.bucket_good,
+        &k.bucket_bad,
+        &"rampart-access-logs".to_owned(),
+    ] {
         s3.create_bucket().bucket(b.as_str()).send().await.unwrap();
     }
     s3.put_public_access_block()
@@ -380,7 +384,11 @@ async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime};
     let lambda = client!(aws_sdk_lambda, cfg, HOME);
-    let code = || FunctionCode::builder().zip_file(Blob::new(EMPTY_ZIP.to_vec())).build();
+    let code = || {
+        FunctionCode::builder()
+            .zip_file(Blob::new(EMPTY_ZIP.to_vec()))
+            .build()
+    };
     k.function_good = "orders-api".into();
     lambda
         .create_function()
@@ -496,7 +504,12 @@ async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
                 .name("worker")
                 .image("worker:2")
                 .memory(256)
-                .environment(KeyValuePair::builder().name("QUEUE").value("orders").build())
+                .environment(
+                    KeyValuePair::builder()
+                        .name("QUEUE")
+                        .value("orders")
+                        .build(),
+                )
                 .secrets(
                     Secret::builder()
                         .name("DB_PASSWORD")
@@ -634,7 +647,11 @@ async fn network(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
                 .image_id(&id)
                 .launch_permission(
                     LaunchPermissionModifications::builder()
-                        .add(LaunchPermission::builder().group(PermissionGroup::All).build())
+                        .add(
+                            LaunchPermission::builder()
+                                .group(PermissionGroup::All)
+                                .build(),
+                        )
                         .build(),
                 )
                 .send()

@@ -169,7 +169,6 @@ pub enum CatalogueFormat {
     Markdown,
 }
 
-
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {

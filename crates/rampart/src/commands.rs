@@ -57,7 +57,10 @@ fn stderr_progress() -> Option<rampart_collect::Progress> {
 }
 
 /// Read the account through the SDK.
-pub(crate) fn collect_account(account: &AccountArgs, services: BTreeSet<Service>) -> Result<Inventory> {
+pub(crate) fn collect_account(
+    account: &AccountArgs,
+    services: BTreeSet<Service>,
+) -> Result<Inventory> {
     let opts = Options {
         profile: account.profile.clone(),
         regions: account.regions.clone(),
@@ -147,7 +150,9 @@ fn checks(args: ChecksArgs) -> Result<ExitCode> {
 }
 
 /// A compliance framework by id, or an error listing the known ones.
-pub(crate) fn compliance_framework(id: &str) -> Result<&'static rampart_checks::compliance::Framework> {
+pub(crate) fn compliance_framework(
+    id: &str,
+) -> Result<&'static rampart_checks::compliance::Framework> {
     rampart_checks::compliance::framework(id).ok_or_else(|| {
         anyhow::anyhow!(
             "unknown compliance framework `{id}` (known: {})",

@@ -105,14 +105,21 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
         }
         f
     };
-    let output_dir = args
-        .output_dir
-        .clone()
-        .or_else(|| config.output.output_dir.as_ref().map(|p| p.as_path().to_owned()));
+    let output_dir = args.output_dir.clone().or_else(|| {
+        config
+            .output
+            .output_dir
+            .as_ref()
+            .map(|p| p.as_path().to_owned())
+    });
     if formats.len() > 1 && args.output_file.is_some() {
         bail!("--output-file takes one format; with several, use --output-dir");
     }
-    let compliance = match args.compliance.as_deref().or(sc.compliance.as_ref().map(|c| c.0.as_str())) {
+    let compliance = match args
+        .compliance
+        .as_deref()
+        .or(sc.compliance.as_ref().map(|c| c.0.as_str()))
+    {
         Some(id) => Some(compliance_framework(id)?),
         None => None,
     };
@@ -242,7 +249,13 @@ pub(crate) fn run(args: ScanArgs) -> Result<ExitCode> {
     })
 }
 
-fn render(format: ReportFormat, report: &ScanReport, args: &ScanArgs, plan: &Plan, tty: bool) -> String {
+fn render(
+    format: ReportFormat,
+    report: &ScanReport,
+    args: &ScanArgs,
+    plan: &Plan,
+    tty: bool,
+) -> String {
     match format {
         ReportFormat::Text => {
             let width = if tty {

@@ -15,7 +15,11 @@ fn load_json(path: &Path) -> Value {
 }
 
 fn schema(relative: &str) -> Value {
-    load_json(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative))
+    load_json(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(relative),
+    )
 }
 
 fn assert_valid(schema: &Value, instance: &Value, what: &str) {
@@ -25,7 +29,10 @@ fn assert_valid(schema: &Value, instance: &Value, what: &str) {
         .take(10)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} does not match its schema: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "{what} does not match its schema: {errors:#?}"
+    );
 }
 
 #[test]
@@ -54,12 +61,20 @@ fn every_format_from_one_moto_scan() {
         ],
         &moto.env(),
     );
-    assert_eq!(run.code, 1, "critical findings fail the scan: {}", run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "critical findings fail the scan: {}",
+        run.stderr
+    );
     let file = |name: &str| out.join(name);
 
     // rampart's JSON report, against its published schema.
     let report = load_json(&file("rampart-report.json"));
-    assert_valid(&schema("docs/report.schema.json"), &report, "the JSON report");
+    assert_valid(
+        &schema("docs/report.schema.json"),
+        &report,
+        "the JSON report",
+    );
     let all = report["findings"].as_array().unwrap();
     let total = all.len();
     assert!(total > 200, "{total}");
@@ -67,7 +82,8 @@ fn every_format_from_one_moto_scan() {
 
     // OCSF Detection Findings, one per finding.
     let ocsf = load_json(&file("rampart-report.ocsf.json"));
-    let schema_ocsf = schema("crates/rampart-report/tests/data/ocsf-1.3.0-detection_finding.schema.json");
+    let schema_ocsf =
+        schema("crates/rampart-report/tests/data/ocsf-1.3.0-detection_finding.schema.json");
     assert_eq!(ocsf.as_array().unwrap().len(), total);
     for event in ocsf.as_array().unwrap() {
         assert_valid(&schema_ocsf, event, "an OCSF event");
@@ -129,13 +145,18 @@ fn every_format_from_one_moto_scan() {
     // Markdown for a pull-request comment: the headline counts, under GitHub's limit.
     let md = std::fs::read_to_string(file("rampart-report.md")).unwrap();
     assert!(md.len() < 65_536);
-    assert!(md.contains(&report["account_id"].as_str().unwrap().to_string()), "{md}");
+    assert!(
+        md.contains(&report["account_id"].as_str().unwrap().to_string()),
+        "{md}"
+    );
     assert!(md.contains("CIS"), "{md}");
 
     // HTML: self-contained, its embedded data holds every finding.
     let html = std::fs::read_to_string(file("rampart-report.html")).unwrap();
     assert!(!html.contains("<script src") && !html.contains("<link "));
-    let start = html.find("type=\"application/json\"").expect("embedded data");
+    let start = html
+        .find("type=\"application/json\"")
+        .expect("embedded data");
     let body_start = html[start..].find('>').unwrap() + start + 1;
     let body_end = html[body_start..].find("</script>").unwrap() + body_start;
     let data: Value = serde_json::from_str(&html[body_start..body_end]).expect("embedded JSON");

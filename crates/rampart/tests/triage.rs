@@ -52,7 +52,14 @@ fn mutelist_mutes_and_never_fails_the_scan() {
 
     let list_arg = list.display().to_string();
     let muted = scan(&[
-        "--checks", checks, "--format", "json", "--fail-on", "low", "--mutelist", &list_arg,
+        "--checks",
+        checks,
+        "--format",
+        "json",
+        "--fail-on",
+        "low",
+        "--mutelist",
+        &list_arg,
     ]);
     assert_eq!(muted.code, 0, "muted findings never fail: {}", muted.stderr);
     let r = muted.json();
@@ -63,7 +70,14 @@ fn mutelist_mutes_and_never_fails_the_scan() {
     assert!(r["summary"]["muted"].as_u64().unwrap() >= 2);
 
     // The text report shows them as MUTED with the reason.
-    let text = scan(&["--checks", checks, "--mutelist", &list_arg, "--fail-on", "none"]);
+    let text = scan(&[
+        "--checks",
+        checks,
+        "--mutelist",
+        &list_arg,
+        "--fail-on",
+        "none",
+    ]);
     assert!(text.stdout.contains("MUTED"), "{}", text.stdout);
     assert!(text.stdout.contains("lab account"), "{}", text.stdout);
 }
@@ -88,9 +102,16 @@ fn expired_mutelist_rule_warns_and_stops_muting() {
         "low",
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("old") && run.stderr.contains("2020-01-31"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("old") && run.stderr.contains("2020-01-31"),
+        "{}",
+        run.stderr
+    );
     let r = run.json();
-    assert!(r["warnings"][0].as_str().unwrap().contains("expired"), "{r}");
+    assert!(
+        r["warnings"][0].as_str().unwrap().contains("expired"),
+        "{r}"
+    );
     assert!(failing(&r, "ec2_sg_ssh_open_to_world")
         .iter()
         .all(|f| f.get("muted").is_none()));
@@ -120,10 +141,17 @@ fn malformed_mutelist_exit_2_names_the_place() {
     assert!(run.stderr.contains("regular expression"), "{}", run.stderr);
     assert!(!out.exists(), "nothing half-written");
 
-    write(&list, "version: 1\nrules:\n  - checks: [ec2_sg_ssh_open_to_world]\n");
+    write(
+        &list,
+        "version: 1\nrules:\n  - checks: [ec2_sg_ssh_open_to_world]\n",
+    );
     let run = scan(&["--mutelist", &list.display().to_string()]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("reason"), "a rule needs a reason: {}", run.stderr);
+    assert!(
+        run.stderr.contains("reason"),
+        "a rule needs a reason: {}",
+        run.stderr
+    );
 }
 
 // Issue 4: --baseline marks failures new or unchanged and lists the resolved ones;
@@ -142,7 +170,10 @@ fn baseline_new_unchanged_resolved_and_fail_on_new() {
     assert!(fails.len() > 3);
     // Pretend one of today's failures passed yesterday, and that a resource failing
     // yesterday is gone today.
-    let made_new = base["findings"][fails[0]]["id"].as_str().unwrap().to_owned();
+    let made_new = base["findings"][fails[0]]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     base["findings"][fails[0]]["status"] = "PASS".into();
     let mut gone = base["findings"][fails[1]].clone();
     gone["id"] = "iam_user_console_mfa-00000000deadbeef".into();
@@ -157,12 +188,19 @@ fn baseline_new_unchanged_resolved_and_fail_on_new() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r = run.json();
     for f in findings(&r).iter().filter(|f| f["status"] == "FAIL") {
-        let expected = if f["id"] == made_new.as_str() { "new" } else { "unchanged" };
+        let expected = if f["id"] == made_new.as_str() {
+            "new"
+        } else {
+            "unchanged"
+        };
         assert_eq!(f["baseline"], expected, "{f}");
     }
     let resolved = r["resolved"].as_array().unwrap();
     assert_eq!(resolved.len(), 1, "{resolved:?}");
-    assert_eq!(resolved[0]["resource"], "arn:aws:iam::123456789012:user/departed");
+    assert_eq!(
+        resolved[0]["resource"],
+        "arn:aws:iam::123456789012:user/departed"
+    );
 
     // Only the new failure counts with --fail-on-new: exit 1 at its severity, 0 above it.
     let new_sev = findings(&r)
@@ -192,7 +230,10 @@ fn baseline_new_unchanged_resolved_and_fail_on_new() {
 fn bad_baseline_and_fail_on_new_without_baseline_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("baseline.json");
-    write(&path, "{\n  \"format_version\": 1,\n  \"findings\": [oops]\n}\n");
+    write(
+        &path,
+        "{\n  \"format_version\": 1,\n  \"findings\": [oops]\n}\n",
+    );
     let run = scan(&["--baseline", &path.display().to_string()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("baseline.json:3:"), "{}", run.stderr);
@@ -225,7 +266,10 @@ fn config_file_defaults_and_errors() {
     // A huge key-age threshold: no key is too old.
     assert!(failing(&r, "iam_access_key_rotation").is_empty());
     // The command line wins over the file.
-    let run = scan_in(dir.path(), &["--checks", "iam_root_mfa", "--fail-on", "info"]);
+    let run = scan_in(
+        dir.path(),
+        &["--checks", "iam_root_mfa", "--fail-on", "info"],
+    );
     assert!(findings(&run.json())
         .iter()
         .all(|f| f["check_id"] == "iam_root_mfa"));
@@ -237,7 +281,11 @@ fn config_file_defaults_and_errors() {
     let run = scan_in(dir.path(), &["--format", "json"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("rampart.toml:5:"), "{}", run.stderr);
-    assert!(run.stderr.contains("access_key_max_age_days"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("access_key_max_age_days"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 }
 
