@@ -126,8 +126,8 @@ fn malformed_configs_name_file_line_column_and_key() {
             "rampart.toml:2:27: [scan] checks[1]: unknown check `iam_rot_mfa`",
         ),
         (
-            "[scan]\nservices = [\"s3\"]\n",
-            "rampart.toml:2:13: [scan] services[0]: unknown service `s3` (",
+            "[scan]\nservices = [\"mainframe\"]\n",
+            "rampart.toml:2:13: [scan] services[0]: unknown service `mainframe` (",
         ),
         (
             "[scan]\ncompliance = \"pci\"\n",

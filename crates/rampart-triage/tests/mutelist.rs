@@ -336,8 +336,8 @@ fn malformed_mutelists_name_file_line_column_rule_and_key() {
             "mutelist.yaml:4:14: rule 1 checks[0]: `ec2_sg_shh_open_to_world` matches no check",
         ),
         (
-            "version: 1\nrules:\n  - reason: r\n    checks: [\"s3_*\"]\n",
-            "mutelist.yaml:4:14: rule 1 checks[0]: `s3_*` matches no check",
+            "version: 1\nrules:\n  - reason: r\n    checks: [\"mainframe_*\"]\n",
+            "mutelist.yaml:4:14: rule 1 checks[0]: `mainframe_*` matches no check",
         ),
         (
             "version: 1\nrules:\n  - reason: r\n    accounts: [12345678901]\n",
