@@ -259,7 +259,12 @@ fn catalogue_account_findings_resource_by_resource() {
     // SCP, and runs workloads itself; a security contact is registered.
     assert_status(&r, "account_security_contact", &root, "PASS");
     assert_status(&r, "organizations_scp_guardrails", &root, "PASS");
-    assert_status(&r, "organizations_management_account_no_workloads", &root, "FAIL");
+    assert_status(
+        &r,
+        "organizations_management_account_no_workloads",
+        &root,
+        "FAIL",
+    );
     assert_status(&r, "organizations_delegated_administrators", &root, "FAIL");
     assert_status(&r, "iam_users_federated", &root, "FAIL");
 

@@ -110,7 +110,10 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub const MOTO_UNSERVED: &[(&str, &str)] = &[
     ("accessanalyzer_enabled", "access-analyzer:ListAnalyzers"),
     ("account_contact_details", "account:GetContactInformation"),
-    ("organizations_centralized_root_access", "iam:ListOrganizationsFeatures"),
+    (
+        "organizations_centralized_root_access",
+        "iam:ListOrganizationsFeatures",
+    ),
     ("macie_enabled", "macie2:GetMacieSession"),
     ("s3_bucket_versioning", "s3:GetBucketVersioning"),
     ("s3_bucket_mfa_delete", "s3:GetBucketVersioning"),
