@@ -1,5 +1,6 @@
 //! `account_contact_details`: the account's contact information is filled in.
 
+use super::account_setting;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -29,21 +30,15 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    let f = ctx.finding(&META, "global", ctx.account_arn());
-    let account = &ctx.inventory.account.id;
-    vec![
-        match ctx.inventory.account_settings.contact_information.get() {
-            Ok(true) => f.pass(format!(
-                "account {account} has contact information with a name, phone number and \
-             address (only their presence is checked, not whether they are current)"
-            )),
-            Ok(false) => f.fail(format!(
-                "account {account} lacks a name, phone number or address in its contact \
-             information"
-            )),
-            Err(gap) => f.error(gap),
-        },
-    ]
+    account_setting(
+        ctx,
+        &META,
+        &ctx.inventory.account_settings.contact_information,
+        "has contact information with a name, phone number and \
+         address (only their presence is checked, not whether they are current)",
+        "lacks a name, phone number or address in its contact \
+         information",
+    )
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `account_security_contact`: the account has a SECURITY alternate contact.
 
+use super::account_setting;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -29,20 +30,14 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    let f = ctx.finding(&META, "global", ctx.account_arn());
-    let account = &ctx.inventory.account.id;
-    vec![
-        match ctx.inventory.account_settings.security_contact.get() {
-            Ok(true) => f.pass(format!(
-                "account {account} has a SECURITY alternate contact registered"
-            )),
-            Ok(false) => f.fail(format!(
-                "account {account} has no SECURITY alternate contact: AWS security notices reach \
-             only the root e-mail address"
-            )),
-            Err(gap) => f.error(gap),
-        },
-    ]
+    account_setting(
+        ctx,
+        &META,
+        &ctx.inventory.account_settings.security_contact,
+        "has a SECURITY alternate contact registered",
+        "has no SECURITY alternate contact: AWS security notices reach \
+         only the root e-mail address",
+    )
 }
 
 #[cfg(test)]

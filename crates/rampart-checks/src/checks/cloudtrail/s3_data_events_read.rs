@@ -43,24 +43,16 @@ fn run(ctx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::cloudtrail::testing::{add, trail};
-    use crate::checks::fixtures::{denied, run_check, Fixture};
-    use rampart_inventory::Collected;
-    use serde_json::{json, Value};
-
-    fn basic(rw: &str) -> Value {
-        json!({"EventSelectors": [{"ReadWriteType": rw, "IncludeManagementEvents": true,
-            "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]})
-    }
+    use crate::checks::cloudtrail::testing::{
+        s3_data_events_error, s3_data_events_fail, s3_data_events_pass,
+    };
+    use crate::checks::fixtures::run_check;
 
     // CIS 4.9: a multi-region, logging trail with S3 object events (ReadOnly) for all buckets
     // passes.
     #[test]
     fn pass() {
-        let mut fx = Fixture::new();
-        let mut t = trail("main", "us-east-1");
-        t.event_selectors = Collected::Ok(basic("ReadOnly"));
-        add(&mut fx, t);
+        let fx = s3_data_events_pass("ReadOnly");
         insta::assert_json_snapshot!("pass", run_check(&CHECK, &fx.inv));
     }
 
@@ -68,25 +60,14 @@ mod tests {
     // trail with the right selectors all fail, each named.
     #[test]
     fn fail() {
-        let mut fx = Fixture::new();
-        add(&mut fx, trail("a-management", "us-east-1"));
-        let mut other = trail("b-other-type", "us-east-1");
-        other.event_selectors = Collected::Ok(basic("WriteOnly"));
-        add(&mut fx, other);
-        let mut single = trail("c-single", "us-east-1");
-        single.is_multi_region = false;
-        single.event_selectors = Collected::Ok(basic("All"));
-        add(&mut fx, single);
+        let fx = s3_data_events_fail("WriteOnly");
         insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
     }
 
     // CIS 4.9: unread selectors, with no passing trail, are an ERROR.
     #[test]
     fn error() {
-        let mut fx = Fixture::new();
-        let mut t = trail("main", "us-east-1");
-        t.event_selectors = Collected::Missing(denied("cloudtrail:GetEventSelectors"));
-        add(&mut fx, t);
+        let fx = s3_data_events_error();
         insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
     }
 }

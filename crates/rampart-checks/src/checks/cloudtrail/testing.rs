@@ -109,3 +109,46 @@ pub(crate) fn add_buckets(fx: &mut Fixture, buckets: Vec<rampart_inventory::Buck
         Collected::Missing(_) => panic!("the bucket list is missing in this fixture"),
     }
 }
+
+/// Basic event selectors that record management events and S3 object events of type `rw`
+/// (`ReadOnly`, `WriteOnly` or `All`) for all buckets.
+fn s3_objects(rw: &str) -> serde_json::Value {
+    serde_json::json!({"EventSelectors": [{"ReadWriteType": rw, "IncludeManagementEvents": true,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]})
+}
+
+/// For the S3 data event checks: one multi-region, logging trail that records S3 object
+/// events of type `rw` for all buckets.
+pub(crate) fn s3_data_events_pass(rw: &str) -> Fixture {
+    let mut fx = Fixture::new();
+    let mut t = trail("main", "us-east-1");
+    t.event_selectors = Collected::Ok(s3_objects(rw));
+    add(&mut fx, t);
+    fx
+}
+
+/// For the S3 data event checks: a trail with management events only, one that records only
+/// `other_rw` S3 object events, and a single-region trail that records all of them.
+pub(crate) fn s3_data_events_fail(other_rw: &str) -> Fixture {
+    let mut fx = Fixture::new();
+    add(&mut fx, trail("a-management", "us-east-1"));
+    let mut other = trail("b-other-type", "us-east-1");
+    other.event_selectors = Collected::Ok(s3_objects(other_rw));
+    add(&mut fx, other);
+    let mut single = trail("c-single", "us-east-1");
+    single.is_multi_region = false;
+    single.event_selectors = Collected::Ok(s3_objects("All"));
+    add(&mut fx, single);
+    fx
+}
+
+/// For the S3 data event checks: one trail whose event selectors could not be read.
+pub(crate) fn s3_data_events_error() -> Fixture {
+    let mut fx = Fixture::new();
+    let mut t = trail("main", "us-east-1");
+    t.event_selectors = Collected::Missing(crate::checks::fixtures::denied(
+        "cloudtrail:GetEventSelectors",
+    ));
+    add(&mut fx, t);
+    fx
+}

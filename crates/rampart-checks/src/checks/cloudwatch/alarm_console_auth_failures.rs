@@ -62,9 +62,6 @@ mod tests {
     #[test]
     fn pass_fail_error_findings() {
         let near_miss = r#"{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") && ($.userIdentity.type = "Root") }"#.to_owned();
-        assert_ne!(near_miss, PATTERN);
-        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
-        assert!(META.fix.contains(PATTERN));
         let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
         insta::assert_json_snapshot!("pass", pass);
         insta::assert_json_snapshot!("fail", fail);

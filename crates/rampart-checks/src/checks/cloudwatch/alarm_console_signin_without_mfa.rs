@@ -65,9 +65,6 @@ mod tests {
         let near_miss =
             r#"{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed = "No") }"#
                 .to_owned();
-        assert_ne!(near_miss, PATTERN);
-        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
-        assert!(META.fix.contains(PATTERN));
         let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
         insta::assert_json_snapshot!("pass", pass);
         insta::assert_json_snapshot!("fail", fail);

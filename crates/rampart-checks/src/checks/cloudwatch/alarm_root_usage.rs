@@ -61,9 +61,6 @@ mod tests {
     #[test]
     fn pass_fail_error_findings() {
         let near_miss = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.eventName = "ConsoleLogin" }"#.to_owned();
-        assert_ne!(near_miss, PATTERN);
-        // `rampart explain` shows the fix, which must carry the benchmark's pattern.
-        assert!(META.fix.contains(PATTERN));
         let [pass, fail, error] = pass_fail_error(&CHECK, PATTERN, &near_miss);
         insta::assert_json_snapshot!("pass", pass);
         insta::assert_json_snapshot!("fail", fail);

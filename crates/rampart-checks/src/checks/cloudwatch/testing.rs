@@ -46,8 +46,12 @@ pub(crate) fn chain(pattern: &str) -> Fixture {
 
 /// The findings of a monitoring check over three accounts: the chain complete with the
 /// benchmark's `pattern` (PASS), complete but with the `near_miss` pattern (FAIL), and with
-/// the region's metric filters unread (ERROR).
+/// the region's metric filters unread (ERROR). Also asserts that the near miss differs from
+/// `pattern` and that the check's fix carries `pattern`.
 pub(crate) fn pass_fail_error(check: &Check, pattern: &str, near_miss: &str) -> [Vec<Finding>; 3] {
+    assert_ne!(near_miss, pattern);
+    // `rampart explain` shows the fix, which must carry the benchmark's pattern.
+    assert!(check.meta.fix.contains(pattern));
     let pass = chain(pattern);
     let fail = chain(near_miss);
     let mut error = chain(pattern);

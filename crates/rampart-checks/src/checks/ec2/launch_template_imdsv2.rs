@@ -1,6 +1,6 @@
 //! `ec2_launch_template_imdsv2`: launch templates require IMDSv2.
 
-use super::label;
+use super::{label, over_launch_templates};
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
 /// Documentation and metadata.
@@ -32,36 +32,19 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    let account = &ctx.inventory.account;
-    let mut findings = Vec::new();
-    for (region, data) in ctx.regions() {
-        let gap_resource = ctx.region_resource("ec2", region);
-        findings.extend(ctx.over(
-            &META,
-            region,
-            &gap_resource,
-            &data.ec2.launch_templates,
-            |t| {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{}:launch-template/{}",
-                    account.partition, account.id, t.id
-                );
-                let f = ctx.finding(&META, region, arn);
-                let name = format!("{} version {}", label(&t.id, Some(&t.name)), t.version);
-                match t.http_tokens.as_deref() {
-                    Some("required") => f.pass(format!("{name} requires IMDSv2")),
-                    Some(other) => f.fail(format!(
-                        "{name} sets HttpTokens to `{other}`: its instances accept IMDSv1"
-                    )),
-                    None => f.fail(format!(
-                        "{name} does not set HttpTokens: its instances accept IMDSv1 unless \
-                         the AMI or the account default requires tokens"
-                    )),
-                }
-            },
-        ));
-    }
-    findings
+    over_launch_templates(ctx, &META, |f, t| {
+        let name = format!("{} version {}", label(&t.id, Some(&t.name)), t.version);
+        match t.http_tokens.as_deref() {
+            Some("required") => f.pass(format!("{name} requires IMDSv2")),
+            Some(other) => f.fail(format!(
+                "{name} sets HttpTokens to `{other}`: its instances accept IMDSv1"
+            )),
+            None => f.fail(format!(
+                "{name} does not set HttpTokens: its instances accept IMDSv1 unless \
+                 the AMI or the account default requires tokens"
+            )),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `ec2_launch_template_secrets`: launch template user data holds no secrets.
 
+use super::over_launch_templates;
 use crate::checks::scanned::describe_all;
 use crate::{Check, CheckMeta, Context, Finding, Severity};
 
@@ -36,44 +37,27 @@ pub const META: CheckMeta = CheckMeta {
 pub const CHECK: Check = Check { meta: &META, run };
 
 fn run(ctx: &Context) -> Vec<Finding> {
-    let account = &ctx.inventory.account;
-    let mut findings = Vec::new();
-    for (region, data) in ctx.regions() {
-        let gap_resource = ctx.region_resource("ec2", region);
-        findings.extend(ctx.over(
-            &META,
-            region,
-            &gap_resource,
-            &data.ec2.launch_templates,
-            |t| {
-                let arn = format!(
-                    "arn:{}:ec2:{region}:{}:launch-template/{}",
-                    account.partition, account.id, t.id
-                );
-                let f = ctx.finding(&META, region, arn);
-                let name = format!(
-                    "launch template {} ({}, version {})",
-                    t.id, t.name, t.version
-                );
-                match &t.user_data {
-                    None => f.pass(format!("{name} has no user data")),
-                    Some(text) if text.secrets.is_empty() => f.pass(format!(
-                        "{name} has user data ({} bytes) in which no detector found a secret",
-                        text.size
-                    )),
-                    Some(text) => {
-                        let found = describe_all(text, |_| None);
-                        f.fail(format!(
-                            "{name} has {} secret(s) in its user data: {}",
-                            found.len(),
-                            found.join("; ")
-                        ))
-                    }
-                }
-            },
-        ));
-    }
-    findings
+    over_launch_templates(ctx, &META, |f, t| {
+        let name = format!(
+            "launch template {} ({}, version {})",
+            t.id, t.name, t.version
+        );
+        match &t.user_data {
+            None => f.pass(format!("{name} has no user data")),
+            Some(text) if text.secrets.is_empty() => f.pass(format!(
+                "{name} has user data ({} bytes) in which no detector found a secret",
+                text.size
+            )),
+            Some(text) => {
+                let found = describe_all(text, |_| None);
+                f.fail(format!(
+                    "{name} has {} secret(s) in its user data: {}",
+                    found.len(),
+                    found.join("; ")
+                ))
+            }
+        }
+    })
 }
 
 #[cfg(test)]

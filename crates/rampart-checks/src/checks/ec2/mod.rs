@@ -2,8 +2,8 @@
 //! metadata service, user data, AMIs), security groups open to the internet, launch
 //! templates (IMDSv2, secrets in user data), and EBS encryption.
 
-use crate::{Check, CheckMeta, Context, Finding};
-use rampart_inventory::{Instance, Tag};
+use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
+use rampart_inventory::{Instance, LaunchTemplate, Tag};
 
 pub mod ami_age;
 pub mod ami_public;
@@ -94,6 +94,35 @@ pub(crate) fn over_instances<'a>(
                     .error(gap),
             ),
         }
+    }
+    findings
+}
+
+/// The usual shape of a launch template check: for every region, one ERROR finding when its
+/// launch templates could not be listed, else `each` for every template, given a finding
+/// already addressed to the template's ARN.
+pub(crate) fn over_launch_templates<'a>(
+    ctx: &Context<'a>,
+    meta: &'static CheckMeta,
+    mut each: impl FnMut(FindingBuilder, &'a LaunchTemplate) -> Finding,
+) -> Vec<Finding> {
+    let account = &ctx.inventory.account;
+    let mut findings = Vec::new();
+    for (region, data) in ctx.regions() {
+        let gap_resource = ctx.region_resource("ec2", region);
+        findings.extend(ctx.over(
+            meta,
+            region,
+            &gap_resource,
+            &data.ec2.launch_templates,
+            |t| {
+                let arn = format!(
+                    "arn:{}:ec2:{region}:{}:launch-template/{}",
+                    account.partition, account.id, t.id
+                );
+                each(ctx.finding(meta, region, arn), t)
+            },
+        ));
     }
     findings
 }

@@ -44,25 +44,20 @@ fn run(ctx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixtures::{denied, run_check, Fixture};
-    use crate::checks::rds::testing::{db, rds};
-    use rampart_inventory::Collected;
+    use crate::checks::fixtures::run_check;
+    use crate::checks::rds::testing::{instances_unlisted, orders_and_legacy};
 
     // Practice: a retention of 7 days passes, 0 fails.
     #[test]
     fn pass_and_fail() {
-        let mut fx = Fixture::new();
-        let mut bad = db("legacy");
-        bad.backup_retention_period = 0;
-        rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+        let fx = orders_and_legacy(|bad| bad.backup_retention_period = 0);
         insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
     }
 
     // Practice: DB instances that could not be listed give one ERROR for the region.
     #[test]
     fn error() {
-        let mut fx = Fixture::new();
-        rds(&mut fx).instances = Collected::Missing(denied("rds:DescribeDBInstances"));
+        let fx = instances_unlisted();
         insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
     }
 }

@@ -32,25 +32,20 @@ fn run(ctx: &Context) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixtures::{denied, run_check, Fixture};
-    use crate::checks::rds::testing::{db, rds};
-    use rampart_inventory::Collected;
+    use crate::checks::fixtures::run_check;
+    use crate::checks::rds::testing::{instances_unlisted, orders_and_legacy};
 
-    // CIS 3.2.13.2.1: an instance with the setting passes, one without fails.
+    // CIS 3.2.1: an instance with the setting passes, one without fails.
     #[test]
     fn pass_and_fail() {
-        let mut fx = Fixture::new();
-        let mut bad = db("legacy");
-        bad.storage_encrypted = false;
-        rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+        let fx = orders_and_legacy(|bad| bad.storage_encrypted = false);
         insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
     }
 
-    // CIS 3.2.13.2.1: DB instances that could not be listed give one ERROR for the region.
+    // CIS 3.2.1: DB instances that could not be listed give one ERROR for the region.
     #[test]
     fn error() {
-        let mut fx = Fixture::new();
-        rds(&mut fx).instances = Collected::Missing(denied("rds:DescribeDBInstances"));
+        let fx = instances_unlisted();
         insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
     }
 }

@@ -30,3 +30,21 @@ pub(crate) fn db(id: &str) -> DbInstance {
         tags: vec![],
     }
 }
+
+/// Two instances in `us-east-1`: `orders` as [`db`] builds it, and `legacy` with the one
+/// setting under test spoiled by `spoil`.
+pub(crate) fn orders_and_legacy(spoil: impl FnOnce(&mut DbInstance)) -> Fixture {
+    let mut fx = Fixture::new();
+    let mut bad = db("legacy");
+    spoil(&mut bad);
+    rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
+    fx
+}
+
+/// A fixture whose `us-east-1` DB instances could not be listed.
+pub(crate) fn instances_unlisted() -> Fixture {
+    let mut fx = Fixture::new();
+    rds(&mut fx).instances =
+        Collected::Missing(crate::checks::fixtures::denied("rds:DescribeDBInstances"));
+    fx
+}
