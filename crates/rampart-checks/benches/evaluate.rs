@@ -53,7 +53,11 @@ fn region(name: &str, instances: usize) -> RegionData {
             };
             SecurityGroup {
                 id: format!("sg-{i:04}"),
-                name: if i == 0 { "default".into() } else { format!("g{i}") },
+                name: if i == 0 {
+                    "default".into()
+                } else {
+                    format!("g{i}")
+                },
                 arn: arn("security-group", &format!("sg-{i:04}")),
                 vpc_id: vpc.clone(),
                 ingress,
@@ -65,8 +69,12 @@ fn region(name: &str, instances: usize) -> RegionData {
     for i in 0..instances {
         let id = format!("i-{i:08x}");
         let subnet = format!("subnet-{}", i % 4);
-        let public = (i % 4 < 2).then(|| format!("3.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256));
-        let groups = vec![format!("sg-{:04}", i % 100), format!("sg-{:04}", (i * 7) % 100)];
+        let public =
+            (i % 4 < 2).then(|| format!("3.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256));
+        let groups = vec![
+            format!("sg-{:04}", i % 100),
+            format!("sg-{:04}", (i * 7) % 100),
+        ];
         let eni = format!("eni-{i:08x}");
         enis.push(NetworkInterface {
             id: eni.clone(),
@@ -111,23 +119,26 @@ fn region(name: &str, instances: usize) -> RegionData {
             cidr_block: "10.0.0.0/16".into(),
             ..Default::default()
         }]),
-        route_tables: Collected::Ok(vec![RouteTable {
-            id: "rtb-public".into(),
-            vpc_id: vpc.clone(),
-            main: false,
-            subnet_ids: vec!["subnet-0".into(), "subnet-1".into()],
-            routes: vec![Route {
-                destination_cidr: Some("0.0.0.0/0".into()),
-                gateway_id: Some("igw-1".into()),
-                state: "active".into(),
+        route_tables: Collected::Ok(vec![
+            RouteTable {
+                id: "rtb-public".into(),
+                vpc_id: vpc.clone(),
+                main: false,
+                subnet_ids: vec!["subnet-0".into(), "subnet-1".into()],
+                routes: vec![Route {
+                    destination_cidr: Some("0.0.0.0/0".into()),
+                    gateway_id: Some("igw-1".into()),
+                    state: "active".into(),
+                    ..Default::default()
+                }],
+            },
+            RouteTable {
+                id: "rtb-main".into(),
+                vpc_id: vpc.clone(),
+                main: true,
                 ..Default::default()
-            }],
-        }, RouteTable {
-            id: "rtb-main".into(),
-            vpc_id: vpc.clone(),
-            main: true,
-            ..Default::default()
-        }]),
+            },
+        ]),
         internet_gateways: Collected::Ok(vec![InternetGateway {
             id: "igw-1".into(),
             vpc_ids: vec![vpc.clone()],
@@ -180,7 +191,14 @@ fn region(name: &str, instances: usize) -> RegionData {
         .map(|i| Function {
             name: format!("fn-{i}"),
             arn: format!("arn:aws:lambda:{name}:{ACCOUNT}:function:fn-{i}"),
-            runtime: Some(if i % 5 == 0 { "python3.8" } else { "python3.12" }.into()),
+            runtime: Some(
+                if i % 5 == 0 {
+                    "python3.8"
+                } else {
+                    "python3.12"
+                }
+                .into(),
+            ),
             policy: Collected::Ok(None),
             ..Default::default()
         })
@@ -208,10 +226,29 @@ fn inventory(regions: usize, instances: usize) -> Inventory {
         at,
     );
     let names = [
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2",
-        "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1", "ap-northeast-1",
-        "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
-        "sa-east-1", "af-south-1", "me-south-1", "ap-east-1", "eu-south-2", "il-central-1",
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "eu-north-1",
+        "eu-south-1",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ca-central-1",
+        "sa-east-1",
+        "af-south-1",
+        "me-south-1",
+        "ap-east-1",
+        "eu-south-2",
+        "il-central-1",
         "mx-central-1",
     ];
     for name in names.iter().cycle().take(regions) {
@@ -222,7 +259,11 @@ fn inventory(regions: usize, instances: usize) -> Inventory {
         .map(|i| User {
             name: format!("user-{i}"),
             arn: format!("arn:aws:iam::{ACCOUNT}:user/user-{i}"),
-            groups: if i % 3 == 0 { vec![] } else { vec!["devs".into()] },
+            groups: if i % 3 == 0 {
+                vec![]
+            } else {
+                vec!["devs".into()]
+            },
             access_keys: Collected::Ok(vec![AccessKey {
                 id: format!("AKIA{i:016}"),
                 active: true,

@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read an account (or a saved snapshot) and report what is wrong.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Read an account and save its inventory as a snapshot file, evaluated later with
     /// `rampart scan --snapshot FILE`.
     Collect(CollectArgs),

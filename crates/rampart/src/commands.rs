@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Scan(args) => crate::scan_cmd::run(args),
+        Command::Scan(args) => crate::scan_cmd::run(*args),
         Command::Collect(args) => collect_cmd(args),
         Command::Checks(args) => checks(args),
         Command::Secrets(args) => crate::secrets_cmd::run(args),
