@@ -65,6 +65,21 @@ pub fn framework(id: &str) -> Option<&'static Framework> {
 mod tests {
     use super::*;
 
+    // Issue 3: every control the benchmark marks Automated has at least one check.
+    #[test]
+    fn every_automated_control_has_a_check() {
+        let missing: Vec<&str> = cis_v7()
+            .controls
+            .iter()
+            .filter(|c| c.assessment == "Automated" && c.checks().is_empty())
+            .map(|c| c.id.as_str())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "automated controls without a check: {missing:?}"
+        );
+    }
+
     // The shipped list is the benchmark's 70 controls, and every CIS id a check names is
     // one of them (a typo in a check's `cis` list would otherwise map it to nothing).
     #[test]
