@@ -474,7 +474,7 @@ pub(crate) async fn kms(c: &Collector, r: &RegionCtx, client: &aws_sdk_kms::Clie
                 key.policy = c.record(SERVICE, &r.name, "kms:GetKeyPolicy", policy, |out| {
                     resource_policy(out.policy())
                 });
-                if key.rotatable() && key.state == "Enabled" {
+                if key.rotatable() {
                     let rot = client
                         .get_key_rotation_status()
                         .key_id(&key.id)

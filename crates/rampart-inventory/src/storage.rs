@@ -213,8 +213,8 @@ pub struct KmsKey {
     pub origin: String,
     /// When deletion is scheduled, for keys pending deletion.
     pub deletion_date: Option<DateTime<Utc>>,
-    /// Automatic rotation (`GetKeyRotationStatus`), read for enabled customer managed
-    /// symmetric keys with AWS_KMS origin; `NotCollected` for the others.
+    /// Automatic rotation (`GetKeyRotationStatus`), read for the keys [`KmsKey::rotatable`]
+    /// names (enabled or disabled); `NotCollected` for the others.
     pub rotation_enabled: Collected<bool>,
     /// Key policy (`GetKeyPolicy`, policy `default`), read for customer managed keys.
     pub policy: Collected<Option<serde_json::Value>>,
