@@ -378,6 +378,14 @@ async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
         .unwrap()
         .arn()
         .to_owned();
+    // A TLS certificate kept in IAM (moto reports every one as expired in 2012).
+    iam.upload_server_certificate()
+        .server_certificate_name("legacy-tls")
+        .certificate_body("-----BEGIN CERTIFICATE-----\nMIIBfixture\n-----END CERTIFICATE-----")
+        .private_key("not-a-key")
+        .send()
+        .await
+        .unwrap();
     k.leaky_user = "ci-deployer".into();
     k.leaked_key_id = crate::scenario::user_with_access_key(cfg, &k.leaky_user).await;
 

@@ -268,6 +268,24 @@ fn catalogue_account_findings_resource_by_resource() {
     assert_status(&r, "organizations_delegated_administrators", &root, "FAIL");
     assert_status(&r, "iam_users_federated", &root, "FAIL");
 
+    assert_status(
+        &r,
+        "iam_server_certificates_expired",
+        "server-certificate/legacy-tls",
+        "FAIL",
+    );
+
+    // Every check of the catalogue examined something in this account through the real
+    // collectors.
+    let checks = rampart(&["checks", "--format", "json"], &[]).json();
+    for c in checks.as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        assert!(
+            findings(&r).iter().any(|f| f["check_id"] == id),
+            "{id} produced no finding against moto"
+        );
+    }
+
     // Nothing else is ERROR but what moto cannot serve, each naming the failed call.
     assert_only_unserved_errors(&r);
 
