@@ -292,7 +292,12 @@ async fn authorization_details(c: &Collector, client: &Client) -> Result<Details
                 .map(|v| policy_document(v.document()))
                 .unwrap_or(serde_json::Value::Null);
             d.policies.push(ManagedPolicy {
-                name: s(p.policy_name()),
+                // Some emulators leave PolicyName out; the ARN ends with it.
+                name: p
+                    .policy_name()
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_owned()),
                 arn,
                 aws_managed,
                 attachment_count,
