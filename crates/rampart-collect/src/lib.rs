@@ -360,17 +360,18 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         inventory.regions.scanned.join(" ")
     ));
 
+    // One IAM client for the account-wide IAM data and the IAM organization features.
+    let iam_client = aws_sdk_iam::Client::from_conf(
+        aws_sdk_iam::config::Builder::from(&base)
+            .region(aws_types::region::Region::new(global_region(&partition)))
+            .interceptor(collector.ledger.counter("iam"))
+            .build(),
+    );
     let iam_fut = async {
         if !opts.services.contains(&Service::Iam) {
             return IamData::default();
         }
-        let client = aws_sdk_iam::Client::from_conf(
-            aws_sdk_iam::config::Builder::from(&base)
-                .region(aws_types::region::Region::new(global_region(&partition)))
-                .interceptor(collector.ledger.counter("iam"))
-                .build(),
-        );
-        let data = iam::collect(&collector, &client).await;
+        let data = iam::collect(&collector, &iam_client).await;
         progress("iam done");
         data
     };
@@ -425,28 +426,20 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         );
         monitoring::budgets(&collector, &client, &global.account).await
     };
-    let global_client = |service: Service| opts.services.contains(&service);
     let organizations_fut = async {
-        if !global_client(Service::Organizations) {
+        if !opts.services.contains(&Service::Organizations) {
             return OrganizationsData::default();
         }
-        let region = aws_types::region::Region::new(global.name.clone());
         let orgs = aws_sdk_organizations::Client::from_conf(
             aws_sdk_organizations::config::Builder::from(&base)
-                .region(region.clone())
+                .region(aws_types::region::Region::new(global.name.clone()))
                 .interceptor(collector.ledger.counter("organizations"))
                 .build(),
         );
-        let iam = aws_sdk_iam::Client::from_conf(
-            aws_sdk_iam::config::Builder::from(&base)
-                .region(region)
-                .interceptor(collector.ledger.counter("iam"))
-                .build(),
-        );
-        organization::organizations(&collector, &orgs, &iam).await
+        organization::organizations(&collector, &orgs, &iam_client).await
     };
     let account_fut = async {
-        if !global_client(Service::Account) {
+        if !opts.services.contains(&Service::Account) {
             return AccountSettings::default();
         }
         let client = aws_sdk_account::Client::from_conf(

@@ -13,52 +13,45 @@ pub(crate) async fn cloudwatch(
     r: &RegionCtx,
     client: &aws_sdk_cloudwatch::Client,
 ) -> CloudWatchData {
-    let mut alarms = Vec::new();
-    let mut next: Option<String> = None;
-    loop {
-        let res = client
-            .describe_alarms()
-            .set_next_token(next.take())
-            .send()
-            .await;
-        let out = match res {
-            Ok(out) => out,
-            Err(e) => {
-                return CloudWatchData {
-                    alarms: c.missing("cloudwatch", &r.name, gap("cloudwatch:DescribeAlarms", &e)),
-                }
-            }
-        };
-        alarms.extend(out.metric_alarms().iter().map(|a| {
-            MetricAlarm {
-                name: s(a.alarm_name()),
-                arn: s(a.alarm_arn()),
-                namespace: a.namespace().map(str::to_owned),
-                metric_name: a.metric_name().map(str::to_owned),
-                dimensions: a
-                    .dimensions()
-                    .iter()
-                    .map(|d| Dimension {
-                        name: s(d.name()),
-                        value: s(d.value()),
-                    })
-                    .collect(),
-                actions_enabled: a.actions_enabled().unwrap_or(false),
-                alarm_actions: a.alarm_actions().to_vec(),
-                state: a
-                    .state_value()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-            }
-        }));
-        match out.next_token() {
-            Some(t) if !t.is_empty() => next = Some(t.to_owned()),
-            _ => break,
-        }
-    }
-    CloudWatchData {
-        alarms: Collected::Ok(alarms),
-    }
+    let res = client
+        .describe_alarms()
+        .into_paginator()
+        .send()
+        .try_collect()
+        .await;
+    let alarms = c.record(
+        "cloudwatch",
+        &r.name,
+        "cloudwatch:DescribeAlarms",
+        res,
+        |pages| {
+            pages
+                .iter()
+                .flat_map(|page| page.metric_alarms())
+                .map(|a| MetricAlarm {
+                    name: s(a.alarm_name()),
+                    arn: s(a.alarm_arn()),
+                    namespace: a.namespace().map(str::to_owned),
+                    metric_name: a.metric_name().map(str::to_owned),
+                    dimensions: a
+                        .dimensions()
+                        .iter()
+                        .map(|d| Dimension {
+                            name: s(d.name()),
+                            value: s(d.value()),
+                        })
+                        .collect(),
+                    actions_enabled: a.actions_enabled().unwrap_or(false),
+                    alarm_actions: a.alarm_actions().to_vec(),
+                    state: a
+                        .state_value()
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+                .collect()
+        },
+    );
+    CloudWatchData { alarms }
 }
 
 /// CloudWatch Logs metric filters of a region (every log group).

@@ -133,37 +133,35 @@ pub(crate) async fn account_settings(
             .send(),
         client.get_contact_information().send(),
     );
-    let security_contact = match c.record_optional(
-        SERVICE,
-        "global",
-        "account:GetAlternateContact",
-        security,
-        &["ResourceNotFoundException"],
-        |out| {
-            out.alternate_contact()
-                .map(|a| a.email_address().is_some_and(|e| !e.is_empty()))
-        },
-    ) {
-        Collected::Ok(v) => Collected::Ok(v.unwrap_or(false)),
-        Collected::Missing(g) => Collected::Missing(g),
-    };
-    let contact_information = match c.record_optional(
-        SERVICE,
-        "global",
-        "account:GetContactInformation",
-        info,
-        &["ResourceNotFoundException"],
-        |out| {
-            out.contact_information().map(|ci| {
-                !ci.full_name().is_empty()
-                    && !ci.phone_number().is_empty()
-                    && !ci.address_line1().is_empty()
-            })
-        },
-    ) {
-        Collected::Ok(v) => Collected::Ok(v.unwrap_or(false)),
-        Collected::Missing(g) => Collected::Missing(g),
-    };
+    let security_contact = c
+        .record_optional(
+            SERVICE,
+            "global",
+            "account:GetAlternateContact",
+            security,
+            &["ResourceNotFoundException"],
+            |out| {
+                out.alternate_contact()
+                    .map(|a| a.email_address().is_some_and(|e| !e.is_empty()))
+            },
+        )
+        .map(|v| v.unwrap_or(false));
+    let contact_information = c
+        .record_optional(
+            SERVICE,
+            "global",
+            "account:GetContactInformation",
+            info,
+            &["ResourceNotFoundException"],
+            |out| {
+                out.contact_information().map(|ci| {
+                    !ci.full_name().is_empty()
+                        && !ci.phone_number().is_empty()
+                        && !ci.address_line1().is_empty()
+                })
+            },
+        )
+        .map(|v| v.unwrap_or(false));
     AccountSettings {
         security_contact,
         contact_information,

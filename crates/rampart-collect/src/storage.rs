@@ -233,27 +233,26 @@ async fn bucket(
                 .map(|d| d.sse_algorithm().as_str().to_owned())
         },
     );
-    let tags = match c.record_optional(
-        SERVICE,
-        at,
-        "s3:GetBucketTagging",
-        tags,
-        &["NoSuchTagSet", "NoSuchTagSetError"],
-        |out| {
-            Some(
-                out.tag_set()
-                    .iter()
-                    .map(|t| Tag {
-                        key: t.key().to_owned(),
-                        value: t.value().to_owned(),
-                    })
-                    .collect::<Vec<_>>(),
-            )
-        },
-    ) {
-        Collected::Ok(t) => Collected::Ok(t.unwrap_or_default()),
-        Collected::Missing(g) => Collected::Missing(g),
-    };
+    let tags = c
+        .record_optional(
+            SERVICE,
+            at,
+            "s3:GetBucketTagging",
+            tags,
+            &["NoSuchTagSet", "NoSuchTagSetError"],
+            |out| {
+                Some(
+                    out.tag_set()
+                        .iter()
+                        .map(|t| Tag {
+                            key: t.key().to_owned(),
+                            value: t.value().to_owned(),
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            },
+        )
+        .map(Option::unwrap_or_default);
     Bucket {
         arn: format!("arn:{}:s3:::{name}", global.partition),
         name,

@@ -208,6 +208,14 @@ impl<T> Collected<T> {
     pub fn is_ok(&self) -> bool {
         matches!(self, Collected::Ok(_))
     }
+
+    /// The data transformed by `f`, or the same gap.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Collected<U> {
+        match self {
+            Collected::Ok(v) => Collected::Ok(f(v)),
+            Collected::Missing(g) => Collected::Missing(g),
+        }
+    }
 }
 
 /// Why a piece of data is missing: the call that failed and what the service said.

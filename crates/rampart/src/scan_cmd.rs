@@ -9,7 +9,7 @@ use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
 use rampart_inventory::{load_snapshot, save_snapshot, write_atomically};
 use rampart_report::ScanReport;
-use rampart_triage::{Baseline, Config, FailOn, Mutelist, ReportFormat};
+use rampart_triage::{Baseline, Config, ConfigPath, FailOn, Mutelist, ReportFormat};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +67,13 @@ struct Plan {
     exclude_regions: Vec<String>,
 }
 
+/// A path given on the command line, else the one in the config file (already resolved
+/// against the file's directory).
+fn cli_or_config(cli: &Option<PathBuf>, config: &Option<ConfigPath>) -> Option<PathBuf> {
+    cli.clone()
+        .or_else(|| config.as_ref().map(|p| p.as_path().to_owned()))
+}
+
 fn plan(args: &ScanArgs) -> Result<Plan> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let config = Config::discover(args.config.as_deref(), &cwd)?;
@@ -105,13 +112,7 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
         }
         f
     };
-    let output_dir = args.output_dir.clone().or_else(|| {
-        config
-            .output
-            .output_dir
-            .as_ref()
-            .map(|p| p.as_path().to_owned())
-    });
+    let output_dir = cli_or_config(&args.output_dir, &config.output.output_dir);
     if formats.len() > 1 && args.output_file.is_some() {
         bail!("--output-file takes one format; with several, use --output-dir");
     }
@@ -123,19 +124,11 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
         Some(id) => Some(compliance_framework(id)?),
         None => None,
     };
-    let mutelist = match args
-        .mutelist
-        .clone()
-        .or_else(|| sc.mutelist.as_ref().map(|p| p.as_path().to_owned()))
-    {
+    let mutelist = match cli_or_config(&args.mutelist, &sc.mutelist) {
         Some(p) => Some(Mutelist::load(&p)?),
         None => None,
     };
-    let baseline = match args
-        .baseline
-        .clone()
-        .or_else(|| sc.baseline.as_ref().map(|p| p.as_path().to_owned()))
-    {
+    let baseline = match cli_or_config(&args.baseline, &sc.baseline) {
         Some(p) => Some(Baseline::load(&p)?),
         None => None,
     };
