@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     /// The file could not be opened or read.
-    #[error("{path}: cannot read snapshot: {source}")]
+    #[error("{path}: cannot read snapshot")]
     Read {
         /// The file.
         path: PathBuf,
@@ -40,7 +40,7 @@ pub enum SnapshotError {
         supported: u32,
     },
     /// The file could not be written.
-    #[error("{path}: cannot write snapshot: {source}")]
+    #[error("{path}: cannot write snapshot")]
     Write {
         /// The file.
         path: PathBuf,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum TriageError {
     /// The file could not be opened or read (including: it does not exist).
-    #[error("{}: cannot read {what}: {source}", path.display())]
+    #[error("{}: cannot read {what}", path.display())]
     Read {
         /// The file.
         path: PathBuf,

@@ -214,7 +214,15 @@ fn load_reads_a_file_and_names_a_missing_one() {
     assert_eq!(Baseline::load(&path).unwrap().report().findings.len(), 1);
     let e = Baseline::load(&dir.path().join("missing.json")).unwrap_err();
     assert!(matches!(e, TriageError::Read { .. }));
-    assert!(e
-        .to_string()
-        .contains("missing.json: cannot read baseline report: "));
+    // The message names the file; the I/O error is its source (printed by the error chain).
+    assert!(
+        e.to_string()
+            .ends_with("missing.json: cannot read baseline report"),
+        "{e}"
+    );
+    let source = std::error::Error::source(&e).expect("the I/O error");
+    assert_eq!(
+        source.downcast_ref::<std::io::Error>().map(|io| io.kind()),
+        Some(std::io::ErrorKind::NotFound)
+    );
 }

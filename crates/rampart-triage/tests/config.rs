@@ -192,9 +192,17 @@ fn discover_explicit_then_working_directory() {
 
     let e = Config::discover(Some(Path::new("missing.toml")), cwd).unwrap_err();
     assert!(matches!(e, TriageError::Read { .. }));
-    assert!(e
-        .to_string()
-        .contains("missing.toml: cannot read config file: "));
+    // The message names the file; the I/O error is its source (printed by the error chain).
+    assert!(
+        e.to_string()
+            .ends_with("missing.toml: cannot read config file"),
+        "{e}"
+    );
+    let source = std::error::Error::source(&e).expect("the I/O error");
+    assert_eq!(
+        source.downcast_ref::<std::io::Error>().map(|io| io.kind()),
+        Some(std::io::ErrorKind::NotFound)
+    );
 
     std::fs::write(cwd.join("rampart.toml"), "[scan]\nfail_on = 3\n").unwrap();
     let e = Config::discover(None, cwd).unwrap_err().to_string();

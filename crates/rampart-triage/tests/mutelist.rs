@@ -374,9 +374,16 @@ fn malformed_mutelists_name_file_line_column_rule_and_key() {
 fn load_names_a_missing_file() {
     let e = Mutelist::load(Path::new("/nonexistent/mutelist.yaml")).unwrap_err();
     assert!(matches!(e, TriageError::Read { .. }));
-    assert!(e
-        .to_string()
-        .starts_with("/nonexistent/mutelist.yaml: cannot read mutelist: "));
+    // The message names the file; the I/O error is its source (printed by the error chain).
+    assert_eq!(
+        e.to_string(),
+        "/nonexistent/mutelist.yaml: cannot read mutelist"
+    );
+    let source = std::error::Error::source(&e).expect("the I/O error");
+    assert_eq!(
+        source.downcast_ref::<std::io::Error>().map(|io| io.kind()),
+        Some(std::io::ErrorKind::NotFound)
+    );
 }
 
 // The shipped example parses (practice: examples in the repository are tested).
