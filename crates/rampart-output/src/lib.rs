@@ -1,7 +1,10 @@
 //! What every rampart output shares, whoever renders it: text taken from hostile data (AWS
 //! resource names, tags, file names in a tree) made safe to print on a terminal or in a
-//! CI log.
+//! CI log, and report files written atomically without replacing what is not a regular
+//! file.
 
+mod file;
 mod terminal;
 
+pub use file::{write_file, write_files, WriteError};
 pub use terminal::{is_unsafe_char, terminal_safe};
