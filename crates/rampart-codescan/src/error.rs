@@ -1,20 +1,24 @@
 //! Errors that stop a scan before it starts: bad input named with its file. Problems met
 //! while scanning (an unreadable file) do not stop it; they are [`crate::ScanError`]s in
-//! the report.
+//! the report. Paths and messages are shown with control characters escaped
+//! ([`rampart_output::terminal_safe`]): they come from the command line, the file system
+//! and git, and end up on a terminal.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use rampart_output::terminal_safe;
 
 /// Why a scan could not run, or an input file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A path to scan does not exist.
-    #[error("{path}: no such file or directory")]
+    #[error("{}: no such file or directory", shown(path))]
     PathNotFound {
         /// The path.
         path: PathBuf,
     },
     /// `--git` on a path that is not in a git repository.
-    #[error("{path}: not a git repository: {message}")]
+    #[error("{}: not a git repository: {}", shown(path), terminal_safe(message))]
     NotAGitRepository {
         /// The path.
         path: PathBuf,
@@ -22,7 +26,12 @@ pub enum Error {
         message: String,
     },
     /// A git command failed while reading history.
-    #[error("{path}: `git {command}` failed: {message}")]
+    #[error(
+        "{}: `git {}` failed: {}",
+        shown(path),
+        terminal_safe(command),
+        terminal_safe(message)
+    )]
     Git {
         /// The repository.
         path: PathBuf,
@@ -32,7 +41,7 @@ pub enum Error {
         message: String,
     },
     /// An ignore file could not be read or parsed.
-    #[error("{path}: bad ignore file: {message}")]
+    #[error("{}: bad ignore file: {}", shown(path), terminal_safe(message))]
     IgnoreFile {
         /// The ignore file.
         path: PathBuf,
@@ -40,7 +49,7 @@ pub enum Error {
         message: String,
     },
     /// A baseline file could not be read or is not a rampart secrets report.
-    #[error("{path}{at}: bad baseline: {message}", at = location(*line, *column))]
+    #[error("{}{}: bad baseline: {}", shown(path), location(*line, *column), terminal_safe(message))]
     Baseline {
         /// The baseline file.
         path: PathBuf,
@@ -53,10 +62,41 @@ pub enum Error {
     },
 }
 
+/// A path as error messages show it: control characters escaped.
+fn shown(path: &Path) -> String {
+    terminal_safe(&path.display().to_string()).into_owned()
+}
+
 fn location(line: Option<usize>, column: Option<usize>) -> String {
     match (line, column) {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
         (Some(l), None) => format!(":{l}"),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 9, defect 1: a path given on the command line or met in a tree, and what git
+    // says, reach standard error with their control characters escaped.
+    #[test]
+    fn paths_and_messages_are_shown_escaped() {
+        let e = Error::PathNotFound {
+            path: "x\u{1b}]0;pwned\u{7}\nFAKE".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "x\\x1b]0;pwned\\x07\\nFAKE: no such file or directory"
+        );
+        let e = Error::NotAGitRepository {
+            path: "r\u{9b}2J".into(),
+            message: "fatal: not a git repository\nhint: \u{1b}[8m".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "r\\x9b2J: not a git repository: fatal: not a git repository\\nhint: \\x1b[8m"
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! Git history: every blob reachable from any ref (`git rev-list --all --objects`), each
 //! read and scanned once (`git cat-file --batch`, one process per worker), attributed to
 //! the first commit that added it at a path (`git log --all --raw`), so a secret added and
-//! deleted later is still found, with the commit and author that leaked it.
+//! deleted later is still found, with the commit and author that leaked it. A blob git
+//! cannot read (missing from the object store, or corrupt) is an error in the report,
+//! naming the object, and the scan goes on with the others.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -33,6 +35,38 @@ struct Blob {
     origin: Origin,
 }
 
+impl Blob {
+    /// The report's error for this blob when git cannot read it: its path (when a commit
+    /// names it), the object id, and the commit that added it.
+    fn unreadable(&self, why: &str) -> ScanError {
+        let added = match &self.origin.commit {
+            Some(c) => format!(" (added in commit {})", short_sha(&c.sha)),
+            None => String::new(),
+        };
+        ScanError {
+            path: self.origin.path.clone(),
+            message: format!("git cannot read blob {}{added}: {why}", self.sha),
+        }
+    }
+}
+
+/// An object of the history's listing.
+enum Listed {
+    /// A blob git can read the header of: its id, size and a path it has.
+    Blob {
+        sha: String,
+        size: u64,
+        path: String,
+    },
+    /// An object git cannot read: missing from the object store, or corrupt.
+    Unreadable { sha: String },
+}
+
+/// The first 12 characters of an object id.
+fn short_sha(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
 /// Scan every blob of every commit reachable from any ref of the repository at `repo`
 /// (branches, tags, remotes, stash). A secret that stays in a file over many commits is
 /// reported once per path, at the first commit that added it; `.rampartignore` at the
@@ -58,27 +92,35 @@ pub fn scan_history(engine: &Engine, repo: &Path, opts: &ScanOptions) -> Result<
         ..Stats::default()
     };
     let mut blobs = Vec::new();
-    for (sha, size, path) in git.blobs()? {
+    let mut errors = Vec::new();
+    for listed in git.blobs()? {
+        let (sha, size, path) = match listed {
+            Listed::Blob { sha, size, path } => (sha, Some(size), path),
+            Listed::Unreadable { sha } => (sha, None, String::new()),
+        };
         stats.blobs += 1;
         let origin = origins.get(&sha).cloned().unwrap_or(Origin {
             order: usize::MAX,
             commit: None,
             path,
         });
-        if ignore
-            .matched_path_or_any_parents(&origin.path, false)
-            .is_ignore()
+        if !origin.path.is_empty()
+            && ignore
+                .matched_path_or_any_parents(&origin.path, false)
+                .is_ignore()
         {
             continue;
         }
-        if size > opts.max_file_size {
-            stats.skipped_too_large += 1;
-            continue;
+        let blob = Blob { sha, origin };
+        match size {
+            None => errors.push(blob.unreadable("missing or corrupt object")),
+            Some(size) if size > opts.max_file_size => stats.skipped_too_large += 1,
+            Some(_) => blobs.push(blob),
         }
-        blobs.push(Blob { sha, origin });
     }
     let mut report = git.scan_blobs(engine, blobs, opts.thread_count());
     report.scanned.add(&stats);
+    report.errors.extend(errors);
     report.sort();
     Ok(report)
 }
@@ -184,12 +226,16 @@ impl Git {
         Ok((origins, commits))
     }
 
-    /// Every blob reachable from any ref, once: `(sha, size, a path it has)`.
-    fn blobs(&self) -> Result<Vec<(String, u64, String)>, Error> {
+    /// Every blob reachable from any ref, once, and every object that cannot be read.
+    /// `--missing=print` lists a missing object (as `?<id>`) instead of stopping the
+    /// listing; `cat-file --batch-check` answers `<id> missing` for it, and for an object
+    /// whose file is corrupt.
+    fn blobs(&self) -> Result<Vec<Listed>, Error> {
         let list = [
             "rev-list",
             "--all",
             "--objects",
+            "--missing=print",
             "--filter=object:type=blob",
         ];
         let check = [
@@ -214,6 +260,12 @@ impl Git {
         for line in reader.split(b'\n') {
             let line = line.map_err(|e| self.error(&check, e.to_string()))?;
             let line = String::from_utf8_lossy(&line);
+            if let Some(name) = line.strip_suffix(" missing") {
+                out.push(Listed::Unreadable {
+                    sha: name.trim_start_matches('?').to_string(),
+                });
+                continue;
+            }
             let mut parts = line.splitn(4, ' ');
             let (Some(sha), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
             else {
@@ -222,9 +274,11 @@ impl Git {
             if kind != "blob" {
                 continue;
             }
-            let size = size.parse().unwrap_or(u64::MAX);
-            let path = parts.next().unwrap_or("").to_string();
-            out.push((sha.to_string(), size, path));
+            out.push(Listed::Blob {
+                sha: sha.to_string(),
+                size: size.parse().unwrap_or(u64::MAX),
+                path: parts.next().unwrap_or("").to_string(),
+            });
         }
         finish(lister, &list, self)?;
         finish(checker, &check, self)?;
@@ -271,89 +325,147 @@ impl Git {
         }
     }
 
+    /// Read and scan `blobs`. When `git cat-file` stops answering (a corrupt object makes
+    /// it exit), the blob it was on is an error and a new `git cat-file` goes on from the
+    /// next one.
     fn scan_chunk(
         &self,
         engine: &Engine,
         blobs: &[Blob],
     ) -> (Vec<(usize, Finding)>, Stats, Vec<ScanError>) {
-        let mut found = Vec::new();
-        let mut stats = Stats::default();
-        let mut errors = Vec::new();
+        let mut out = Scanned::default();
+        let mut rest = blobs;
+        while !rest.is_empty() {
+            let done = self.cat_blobs(engine, rest, &mut out);
+            rest = &rest[done.clamp(1, rest.len())..];
+        }
+        (out.found, out.stats, out.errors)
+    }
+
+    /// Read and scan `blobs` through one `git cat-file --batch` until it stops answering;
+    /// returns how many blobs were dealt with (scanned, skipped, or recorded as errors).
+    fn cat_blobs(&self, engine: &Engine, blobs: &[Blob], out: &mut Scanned) -> usize {
         let args = ["cat-file", "--batch"];
-        let fail = |errors: &mut Vec<ScanError>, message: String| {
-            errors.push(ScanError {
-                path: format!("{} (git cat-file)", self.repo.display()),
-                message,
-            })
-        };
         let mut child = match self
             .command(&args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
         {
             Ok(c) => c,
             Err(e) => {
-                fail(&mut errors, e.to_string());
-                return (found, stats, errors);
+                out.errors.push(ScanError {
+                    path: format!("{} (git cat-file)", self.repo.display()),
+                    message: format!("cannot run git: {e}; {} blob(s) not read", blobs.len()),
+                });
+                return blobs.len();
             }
         };
         let mut stdin = child.stdin.take().expect("piped");
         let names: String = blobs.iter().map(|b| format!("{}\n", b.sha)).collect();
-        // Write the names from another thread so a full pipe either way cannot deadlock.
+        // Write the names, and drain git's stderr, from other threads so that a full pipe
+        // either way cannot deadlock.
         let writer = std::thread::spawn(move || stdin.write_all(names.as_bytes()));
+        let mut stderr = child.stderr.take().expect("piped");
+        let complaints = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            s
+        });
         let mut reader = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
         let mut header = String::new();
         let mut content = Vec::new();
+        let mut done = 0;
+        // Why git stopped answering, at `blobs[done]`.
+        let mut stopped = None;
         for blob in blobs {
             header.clear();
-            if let Err(e) = reader.read_line(&mut header) {
-                fail(&mut errors, e.to_string());
-                break;
+            match reader.read_line(&mut header) {
+                Ok(0) => {
+                    stopped = Some("git cat-file stopped".to_string());
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    stopped = Some(e.to_string());
+                    break;
+                }
             }
             let mut parts = header.split_whitespace();
             let (Some(_), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
             else {
-                errors.push(ScanError {
-                    path: blob.origin.path.clone(),
-                    message: format!("git cannot read blob {}: {}", blob.sha, header.trim()),
-                });
+                // `<id> missing`: this one is unreadable, and git goes on.
+                out.errors.push(blob.unreadable(header.trim()));
+                done += 1;
                 continue;
             };
-            let size: usize = size.parse().unwrap_or(0);
+            let Ok(size) = size.parse::<usize>() else {
+                stopped = Some(format!("unexpected answer from git: {}", header.trim()));
+                break;
+            };
             content.clear();
             // The content, then a newline.
-            if let Err(e) = (&mut reader)
+            match (&mut reader)
                 .take(size as u64 + 1)
                 .read_to_end(&mut content)
             {
-                fail(&mut errors, e.to_string());
-                break;
+                Ok(n) if n == size + 1 => {}
+                Ok(n) => {
+                    stopped = Some(format!("read {} of its {size} byte(s)", n.min(size)));
+                    break;
+                }
+                Err(e) => {
+                    stopped = Some(e.to_string());
+                    break;
+                }
             }
             content.truncate(size);
+            done += 1;
             if kind != "blob" {
                 continue;
             }
             if is_binary(&content) {
-                stats.skipped_binary += 1;
+                out.stats.skipped_binary += 1;
                 continue;
             }
-            stats.files += 1;
-            stats.bytes += size as u64;
+            out.stats.files += 1;
+            out.stats.bytes += size as u64;
             for m in engine.scan(&content) {
                 let commit = blob.origin.commit.as_deref().cloned();
-                found.push((
+                out.found.push((
                     blob.origin.order,
                     Finding::from_match(m, blob.origin.path.clone(), commit),
                 ));
             }
         }
         drop(reader);
+        if stopped.is_some() {
+            let _ = child.kill();
+        }
         let _ = writer.join();
         let _ = child.wait();
-        (found, stats, errors)
+        let complaints = complaints.join().unwrap_or_default();
+        if let (Some(why), Some(blob)) = (stopped, blobs.get(done)) {
+            // What git said last is about the object it stopped on.
+            let said = complaints.lines().rev().find(|l| !l.trim().is_empty());
+            let why = match said {
+                Some(said) => format!("{why}: {}", said.trim()),
+                None => why,
+            };
+            out.errors.push(blob.unreadable(&why));
+            done += 1;
+        }
+        done
     }
+}
+
+/// What workers found in their share of the blobs.
+#[derive(Default)]
+struct Scanned {
+    found: Vec<(usize, Finding)>,
+    stats: Stats,
+    errors: Vec<ScanError>,
 }
 
 /// Wait for a git process, turning a failure into an error with its stderr.

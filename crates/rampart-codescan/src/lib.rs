@@ -44,7 +44,7 @@ pub use git::scan_history;
 pub use json::render_json;
 pub use live::LiveKeys;
 pub use rampart_secrets::Severity;
-pub use report::{Report, ScanError, ScanOptions, Stats};
+pub use report::{thread_count, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE};
 pub use sarif::render_sarif;
 pub use text::render_text;
 pub use tree::scan_tree;

@@ -35,13 +35,29 @@ impl Default for ScanOptions {
 }
 
 impl ScanOptions {
-    /// The number of worker threads to use.
-    pub(crate) fn thread_count(&self) -> usize {
-        if self.threads > 0 {
-            self.threads
-        } else {
-            std::thread::available_parallelism().map_or(2, |n| n.get())
-        }
+    /// The number of worker threads a scan uses: [`ScanOptions::threads`] on this
+    /// machine's cores, through [`thread_count`].
+    pub fn thread_count(&self) -> usize {
+        thread_count(
+            self.threads,
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )
+    }
+}
+
+/// The most worker threads a scan runs per available core. Scanning is CPU-bound, and in
+/// history scans each worker runs its own `git cat-file`: more threads than this only add
+/// processes and switching (`--threads 10000` took over a minute on a small tree).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads to use when `requested` are asked for (0: one per core) on a
+/// machine with `cores` cores: never more than [`MAX_THREADS_PER_CORE`] per core, and at
+/// least one.
+pub fn thread_count(requested: usize, cores: usize) -> usize {
+    let cores = cores.max(1);
+    match requested {
+        0 => cores,
+        n => n.min(cores.saturating_mul(MAX_THREADS_PER_CORE)),
     }
 }
 
@@ -130,5 +146,27 @@ impl Report {
             .iter()
             .filter(|f| f.severity >= threshold)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Issue 9, defect 10: `--threads 10000` is capped to a few threads per core; what is
+    // asked for below the cap is used as asked, and 0 means one per core.
+    #[test]
+    fn threads_are_capped_per_core() {
+        assert_eq!(thread_count(10_000, 2), 2 * MAX_THREADS_PER_CORE);
+        assert_eq!(thread_count(10_000, 16), 16 * MAX_THREADS_PER_CORE);
+        assert_eq!(thread_count(usize::MAX, usize::MAX), usize::MAX);
+        assert_eq!(thread_count(3, 2), 3);
+        assert_eq!(
+            thread_count(2 * MAX_THREADS_PER_CORE, 2),
+            2 * MAX_THREADS_PER_CORE
+        );
+        assert_eq!(thread_count(0, 6), 6);
+        assert_eq!(thread_count(0, 0), 1);
+        assert_eq!(thread_count(10_000, 0), MAX_THREADS_PER_CORE);
     }
 }

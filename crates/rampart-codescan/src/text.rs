@@ -1,7 +1,13 @@
 //! The terminal report: findings most severe first, each with its place, the commit that
 //! added it, the live-key verdict and fix; then what was scanned and what went wrong.
+//! Everything taken from the data (file names, paths in history, authors, e-mails, the
+//! redacted match, error messages naming files) is printed through
+//! [`rampart_output::terminal_safe`], so a file named `x\e]0;pwned\a` or holding a newline cannot drive the
+//! terminal or forge a line of the report.
 
 use std::fmt::Write as _;
+
+use rampart_output::terminal_safe as safe;
 
 use crate::{Report, Severity};
 
@@ -24,19 +30,27 @@ pub fn render_text(report: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "{sev}  {}:{}:{}  {} {}  [{}]",
-            f.path, f.line, f.column, f.detector_name, f.redacted, f.detector_id
+            safe(&f.path),
+            f.line,
+            f.column,
+            safe(&f.detector_name),
+            safe(&f.redacted),
+            safe(&f.detector_id)
         );
         if let Some(c) = &f.commit {
-            let short = &c.sha[..c.sha.len().min(12)];
+            let short: String = c.sha.chars().take(12).collect();
             let _ = writeln!(
                 out,
-                "          commit {short} by {} <{}> on {}",
-                c.author, c.email, c.date
+                "          commit {} by {} <{}> on {}",
+                safe(&short),
+                safe(&c.author),
+                safe(&c.email),
+                safe(&c.date)
             );
         }
         if let Some(k) = &f.aws_key {
-            let _ = writeln!(out, "          {}", k.message);
-            let _ = writeln!(out, "          fix: {}", k.fix);
+            let _ = writeln!(out, "          {}", safe(&k.message));
+            let _ = writeln!(out, "          fix: {}", safe(&k.fix));
         }
     }
     if !report.findings.is_empty() {
@@ -95,12 +109,16 @@ pub fn render_text(report: &Report, color: bool) -> String {
         );
     }
     if let Some(account) = &report.aws_account {
-        let _ = writeln!(out, "AWS access key ids checked against account {account}");
+        let _ = writeln!(
+            out,
+            "AWS access key ids checked against account {}",
+            safe(account)
+        );
     }
     if !report.errors.is_empty() {
         let _ = writeln!(out, "{} error(s):", report.errors.len());
         for e in &report.errors {
-            let _ = writeln!(out, "  {}: {}", e.path, e.message);
+            let _ = writeln!(out, "  {}: {}", safe(&e.path), safe(&e.message));
         }
     }
     out

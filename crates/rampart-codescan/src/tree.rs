@@ -9,7 +9,7 @@ use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, Wal
 use rampart_secrets::Engine;
 
 use crate::finding::{display_path, Finding};
-use crate::read::{with_file, Outcome};
+use crate::read::{Outcome, Reader};
 use crate::report::{Report, ScanError, ScanOptions, Stats};
 use crate::{ignore_files, Error, IGNORE_FILE_NAME};
 
@@ -84,7 +84,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
             engine: self.engine,
             max_size: self.max_size,
             shared: self.shared,
-            buf: Vec::new(),
+            reader: Reader::default(),
             findings: Vec::new(),
             stats: Stats::default(),
             errors: Vec::new(),
@@ -97,7 +97,7 @@ struct Visitor<'a> {
     engine: &'a Engine,
     max_size: u64,
     shared: &'a Mutex<Report>,
-    buf: Vec<u8>,
+    reader: Reader,
     findings: Vec<Finding>,
     stats: Stats,
     errors: Vec<ScanError>,
@@ -107,9 +107,10 @@ impl Visitor<'_> {
     fn scan(&mut self, entry: &DirEntry) {
         let path = entry.path();
         let engine = self.engine;
-        match with_file(path, self.max_size, &mut self.buf, |bytes| {
-            engine.scan(bytes)
-        }) {
+        match self
+            .reader
+            .with_file(path, self.max_size, |bytes| engine.scan(bytes))
+        {
             Ok(Outcome::Scanned(matches, len)) => {
                 self.stats.files += 1;
                 self.stats.bytes += len;

@@ -220,3 +220,86 @@ fn not_a_repository_and_empty_repository() {
     let report = scan_history(Engine::builtin(), &empty, &ScanOptions::default()).unwrap();
     assert_eq!((report.findings.len(), report.scanned.blobs), (0, 0));
 }
+
+// Issue 9, defect 3: a blob whose object file is gone, and one whose object file is
+// garbage, are each an error in the report naming the object, its path and the commit
+// that added it; the other blobs are still read (it used to stop the listing, or skip the
+// blob in silence).
+#[test]
+fn missing_and_corrupt_blobs_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut repo = Repo::init(dir.path());
+    let line = format!("GITHUB_TOKEN={GITHUB_TOKEN}\n");
+    let added = repo.commit(
+        &[
+            ("kept.env", Some(line.as_bytes())),
+            ("gone.env", Some(format!("# gone\n{line}").as_bytes())),
+            ("garbage.env", Some(format!("# garbage\n{line}").as_bytes())),
+        ],
+        "Ann",
+        "ann@example.com",
+    );
+    let (gone, gone_file) = repo.loose_blob("gone.env");
+    let (garbage, garbage_file) = repo.loose_blob("garbage.env");
+    std::fs::remove_file(&gone_file).unwrap();
+    std::fs::remove_file(&garbage_file).unwrap();
+    std::fs::write(&garbage_file, b"not a zlib stream").unwrap();
+
+    let report = scan_history(Engine::builtin(), dir.path(), &ScanOptions::default())
+        .expect("the scan goes on past unreadable blobs");
+    let paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["kept.env"]);
+    assert_eq!(report.errors.len(), 2, "{:#?}", report.errors);
+    for (path, sha) in [("garbage.env", &garbage), ("gone.env", &gone)] {
+        let e = report
+            .errors
+            .iter()
+            .find(|e| e.path == path)
+            .unwrap_or_else(|| panic!("no error for {path}: {:#?}", report.errors));
+        assert!(e.message.contains(sha.as_str()), "{}", e.message);
+        assert!(e.message.contains(&added[..12]), "{}", e.message);
+    }
+}
+
+// Issue 9, defect 3: a blob whose object file is cut short passes `cat-file --batch-check`
+// but makes `git cat-file --batch` exit while streaming it: that blob is an error naming
+// it, and every other blob of the same worker's share is still read (it used to be taken
+// as empty, and the rest of the share lost).
+#[test]
+fn truncated_blob_is_an_error_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut repo = Repo::init(dir.path());
+    let line = format!("GITHUB_TOKEN={GITHUB_TOKEN}\n");
+    let files: Vec<(String, String)> = (0..24)
+        .map(|i| {
+            let filler = format!("# file {i}: {}\n", "lorem ipsum dolor ".repeat(20));
+            (format!("f{i:02}.env"), format!("{filler}{line}"))
+        })
+        .collect();
+    let changes: Vec<(&str, Option<&[u8]>)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), Some(c.as_bytes())))
+        .collect();
+    repo.commit(&changes, "Ann", "ann@example.com");
+    let (cut, cut_file) = repo.loose_blob("f05.env");
+    let bytes = std::fs::read(&cut_file).unwrap();
+    std::fs::remove_file(&cut_file).unwrap();
+    std::fs::write(&cut_file, &bytes[..bytes.len() / 2]).unwrap();
+
+    // One worker: its shares hold several blobs each, the cut one among them.
+    let opts = ScanOptions {
+        threads: 1,
+        ..ScanOptions::default()
+    };
+    let report = scan_history(Engine::builtin(), dir.path(), &opts).unwrap();
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+    assert_eq!(report.errors[0].path, "f05.env");
+    assert!(
+        report.errors[0].message.contains(&cut),
+        "{}",
+        report.errors[0].message
+    );
+    assert_eq!(report.findings.len(), 23, "{:#?}", report.findings);
+    assert!(report.findings.iter().all(|f| f.path != "f05.env"));
+    assert_eq!(report.scanned.files, 23);
+}

@@ -7,7 +7,7 @@ mod fixtures;
 use fixtures::*;
 use rampart_codescan::{
     render_json, render_sarif, render_text, scan_history, scan_tree, Baseline, LiveKeys, Report,
-    ScanOptions,
+    ScanError, ScanOptions,
 };
 use rampart_secrets::Engine;
 use serde_json::Value;
@@ -173,4 +173,95 @@ fn json_report_is_a_baseline() {
         .map(|f| f.detector_id.as_str())
         .collect();
     assert_eq!(ids, vec!["gitlab-token"]);
+}
+
+/// Control characters in `text` other than the newlines that end its lines, with the
+/// colour sequences rampart writes itself taken out first.
+fn raw_controls(text: &str) -> Vec<char> {
+    let mut text = text.to_string();
+    for code in ["1;31", "31", "33", "36", "0"] {
+        text = text.replace(&format!("\x1b[{code}m"), "");
+    }
+    text.chars()
+        .filter(|&c| c != '\n' && rampart_output::is_unsafe_char(c))
+        .collect()
+}
+
+// Issue 9, defect 1: file names, paths in history, authors and e-mails that hold terminal
+// escapes (title change, clear screen) or a newline are shown escaped by the text report,
+// never sent raw to the terminal, and cannot forge a line of it; JSON and SARIF keep the
+// names exact, in their own escaping.
+#[test]
+fn hostile_names_are_escaped_in_text_and_exact_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("GITHUB_TOKEN={GITHUB_TOKEN}\n");
+    let title = "x\u{1b}]0;pwned\u{7}.env";
+    let forged = "a.env\nCRITICAL  forged.env:1:1  all clear";
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    for name in [title, forged] {
+        std::fs::write(tree.join(name), &line).unwrap();
+    }
+    let history = dir.path().join("history");
+    std::fs::create_dir(&history).unwrap();
+    let mut repo = Repo::init(&history);
+    let cleared = "clear\u{1b}[2J\nme.env";
+    repo.commit(
+        &[(cleared, Some(line.as_bytes()))],
+        "Eve\u{1b}]0;pwned",
+        "eve\u{1b}[8m@example.com",
+    );
+    let opts = ScanOptions::default();
+    let mut report = scan_tree(Engine::builtin(), std::slice::from_ref(&tree), &opts).unwrap();
+    report.merge(scan_history(Engine::builtin(), &history, &opts).unwrap());
+    report.errors.push(ScanError {
+        path: "dir\u{1b}[8m\u{202e}".into(),
+        message: "Permission denied\nFAKE".into(),
+    });
+    assert_eq!(report.findings.len(), 3, "{:#?}", report.findings);
+
+    for color in [false, true] {
+        let text = render_text(&report, color);
+        assert_eq!(raw_controls(&text), [], "{text}");
+        assert!(text.contains("x\\x1b]0;pwned\\x07.env:1:1"), "{text}");
+        assert!(
+            text.contains("a.env\\nCRITICAL  forged.env:1:1  all clear:1:1"),
+            "{text}"
+        );
+        assert!(
+            !text.lines().any(|l| l.starts_with("CRITICAL  forged.env")),
+            "{text}"
+        );
+        assert!(text.contains("clear\\x1b[2J\\nme.env:1:1"), "{text}");
+        assert!(
+            text.contains("by Eve\\x1b]0;pwned <eve\\x1b[8m@example.com>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("dir\\x1b[8m\\u{202e}: Permission denied\\nFAKE"),
+            "{text}"
+        );
+    }
+
+    // JSON keeps every name as it is.
+    let json: Value = serde_json::from_str(&render_json(&report)).unwrap();
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for name in [title, forged] {
+        let shown = format!("{}/{name}", tree.display());
+        assert!(paths.contains(&shown.as_str()), "{shown:?} in {paths:?}");
+    }
+    assert!(paths.contains(&cleared), "{paths:?}");
+    let author = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|f| f["commit"]["author"].as_str())
+        .unwrap();
+    assert_eq!(author, "Eve\u{1b}]0;pwned");
+    assert_eq!(json["errors"][0]["path"], "dir\u{1b}[8m\u{202e}");
 }
