@@ -70,7 +70,9 @@ fn short_sha(sha: &str) -> &str {
 /// Scan every blob of every commit reachable from any ref of the repository at `repo`
 /// (branches, tags, remotes, stash). A secret that stays in a file over many commits is
 /// reported once per path, at the first commit that added it; `.rampartignore` at the
-/// top of the work tree and [`ScanOptions::ignore_files`] exclude paths.
+/// top of the work tree and [`ScanOptions::ignore_files`] exclude paths. An object git
+/// cannot read (missing, or corrupt) is a [`ScanError`] in the report naming it, and the
+/// scan goes on.
 pub fn scan_history(engine: &Engine, repo: &Path, opts: &ScanOptions) -> Result<Report, Error> {
     if std::fs::metadata(repo).is_err() {
         return Err(Error::PathNotFound {
@@ -96,6 +98,15 @@ pub fn scan_history(engine: &Engine, repo: &Path, opts: &ScanOptions) -> Result<
     for listed in git.blobs()? {
         let (sha, size, path) = match listed {
             Listed::Blob { sha, size, path } => (sha, Some(size), path),
+            Listed::Unreadable { sha } if !origins.contains_key(&sha) => {
+                // No commit puts it at a path: not a blob, or a blob of a tree that is
+                // unreadable too.
+                errors.push(ScanError {
+                    path: repo.display().to_string(),
+                    message: format!("git cannot read object {sha}: missing or corrupt"),
+                });
+                continue;
+            }
             Listed::Unreadable { sha } => (sha, None, String::new()),
         };
         stats.blobs += 1;
@@ -104,10 +115,9 @@ pub fn scan_history(engine: &Engine, repo: &Path, opts: &ScanOptions) -> Result<
             commit: None,
             path,
         });
-        if !origin.path.is_empty()
-            && ignore
-                .matched_path_or_any_parents(&origin.path, false)
-                .is_ignore()
+        if ignore
+            .matched_path_or_any_parents(&origin.path, false)
+            .is_ignore()
         {
             continue;
         }
