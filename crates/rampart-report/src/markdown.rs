@@ -6,6 +6,7 @@
 use crate::check_docs::{self, truncate};
 use crate::report::ScanReport;
 use rampart_checks::{BaselineState, Finding, Severity, Status};
+use rampart_output::terminal_safe;
 use std::fmt::Write;
 
 /// Failures listed in the table at most.
@@ -156,23 +157,39 @@ fn table(md: &mut String, mut failing: Vec<&Finding>) {
 }
 
 /// Text as a code span in a table cell: shown as written (GitHub neither formats nor
-/// links nor mentions inside code), with `|` escaped, which GFM tables require even in
-/// code, and line breaks made spaces.
+/// links nor mentions inside code). The fence is one backtick longer than the longest run
+/// of backticks inside, so that no run closes the span early (CommonMark), with a space
+/// inside each end when the text starts or ends with a backtick or a space (issue 9,
+/// defect 6). `|` is escaped, which GFM tables require even in code, line breaks are made
+/// spaces and other control characters shown escaped (`\x1b`). A backslash right before a
+/// `|` would turn the table's `\|` into an escaped backslash and a live column break, and
+/// code cannot escape it: such text is written as an escaped [`cell`] instead.
 fn code_cell(text: &str) -> String {
-    let body = text.replace(['\r', '\n'], " ").replace('|', "\\|");
-    if body.contains('`') {
-        format!("`` {body} ``")
+    let flat = text.replace('\r', "").replace('\n', " ");
+    let flat = terminal_safe(&flat);
+    if flat.contains("\\|") {
+        return cell(text);
+    }
+    let body = flat.replace('|', "\\|");
+    let longest_run = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    if longest_run > 0 || body.starts_with(' ') || body.ends_with(' ') {
+        format!("{fence} {body} {fence}")
     } else {
-        format!("`{body}`")
+        format!("{fence}{body}{fence}")
     }
 }
 
-/// Text safe in a table cell and inline: `|` and Markdown's emphasis, code and HTML
-/// characters escaped, line breaks made spaces, and `@` escaped so that a name from the
-/// account (`@ops` in a reason) does not mention anyone in the comment.
+/// Text safe in a table cell and inline: `|` and Markdown's emphasis, code, link and HTML
+/// characters escaped, line breaks made spaces, other control characters and
+/// bidirectional overrides shown escaped (`\x1b`, issue 9, defect 1), and `@` escaped so
+/// that a name from the account (`@ops` in a reason) does not mention anyone in the
+/// comment.
 pub(crate) fn cell(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let flat = text.replace('\r', "").replace('\n', " ");
+    let flat = terminal_safe(&flat);
+    let mut out = String::with_capacity(flat.len());
+    for c in flat.chars() {
         match c {
             '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '@' => {
                 out.push('\\');
@@ -180,8 +197,6 @@ pub(crate) fn cell(text: &str) -> String {
             }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\r' => {}
-            '\n' => out.push(' '),
             c => out.push(c),
         }
     }

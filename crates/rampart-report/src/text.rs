@@ -3,11 +3,18 @@
 //! findings with the mute rule's reason, the compliance summary and warnings, then a
 //! summary of counts, regions, collection gaps and cost. Written to be read at 80
 //! columns, with ANSI colour only when asked for.
+//!
+//! Every piece of text that comes from data (resource names, ids, reasons, regions,
+//! mute reasons, warnings, API error codes) goes through [`terminal_safe`]: a control
+//! character or bidirectional override in an AWS name is shown escaped (`\x1b`), never
+//! sent to the terminal (issue 9, defect 1). The only escape sequences in the output are
+//! the report's own colours.
 
 use crate::check_docs::truncate;
 use crate::report::{ControlStatus, ScanReport};
 use crate::wrap::{is_plain_command, wrap, wrap_command, wrap_words};
 use rampart_checks::{BaselineState, Finding, Severity, Status};
+use rampart_output::terminal_safe;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How to render the terminal report.
@@ -159,7 +166,10 @@ impl Out {
 fn header(out: &mut Out, report: &ScanReport) {
     let title = format!(
         "{} {} scan of AWS account {} (partition {})",
-        report.tool.name, report.tool.version, report.account_id, report.partition
+        terminal_safe(&report.tool.name),
+        terminal_safe(&report.tool.version),
+        terminal_safe(&report.account_id),
+        terminal_safe(&report.partition)
     );
     out.heading(&title, Style::Heading);
     let times = format!(
@@ -221,15 +231,15 @@ fn sorted(report: &ScanReport, keep: impl Fn(&Finding) -> bool) -> Vec<&Finding>
 fn checks(out: &mut Out, findings: &[&Finding], with_fix: bool) {
     for group in findings.chunk_by(|a, b| a.check_id == b.check_id) {
         out.blank();
-        let check_id = group[0].check_id.as_str();
+        let check_id = terminal_safe(&group[0].check_id);
         // A check missing from this build's registry (a report from another version)
         // is shown by id alone, without title or fix.
-        let meta = rampart_checks::find(check_id).map(|c| c.meta);
+        let meta = rampart_checks::find(&group[0].check_id).map(|c| c.meta);
         let heading: Vec<String> = match meta {
             Some(meta) => std::iter::once(out.paint(&format!("{check_id}:"), Style::CheckId))
                 .chain(meta.title.split_whitespace().map(str::to_owned))
                 .collect(),
-            None => vec![out.paint(check_id, Style::CheckId)],
+            None => vec![out.paint(&check_id, Style::CheckId)],
         };
         let lines = wrap_words(
             heading.iter().map(String::as_str),
@@ -240,7 +250,8 @@ fn checks(out: &mut Out, findings: &[&Finding], with_fix: bool) {
         out.extend(lines);
         for f in group {
             let first = format!("{UNDER_CHECK}- ");
-            out.extend(wrap(&f.resource, out.width, &first, UNDER_RESOURCE));
+            let resource = terminal_safe(&f.resource);
+            out.extend(wrap(&resource, out.width, &first, UNDER_RESOURCE));
             // NEW only means something next to its opposite: it is shown when the scan
             // was compared with a baseline, on failures that were not failing then.
             let new = if f.baseline == Some(BaselineState::New) {
@@ -248,10 +259,18 @@ fn checks(out: &mut Out, findings: &[&Finding], with_fix: bool) {
             } else {
                 ""
             };
-            let reason = format!("{new}[{}] {}", f.region, f.reason);
+            let reason = format!(
+                "{new}[{}] {}",
+                terminal_safe(&f.region),
+                terminal_safe(&f.reason)
+            );
             out.extend(wrap(&reason, out.width, UNDER_RESOURCE, UNDER_RESOURCE));
             if let Some(m) = &f.muted {
-                let mut why = format!("MUTED: {} (rule {}", m.reason, m.rule);
+                let mut why = format!(
+                    "MUTED: {} (rule {}",
+                    terminal_safe(&m.reason),
+                    terminal_safe(&m.rule)
+                );
                 if let Some(expires) = m.expires {
                     why.push_str(&format!(", until {expires}"));
                 }
@@ -352,7 +371,7 @@ fn summary(out: &mut Out, report: &ScanReport) {
             "compliance",
             &format!(
                 "{}: score {:.1}% ({})",
-                c.framework,
+                terminal_safe(&c.framework),
                 c.score,
                 control_counts(c)
             ),
@@ -368,7 +387,7 @@ fn summary(out: &mut Out, report: &ScanReport) {
     } else {
         out.row(
             "regions scanned",
-            &format!("{}: {}", scanned.len(), scanned.join(", ")),
+            &format!("{}: {}", scanned.len(), safe_join(scanned.iter())),
         );
     }
 
@@ -382,7 +401,11 @@ fn summary(out: &mut Out, report: &ScanReport) {
             by_reason.entry(&r.reason).or_default().insert(&r.region);
         }
         for (reason, regions) in by_reason {
-            out.row_detail(&format!("{reason}: {}", join(&regions)));
+            out.row_detail(&format!(
+                "{}: {}",
+                terminal_safe(reason),
+                safe_join(regions.iter())
+            ));
         }
     }
 
@@ -392,7 +415,7 @@ fn summary(out: &mut Out, report: &ScanReport) {
     let per_service = stats
         .api_calls
         .iter()
-        .map(|(service, n)| format!("{service} {n}"))
+        .map(|(service, n)| format!("{} {n}", terminal_safe(service)))
         .collect::<Vec<_>>()
         .join(", ");
     let mut calls = format!(
@@ -426,12 +449,15 @@ fn compliance(out: &mut Out, report: &ScanReport) {
         return;
     };
     out.blank();
-    out.heading(&format!("COMPLIANCE: {}", c.title), Style::Heading);
+    out.heading(
+        &format!("COMPLIANCE: {}", terminal_safe(&c.title)),
+        Style::Heading,
+    );
     out.blank();
     let id_width = c
         .controls
         .iter()
-        .map(|r| r.id.chars().count())
+        .map(|r| terminal_safe(&r.id).chars().count())
         .max()
         .unwrap_or(0);
     for r in &c.controls {
@@ -442,7 +468,7 @@ fn compliance(out: &mut Out, report: &ScanReport) {
             ControlStatus::Error => Style::Error,
             ControlStatus::Manual => Style::Muted,
         };
-        let prefix = format!("{CHECK}{:<id_width$} ", r.id);
+        let prefix = format!("{CHECK}{:<id_width$} ", terminal_safe(&r.id));
         let room = out
             .width
             .saturating_sub(prefix.chars().count() + status.len() + 1)
@@ -450,7 +476,7 @@ fn compliance(out: &mut Out, report: &ScanReport) {
         out.lines.push(format!(
             "{prefix}{} {}",
             out.paint(&status, style),
-            truncate(&r.title, room)
+            truncate(&terminal_safe(&r.title), room)
         ));
     }
     out.blank();
@@ -493,7 +519,7 @@ fn warnings(out: &mut Out, report: &ScanReport) {
     out.blank();
     for w in &report.warnings {
         let first = format!("{CHECK}- ");
-        out.extend(wrap(w, out.width, &first, UNDER_CHECK));
+        out.extend(wrap(&terminal_safe(w), out.width, &first, UNDER_CHECK));
     }
 }
 
@@ -507,8 +533,13 @@ fn count(out: &Out, n: u64, name: &str, style: Style) -> String {
     }
 }
 
-fn join(items: &BTreeSet<&str>) -> String {
-    items.iter().copied().collect::<Vec<_>>().join(", ")
+/// Items from data, made terminal-safe and joined with commas.
+fn safe_join<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    items
+        .into_iter()
+        .map(|i| terminal_safe(i.as_ref()).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Collection errors, one line per failing call: repeats of one call (same service, API and
@@ -532,17 +563,23 @@ fn gaps(out: &mut Out, report: &ScanReport) {
             .insert(&e.region);
     }
     for ((service, api, code), regions) in groups {
+        let starts_with_service = api.starts_with(&format!("{service}:"));
+        let (code, api, service) = (
+            terminal_safe(code),
+            terminal_safe(api),
+            terminal_safe(service),
+        );
         let what = if api.is_empty() {
             format!("{code} for {service}")
-        } else if api.starts_with(&format!("{service}:")) {
+        } else if starts_with_service {
             format!("{code} on {api}")
         } else {
             format!("{code} on {api} ({service})")
         };
         let line = match regions.len() {
             1 if regions.contains("global") => format!("{what} (global)"),
-            1 => format!("{what} in {}", join(&regions)),
-            n => format!("{what} in {n} regions: {}", join(&regions)),
+            1 => format!("{what} in {}", safe_join(regions.iter())),
+            n => format!("{what} in {n} regions: {}", safe_join(regions.iter())),
         };
         out.row_detail(&line);
     }

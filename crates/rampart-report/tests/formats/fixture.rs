@@ -92,6 +92,7 @@ pub fn inventory() -> Inventory {
     inv.stats = CollectionStats {
         duration_ms: 4_230,
         api_calls: [("ec2".into(), 96), ("iam".into(), 23)].into(),
+        ..Default::default()
     };
     inv
 }
@@ -233,4 +234,85 @@ pub fn many(n: usize) -> ScanReport {
         })
         .collect();
     ScanReport::new(&inventory(), findings, collected_at(), 1)
+}
+
+/// Names that attack a terminal: a title change (`ESC ]0;…BEL`), clear screen
+/// (`ESC [2J`), conceal (`ESC [8m`), the 8-bit CSI (U+009B), DEL, a right-to-left
+/// override and a line break that forges a line of output.
+pub const HOSTILE: &str =
+    "mf-\u{1b}]0;pwned\u{7}-\u{1b}[2J-\u{1b}[8mhidden-\u{9b}31m-\u{7f}-\u{202e}cod.exe\nFAKE: all clear";
+
+/// Names that attack Markdown: a run of two backticks that used to close the code span
+/// and make a live link, a pipe that opens a column, a backslash before a pipe, and
+/// HTML.
+pub const MARKDOWN_HOSTILE: [&str; 5] = [
+    "a``](https://evil)`` b",
+    "`x` [y](https://evil)",
+    "``` fenced ```",
+    "a\\|b | [c](https://evil)",
+    "<img src=x onerror=alert(1)>",
+];
+
+/// A report whose every data field holds [`HOSTILE`]: resource, region, reason, mute
+/// reason and rule, warning, collection error and skipped region.
+pub fn hostile() -> ScanReport {
+    let mut inv = inventory();
+    inv.account.partition = format!("aws{HOSTILE}");
+    inv.regions.scanned.push(format!("eu-{HOSTILE}"));
+    inv.regions.skipped[0].reason = format!("skipped {HOSTILE}");
+    inv.errors[0].gap.code = format!("Denied{HOSTILE}");
+    inv.errors[0].gap.api = format!("ec2:Describe{HOSTILE}");
+    inv.stats.api_calls.insert(format!("svc{HOSTILE}"), 1);
+    let mut findings = vec![
+        finding(
+            "cloudwatch_alarm_root_usage",
+            Status::Fail,
+            Severity::High,
+            &format!("us-{HOSTILE}"),
+            &format!("arn:aws:logs:us-east-1:{ACCOUNT}:metric-filter/{HOSTILE}"),
+            &format!("metric filter {HOSTILE} has no alarm"),
+        ),
+        finding(
+            "fixture_unknown_check",
+            Status::Error,
+            Severity::Low,
+            "eu-west-1",
+            HOSTILE,
+            HOSTILE,
+        ),
+        finding(
+            "ec2_sg_ssh_open_to_world",
+            Status::Pass,
+            Severity::High,
+            "eu-west-1",
+            HOSTILE,
+            HOSTILE,
+        ),
+    ];
+    let mut m = muted(
+        finding(
+            "ec2_sg_ssh_open_to_world",
+            Status::Fail,
+            Severity::High,
+            "eu-west-1",
+            &sg("eu-west-1", HOSTILE),
+            HOSTILE,
+        ),
+        HOSTILE,
+    );
+    m.muted.as_mut().unwrap().rule = HOSTILE.into();
+    findings.push(m);
+    for (i, name) in MARKDOWN_HOSTILE.iter().enumerate() {
+        findings.push(finding(
+            "ec2_sg_ssh_open_to_world",
+            Status::Fail,
+            Severity::Critical,
+            "eu-west-1",
+            name,
+            &format!("reason {i}: {name}"),
+        ));
+    }
+    let mut report = ScanReport::new(&inv, findings, collected_at(), 1);
+    report.warnings = vec![format!("warning {HOSTILE}")];
+    report
 }

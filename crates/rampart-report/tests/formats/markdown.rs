@@ -1,4 +1,4 @@
-use crate::fixture::{many, report, TRICKY_ARN};
+use crate::fixture::{hostile, many, report, MARKDOWN_HOSTILE, TRICKY_ARN};
 use rampart_report::{render_markdown, MARKDOWN_MAX_ROWS};
 
 /// The table rows (lines starting with `| ` after the separator).
@@ -91,4 +91,108 @@ fn clean_report_says_so() {
     let md = render_markdown(&report);
     assert!(md.contains("**No failing findings**"));
     assert!(rows(&md).is_empty());
+}
+
+/// The table rows of `md` as CommonMark/GFM parses them: each cell's text (text and code
+/// spans joined, `None` when the cell holds anything else: a link, an image, HTML,
+/// emphasis), and whether each cell is one code span.
+fn parsed_rows(md: &str) -> Vec<Vec<(Option<String>, bool)>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut rows = Vec::new();
+    let mut row: Vec<(Option<String>, bool)> = Vec::new();
+    let mut cell: Option<(Option<String>, usize, usize)> = None; // text, events, code spans
+    let mut in_head = false;
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                row.clear();
+            }
+            Event::Start(Tag::TableCell) => cell = Some((Some(String::new()), 0, 0)),
+            Event::End(TagEnd::TableCell) => {
+                let (text, events, codes) = cell.take().expect("in a cell");
+                row.push((text, events == 1 && codes == 1));
+            }
+            Event::End(TagEnd::TableRow) if !in_head => rows.push(std::mem::take(&mut row)),
+            Event::End(TagEnd::TableRow) => row.clear(),
+            e => {
+                if let Some((text, events, codes)) = &mut cell {
+                    *events += 1;
+                    match e {
+                        Event::Text(t) => text.as_mut().map(|s| s.push_str(&t)),
+                        Event::Code(t) => {
+                            *codes += 1;
+                            text.as_mut().map(|s| s.push_str(&t))
+                        }
+                        _ => {
+                            *text = None;
+                            None
+                        }
+                    };
+                }
+            }
+        }
+    }
+    rows
+}
+
+// Issue 9, defect 6: a resource name with a run of backticks, brackets, pipes, a
+// backslash before a pipe or HTML stays inside its table cell and is shown as written:
+// no live link, image or HTML, four cells a row (checked with a CommonMark/GFM parser).
+#[test]
+fn names_cannot_break_out_of_code_spans_or_cells() {
+    let report = hostile();
+    let md = render_markdown(&report);
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    for event in Parser::new_ext(&md, Options::ENABLE_TABLES) {
+        assert!(
+            !matches!(
+                event,
+                Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                    | Event::Html(_)
+                    | Event::InlineHtml(_)
+            ),
+            "{event:?} in:\n{md}"
+        );
+    }
+    let rows = parsed_rows(&md);
+    assert_eq!(rows.len(), MARKDOWN_HOSTILE.len() + 1, "{md}");
+    for row in &rows {
+        assert_eq!(row.len(), 4, "{row:?}\n{md}");
+    }
+    for (i, name) in MARKDOWN_HOSTILE.iter().enumerate() {
+        let row = rows
+            .iter()
+            .find(|r| r[3].0.as_deref() == Some(format!("reason {i}: {name}").as_str()))
+            .unwrap_or_else(|| panic!("no row with reason {i} shown as written:\n{md}"));
+        assert_eq!(row[2].0.as_deref(), Some(*name), "{md}");
+        // Shown as code, except after a backslash before a pipe, which code cannot carry.
+        assert_eq!(row[2].1, !name.contains("\\|"), "{name}: {md}");
+    }
+}
+
+// Issue 9, defect 1: control characters from data are shown escaped in the Markdown
+// report too (it is printed on a terminal when no output file is given).
+#[test]
+fn control_characters_are_shown_escaped() {
+    let md = render_markdown(&hostile());
+    assert!(
+        !md.chars()
+            .any(|c| c != '\n' && rampart_output::is_unsafe_char(c)),
+        "{md:?}"
+    );
+    let shown =
+        r"mf-\x1b]0;pwned\x07-\x1b[2J-\x1b[8mhidden-\x9b31m-\x7f-\u{202e}cod.exe FAKE: all clear";
+    let rows = parsed_rows(&md);
+    let row = rows
+        .iter()
+        .find(|r| r[2].0.as_deref().is_some_and(|t| t.ends_with(shown)))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(row[2].1, "the resource is a code span: {row:?}");
+    assert_eq!(
+        row[3].0.as_deref(),
+        Some(format!("metric filter {shown} has no alarm").as_str())
+    );
+    assert!(md.contains(r"(aws") && md.contains(r"pwned\\x07"), "{md}");
 }

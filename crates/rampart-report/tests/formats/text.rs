@@ -1,4 +1,4 @@
-use crate::fixture::report;
+use crate::fixture::{hostile, report};
 use rampart_report::{render_text, TextOptions};
 
 fn options(width: usize, quiet: bool) -> TextOptions {
@@ -121,4 +121,79 @@ fn quiet_shows_failures_and_summary_only() {
         t[start..end].to_owned()
     };
     assert!(quiet.starts_with(&section(&full)));
+}
+
+/// The characters of `text` that must never reach a terminal raw, with where they are.
+fn unsafe_chars(text: &str) -> Vec<(usize, char)> {
+    text.char_indices()
+        .filter(|&(_, c)| c != '\n' && rampart_output::is_unsafe_char(c))
+        .collect()
+}
+
+// Issue 9, defect 1: terminal escapes in AWS data (a metric filter named with a title
+// change, clear screen or conceal sequence, an 8-bit CSI, DEL, a bidirectional override
+// or a line break) are shown escaped in every section of the text report, never sent.
+#[test]
+fn escape_sequences_from_data_are_shown_escaped() {
+    let report = hostile();
+    for verbose in [false, true] {
+        let options = TextOptions {
+            verbose,
+            ..options(1000, false)
+        };
+        let text = render_text(&report, &options);
+        assert_eq!(unsafe_chars(&text), [], "{text}");
+        assert!(
+            text.contains(r"mf-\x1b]0;pwned\x07-\x1b[2J-\x1b[8mhidden-\x9b31m-\x7f-\u{202e}cod.exe\nFAKE: all clear"),
+            "{text}"
+        );
+        // The forged line is not a line of its own.
+        assert!(!text.lines().any(|l| l.starts_with("FAKE")), "{text}");
+        // Every section shows its data escaped: resource, region, reason, mute reason,
+        // warning, skipped region, collection gap, API call count, partition.
+        for shown in [
+            r"[us-mf-\x1b]0;",
+            r"metric filter mf-\x1b]0;",
+            r"MUTED: mf-\x1b]0;",
+            r"warning mf-\x1b]0;",
+            r"skipped mf-\x1b]0;",
+            r"Deniedmf-\x1b]0;",
+            r"svcmf-\x1b]0;",
+            r"(partition awsmf-\x1b]0;",
+            r"eu-mf-\x1b]0;",
+        ] {
+            assert!(text.contains(shown), "{shown} missing:\n{text}");
+        }
+    }
+    // With colour, the only escape sequences are the report's own SGR colours.
+    let colored = render_text(
+        &report,
+        &TextOptions {
+            color: true,
+            ..options(1000, false)
+        },
+    );
+    let sgr = without_sgr(&colored);
+    assert_eq!(unsafe_chars(&sgr), [], "{colored}");
+    assert!(colored.contains(r"\x1b]0;pwned\x07"));
+}
+
+/// `text` without its SGR colour sequences (`ESC [ digits ; digits m`).
+fn without_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{1b}') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let body = after
+            .strip_prefix('[')
+            .unwrap_or_else(|| panic!("not SGR: {after:?}"));
+        let end = body
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(body.len());
+        assert!(body[end..].starts_with('m'), "not SGR: {after:?}");
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
