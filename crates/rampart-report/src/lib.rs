@@ -8,13 +8,16 @@
 //! SIEMs ([`render_ocsf`]), AWS Security Finding Format for Security Hub
 //! ([`render_asff`]), SARIF for code scanning ([`render_sarif`]), CSV ([`render_csv`]),
 //! JUnit XML for CI test reports ([`render_junit`]), a Markdown pull-request comment
-//! ([`render_markdown`]) and a self-contained HTML page ([`render_html`]). Every renderer shows muted findings as muted, with the mute
-//! rule's reason, and never counts them as failures.
+//! ([`render_markdown`]) and a self-contained HTML page ([`render_html`]). Every renderer
+//! shows muted findings as muted, with the mute rule's reason, and never counts them as
+//! failures. [`ReportFormat`] names the formats, with each one's file name and renderer
+//! ([`render`]).
 
 mod asff;
 mod check_docs;
 mod compliance;
 mod csv_rows;
+mod format;
 mod html;
 mod json;
 mod junit;
@@ -27,6 +30,7 @@ mod wrap;
 
 pub use asff::{render_asff, ASFF_SCHEMA_VERSION};
 pub use csv_rows::{render_csv, CSV_COLUMNS};
+pub use format::{render, ReportFormat};
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;

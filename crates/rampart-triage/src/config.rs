@@ -18,6 +18,7 @@
 use crate::error::{one_line, TriageError};
 use crate::validated::{self, FromScalar};
 use rampart_checks::{Settings, Severity};
+pub use rampart_report::ReportFormat;
 use serde::{Deserialize, Deserializer};
 use std::path::{Path, PathBuf};
 
@@ -115,60 +116,6 @@ pub enum FailOn {
     Never,
     /// On an active FAIL finding of this severity or higher.
     AtOrAbove(Severity),
-}
-
-/// A report format a config may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ReportFormat {
-    /// Terminal text.
-    Text,
-    /// rampart's JSON report.
-    Json,
-    /// OCSF Detection Findings.
-    Ocsf,
-    /// A standalone HTML page.
-    Html,
-    /// AWS Security Finding Format (Security Hub).
-    Asff,
-    /// SARIF 2.1.0.
-    Sarif,
-    /// CSV, one finding a row.
-    Csv,
-    /// JUnit XML, one test case a finding.
-    Junit,
-    /// Markdown.
-    Markdown,
-}
-
-impl ReportFormat {
-    /// Every format, in the order of [`ReportFormat::as_str`]'s documentation.
-    pub const ALL: [ReportFormat; 9] = [
-        ReportFormat::Text,
-        ReportFormat::Json,
-        ReportFormat::Ocsf,
-        ReportFormat::Html,
-        ReportFormat::Asff,
-        ReportFormat::Sarif,
-        ReportFormat::Csv,
-        ReportFormat::Junit,
-        ReportFormat::Markdown,
-    ];
-
-    /// The name in the config file: `text`, `json`, `ocsf`, `html`, `asff`, `sarif`,
-    /// `csv`, `junit`, `markdown`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportFormat::Text => "text",
-            ReportFormat::Json => "json",
-            ReportFormat::Ocsf => "ocsf",
-            ReportFormat::Html => "html",
-            ReportFormat::Asff => "asff",
-            ReportFormat::Sarif => "sarif",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Junit => "junit",
-            ReportFormat::Markdown => "markdown",
-        }
-    }
 }
 
 impl Config {
@@ -450,12 +397,15 @@ impl FromScalar for ConfigPath {
 impl FromScalar for ReportFormat {
     const EXPECTING: &'static str = "a report format";
     fn from_str(s: &str) -> Result<Self, String> {
+        // Exact names only: the config file is written once and read by tools too.
         ReportFormat::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|f| f.as_str() == s)
             .ok_or_else(|| {
-                let all: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.as_str()).collect();
-                format!("unknown format `{s}` ({})", all.join(", "))
+                ReportFormat::parse(s).err().unwrap_or_else(|| {
+                    format!("unknown format `{s}` (formats are written in lower case)")
+                })
             })
     }
 }

@@ -31,6 +31,19 @@ pub enum TriageError {
         /// What is wrong, naming the key (and, in a mutelist, the rule).
         message: String,
     },
+    /// The baseline is a report of another account than the one scanned.
+    #[error(
+        "{}: the baseline is a report of account {baseline}, not of the scanned account {scanned}",
+        path.display()
+    )]
+    BaselineAccount {
+        /// The baseline file.
+        path: PathBuf,
+        /// The account the baseline reports on.
+        baseline: String,
+        /// The account scanned.
+        scanned: String,
+    },
 }
 
 impl TriageError {
@@ -45,10 +58,10 @@ impl TriageError {
         }
     }
 
-    /// The 1-based line and column of an [`TriageError::Invalid`], `None` for a read error.
+    /// The 1-based line and column of an [`TriageError::Invalid`], `None` otherwise.
     pub fn location(&self) -> Option<(usize, usize)> {
         match self {
-            TriageError::Read { .. } => None,
+            TriageError::Read { .. } | TriageError::BaselineAccount { .. } => None,
             TriageError::Invalid { line, column, .. } => Some((*line, *column)),
         }
     }

@@ -1,7 +1,7 @@
 //! Triage of a scan's findings, as pure logic: the mutelist that marks accepted findings,
-//! the comparison with a baseline report, the exit-code rule, and the `rampart.toml`
-//! config file. Every input file is validated, and an error names the file, line, column
-//! and key.
+//! the comparison with a baseline report, the exit-code rule ([`triage`] applies all three
+//! in order), and the `rampart.toml` config file. Every input file is validated, and an
+//! error names the file, line, column and key.
 
 mod baseline;
 mod config;
@@ -9,6 +9,7 @@ mod error;
 mod exit_code;
 mod mutelist;
 mod pattern;
+mod triage;
 mod validated;
 
 #[cfg(test)]
@@ -22,4 +23,5 @@ pub use config::{
 pub use error::TriageError;
 pub use exit_code::exit_failures;
 pub use mutelist::{Mutelist, Rule, MUTELIST_VERSION};
-pub use pattern::{Glob, ResourcePattern};
+pub use pattern::{AnchoredRegex, Glob, ResourcePattern};
+pub use triage::{triage, TriageRules, Triaged};

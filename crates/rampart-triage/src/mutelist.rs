@@ -17,9 +17,14 @@
 //!
 //! A rule matches a finding when every key it gives matches (AND); the first matching rule
 //! that has not expired mutes the finding (OR across rules, first match wins).
+//!
+//! The rules' patterns are compiled once per field, all rules together: one glob set for
+//! the accounts, one for the regions, one for the checks, and for the resources one glob
+//! set and one regular-expression set. Twenty thousand rules are five automata, not twenty
+//! thousand (issue 9, defect 10).
 
 use crate::error::{one_line, TriageError};
-use crate::pattern::{Glob, ResourcePattern};
+use crate::pattern::{count_compiled, Glob, ResourcePattern};
 use crate::validated::{self, FromScalar};
 use chrono::NaiveDate;
 use rampart_checks::{Finding, Muted};
@@ -37,6 +42,7 @@ pub const MUTELIST_VERSION: u64 = 1;
 pub struct Mutelist {
     path: PathBuf,
     rules: Vec<Rule>,
+    sets: RuleSets,
 }
 
 /// One mutelist rule. Every condition it gives must match; a condition it leaves out
@@ -95,6 +101,11 @@ impl Rule {
         {
             return false;
         }
+        self.tags_match(finding, tags)
+    }
+
+    /// Whether the rule's `tags` (if any) are all on the finding's resource.
+    fn tags_match<'t>(&self, finding: &Finding, tags: &impl Fn(&str) -> Option<&'t [Tag]>) -> bool {
         if self.tags.is_empty() {
             return true;
         }
@@ -134,7 +145,7 @@ impl Mutelist {
         let parsed: Result<RawMutelist, _> = serde_path_to_error::deserialize(de);
         SEEN_IDS.with(|s| s.borrow_mut().clear());
         let raw = parsed.map_err(|e| yaml_error(text, path, e))?;
-        let rules = raw
+        let rules: Vec<Rule> = raw
             .rules
             .into_iter()
             .enumerate()
@@ -162,9 +173,16 @@ impl Mutelist {
                     .unwrap_or_default(),
             })
             .collect();
+        let sets = RuleSets::compile(&rules).map_err(|message| TriageError::Invalid {
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            message,
+        })?;
         Ok(Mutelist {
             path: path.to_owned(),
             rules,
+            sets,
         })
     }
 
@@ -196,10 +214,12 @@ impl Mutelist {
         today: NaiveDate,
     ) -> Vec<String> {
         let mut expired_matches = vec![0usize; self.rules.len()];
+        let mut candidates = vec![false; self.rules.len()];
         for finding in findings.iter_mut() {
             let mut muted = None;
+            self.sets.candidates(finding, &mut candidates);
             for (i, rule) in self.rules.iter().enumerate() {
-                if !rule.matches(finding, &tags) {
+                if !candidates[i] || !rule.tags_match(finding, &tags) {
                     continue;
                 }
                 if rule.is_expired(today) {
@@ -230,6 +250,170 @@ impl Mutelist {
                 )
             })
             .collect()
+    }
+}
+
+/// The rules' account, region, check and resource patterns, each field compiled into one
+/// set over all rules. Tags are matched rule by rule, for the rules the sets leave.
+#[derive(Debug, Clone)]
+struct RuleSets {
+    accounts: GlobField,
+    regions: GlobField,
+    checks: GlobField,
+    resource_globs: GlobField,
+    resource_regexes: RegexField,
+    /// Rules that give `resources` (globs or expressions): the others match any resource.
+    has_resources: Vec<bool>,
+}
+
+/// One field's globs over all rules, as one set.
+#[derive(Debug, Clone)]
+struct GlobField {
+    set: globset::GlobSet,
+    /// The rule of each glob in the set.
+    owner: Vec<usize>,
+    /// Rules that give no glob for the field (they match anything).
+    open: Vec<bool>,
+}
+
+impl GlobField {
+    fn compile<'r>(
+        rules: &'r [Rule],
+        globs: impl Fn(&'r Rule) -> Vec<&'r Glob>,
+    ) -> Result<GlobField, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut owner = Vec::new();
+        let mut open = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.iter().enumerate() {
+            let globs = globs(rule);
+            open.push(globs.is_empty());
+            for g in globs {
+                builder.add(g.parsed().clone());
+                owner.push(i);
+            }
+        }
+        count_compiled();
+        let set = builder
+            .build()
+            .map_err(|e| format!("the mutelist's globs cannot be compiled: {e}"))?;
+        Ok(GlobField { set, owner, open })
+    }
+
+    /// Set `hit[i]` for every rule `i` with a glob that matches `s`.
+    fn mark(&self, s: &str, hit: &mut [bool]) {
+        for p in self.set.matches(s) {
+            hit[self.owner[p]] = true;
+        }
+    }
+}
+
+/// The rules' `re:` resource expressions, as one set; split in halves, as often as
+/// needed, when the expressions are too large to compile together (Unicode classes
+/// repeated many times each, in thousands of rules).
+#[derive(Debug, Clone)]
+struct RegexField {
+    /// Each set, with the rule of each of its expressions.
+    sets: Vec<(regex::RegexSet, Vec<usize>)>,
+}
+
+/// The most memory one set of expressions may compile to.
+const SET_SIZE_LIMIT: usize = 256 << 20;
+
+impl RegexField {
+    fn compile(expressions: &[&str], owner: &[usize], limit: usize) -> Result<RegexField, String> {
+        let mut field = RegexField { sets: Vec::new() };
+        field.add(expressions, owner, limit)?;
+        Ok(field)
+    }
+
+    fn add(&mut self, expressions: &[&str], owner: &[usize], limit: usize) -> Result<(), String> {
+        count_compiled();
+        match regex::RegexSetBuilder::new(expressions)
+            .size_limit(limit)
+            .build()
+        {
+            Ok(set) => {
+                self.sets.push((set, owner.to_vec()));
+                Ok(())
+            }
+            Err(regex::Error::CompiledTooBig(_)) if expressions.len() > 1 => {
+                let half = expressions.len() / 2;
+                self.add(&expressions[..half], &owner[..half], limit)?;
+                self.add(&expressions[half..], &owner[half..], limit)
+            }
+            Err(e) => Err(format!(
+                "the mutelist's regular expressions cannot be compiled: {}",
+                one_line(&e.to_string())
+            )),
+        }
+    }
+
+    /// Set `hit[i]` for every rule `i` with an expression that matches `s`.
+    fn mark(&self, s: &str, hit: &mut [bool]) {
+        for (set, owner) in &self.sets {
+            for p in set.matches(s).iter() {
+                hit[owner[p]] = true;
+            }
+        }
+    }
+}
+
+impl RuleSets {
+    fn compile(rules: &[Rule]) -> Result<RuleSets, String> {
+        let mut expressions = Vec::new();
+        let mut owner = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for p in &rule.resources {
+                if let ResourcePattern::Regex(r) = p {
+                    expressions.push(r.as_str());
+                    owner.push(i);
+                }
+            }
+        }
+        Ok(RuleSets {
+            accounts: GlobField::compile(rules, |r| r.accounts.iter().collect())?,
+            regions: GlobField::compile(rules, |r| r.regions.iter().collect())?,
+            checks: GlobField::compile(rules, |r| r.checks.iter().collect())?,
+            resource_globs: GlobField::compile(rules, |r| {
+                r.resources
+                    .iter()
+                    .filter_map(|p| match p {
+                        ResourcePattern::Glob(g) => Some(g),
+                        ResourcePattern::Regex(_) => None,
+                    })
+                    .collect()
+            })?,
+            resource_regexes: RegexField::compile(&expressions, &owner, SET_SIZE_LIMIT)?,
+            has_resources: rules.iter().map(|r| !r.resources.is_empty()).collect(),
+        })
+    }
+
+    /// Set `candidate[i]` when rule `i`'s accounts, regions, checks and resources all
+    /// match the finding (its tags are left to check).
+    fn candidates(&self, finding: &Finding, candidate: &mut [bool]) {
+        let mut hit = vec![false; candidate.len()];
+        candidate.copy_from_slice(&self.accounts.open);
+        self.accounts.mark(&finding.account_id, candidate);
+        for (field, text) in [
+            (&self.regions, finding.region.as_str()),
+            (&self.checks, finding.check_id.as_str()),
+        ] {
+            hit.copy_from_slice(&field.open);
+            field.mark(text, &mut hit);
+            and(candidate, &hit);
+        }
+        for (h, has) in hit.iter_mut().zip(&self.has_resources) {
+            *h = !has;
+        }
+        self.resource_globs.mark(&finding.resource, &mut hit);
+        self.resource_regexes.mark(&finding.resource, &mut hit);
+        and(candidate, &hit);
+    }
+}
+
+fn and(into: &mut [bool], other: &[bool]) {
+    for (a, b) in into.iter_mut().zip(other) {
+        *a &= *b;
     }
 }
 
@@ -488,10 +672,19 @@ impl FromScalar for CheckPattern {
     const EXPECTING: &'static str = "a check id or glob";
     fn from_str(s: &str) -> Result<Self, String> {
         let glob = Glob::new(s)?;
-        if rampart_checks::registry()
-            .iter()
-            .any(|c| glob.is_match(c.meta.id))
-        {
+        let matches_a_check = match glob.literal() {
+            Some(id) => rampart_checks::find(id).is_some(),
+            None => {
+                // Compiled for this check only and dropped: the mutelist matches through
+                // its sets.
+                count_compiled();
+                let matcher = glob.parsed().compile_matcher();
+                rampart_checks::registry()
+                    .iter()
+                    .any(|c| matcher.is_match(c.meta.id))
+            }
+        };
+        if matches_a_check {
             Ok(CheckPattern(glob))
         } else {
             Err(format!(
@@ -565,5 +758,117 @@ impl<'de> Deserialize<'de> for TagPatterns {
             }
         }
         d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::compiled_matchers;
+    use crate::test_support::at;
+    use rampart_checks::{Severity, Status};
+
+    const SSH: &str = "ec2_sg_ssh_open_to_world";
+
+    /// `n` rules, each muting one instance by a `re:` expression, in one region and on
+    /// one check, plus a tag condition on every hundredth.
+    fn many_rules(n: usize) -> String {
+        let mut yaml = String::from("version: 1\nrules:\n");
+        for i in 0..n {
+            yaml.push_str(&format!(
+                "  - id: r{i}\n    reason: accepted {i}\n    regions: [\"eu-west-*\"]\n    \
+                 checks: [{SSH}]\n    resources: [\"re:arn:aws:ec2:[a-z0-9-]+:[0-9]{{12}}:\
+                 security-group/sg-{i:08}[a-f]*\"]\n"
+            ));
+            if i % 100 == 99 {
+                yaml.push_str("    tags: {env: \"prod*\"}\n");
+            }
+        }
+        yaml
+    }
+
+    fn sg(i: usize, suffix: &str) -> Finding {
+        let resource =
+            format!("arn:aws:ec2:eu-west-1:111122223333:security-group/sg-{i:08}{suffix}");
+        at(SSH, "eu-west-1", &resource, Status::Fail, Severity::High)
+    }
+
+    // Issue 9, defect 10: 20,000 regular-expression rules took 11.5 s and 551 MB, one
+    // compiled expression per rule. They now compile into one set per field: five
+    // automata for the whole mutelist, whatever its size, with the same first-match
+    // semantics.
+    #[test]
+    fn twenty_thousand_rules_compile_into_one_set_per_field() {
+        let yaml = many_rules(20_000);
+        let before = compiled_matchers();
+        let list = Mutelist::parse(&yaml, Path::new("big.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(list.rules().len(), 20_000);
+        let sets = &list.sets.resource_regexes.sets;
+        assert_eq!(sets.len(), 1);
+        assert_eq!(sets[0].0.len(), 20_000);
+        assert_eq!(list.sets.regions.owner.len(), 20_000);
+        let mut findings = vec![
+            sg(19_998, "abc"),
+            sg(7, ""),
+            sg(7, "xyz"), // `[a-f]*`: no match
+            sg(99, ""),   // rule r99 wants a tag the resource does not have
+            at(
+                SSH,
+                "us-east-1",
+                &sg(5, "").resource,
+                Status::Fail,
+                Severity::High,
+            ),
+        ];
+        let warnings = list.apply(&mut findings, |_| None, NaiveDate::MIN);
+        assert!(warnings.is_empty());
+        let rules: Vec<Option<&str>> = findings
+            .iter()
+            .map(|f| f.muted.as_ref().map(|m| m.rule.as_str()))
+            .collect();
+        assert_eq!(rules, [Some("r19998"), Some("r7"), None, None, None]);
+        assert_eq!(
+            compiled_matchers() - before,
+            5,
+            "accounts, regions, checks, resource globs and resource expressions"
+        );
+    }
+
+    // First match wins across the sets, in file order.
+    #[test]
+    fn the_first_matching_rule_in_file_order_mutes() {
+        let yaml =
+            "version: 1\nrules:\n  - id: late\n    reason: b\n    resources: [\"re:.*sg-1\"]\n    \
+             expires: 2020-01-01\n  - id: wide\n    reason: a\n    checks: [\"ec2_*\"]\n  \
+             - id: narrow\n    reason: c\n    resources: [\"*sg-1\"]\n";
+        let list = Mutelist::parse(yaml, Path::new("m.yaml")).unwrap();
+        let mut f = vec![at(SSH, "eu-west-1", "sg-1", Status::Fail, Severity::High)];
+        let warnings = list.apply(
+            &mut f,
+            |_| None,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+        );
+        assert_eq!(f[0].muted.as_ref().unwrap().rule, "wide");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("(1 finding it matches reported)"),
+            "{warnings:?}"
+        );
+    }
+
+    // Expressions too large to compile together are split into sets that fit, and match
+    // as before.
+    #[test]
+    fn expressions_too_large_together_are_split() {
+        let expressions: Vec<String> = (0..64).map(|i| format!(r"^(?:\w{{20}}-{i})$")).collect();
+        let refs: Vec<&str> = expressions.iter().map(String::as_str).collect();
+        let owner: Vec<usize> = (0..64).collect();
+        let field = RegexField::compile(&refs, &owner, 2_000_000).unwrap();
+        assert!(field.sets.len() > 1, "{}", field.sets.len());
+        assert_eq!(field.sets.iter().map(|(s, _)| s.len()).sum::<usize>(), 64);
+        let mut hit = vec![false; 64];
+        field.mark(&format!("{}-37", "é".repeat(20)), &mut hit);
+        let hits: Vec<usize> = (0..64).filter(|&i| hit[i]).collect();
+        assert_eq!(hits, [37]);
     }
 }

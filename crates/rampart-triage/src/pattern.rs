@@ -2,18 +2,43 @@
 //! whole text, and for resources, regular expressions written `re:...`.
 
 use crate::error::one_line;
+use std::cell::Cell;
+use std::sync::OnceLock;
+
+thread_local! {
+    /// Matchers compiled on this thread: single patterns compiled on first use, and the
+    /// sets a mutelist compiles its rules into. Tests read it to check that a large
+    /// mutelist compiles to a few sets, not to one automaton per rule.
+    static COMPILED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Count one compiled matcher (see [`compiled_matchers`]).
+pub(crate) fn count_compiled() {
+    COMPILED.with(|c| c.set(c.get() + 1));
+}
+
+/// How many matchers this thread has compiled so far.
+#[cfg(test)]
+pub(crate) fn compiled_matchers() -> usize {
+    COMPILED.with(Cell::get)
+}
 
 /// A glob that must match the whole text. `*` and `?` also match `/` and `:`, so
 /// `arn:aws:iam::*:user/*` matches users under any path. Matching is case-sensitive, as AWS
 /// identifiers are.
+///
+/// The glob is parsed and checked when made; its matcher is compiled on first use of
+/// [`Glob::is_match`]. A mutelist matches its rules' globs through one set per field
+/// instead.
 #[derive(Debug, Clone)]
 pub struct Glob {
     text: String,
-    matcher: globset::GlobMatcher,
+    glob: globset::Glob,
+    matcher: OnceLock<globset::GlobMatcher>,
 }
 
 impl Glob {
-    /// Compile a glob; the error says what is wrong in one line.
+    /// Parse a glob; the error says what is wrong in one line.
     pub fn new(text: &str) -> Result<Glob, String> {
         if text.is_empty() {
             return Err("empty pattern (leave the field out to match anything)".into());
@@ -26,7 +51,8 @@ impl Glob {
             .map_err(|e| format!("bad glob `{text}`: {}", e.kind()))?;
         Ok(Glob {
             text: text.to_owned(),
-            matcher: glob.compile_matcher(),
+            glob,
+            matcher: OnceLock::new(),
         })
     }
 
@@ -34,15 +60,31 @@ impl Glob {
     pub fn empty() -> Glob {
         Glob {
             text: String::new(),
-            matcher: globset::Glob::new("")
-                .expect("the empty glob compiles")
-                .compile_matcher(),
+            glob: globset::Glob::new("").expect("the empty glob parses"),
+            matcher: OnceLock::new(),
         }
     }
 
     /// Whether the whole of `s` matches.
     pub fn is_match(&self, s: &str) -> bool {
-        self.matcher.is_match(s)
+        self.matcher
+            .get_or_init(|| {
+                count_compiled();
+                self.glob.compile_matcher()
+            })
+            .is_match(s)
+    }
+
+    /// Whether the glob has no wildcard, class or alternative: it matches only its own
+    /// text (backslash escapes aside, which such a text does not hold either).
+    pub(crate) fn literal(&self) -> Option<&str> {
+        let special = |c: char| matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\');
+        (!self.text.contains(special)).then_some(self.text.as_str())
+    }
+
+    /// The parsed glob, to compile into a set.
+    pub(crate) fn parsed(&self) -> &globset::Glob {
+        &self.glob
     }
 
     /// The pattern as written.
@@ -58,29 +100,63 @@ pub enum ResourcePattern {
     /// A glob over the whole ARN or id.
     Glob(Glob),
     /// A regular expression, anchored at both ends.
-    Regex(regex::Regex),
+    Regex(AnchoredRegex),
+}
+
+/// A regular expression checked when parsed and anchored at both ends; compiled on first
+/// use of [`AnchoredRegex::is_match`]. A mutelist compiles its rules' expressions into one
+/// set instead.
+#[derive(Debug, Clone)]
+pub struct AnchoredRegex {
+    /// `^(?:...)$`.
+    anchored: String,
+    compiled: OnceLock<regex::Regex>,
+}
+
+impl AnchoredRegex {
+    /// The expression as compiled: `^(?:...)$`.
+    pub fn as_str(&self) -> &str {
+        &self.anchored
+    }
+
+    /// Whether the whole of `s` matches.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.compiled
+            .get_or_init(|| {
+                count_compiled();
+                regex::Regex::new(&self.anchored).expect("checked when parsed")
+            })
+            .is_match(s)
+    }
 }
 
 impl ResourcePattern {
-    /// Compile a resource pattern; the error says what is wrong in one line.
+    /// Parse a resource pattern; the error says what is wrong in one line.
+    ///
+    /// A regular expression is parsed (its syntax checked, as `regex` would) but not
+    /// compiled: compiling thousands of rules one by one took seconds and hundreds of
+    /// megabytes (issue 9, defect 10).
     pub fn new(text: &str) -> Result<ResourcePattern, String> {
         match text.strip_prefix("re:") {
             Some(re) => {
                 if re.is_empty() {
                     return Err("empty regular expression after `re:`".into());
                 }
-                let bad = |e: regex::Error| {
+                let bad = |e: regex_syntax::Error| {
                     format!(
                         "bad regular expression `{re}`: {}",
                         one_line(&e.to_string())
                     )
                 };
-                // Compiled alone first, so that a pattern such as `a)|(b` cannot break out
+                // Parsed alone first, so that a pattern such as `a)|(b` cannot break out
                 // of the anchoring group below.
-                regex::Regex::new(re).map_err(bad)?;
-                regex::Regex::new(&format!("^(?:{re})$"))
-                    .map(ResourcePattern::Regex)
-                    .map_err(bad)
+                regex_syntax::Parser::new().parse(re).map_err(bad)?;
+                let anchored = format!("^(?:{re})$");
+                regex_syntax::Parser::new().parse(&anchored).map_err(bad)?;
+                Ok(ResourcePattern::Regex(AnchoredRegex {
+                    anchored,
+                    compiled: OnceLock::new(),
+                }))
             }
             None => Glob::new(text).map(ResourcePattern::Glob),
         }

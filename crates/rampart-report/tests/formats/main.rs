@@ -31,3 +31,25 @@ pub fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect()
 }
+
+// Issue 9, defect 10: every format ends with exactly one newline (two gave CSV an empty
+// last record), and the format list, file names and renderer live in one place.
+#[test]
+fn every_format_ends_with_one_newline() {
+    use rampart_report::{render, ReportFormat, TextOptions};
+    for report in [fixture::report(), fixture::many(0)] {
+        for &format in ReportFormat::ALL {
+            let out = render(format, &report, &TextOptions::default());
+            assert!(
+                out.ends_with('\n') && !out.ends_with("\n\n") && !out.ends_with("\r\n\n"),
+                "{format}: {:?}",
+                &out[out.len().saturating_sub(20)..]
+            );
+        }
+        let csv = render(ReportFormat::Csv, &report, &TextOptions::default());
+        let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+        let records: Vec<_> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), report.findings.len());
+        assert!(records.iter().all(|r| r.iter().any(|c| !c.is_empty())));
+    }
+}
