@@ -10,11 +10,13 @@ pub mod compliance;
 mod context;
 pub mod docs;
 mod model;
+#[cfg(test)]
+mod registry_tests;
 mod settings;
 
 pub use context::{Context, FindingBuilder};
 pub use model::{BaselineState, CheckMeta, Finding, Muted, Severity, Status};
-pub use rampart_inventory::Inventory;
+pub use rampart_inventory::{Inventory, Service};
 pub use settings::Settings;
 
 /// A check: its documentation and the function that evaluates it.

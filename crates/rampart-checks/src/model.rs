@@ -1,10 +1,14 @@
 //! The vocabulary every check speaks: metadata, severity, status and findings.
 
+use rampart_inventory::{variants_array, Service};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use strum::VariantArray;
 
 /// How bad a failing finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational.
@@ -20,14 +24,10 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// All severities, most severe first.
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
+    /// All severities, most severe first (the declaration order, least severe first,
+    /// reversed).
+    pub const ALL: [Severity; <Severity as VariantArray>::VARIANTS.len()] =
+        variants_array(<Severity as VariantArray>::VARIANTS, true);
 
     /// Lower-case name.
     pub fn as_str(self) -> &'static str {
@@ -58,7 +58,9 @@ impl std::str::FromStr for Severity {
 }
 
 /// The outcome of examining one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, VariantArray,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Status {
     /// The resource meets the check.
@@ -70,6 +72,10 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in declaration order.
+    pub const ALL: [Status; <Status as VariantArray>::VARIANTS.len()] =
+        variants_array(<Status as VariantArray>::VARIANTS, false);
+
     /// Upper-case name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -109,6 +115,9 @@ pub struct CheckMeta {
     pub references: &'static [&'static str],
     /// CIS AWS Foundations Benchmark v7.0 control ids.
     pub cis: &'static [&'static str],
+    /// The services whose data the check reads: a scan that selects the check collects
+    /// them, and the check gives ERROR (never PASS) where their data is missing.
+    pub needs: &'static [Service],
 }
 
 /// One resource examined by one check.

@@ -16,6 +16,7 @@ mod load;
 mod logging;
 mod monitoring;
 mod organization;
+mod service;
 mod storage;
 mod workloads;
 
@@ -25,6 +26,7 @@ pub use load::{load_snapshot, save_snapshot, write_atomically, SnapshotError};
 pub use logging::*;
 pub use monitoring::*;
 pub use organization::*;
+pub use service::{variants_array, Service};
 pub use storage::*;
 pub use workloads::*;
 

@@ -41,12 +41,12 @@ pub(crate) fn selection(args: &SelectArgs) -> Result<Selection> {
     Ok(sel)
 }
 
-/// The collectors the selected checks need.
+/// The collectors the selected checks need: the union of their declared `needs`.
 pub(crate) fn services_for(sel: &Selection) -> BTreeSet<Service> {
     rampart_checks::registry()
         .iter()
         .filter(|c| sel.includes(c.meta))
-        .flat_map(|c| Service::for_check_service(c.meta.service).iter().copied())
+        .flat_map(|c| c.meta.needs.iter().copied())
         .collect()
 }
 

@@ -2,7 +2,7 @@
 //! logging enabled.
 
 use super::trails::{bucket_unreadable, per_trail, TrailBucket};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -26,6 +26,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html",
     ],
     cis: &["4.4"],
+    needs: &[Service::CloudTrail, Service::S3],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 //! every management event, read and write.
 
 use super::trails::Trails;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::Trail;
 use serde_json::Value;
 
@@ -33,6 +33,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html",
     ],
     cis: &["4.1"],
+    needs: &[Service::CloudTrail],
 };
 
 /// The check.

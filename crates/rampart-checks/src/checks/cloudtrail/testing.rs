@@ -141,14 +141,3 @@ pub(crate) fn s3_data_events_fail(other_rw: &str) -> Fixture {
     add(&mut fx, single);
     fx
 }
-
-/// For the S3 data event checks: one trail whose event selectors could not be read.
-pub(crate) fn s3_data_events_error() -> Fixture {
-    let mut fx = Fixture::new();
-    let mut t = trail("main", "us-east-1");
-    t.event_selectors = Collected::Missing(crate::checks::fixtures::denied(
-        "cloudtrail:GetEventSelectors",
-    ));
-    add(&mut fx, t);
-    fx
-}

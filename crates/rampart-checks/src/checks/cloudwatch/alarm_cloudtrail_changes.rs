@@ -3,7 +3,7 @@
 //! SNS topic with a confirmed subscription.
 
 use super::metric_chain::evaluate;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// The benchmark's metric filter pattern for CIS 5.5.
 pub const PATTERN: &str = r#"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"#;
@@ -41,6 +41,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
     ],
     cis: &["5.5"],
+    needs: &[Service::CloudTrail, Service::Logs, Service::CloudWatch, Service::Sns],
 };
 
 /// The check.

@@ -3,7 +3,7 @@
 //! with a confirmed subscription.
 
 use super::metric_chain::evaluate;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// The benchmark's metric filter pattern for CIS 5.13.
 pub const PATTERN: &str = r#"{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }"#;
@@ -44,6 +44,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
     ],
     cis: &["5.13"],
+    needs: &[Service::CloudTrail, Service::Logs, Service::CloudWatch, Service::Sns],
 };
 
 /// The check.

@@ -3,7 +3,7 @@
 //! SNS topic with a confirmed subscription.
 
 use super::metric_chain::evaluate;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// The benchmark's metric filter pattern for CIS 5.8.
 pub const PATTERN: &str = r#"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }"#;
@@ -46,6 +46,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
     ],
     cis: &["5.8"],
+    needs: &[Service::CloudTrail, Service::Logs, Service::CloudWatch, Service::Sns],
 };
 
 /// The check.

@@ -3,7 +3,7 @@
 //! with a confirmed subscription.
 
 use super::metric_chain::evaluate;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// The benchmark's metric filter pattern for CIS 5.10.
 pub const PATTERN: &str = r#"{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }"#;
@@ -43,6 +43,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
     ],
     cis: &["5.10"],
+    needs: &[Service::CloudTrail, Service::Logs, Service::CloudWatch, Service::Sns],
 };
 
 /// The check.

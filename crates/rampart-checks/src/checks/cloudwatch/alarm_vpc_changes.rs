@@ -3,7 +3,7 @@
 //! subscription.
 
 use super::metric_chain::evaluate;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// The benchmark's metric filter pattern for CIS 5.14.
 pub const PATTERN: &str = r#"{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }"#;
@@ -46,6 +46,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudwatch-alarms-for-cloudtrail.html",
     ],
     cis: &["5.14"],
+    needs: &[Service::CloudTrail, Service::Logs, Service::CloudWatch, Service::Sns],
 };
 
 /// The check.

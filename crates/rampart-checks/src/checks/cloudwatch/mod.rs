@@ -22,7 +22,28 @@ pub mod billing_alarm;
 mod metric_chain;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
+
+/// The benchmark's metric filter pattern of every section 5 check, for tests that need
+/// every chain complete.
+#[cfg(test)]
+pub(crate) const PATTERNS: &[&str] = &[
+    alarm_cloudtrail_changes::PATTERN,
+    alarm_cmk_disable_or_deletion::PATTERN,
+    alarm_config_changes::PATTERN,
+    alarm_console_auth_failures::PATTERN,
+    alarm_console_signin_without_mfa::PATTERN,
+    alarm_iam_policy_changes::PATTERN,
+    alarm_nacl_changes::PATTERN,
+    alarm_network_gateway_changes::PATTERN,
+    alarm_organizations_changes::PATTERN,
+    alarm_root_usage::PATTERN,
+    alarm_route_table_changes::PATTERN,
+    alarm_s3_bucket_policy_changes::PATTERN,
+    alarm_security_group_changes::PATTERN,
+    alarm_unauthorized_api_calls::PATTERN,
+    alarm_vpc_changes::PATTERN,
+];
 
 /// The CloudWatch checks.
 pub const CHECKS: &[Check] = &[

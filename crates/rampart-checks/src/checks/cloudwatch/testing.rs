@@ -44,6 +44,23 @@ pub(crate) fn chain(pattern: &str) -> Fixture {
     fx
 }
 
+/// An account whose chain is complete for every section 5 pattern: [`chain`] with one more
+/// metric filter per pattern, all publishing the metric the alarm watches.
+pub(crate) fn all_chains() -> Fixture {
+    let mut fx = chain(super::PATTERNS[0]);
+    if let Collected::Ok(filters) = &mut fx.region("us-east-1").logs.metric_filters {
+        let first = filters[0].clone();
+        for (i, pattern) in super::PATTERNS.iter().enumerate().skip(1) {
+            filters.push(MetricFilter {
+                name: format!("cis-filter-{i}"),
+                pattern: (*pattern).into(),
+                ..first.clone()
+            });
+        }
+    }
+    fx
+}
+
 /// The findings of a monitoring check over three accounts: the chain complete with the
 /// benchmark's `pattern` (PASS), complete but with the `near_miss` pattern (FAIL), and with
 /// the region's metric filters unread (ERROR). Also asserts that the near miss differs from

@@ -1,6 +1,6 @@
 //! `ec2_ebs_default_encryption`: EBS encryption by default is on in every region.
 
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::Collected;
 
 /// Documentation and metadata.
@@ -21,6 +21,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html",
     ],
     cis: &["6.1.1"],
+    needs: &[Service::Ec2],
 };
 
 /// The check.

@@ -3,7 +3,7 @@
 
 use super::reachability::{Network, PortRange, Reach};
 use super::{instance_label, over_instances};
-use crate::{Check, CheckMeta, Context, Finding, Settings, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Settings, Severity};
 use rampart_inventory::Instance;
 use std::collections::BTreeMap;
 
@@ -40,6 +40,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/reachability/what-is-reachability-analyzer.html",
     ],
     cis: &[],
+    needs: &[Service::Ec2],
 };
 
 /// The check.
@@ -202,7 +203,7 @@ mod tests {
     use super::*;
     use crate::checks::ec2::reachability::tests::{iface, two_subnets};
     use crate::checks::ec2::testing::{ec2, instance, name, rule, sg};
-    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::checks::fixtures::{run_check, Fixture};
     use crate::{evaluate, Selection, Status};
     use rampart_inventory::{Collected, NetworkInterface};
 
@@ -329,20 +330,6 @@ mod tests {
             ),
             Verdict::Unknown(u) if u == "eni-b: route tables could not be read"
         ));
-    }
-
-    // Exposure: a gap on the path gives ERROR, never PASS; the instances list missing gives
-    // one ERROR for the region.
-    #[test]
-    fn error() {
-        let mut fx = Fixture::new();
-        two_subnets(&mut fx);
-        placed(&mut fx, "i-0ssh", "bastion", "subnet-pub", Some("3.3.3.3"));
-        ec2(&mut fx).network_acls = Collected::Missing(denied("ec2:DescribeNetworkAcls"));
-        let mut findings = run_check(&CHECK, &fx.inv);
-        ec2(&mut fx).instances = Collected::Missing(denied("ec2:DescribeInstances"));
-        findings.extend(run_check(&CHECK, &fx.inv));
-        insta::assert_json_snapshot!("error", findings);
     }
 
     /// Whether a reason says the instance `id` is exposed to the internet.

@@ -1,7 +1,7 @@
 //! `ec2_launch_template_imdsv2`: launch templates require IMDSv2.
 
 use super::{label, over_launch_templates};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -26,6 +26,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
     ],
     cis: &[],
+    needs: &[Service::Ec2],
 };
 
 /// The check.

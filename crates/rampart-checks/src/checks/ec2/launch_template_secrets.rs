@@ -2,7 +2,7 @@
 
 use super::over_launch_templates;
 use crate::checks::scanned::describe_all;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -31,6 +31,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/secretsmanager/latest/userguide/intro.html",
     ],
     cis: &[],
+    needs: &[Service::Ec2],
 };
 
 /// The check.

@@ -5,7 +5,7 @@ use super::instance_internet_exposed::Verdict;
 use super::instance_label;
 use super::reachability::{intersect, port_list, Network, PortRange};
 use crate::checks::ec2::exposure::Transport;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -31,6 +31,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/whitepapers/latest/aws-overview/security-services.html",
     ],
     cis: &[],
+    needs: &[Service::Ec2],
 };
 
 /// The check.

@@ -3,7 +3,7 @@
 
 use crate::checks::scanned::{describe_all, name_at};
 use crate::checks::secret_names::looks_secret;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -28,6 +28,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/security-tasks-containers.html",
     ],
     cis: &[],
+    needs: &[Service::Ecs],
 };
 
 /// The check.

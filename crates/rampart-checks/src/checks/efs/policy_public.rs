@@ -2,7 +2,7 @@
 
 use super::{label, over_file_systems};
 use crate::checks::public_policy;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -24,6 +24,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html",
     ],
     cis: &["2.21"],
+    needs: &[Service::Efs],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 //! enabled EventBridge rule sends GuardDuty findings to a target.
 
 use super::{detector_arn, is_enabled};
-use crate::{Check, CheckMeta, Context, Finding, FindingBuilder, Severity};
+use crate::{Check, CheckMeta, Context, Finding, FindingBuilder, Service, Severity};
 use rampart_inventory::{EventBridgeData, EventRule, Gap};
 
 /// Documentation and metadata.
@@ -29,6 +29,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html",
     ],
     cis: &[],
+    needs: &[Service::GuardDuty, Service::EventBridge],
 };
 
 /// The check.
@@ -43,13 +44,28 @@ const FINDING_DETAIL_TYPE: &str = "GuardDuty Finding";
 fn run(ctx: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (region, data) in ctx.regions() {
-        // Unread detectors or statuses: `guardduty_enabled` reports the gap.
-        let Some(detectors) = data.guardduty.detectors.ok() else {
-            continue;
+        // Unread detectors or statuses are an ERROR here too, not left to
+        // `guardduty_enabled`: run alone, this check must not fall silent (issue 9).
+        let detectors = match data.guardduty.detectors.get() {
+            Ok(detectors) => detectors,
+            Err(gap) => {
+                let resource = ctx.region_resource("guardduty", region);
+                findings.push(ctx.finding(&META, region, resource).error(gap));
+                continue;
+            }
         };
-        for detector in detectors.iter().filter(|d| is_enabled(d)) {
+        for detector in detectors {
             let f = ctx.finding(&META, region, detector_arn(ctx, region, detector));
-            findings.push(judge(f, region, &data.eventbridge));
+            match detector.status.get() {
+                Err(gap) => findings.push(f.error_reason(format!(
+                    "could not be evaluated: whether detector {} is enabled could not be read: \
+                     {}",
+                    detector.id,
+                    gap.describe()
+                ))),
+                Ok(_) if is_enabled(detector) => findings.push(judge(f, region, &data.eventbridge)),
+                Ok(_) => {}
+            }
         }
     }
     findings
@@ -136,6 +152,7 @@ mod tests {
     use super::*;
     use crate::checks::fixtures::{denied, run_check, Fixture};
     use crate::checks::guardduty::testing::{detector, findings_rule};
+    use crate::Status;
     use rampart_inventory::Collected;
 
     const DETECTOR: &str = "12abc34d567e8fa901bc2d34e56789f0";
@@ -186,15 +203,27 @@ mod tests {
         insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
     }
 
-    // GuardDuty/EventBridge: unread rules, or unread targets of the matching rule, give ERROR.
+    // Issue 9: run alone, the check said nothing when the detectors could not be read; it
+    // gives ERROR for the region, and for a detector whose status could not be read.
     #[test]
-    fn error() {
-        let mut fx = with_detectors(&["us-east-1", "eu-west-1"]);
-        fx.region("us-east-1").eventbridge.rules = Collected::Missing(denied("events:ListRules"));
-        let mut unread = findings_rule("eu-west-1", "guardduty-findings");
-        unread.targets = Collected::Missing(denied("events:ListTargetsByRule"));
-        fx.region("eu-west-1").eventbridge.rules = Collected::Ok(vec![unread]);
-        insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    fn unread_detectors_are_errors() {
+        let mut fx = with_detectors(&["eu-west-1"]);
+        fx.region("us-east-1").guardduty.detectors =
+            Collected::Missing(denied("guardduty:ListDetectors"));
+        let mut unread = detector(DETECTOR, "ENABLED");
+        unread.status = Collected::Missing(denied("guardduty:GetDetector"));
+        fx.region("eu-west-1").guardduty.detectors = Collected::Ok(vec![unread]);
+        let findings = run_check(&CHECK, &fx.inv);
+        let got: Vec<(&str, Status)> = findings
+            .iter()
+            .map(|f| (f.region.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            got,
+            [("eu-west-1", Status::Error), ("us-east-1", Status::Error)]
+        );
+        assert!(findings[0].reason.contains("guardduty:GetDetector"));
+        assert!(findings[1].reason.contains("guardduty:ListDetectors"));
     }
 
     // GuardDuty/EventBridge: the detail-type filter is read only when it is a plain list.

@@ -8,7 +8,7 @@ pub mod enabled;
 pub mod findings_routed;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 /// The GuardDuty checks.
 pub const CHECKS: &[Check] = &[enabled::CHECK, findings_routed::CHECK];

@@ -2,7 +2,7 @@
 //! `access_key_max_age_days` (90) days or less.
 
 use super::days;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -26,6 +26,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#Using_RotateAccessKey",
     ],
     cis: &["2.12"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

@@ -1,7 +1,7 @@
 //! `iam_admin_star_policies`: no attached policy grants `"Action": "*"` on `"Resource": "*"`.
 
 use super::policy_document::{statements, Effect, Statement};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::{Collected, Gap, InlinePolicy};
 use serde_json::Value;
 
@@ -39,6 +39,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html",
     ],
     cis: &["2.14"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

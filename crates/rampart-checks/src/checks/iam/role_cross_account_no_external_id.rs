@@ -2,7 +2,7 @@
 //! external id (or membership of the organization).
 
 use super::policy_document::{statements, string_or_array, Effect, Statement};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use serde_json::Value;
 
 /// Documentation and metadata.
@@ -34,6 +34,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html",
     ],
     cis: &[],
+    needs: &[Service::Iam],
 };
 
 /// The check.

@@ -1,7 +1,7 @@
 //! `iam_role_trusts_everyone`: no role's trust policy lets anyone assume it.
 
 use crate::checks::resource_policy::public_grants;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -25,6 +25,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
     ],
     cis: &[],
+    needs: &[Service::Iam],
 };
 
 /// The check.

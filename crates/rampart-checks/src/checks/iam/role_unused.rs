@@ -1,7 +1,7 @@
 //! `iam_role_unused`: IAM roles have been used within `unused_role_days`.
 
 use super::days;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -24,6 +24,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#remove-credentials",
     ],
     cis: &[],
+    needs: &[Service::Iam],
 };
 
 /// The check.

@@ -1,6 +1,6 @@
 //! `iam_root_access_keys`: the root user has no access keys.
 
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::Collected;
 
 /// Documentation and metadata.
@@ -22,6 +22,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html",
     ],
     cis: &["2.4"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

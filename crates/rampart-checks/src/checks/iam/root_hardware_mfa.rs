@@ -1,7 +1,7 @@
 //! `iam_root_hardware_mfa`: the root user's MFA is a hardware device, not a virtual one.
 
 use super::root_mfa::{root_mfa, RootMfa, ROOT_MFA_UNREPORTED};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -28,6 +28,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_physical.html",
     ],
     cis: &["2.6"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

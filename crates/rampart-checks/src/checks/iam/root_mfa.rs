@@ -1,6 +1,6 @@
 //! `iam_root_mfa`: the root user has MFA enabled.
 
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::{Collected, Gap, IamData};
 
 /// Documentation and metadata.
@@ -25,6 +25,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html",
     ],
     cis: &["2.5"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

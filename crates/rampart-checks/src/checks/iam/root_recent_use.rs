@@ -1,7 +1,7 @@
 //! `iam_root_recent_use`: the root user has not signed in or used an access key recently.
 
 use super::days;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use chrono::{DateTime, Utc};
 
 /// Documentation and metadata.
@@ -30,6 +30,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html",
     ],
     cis: &["2.7"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

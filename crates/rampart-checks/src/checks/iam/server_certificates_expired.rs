@@ -1,7 +1,7 @@
 //! `iam_server_certificates_expired`: no expired TLS certificate is stored in IAM.
 
 use super::days;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -23,6 +23,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html",
     ],
     cis: &["2.17"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

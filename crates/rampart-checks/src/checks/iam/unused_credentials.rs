@@ -2,7 +2,7 @@
 //! `unused_credentials_days` (45) days or more are disabled.
 
 use super::days;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use chrono::{DateTime, Utc};
 use rampart_inventory::CredentialReportRow;
 
@@ -29,6 +29,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
     ],
     cis: &["2.11"],
+    needs: &[Service::Iam],
 };
 
 /// The check.

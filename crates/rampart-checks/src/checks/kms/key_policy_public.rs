@@ -2,7 +2,7 @@
 
 use super::{customer_managed, over_keys};
 use crate::checks::public_policy;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -25,6 +25,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html",
     ],
     cis: &["2.21"],
+    needs: &[Service::Kms],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 //! users centrally (IAM's RootCredentialsManagement and RootSessions features).
 
 use super::{standing, Standing};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -31,6 +31,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html",
     ],
     cis: &["2.1.1"],
+    needs: &[Service::Organizations],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 //! of its policies and integrated services to member accounts.
 
 use super::{all_features, first_names, standing, Standing};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -33,6 +33,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html",
     ],
     cis: &["2.1.5", "2.1.6"],
+    needs: &[Service::Organizations],
 };
 
 /// The check.

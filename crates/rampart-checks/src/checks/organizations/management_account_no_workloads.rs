@@ -2,7 +2,7 @@
 //! runs no workloads.
 
 use super::{standing, Standing};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::{Collected, Gap};
 
 /// Documentation and metadata.
@@ -31,6 +31,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_best-practices_mgmt-acct.html",
     ],
     cis: &["2.1.3"],
+    needs: &[Service::Organizations, Service::Ec2, Service::Lambda, Service::Rds, Service::Ecs, Service::Elbv2],
 };
 
 /// The check.

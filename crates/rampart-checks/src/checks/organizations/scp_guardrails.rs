@@ -2,7 +2,7 @@
 //! own, beyond AWS's allow-everything `FullAWSAccess`.
 
 use super::{all_features, first_names, standing, Standing};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -33,6 +33,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html",
     ],
     cis: &["2.1.2"],
+    needs: &[Service::Organizations],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 
 use super::{label, over_instances};
 use crate::checks::ec2::exposure::{port_openings, world_sources, Transport};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::{Collected, SecurityGroup};
 
 /// Documentation and metadata.
@@ -25,6 +25,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding",
     ],
     cis: &["3.2.3"],
+    needs: &[Service::Rds, Service::Ec2],
 };
 
 /// The check.

@@ -40,11 +40,3 @@ pub(crate) fn orders_and_legacy(spoil: impl FnOnce(&mut DbInstance)) -> Fixture 
     rds(&mut fx).instances = Collected::Ok(vec![db("orders"), bad]);
     fx
 }
-
-/// A fixture whose `us-east-1` DB instances could not be listed.
-pub(crate) fn instances_unlisted() -> Fixture {
-    let mut fx = Fixture::new();
-    rds(&mut fx).instances =
-        Collected::Missing(crate::checks::fixtures::denied("rds:DescribeDBInstances"));
-    fx
-}

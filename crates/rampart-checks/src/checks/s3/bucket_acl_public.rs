@@ -1,7 +1,7 @@
 //! `s3_bucket_acl_public`: no bucket ACL grants access to everyone or to every AWS user.
 
 use super::{effective, over_buckets, Setting};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -21,6 +21,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html",
     ],
     cis: &[],
+    needs: &[Service::S3],
 };
 
 /// The check.

@@ -1,7 +1,7 @@
 //! `s3_bucket_mfa_delete`: every bucket has versioning with MFA delete.
 
 use super::over_buckets;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -22,6 +22,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html",
     ],
     cis: &["3.1.2"],
+    needs: &[Service::S3],
 };
 
 /// The check.

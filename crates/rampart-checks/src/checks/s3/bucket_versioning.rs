@@ -1,7 +1,7 @@
 //! `s3_bucket_versioning`: every bucket keeps object versions.
 
 use super::over_buckets;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -18,6 +18,7 @@ pub const META: CheckMeta = CheckMeta {
           Status=Enabled",
     references: &["https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html"],
     cis: &[],
+    needs: &[Service::S3],
 };
 
 /// The check.

@@ -2,7 +2,7 @@
 //! collector scanned.
 
 use crate::checks::scanned::all_sources;
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_inventory::{Collected, User};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -32,6 +32,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles",
     ],
     cis: &[],
+    needs: &[Service::Iam, Service::Ec2, Service::Lambda, Service::CloudFormation, Service::Ecs],
 };
 
 /// The check.

@@ -1,7 +1,7 @@
 //! `vpc_flow_logs_enabled`: every VPC has a flow log.
 
 use crate::checks::ec2::{label, name_tag};
-use crate::{Check, CheckMeta, Context, Finding, Severity};
+use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -23,6 +23,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html",
     ],
     cis: &["4.7"],
+    needs: &[Service::Ec2],
 };
 
 /// The check.
