@@ -5,13 +5,11 @@
 //! inventory and nothing else: no clock (ages are measured from
 //! [`Inventory::collected_at`]), no network, no files.
 
-pub mod checks;
+mod checks;
 pub mod compliance;
 mod context;
 pub mod docs;
 mod model;
-#[cfg(test)]
-mod registry_tests;
 mod settings;
 
 pub use context::{Context, FindingBuilder};

@@ -2,30 +2,30 @@
 
 use crate::Check;
 
-pub mod accessanalyzer;
-pub mod account;
-pub mod cloudformation;
-pub mod cloudtrail;
-pub mod cloudwatch;
-pub mod config;
-pub mod ec2;
-pub mod ecs;
-pub mod efs;
-pub mod elbv2;
-pub mod guardduty;
-pub mod iam;
-pub mod kms;
-pub mod lambda;
-pub mod macie;
-pub mod organizations;
-pub mod rds;
-pub mod resource_policy;
-pub mod s3;
-pub mod secrets;
-pub mod securityhub;
-pub mod sns;
-pub mod ssm;
-pub mod vpc;
+mod accessanalyzer;
+mod account;
+mod cloudformation;
+mod cloudtrail;
+mod cloudwatch;
+mod config;
+mod ec2;
+mod ecs;
+mod efs;
+mod elbv2;
+mod guardduty;
+mod iam;
+mod kms;
+mod lambda;
+mod macie;
+mod organizations;
+mod rds;
+mod resource_policy;
+mod s3;
+mod secrets;
+mod securityhub;
+mod sns;
+mod ssm;
+mod vpc;
 
 pub(crate) mod public_policy;
 pub(crate) mod scanned;
@@ -33,6 +33,8 @@ pub(crate) mod secret_names;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod registry_tests;
 
 /// Each service's list of checks.
 pub(crate) fn by_service() -> Vec<&'static [Check]> {

@@ -2,7 +2,7 @@
 
 use crate::Check;
 
-pub mod enabled;
+mod enabled;
 
 /// The Access Analyzer checks.
 pub const CHECKS: &[Check] = &[enabled::CHECK];

@@ -4,8 +4,8 @@
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::Collected;
 
-pub mod contact_details;
-pub mod security_contact;
+mod contact_details;
+mod security_contact;
 
 /// The account checks.
 pub const CHECKS: &[Check] = &[contact_details::CHECK, security_contact::CHECK];

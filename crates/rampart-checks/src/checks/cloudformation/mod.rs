@@ -4,8 +4,8 @@
 use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
 use rampart_inventory::Stack;
 
-pub mod parameter_no_echo;
-pub mod stack_secrets;
+mod parameter_no_echo;
+mod stack_secrets;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,18 +4,21 @@
 
 use crate::Check;
 
-pub mod bucket_access_logging;
-pub mod bucket_not_public;
-pub mod bucket_separate_account;
-pub mod cloudwatch_logs;
+mod bucket_access_logging;
+mod bucket_not_public;
+mod bucket_separate_account;
+mod cloudwatch_logs;
 mod data_events;
-pub mod kms_encryption;
-pub mod log_file_validation;
-pub mod logging;
-pub mod multi_region_logging;
-pub mod s3_data_events_read;
-pub mod s3_data_events_write;
+mod kms_encryption;
+mod log_file_validation;
+mod logging;
+mod multi_region_logging;
+mod s3_data_events_read;
+mod s3_data_events_write;
 pub(crate) mod trails;
+
+/// The management-event reading of event selectors, shared with the CIS monitoring chain.
+pub(crate) use multi_region_logging::{management_events, Management};
 
 #[cfg(test)]
 pub(crate) mod testing;

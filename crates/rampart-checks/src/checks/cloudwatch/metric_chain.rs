@@ -12,8 +12,8 @@
 //! Whitespace, parentheses, term order and quoting do not matter; extra `||` alternatives are
 //! fine; a missing alternative or an extra `&&` condition is not.
 
-use crate::checks::cloudtrail::multi_region_logging::{management_events, Management};
 use crate::checks::cloudtrail::trails::Trails;
+use crate::checks::cloudtrail::{management_events, Management};
 use crate::{CheckMeta, Context, Finding};
 use rampart_inventory::{MetricFilter, RegionData, Trail};
 use std::collections::BTreeSet;

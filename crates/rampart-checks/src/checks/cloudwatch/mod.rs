@@ -3,22 +3,22 @@
 
 use crate::Check;
 
-pub mod alarm_cloudtrail_changes;
-pub mod alarm_cmk_disable_or_deletion;
-pub mod alarm_config_changes;
-pub mod alarm_console_auth_failures;
-pub mod alarm_console_signin_without_mfa;
-pub mod alarm_iam_policy_changes;
-pub mod alarm_nacl_changes;
-pub mod alarm_network_gateway_changes;
-pub mod alarm_organizations_changes;
-pub mod alarm_root_usage;
-pub mod alarm_route_table_changes;
-pub mod alarm_s3_bucket_policy_changes;
-pub mod alarm_security_group_changes;
-pub mod alarm_unauthorized_api_calls;
-pub mod alarm_vpc_changes;
-pub mod billing_alarm;
+mod alarm_cloudtrail_changes;
+mod alarm_cmk_disable_or_deletion;
+mod alarm_config_changes;
+mod alarm_console_auth_failures;
+mod alarm_console_signin_without_mfa;
+mod alarm_iam_policy_changes;
+mod alarm_nacl_changes;
+mod alarm_network_gateway_changes;
+mod alarm_organizations_changes;
+mod alarm_root_usage;
+mod alarm_route_table_changes;
+mod alarm_s3_bucket_policy_changes;
+mod alarm_security_group_changes;
+mod alarm_unauthorized_api_calls;
+mod alarm_vpc_changes;
+mod billing_alarm;
 mod metric_chain;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::Check;
 
-pub mod recorder_enabled;
+mod recorder_enabled;
 
 /// The AWS Config checks.
 pub const CHECKS: &[Check] = &[recorder_enabled::CHECK];

@@ -2,7 +2,7 @@
 
 use crate::Check;
 
-pub mod task_definition_secrets;
+mod task_definition_secrets;
 
 #[cfg(test)]
 pub(crate) mod testing;

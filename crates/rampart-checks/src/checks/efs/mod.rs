@@ -3,8 +3,8 @@
 use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
 use rampart_inventory::FileSystem;
 
-pub mod encrypted;
-pub mod policy_public;
+mod encrypted;
+mod policy_public;
 
 #[cfg(test)]
 pub(crate) mod testing;

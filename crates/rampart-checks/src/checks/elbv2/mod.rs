@@ -4,9 +4,9 @@
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::{Collected, LoadBalancer};
 
-pub mod access_logging;
-pub mod drop_invalid_headers;
-pub mod listener_https;
+mod access_logging;
+mod drop_invalid_headers;
+mod listener_https;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,8 +4,8 @@
 use crate::{Check, Context};
 use rampart_inventory::Detector;
 
-pub mod enabled;
-pub mod findings_routed;
+mod enabled;
+mod findings_routed;
 
 #[cfg(test)]
 pub(crate) mod testing;

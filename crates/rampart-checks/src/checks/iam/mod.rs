@@ -2,30 +2,30 @@
 
 use crate::Check;
 
-pub mod access_key_at_user_setup;
-pub mod access_key_rotation;
-pub mod admin_star_policies;
-pub mod cloudshell_full_access;
-pub mod password_policy_complexity;
-pub mod password_policy_length;
-pub mod password_policy_reuse;
-pub mod policy_document;
-pub mod policy_privilege_escalation;
-pub mod role_cross_account_no_external_id;
-pub mod role_trusts_everyone;
-pub mod role_unused;
-pub mod root_access_keys;
-pub mod root_hardware_mfa;
-pub mod root_mfa;
-pub mod root_recent_use;
-pub mod server_certificates_expired;
-pub mod support_role;
-pub mod unused_credentials;
-pub mod user_console_mfa;
-pub mod user_direct_policies;
-pub mod user_in_group;
-pub mod user_multiple_active_keys;
-pub mod users_federated;
+mod access_key_at_user_setup;
+mod access_key_rotation;
+mod admin_star_policies;
+mod cloudshell_full_access;
+mod password_policy_complexity;
+mod password_policy_length;
+mod password_policy_reuse;
+pub(crate) mod policy_document;
+mod policy_privilege_escalation;
+mod role_cross_account_no_external_id;
+mod role_trusts_everyone;
+mod role_unused;
+mod root_access_keys;
+mod root_hardware_mfa;
+mod root_mfa;
+mod root_recent_use;
+mod server_certificates_expired;
+mod support_role;
+mod unused_credentials;
+mod user_console_mfa;
+mod user_direct_policies;
+mod user_in_group;
+mod user_multiple_active_keys;
+mod users_federated;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,9 +4,9 @@
 use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
 use rampart_inventory::KmsKey;
 
-pub mod key_pending_deletion;
-pub mod key_policy_public;
-pub mod key_rotation;
+mod key_pending_deletion;
+mod key_policy_public;
+mod key_rotation;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -4,9 +4,9 @@
 use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
 use rampart_inventory::Function;
 
-pub mod env_secrets;
-pub mod function_policy_public;
-pub mod runtime_supported;
+mod env_secrets;
+mod function_policy_public;
+mod runtime_supported;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -3,7 +3,7 @@
 
 use crate::Check;
 
-pub mod enabled;
+mod enabled;
 
 /// The Macie checks.
 pub const CHECKS: &[Check] = &[enabled::CHECK];

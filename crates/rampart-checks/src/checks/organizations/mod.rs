@@ -4,10 +4,10 @@
 use crate::{Check, Context};
 use rampart_inventory::{Gap, Organization};
 
-pub mod centralized_root_access;
-pub mod delegated_administrators;
-pub mod management_account_no_workloads;
-pub mod scp_guardrails;
+mod centralized_root_access;
+mod delegated_administrators;
+mod management_account_no_workloads;
+mod scp_guardrails;
 
 #[cfg(test)]
 pub(crate) mod testing;

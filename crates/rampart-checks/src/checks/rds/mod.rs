@@ -4,12 +4,12 @@
 use crate::{Check, CheckMeta, Context, Finding, FindingBuilder};
 use rampart_inventory::DbInstance;
 
-pub mod auto_minor_version_upgrade;
-pub mod backup_enabled;
-pub mod deletion_protection;
-pub mod multi_az;
-pub mod not_publicly_accessible;
-pub mod storage_encrypted;
+mod auto_minor_version_upgrade;
+mod backup_enabled;
+mod deletion_protection;
+mod multi_az;
+mod not_publicly_accessible;
+mod storage_encrypted;
 
 #[cfg(test)]
 pub(crate) mod testing;

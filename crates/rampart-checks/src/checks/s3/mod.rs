@@ -4,13 +4,13 @@
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::{Bucket, Collected, Gap, PublicAccessBlock};
 
-pub mod account_public_access_block;
-pub mod bucket_acl_public;
-pub mod bucket_mfa_delete;
-pub mod bucket_policy_public;
-pub mod bucket_public_access_block;
-pub mod bucket_secure_transport;
-pub mod bucket_versioning;
+mod account_public_access_block;
+mod bucket_acl_public;
+mod bucket_mfa_delete;
+mod bucket_policy_public;
+mod bucket_public_access_block;
+mod bucket_secure_transport;
+mod bucket_versioning;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -3,7 +3,7 @@
 
 use crate::Check;
 
-pub mod live_key_leaked;
+mod live_key_leaked;
 
 /// The secrets checks.
 pub const CHECKS: &[Check] = &[live_key_leaked::CHECK];

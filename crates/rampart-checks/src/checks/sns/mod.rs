@@ -2,7 +2,7 @@
 
 use crate::Check;
 
-pub mod topic_policy_public;
+mod topic_policy_public;
 
 #[cfg(test)]
 pub(crate) mod testing;

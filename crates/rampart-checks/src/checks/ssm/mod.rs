@@ -2,7 +2,7 @@
 
 use crate::Check;
 
-pub mod parameter_plaintext_secret;
+mod parameter_plaintext_secret;
 
 #[cfg(test)]
 pub(crate) mod testing;

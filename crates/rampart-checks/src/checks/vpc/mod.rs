@@ -3,11 +3,11 @@
 
 use crate::Check;
 
-pub mod flow_logs_enabled;
-pub mod nacl_admin_ports_open;
-pub mod peering_routes_least_access;
-pub mod s3_gateway_endpoint;
-pub mod subnet_auto_public_ip;
+mod flow_logs_enabled;
+mod nacl_admin_ports_open;
+mod peering_routes_least_access;
+mod s3_gateway_endpoint;
+mod subnet_auto_public_ip;
 
 /// The vpc checks.
 pub const CHECKS: &[Check] = &[

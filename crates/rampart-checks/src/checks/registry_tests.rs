@@ -19,7 +19,7 @@ const NOT_NEEDED_BY_ANY_CHECK: &[(Service, &str)] = &[];
 
 /// The example snapshot, as JSON.
 fn demo() -> Value {
-    serde_json::from_str(include_str!("../../../examples/demo-snapshot.json"))
+    serde_json::from_str(include_str!("../../../../examples/demo-snapshot.json"))
         .expect("examples/demo-snapshot.json is valid JSON")
 }
 
