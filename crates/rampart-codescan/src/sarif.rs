@@ -1,43 +1,33 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it: one rule per detector (with a
 //! `security-severity` so GitHub ranks them), one result per finding with its location,
-//! a partial fingerprint (the finding id) and the redacted secret.
+//! a partial fingerprint (the finding id) and the redacted secret. The log itself, levels,
+//! `security-severity` and rule names are [`rampart_output::sarif`]'s, shared with
+//! `rampart scan`'s SARIF.
 
+use rampart_output::sarif::{self, rule_name, Rank};
 use rampart_secrets::Detector;
 use serde_json::{json, Value};
 
 use crate::{Finding, Report, Severity};
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// A detector's severity on SARIF's scale.
+fn rank(s: Severity) -> Rank {
+    match s {
+        Severity::Critical => Rank::Critical,
+        Severity::High => Rank::High,
+        Severity::Medium => Rank::Medium,
+        Severity::Low => Rank::Low,
+    }
+}
 
 /// SARIF level of a severity.
 fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low => "note",
-    }
+    rank(s).level()
 }
 
 /// GitHub's `security-severity` (0–10) of a severity.
 fn security_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "9.5",
-        Severity::High => "8.0",
-        Severity::Medium => "5.5",
-        Severity::Low => "3.0",
-    }
-}
-
-/// `aws-access-key-id` → `AwsAccessKeyId`.
-fn rule_name(id: &str) -> String {
-    id.split('-')
-        .map(|part| {
-            let mut c = part.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+    rank(s).security_severity()
 }
 
 /// A path as a URI reference: relative paths stay relative (to the directory scanned
@@ -130,35 +120,17 @@ pub fn render_sarif(report: &Report, detectors: &[Detector]) -> String {
     let notifications: Vec<Value> = report
         .errors
         .iter()
-        .map(|e| {
-            json!({
-                "level": "warning",
-                "message": { "text": format!("{}: {}", e.path, e.message) },
-            })
-        })
+        .map(|e| sarif::warning(format!("{}: {}", e.path, e.message)))
         .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "rampart",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/rampart-sec/rampart",
-                    "rules": rules,
-                }
-            },
-            "invocations": [{
-                "executionSuccessful": true,
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }]
-    });
-    let mut s = serde_json::to_string_pretty(&log).expect("serializes");
-    s.push('\n');
-    s
+    sarif::render(sarif::Run {
+        tool_name: "rampart".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        rules,
+        times: None,
+        notifications,
+        results,
+        properties: None,
+    })
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! What every rampart output shares, whoever renders it: text taken from hostile data (AWS
 //! resource names, tags, file names in a tree) made safe to print on a terminal or in a
-//! CI log, and report files written atomically without replacing what is not a regular
-//! file.
+//! CI log, report files written atomically without replacing what is not a regular file,
+//! and the SARIF log that both SARIF outputs write ([`sarif`]).
 
 mod file;
+pub mod sarif;
 mod terminal;
 
 pub use file::{write_file, write_files, WriteError};

@@ -2,7 +2,8 @@
 //! fix as help text), one result per FAIL or ERROR finding, located by the resource ARN
 //! as a logical location, fingerprinted by the finding id, and suppressed (kind
 //! `external`, the mute rule's reason as justification) when a mutelist rule matched.
-//! The shape follows `rampart secrets`' SARIF (crates/rampart-codescan/src/sarif.rs).
+//! The log itself, levels, `security-severity` and rule names are
+//! [`rampart_output::sarif`]'s, shared with `rampart secrets`' SARIF.
 //!
 //! PASS findings are counted in the run's properties, not listed: a result is something
 //! to look at. With a baseline, results carry `baselineState` (`new`, `unchanged`), and
@@ -11,11 +12,9 @@
 use crate::check_docs;
 use crate::report::ScanReport;
 use rampart_checks::{BaselineState, Finding, Severity, Status};
+use rampart_output::sarif::{self, rule_name, Rank};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
-
-/// The schema URI written in `$schema` (the one `rampart secrets` writes too).
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The report as a pretty-printed SARIF 2.1.0 log with one run, ending with a newline.
 pub fn render_sarif(report: &ScanReport) -> String {
@@ -56,58 +55,37 @@ pub fn render_sarif(report: &ScanReport) -> String {
             } else {
                 e.gap.api.clone()
             };
-            json!({
-                "level": "warning",
-                "message": {
-                    "text": format!("{} on {what} in {}: {}", e.gap.code, e.region, e.gap.message)
-                },
-            })
+            sarif::warning(format!(
+                "{} on {what} in {}: {}",
+                e.gap.code, e.region, e.gap.message
+            ))
         })
         .collect();
-    notifications.extend(
-        report
-            .warnings
-            .iter()
-            .map(|w| json!({ "level": "warning", "message": { "text": w } })),
-    );
+    notifications.extend(report.warnings.iter().map(sarif::warning));
 
     let s = &report.summary;
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": report.tool.name,
-                    "version": report.tool.version,
-                    "informationUri": "https://github.com/rampart-sec/rampart",
-                    "rules": rules,
-                }
+    let time =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    sarif::render(sarif::Run {
+        tool_name: report.tool.name.clone(),
+        tool_version: report.tool.version.clone(),
+        rules,
+        times: Some((time(&report.collected_at), time(&report.evaluated_at))),
+        notifications,
+        results,
+        properties: Some(json!({
+            "accountId": report.account_id,
+            "partition": report.partition,
+            "regionsScanned": report.regions_scanned,
+            "summary": {
+                "total": s.total,
+                "pass": s.pass,
+                "fail": s.fail,
+                "error": s.error,
+                "muted": s.muted,
             },
-            "invocations": [{
-                "executionSuccessful": true,
-                "startTimeUtc": report.collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "endTimeUtc": report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-            "properties": {
-                "accountId": report.account_id,
-                "partition": report.partition,
-                "regionsScanned": report.regions_scanned,
-                "summary": {
-                    "total": s.total,
-                    "pass": s.pass,
-                    "fail": s.fail,
-                    "error": s.error,
-                    "muted": s.muted,
-                },
-            },
-        }]
-    });
-    let mut out = serde_json::to_string_pretty(&log).expect("a SARIF log serializes");
-    out.push('\n');
-    out
+        })),
+    })
 }
 
 /// A check as a SARIF rule (reportingDescriptor).
@@ -208,34 +186,22 @@ fn short_name(resource: &str) -> &str {
 
 /// SARIF level of a failing finding's severity.
 fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
-    }
+    rank(s).level()
 }
 
 /// GitHub's `security-severity` (0–10) of a severity, as `rampart secrets` gives it.
 fn security_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "9.5",
-        Severity::High => "8.0",
-        Severity::Medium => "5.5",
-        Severity::Low => "3.0",
-        Severity::Info => "0.0",
-    }
+    rank(s).security_severity()
 }
 
-/// `iam_root_mfa` → `IamRootMfa`.
-fn rule_name(id: &str) -> String {
-    id.split(['_', '-'])
-        .map(|part| {
-            let mut c = part.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+fn rank(s: Severity) -> Rank {
+    match s {
+        Severity::Critical => Rank::Critical,
+        Severity::High => Rank::High,
+        Severity::Medium => Rank::Medium,
+        Severity::Low => Rank::Low,
+        Severity::Info => Rank::Info,
+    }
 }
 
 #[cfg(test)]
