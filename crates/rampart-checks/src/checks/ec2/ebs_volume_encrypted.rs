@@ -21,7 +21,7 @@ pub const META: CheckMeta = CheckMeta {
           <KMS_KEY_ID>; aws ec2 create-volume --region <REGION> --snapshot-id \
           <ENCRYPTED_SNAPSHOT_ID> --availability-zone <AZ>; then swap it in for the old one.",
     references: &[
-        "CIS AWS Foundations v7.0 6.1.1",
+        "Supports CIS AWS Foundations v7.0 6.1.1",
         "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
     ],
     cis: &[],

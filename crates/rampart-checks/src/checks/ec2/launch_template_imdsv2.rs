@@ -22,7 +22,7 @@ pub const META: CheckMeta = CheckMeta {
           aws ec2 modify-launch-template --region <REGION> --launch-template-id <TEMPLATE_ID> \
           --default-version <NEW_VERSION>",
     references: &[
-        "CIS AWS Foundations v7.0 6.7",
+        "Supports CIS AWS Foundations v7.0 6.7",
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-new-instances.html",
     ],
     cis: &[],
