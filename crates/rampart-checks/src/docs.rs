@@ -9,7 +9,13 @@ use std::fmt::Write as _;
 pub fn explain_text(m: &CheckMeta) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}\n", m.id, m.title);
-    let _ = writeln!(out, "service: {}   severity: {}", m.service, m.severity);
+    let _ = writeln!(
+        out,
+        "service: {}   severity: {}   reads: {}",
+        m.service,
+        m.severity,
+        needs(m)
+    );
     if !m.cis.is_empty() {
         let _ = writeln!(out, "CIS AWS Foundations v7.0: {}", m.cis.join(", "));
     }
@@ -21,6 +27,15 @@ pub fn explain_text(m: &CheckMeta) -> String {
         let _ = writeln!(out, "  - {r}");
     }
     out
+}
+
+/// The services a check reads, as a scan collects them: `ec2, elbv2`.
+fn needs(m: &CheckMeta) -> String {
+    m.needs
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn cell(s: &str) -> String {
@@ -106,6 +121,7 @@ pub fn catalogue_markdown() -> String {
         if !m.cis.is_empty() {
             let _ = write!(out, " · CIS v7.0: {}", m.cis.join(", "));
         }
+        let _ = write!(out, " · Reads: {}", needs(m));
         let _ = writeln!(out, "\n");
         let _ = writeln!(out, "- **What it checks:** {}", m.what);
         let _ = writeln!(out, "- **Why it matters:** {}", m.why);
