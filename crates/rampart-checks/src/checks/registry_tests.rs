@@ -303,23 +303,30 @@ fn every_service_is_needed_by_a_check() {
 // one of the bases (it reads it; whether it says so is the missing-data tests' business).
 #[test]
 fn needs_are_declared_exactly() {
-    let bases = bases();
-    for_every_check(|c| {
-        let mut problems = Vec::new();
-        for s in Service::ALL {
-            let declared = c.meta.needs.contains(&s);
-            let mut changes = false;
-            for (_, base) in &bases {
-                let full = run(c, &inventory(base));
-                let without = run(c, &inventory(&without_service(base, s, None)));
-                changes |= full != without;
+    let checks = registry();
+    // changes[check][service]: whether the check's findings changed without the service.
+    let mut changes = vec![[false; Service::ALL.len()]; checks.len()];
+    for (_, base) in bases() {
+        let whole = inventory(&base);
+        let full: Vec<Vec<Finding>> = checks.iter().map(|c| run(c, &whole)).collect();
+        for (si, s) in Service::ALL.into_iter().enumerate() {
+            let without = inventory(&without_service(&base, s, None));
+            for (ci, c) in checks.iter().enumerate() {
+                changes[ci][si] |= run(c, &without) != full[ci];
             }
-            if declared && !changes {
+        }
+    }
+    for_every_check(|c| {
+        let ci = checks.iter().position(|x| x.meta.id == c.meta.id).unwrap();
+        let mut problems = Vec::new();
+        for (si, s) in Service::ALL.into_iter().enumerate() {
+            let declared = c.meta.needs.contains(&s);
+            if declared && !changes[ci][si] {
                 problems.push(format!(
                     "declares {s}, but its findings are the same without it"
                 ));
             }
-            if !declared && changes {
+            if !declared && changes[ci][si] {
                 problems.push(format!(
                     "reads {s} (its findings change without it) but does not declare it"
                 ));
@@ -327,6 +334,38 @@ fn needs_are_declared_exactly() {
         }
         problems
     });
+}
+
+/// Every check over every variant of every base. `variants` makes a base's variants (a
+/// label and the inventory's JSON); `judge` says what is wrong, if anything, with one check's
+/// findings on a variant (`variant`) given its findings on the whole base (`full`). Each
+/// variant is read once and all checks run over it. Returns how many variants there were.
+fn over_variants(
+    variants: impl Fn(&Value) -> Vec<(String, Value)>,
+    judge: impl Fn(&Check, &[Finding], &[Finding], &str) -> Option<String>,
+) -> usize {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (name, base) in bases() {
+        let whole = inventory(&base);
+        let full: Vec<Vec<Finding>> = registry().iter().map(|c| run(c, &whole)).collect();
+        for (label, v) in variants(&base) {
+            count += 1;
+            let inv = inventory(&v);
+            for (c, full) in registry().iter().zip(&full) {
+                if let Some(p) = judge(c, full, &run(c, &inv), &label) {
+                    failures.push(format!("{}: {name} without {label}: {p}", c.meta.id));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    count
 }
 
 // Issue 9: over an inventory where every list is missing, every check gives at least one
@@ -358,34 +397,35 @@ fn all_data_missing_gives_error_never_pass() {
 // drops findings silently; see `judge_partial` for the rule.
 #[test]
 fn one_region_missing_never_passes_on_it() {
-    let bases = bases();
-    for_every_check(|c| {
-        let mut problems = Vec::new();
-        let by_region = judges_by_region(c, &bases);
-        for (name, base) in &bases {
-            let full = run(c, &inventory(base));
-            for region in regions(base) {
-                let mut v = base.clone();
-                blank(&mut v["regional"][&region]);
-                let variant = run(c, &inventory(&v));
-                if let Some(p) = judge_partial(&full, &variant) {
-                    problems.push(format!("{name} without region {region}: {p}"));
-                }
-                // A check that judges region by region says so in the region it could not
-                // read, even when it had nothing to say there before.
-                if by_region
-                    && !variant
-                        .iter()
-                        .any(|f| f.status == Status::Error && f.region == region)
-                {
-                    problems.push(format!(
-                        "{name} without region {region}: no ERROR in {region}"
-                    ));
-                }
+    let all = bases();
+    let by_region: BTreeMap<&str, bool> = registry()
+        .iter()
+        .map(|c| (c.meta.id, judges_by_region(c, &all)))
+        .collect();
+    let variants = over_variants(
+        |base| {
+            regions(base)
+                .into_iter()
+                .map(|region| {
+                    let mut v = base.clone();
+                    blank(&mut v["regional"][&region]);
+                    (region, v)
+                })
+                .collect()
+        },
+        |c, full, variant, region| {
+            if let Some(p) = judge_partial(full, variant) {
+                return Some(p);
             }
-        }
-        problems
-    });
+            // A check that judges region by region says so in the region it could not
+            // read, even when it had nothing to say there before.
+            let said = variant
+                .iter()
+                .any(|f| f.status == Status::Error && f.region == region);
+            (by_region[c.meta.id] && !said).then(|| format!("no ERROR in {region}"))
+        },
+    );
+    assert!(variants >= 4, "{variants} variants");
 }
 
 // Issue 9: with the data of one API call missing (one `Collected` at a time, nested ones
@@ -393,26 +433,21 @@ fn one_region_missing_never_passes_on_it() {
 // drops findings silently; see `judge_partial` for the rule.
 #[test]
 fn one_api_missing_never_passes_on_it() {
-    let bases = bases();
-    let mut variants = 0;
-    for_every_check(|c| {
-        let mut problems = Vec::new();
-        for (name, base) in &bases {
-            let full = run(c, &inventory(base));
-            for at in ok_nodes(base) {
-                let mut v = base.clone();
-                *v.pointer_mut(&at).unwrap() = serde_json::json!({ "missing": gap() });
-                variants += 1;
-                let variant = run(c, &inventory(&v));
-                if let Some(p) = judge_partial(&full, &variant) {
-                    problems.push(format!("{name} without {at}: {p}"));
-                }
-            }
-        }
-        problems
-    });
-    // The walk reaches nested data (not only the top-level lists).
-    assert!(variants > 150 * registry().len(), "{variants} variants");
+    let variants = over_variants(
+        |base| {
+            ok_nodes(base)
+                .into_iter()
+                .map(|at| {
+                    let mut v = base.clone();
+                    *v.pointer_mut(&at).unwrap() = serde_json::json!({ "missing": gap() });
+                    (at, v)
+                })
+                .collect()
+        },
+        |_, full, variant, _| judge_partial(full, variant),
+    );
+    // The walk reaches nested data (a bucket's policy), not only the top-level lists.
+    assert!(variants > 150, "{variants} variants");
 }
 
 // Issue 9: the rule itself: a check that drops its findings when its data is missing, or
