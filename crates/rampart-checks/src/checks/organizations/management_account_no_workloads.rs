@@ -31,7 +31,14 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_best-practices_mgmt-acct.html",
     ],
     cis: &["2.1.3"],
-    needs: &[Service::Organizations, Service::Ec2, Service::Lambda, Service::Rds, Service::Ecs, Service::Elbv2],
+    needs: &[
+        Service::Organizations,
+        Service::Ec2,
+        Service::Lambda,
+        Service::Rds,
+        Service::Ecs,
+        Service::Elbv2,
+    ],
 };
 
 /// The check.
