@@ -19,6 +19,8 @@ use std::process::ExitCode;
 #[derive(Debug)]
 struct Scaffolded {
     id: String,
+    /// What `cargo test` filters the new check's tests by: `<service>::<name>::`.
+    test_filter: String,
     file: PathBuf,
     service_mod: PathBuf,
 }
@@ -280,6 +282,7 @@ fn scaffold(checks_dir: &Path, service: &str, name: &str) -> Result<Scaffolded, 
         .arg(&service_mod)
         .status();
     Ok(Scaffolded {
+        test_filter: format!("{service}::{name}::"),
         id,
         file,
         service_mod,
@@ -288,19 +291,20 @@ fn scaffold(checks_dir: &Path, service: &str, name: &str) -> Result<Scaffolded, 
 
 fn next_steps(s: &Scaffolded) -> String {
     format!(
-        "wrote {file}\nregistered it in {module}\n\nnext:\n  \
+        "wrote check `{id}` in {file}\nregistered it in {module}\n\nnext:\n  \
          1. fill the TODOs in {file}: META (title, what, why, fix, references, cis, needs) \
          and run\n  \
          2. build the pass/fail fixture in its test and run it; read the .snap.new it writes \
          and accept it (rename it to .snap) only if every finding is right:\n     \
-         cargo test -p rampart-checks {id}\n  \
+         cargo test -p rampart-checks {filter}\n  \
          3. run the registry-wide tests (needs exact, missing data never a PASS, docs):\n     \
          cargo test -p rampart-checks && cargo clippy -p rampart-checks --all-targets -- -D warnings\n  \
          4. regenerate the catalogue:\n     \
          cargo run -p rampart -- checks --format markdown > docs/checks.md\n",
         file = s.file.display(),
         module = s.service_mod.display(),
-        id = s.id
+        id = s.id,
+        filter = s.test_filter
     )
 }
 
@@ -410,7 +414,9 @@ mod tests {
             scaffold(tmp.path(), "efs", "efs_backup_policy_enabled"),
             Err(Refusal::Exists { .. })
         ));
-        assert!(next_steps(&done).contains("docs/checks.md"));
+        let steps = next_steps(&done);
+        assert!(steps.contains("cargo test -p rampart-checks efs::backup_policy_enabled::"));
+        assert!(steps.contains("docs/checks.md"));
     }
 
     // Issue 9: existing ids, unknown services and bad names are refused with a clear
