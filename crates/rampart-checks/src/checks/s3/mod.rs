@@ -10,6 +10,7 @@ mod bucket_mfa_delete;
 mod bucket_policy_public;
 mod bucket_public_access_block;
 mod bucket_secure_transport;
+mod bucket_server_access_logging;
 mod bucket_versioning;
 
 #[cfg(test)]
@@ -23,6 +24,7 @@ pub const CHECKS: &[Check] = &[
     bucket_policy_public::CHECK,
     bucket_public_access_block::CHECK,
     bucket_secure_transport::CHECK,
+    bucket_server_access_logging::CHECK,
     bucket_versioning::CHECK,
 ];
 
