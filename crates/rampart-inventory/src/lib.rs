@@ -22,7 +22,7 @@ mod workloads;
 
 pub use ec2::*;
 pub use iam::*;
-pub use load::{load_snapshot, save_snapshot, write_atomically, SnapshotError};
+pub use load::{load_snapshot, save_snapshot, SnapshotError};
 pub use logging::*;
 pub use monitoring::*;
 pub use organization::*;

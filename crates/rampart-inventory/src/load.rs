@@ -1,7 +1,7 @@
 //! Reading and writing snapshot files, with errors that name the file and the place.
 
 use crate::{Inventory, SCHEMA_VERSION};
-use std::io::Write;
+use serde::{Deserialize, Deserializer};
 use std::path::{Path, PathBuf};
 
 /// Why a snapshot could not be read or written.
@@ -86,6 +86,22 @@ fn parse_snapshot(path: &Path, text: &str) -> Result<Inventory, SnapshotError> {
                 supported: SCHEMA_VERSION,
             })
         }
+        // Issue 9, defect 10: no rampart ever wrote version 0; refuse it at its place.
+        Some(0) => {
+            return Err(match serde_json::from_str::<VersionProbe>(text) {
+                Err(e) => {
+                    let message = strip_position(&e);
+                    malformed(e, message)
+                }
+                // The probe refuses 0 wherever the key is; this is not reached.
+                Ok(_) => SnapshotError::Malformed {
+                    path: path.to_owned(),
+                    line: 1,
+                    column: 1,
+                    message: "`schema_version`: 0 is not a snapshot version".into(),
+                },
+            });
+        }
         Some(_) => {}
     }
     let de = &mut serde_json::Deserializer::from_str(text);
@@ -97,6 +113,34 @@ fn parse_snapshot(path: &Path, text: &str) -> Result<Inventory, SnapshotError> {
     })
 }
 
+/// The snapshot's version alone, refused when it is 0, so that the error carries the
+/// value's line and column.
+#[derive(Deserialize)]
+struct VersionProbe {
+    #[serde(deserialize_with = "known_version")]
+    #[allow(dead_code)]
+    schema_version: u64,
+}
+
+fn known_version<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = u64::deserialize(d)?;
+    if v == 0 {
+        return Err(serde::de::Error::custom(format!(
+            "`schema_version`: 0 is not a snapshot version (versions start at 1; this \
+             rampart reads 1 to {SCHEMA_VERSION})"
+        )));
+    }
+    Ok(v)
+}
+
+/// serde_json's message without its trailing ` at line L column C` (the error names the
+/// place itself).
+fn strip_position(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    s.strip_suffix(&suffix).unwrap_or(&s).to_owned()
+}
+
 fn malformed_json(path: &Path, e: &serde_json::Error) -> SnapshotError {
     SnapshotError::Malformed {
         path: path.to_owned(),
@@ -106,39 +150,18 @@ fn malformed_json(path: &Path, e: &serde_json::Error) -> SnapshotError {
     }
 }
 
-/// Write a snapshot atomically: to a temporary file beside `path`, renamed into place, so a
-/// failure never leaves a half-written snapshot.
+/// Write a snapshot as pretty JSON ending with one newline: atomically through a
+/// temporary file and a rename when `path` is a regular file or new, so a failure never
+/// leaves a half-written snapshot; in place when it is a FIFO or a device
+/// ([`rampart_output::write_file`]).
 pub fn save_snapshot(inventory: &Inventory, path: &Path) -> Result<(), SnapshotError> {
     let werr = |source| SnapshotError::Write {
         path: path.to_owned(),
         source,
     };
-    let json = serde_json::to_vec_pretty(inventory).map_err(|e| werr(e.into()))?;
-    write_atomically(path, &json).map_err(werr)
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{file_name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.write_all(b"\n")?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut json = serde_json::to_vec_pretty(inventory).map_err(|e| werr(e.into()))?;
+    json.push(b'\n');
+    rampart_output::write_file(path, &json).map_err(|e| werr(e.source))
 }
 
 #[cfg(test)]
@@ -172,6 +195,27 @@ mod tests {
         assert!(err.to_string().contains("upgrade rampart"));
     }
 
+    // Issue 9, defect 10: version 0 was accepted; it is refused with the file and the
+    // place of the value.
+    #[test]
+    fn version_zero_is_refused_at_its_place() {
+        let err = parse_snapshot(
+            Path::new("s.json"),
+            "{\n  \"schema_version\": 0,\n  \"account\": null\n}",
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, SnapshotError::Malformed { line: 2, .. }),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(msg.starts_with("s.json:2:"), "{msg}");
+        assert!(
+            msg.contains("`schema_version`: 0 is not a snapshot version"),
+            "{msg}"
+        );
+    }
+
     #[test]
     fn missing_version_is_refused() {
         let err = parse_snapshot(Path::new("s.json"), "{\"x\": 1}").unwrap_err();
@@ -194,5 +238,8 @@ mod tests {
         let p = dir.path().join("s.json");
         save_snapshot(&inv, &p).unwrap();
         assert_eq!(load_snapshot(&p).unwrap(), inv);
+        // Issue 9, defect 10: one newline at the end, not two.
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.ends_with("}\n") && !text.ends_with("\n\n"), "{text:?}");
     }
 }

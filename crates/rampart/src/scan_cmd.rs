@@ -1,44 +1,21 @@
-//! `rampart scan`: read an account (or a snapshot), evaluate the checks, apply the
-//! mutelist and the baseline, and write the reports. Settings come from the command line,
-//! then `rampart.toml`, then the defaults. Every input (config, mutelist, baseline,
-//! snapshot) is read and validated before anything is written.
+//! `rampart scan`: the command line and `rampart.toml` turned into a [`Plan`] (settings from
+//! the command line, then the config file, then the defaults; every input file read and
+//! validated before anything is written), and the plan run: read the account or the
+//! snapshot, evaluate, triage ([`rampart_triage::triage`]), and write the reports
+//! ([`rampart_report::render`]; files through [`rampart_output::write_files`]).
 
-use crate::cli::ScanArgs;
+use crate::cli::{AccountArgs, ColorChoice, ScanArgs};
 use crate::commands::{collect_account, compliance_framework, selection, services_for};
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
-use rampart_inventory::{load_snapshot, save_snapshot, write_atomically};
-use rampart_report::ScanReport;
-use rampart_triage::{Baseline, Config, ConfigPath, FailOn, Mutelist, ReportFormat};
+use rampart_inventory::{load_snapshot, save_snapshot, Inventory};
+use rampart_output::terminal_safe;
+use rampart_report::{ReportFormat, ScanReport, TextOptions};
+use rampart_triage::{Baseline, Config, ConfigPath, FailOn, Mutelist, TriageRules};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-
-/// The file name a format is written to in `--output-dir`.
-fn file_name(format: ReportFormat) -> &'static str {
-    match format {
-        ReportFormat::Text => "rampart-report.txt",
-        ReportFormat::Json => "rampart-report.json",
-        ReportFormat::Ocsf => "rampart-report.ocsf.json",
-        ReportFormat::Html => "rampart-report.html",
-        ReportFormat::Asff => "rampart-report.asff.json",
-        ReportFormat::Sarif => "rampart-report.sarif",
-        ReportFormat::Csv => "rampart-report.csv",
-        ReportFormat::Junit => "rampart-report.junit.xml",
-        ReportFormat::Markdown => "rampart-report.md",
-    }
-}
-
-fn parse_format(name: &str) -> Result<ReportFormat> {
-    ReportFormat::ALL
-        .into_iter()
-        .find(|f| f.as_str().eq_ignore_ascii_case(name.trim()))
-        .ok_or_else(|| {
-            let known: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.as_str()).collect();
-            anyhow::anyhow!("--format: unknown format `{name}` ({})", known.join(", "))
-        })
-}
 
 /// `--fail-on`: a severity, or `none`.
 pub(crate) fn fail_on(value: &str) -> Result<FailOn> {
@@ -51,20 +28,45 @@ pub(crate) fn fail_on(value: &str) -> Result<FailOn> {
         .map_err(|e| anyhow::anyhow!("--fail-on: {e}, or none"))
 }
 
-/// What the command line and the config file settle on.
+/// Where the inventory comes from.
+enum Source {
+    /// A saved snapshot file.
+    Snapshot(PathBuf),
+    /// The account, read through the SDK with these options.
+    Account(AccountArgs),
+}
+
+/// Where the reports go.
+#[derive(Debug, PartialEq)]
+enum Output {
+    /// One format to standard output.
+    Stdout(ReportFormat),
+    /// One format to a file (`--output-file`).
+    File(ReportFormat, PathBuf),
+    /// Each format to its file in a folder; with `echo_text`, the text report is printed
+    /// on standard output too (several formats and no `--output-dir`).
+    Dir {
+        dir: PathBuf,
+        formats: Vec<ReportFormat>,
+        echo_text: bool,
+    },
+}
+
+/// What the command line and the config file settle on: everything the scan does.
 struct Plan {
+    source: Source,
+    save_snapshot: Option<PathBuf>,
     selection: Selection,
     settings: rampart_checks::Settings,
-    formats: Vec<ReportFormat>,
-    output_dir: Option<PathBuf>,
     compliance: Option<&'static rampart_checks::compliance::Framework>,
     mutelist: Option<Mutelist>,
     baseline: Option<Baseline>,
     fail_on: FailOn,
     fail_on_new: bool,
+    output: Output,
+    color: ColorChoice,
+    verbose: bool,
     quiet: bool,
-    regions: Vec<String>,
-    exclude_regions: Vec<String>,
 }
 
 /// A path given on the command line, else the one in the config file (already resolved
@@ -72,6 +74,43 @@ struct Plan {
 fn cli_or_config(cli: &Option<PathBuf>, config: &Option<ConfigPath>) -> Option<PathBuf> {
     cli.clone()
         .or_else(|| config.as_ref().map(|p| p.as_path().to_owned()))
+}
+
+/// `--format` names, in order, without repeats.
+fn formats(names: &[String]) -> Result<Vec<ReportFormat>> {
+    let mut formats = Vec::new();
+    for name in names {
+        let format = ReportFormat::parse(name).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+        if !formats.contains(&format) {
+            formats.push(format);
+        }
+    }
+    Ok(formats)
+}
+
+fn output(
+    formats: Vec<ReportFormat>,
+    output_file: Option<PathBuf>,
+    output_dir: Option<PathBuf>,
+) -> Result<Output> {
+    Ok(match (output_file, output_dir, formats.as_slice()) {
+        (Some(_), _, [_, _, ..]) => {
+            bail!("--output-file takes one format; with several, use --output-dir")
+        }
+        (Some(file), _, [one]) => Output::File(*one, file),
+        (None, Some(dir), _) => Output::Dir {
+            dir,
+            formats,
+            echo_text: false,
+        },
+        (None, None, [one]) => Output::Stdout(*one),
+        (None, None, _) => Output::Dir {
+            dir: PathBuf::from("."),
+            echo_text: formats.contains(&ReportFormat::Text),
+            formats,
+        },
+        (Some(_), _, []) => unreachable!("there is always at least one format"),
+    })
 }
 
 fn plan(args: &ScanArgs) -> Result<Plan> {
@@ -96,26 +135,16 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
         select.exclude_checks = sc.exclude_checks.clone();
     }
     let selection = selection(&select)?;
-    let formats = if args.format.is_empty() {
-        if config.output.formats.is_empty() {
-            vec![ReportFormat::Text]
-        } else {
-            config.output.formats.clone()
-        }
-    } else {
-        let mut f = Vec::new();
-        for name in &args.format {
-            let format = parse_format(name)?;
-            if !f.contains(&format) {
-                f.push(format);
-            }
-        }
-        f
+    let formats = match (formats(&args.format)?, config.output.formats.as_slice()) {
+        (cli, _) if !cli.is_empty() => cli,
+        (_, []) => vec![ReportFormat::Text],
+        (_, from_config) => from_config.to_vec(),
     };
-    let output_dir = cli_or_config(&args.output_dir, &config.output.output_dir);
-    if formats.len() > 1 && args.output_file.is_some() {
-        bail!("--output-file takes one format; with several, use --output-dir");
-    }
+    let output = output(
+        formats,
+        args.output_file.clone(),
+        cli_or_config(&args.output_dir, &config.output.output_dir),
+    )?;
     let compliance = match args
         .compliance
         .as_deref()
@@ -143,172 +172,239 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
     };
     if let Some(p) = &config_path {
         if !args.quiet && std::io::stderr().is_terminal() {
-            eprintln!("rampart: settings from {}", p.display());
+            eprintln!(
+                "rampart: settings from {}",
+                terminal_safe(&p.to_string_lossy())
+            );
         }
     }
+    let source = match &args.snapshot {
+        Some(path) => Source::Snapshot(path.clone()),
+        None => {
+            let mut account = args.account.clone();
+            if account.regions.is_empty() {
+                account.regions = sc.regions.clone();
+            }
+            if account.exclude_regions.is_empty() {
+                account.exclude_regions = sc.exclude_regions.clone();
+            }
+            Source::Account(account)
+        }
+    };
     Ok(Plan {
+        source,
+        save_snapshot: args.save_snapshot.clone(),
         selection,
         settings: config.thresholds.clone(),
-        formats,
-        output_dir,
         compliance,
         mutelist,
         baseline,
         fail_on,
         fail_on_new,
+        output,
+        color: args.color,
+        verbose: args.verbose,
         quiet: args.quiet || config.output.quiet,
-        regions: if args.account.regions.is_empty() {
-            sc.regions.clone()
-        } else {
-            args.account.regions.clone()
-        },
-        exclude_regions: if args.account.exclude_regions.is_empty() {
-            sc.exclude_regions.clone()
-        } else {
-            args.account.exclude_regions.clone()
-        },
     })
 }
 
 /// Run `rampart scan`.
 pub(crate) fn run(args: ScanArgs) -> Result<ExitCode> {
-    let plan = plan(&args)?;
-    let inventory = match &args.snapshot {
-        Some(path) => load_snapshot(path)?,
-        None => {
-            let mut account = args.account.clone();
-            account.regions = plan.regions.clone();
-            account.exclude_regions = plan.exclude_regions.clone();
-            collect_account(&account, services_for(&plan.selection))?
-        }
-    };
-    if let Some(path) = &args.save_snapshot {
-        save_snapshot(&inventory, path)?;
-    }
-    let started = Instant::now();
-    let mut findings = rampart_checks::evaluate(&inventory, &plan.settings, &plan.selection);
-    let evaluation_ms = started.elapsed().as_millis() as u64;
+    plan(&args)?.run()
+}
 
-    let mut warnings = Vec::new();
-    if let Some(m) = &plan.mutelist {
-        let tags = inventory.tags_by_resource();
+impl Plan {
+    fn run(&self) -> Result<ExitCode> {
+        let inventory = match &self.source {
+            Source::Snapshot(path) => load_snapshot(path)?,
+            Source::Account(account) => collect_account(account, services_for(&self.selection))?,
+        };
+        if let Some(path) = &self.save_snapshot {
+            save_snapshot(&inventory, path)?;
+        }
+        let report = self.evaluate(&inventory)?;
+        for w in &report.report.warnings {
+            eprintln!("rampart: warning: {}", terminal_safe(w));
+        }
+        self.write_reports(&report.report)?;
+        Ok(if report.failures > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    /// Evaluate the checks over `inventory` and triage the findings into the report.
+    fn evaluate(&self, inventory: &Inventory) -> Result<Evaluated> {
+        let started = Instant::now();
+        let findings = rampart_checks::evaluate(inventory, &self.settings, &self.selection);
+        let evaluation_ms = started.elapsed().as_millis() as u64;
+        let rules = TriageRules {
+            mutelist: self.mutelist.as_ref(),
+            baseline: self.baseline.as_ref(),
+            fail_on: self.fail_on,
+            fail_on_new: self.fail_on_new,
+        };
         let today = chrono::Utc::now().date_naive();
-        warnings.extend(m.apply(&mut findings, |r| tags.get(r).copied(), today));
-    }
-    let mut resolved = Vec::new();
-    if let Some(b) = &plan.baseline {
-        if b.report().account_id != inventory.account.id {
-            bail!(
-                "{}: the baseline is a report of account {}, not of the scanned account {}",
-                b.path().display(),
-                b.report().account_id,
-                inventory.account.id
-            );
+        let triaged = rampart_triage::triage(findings, inventory, &self.selection, &rules, today)
+            // The message holds account ids read from the baseline file.
+            .map_err(|e| anyhow::anyhow!("{}", terminal_safe(&e.to_string())))?;
+        let mut report = ScanReport::new(
+            inventory,
+            triaged.findings,
+            chrono::Utc::now(),
+            evaluation_ms,
+        );
+        report.resolved = triaged.resolved;
+        report.warnings = triaged.warnings;
+        if let Some(fw) = self.compliance {
+            report.compliance = Some(rampart_report::ComplianceSummary::of(
+                fw,
+                &report.findings,
+                |id| rampart_checks::find(id).is_some_and(|c| self.selection.includes(c.meta)),
+            ));
         }
-        let scanned: std::collections::BTreeSet<&str> = inventory
-            .regions
-            .scanned
-            .iter()
-            .map(String::as_str)
-            .chain(["global"])
-            .collect();
-        resolved = b.apply_scoped(&mut findings, |f| {
-            rampart_checks::find(&f.check_id).is_some_and(|c| plan.selection.includes(c.meta))
-                && scanned.contains(f.region.as_str())
-        });
+        Ok(Evaluated {
+            report,
+            failures: triaged.failures,
+        })
     }
-    let failing = match plan.fail_on {
-        FailOn::Never => 0,
-        FailOn::AtOrAbove(t) => rampart_triage::exit_failures(&findings, t, plan.fail_on_new),
-    };
-    let mut report = ScanReport::new(&inventory, findings, chrono::Utc::now(), evaluation_ms);
-    report.resolved = resolved;
-    report.warnings = warnings;
-    if let Some(fw) = plan.compliance {
-        report.compliance = Some(rampart_report::ComplianceSummary::of(
-            fw,
-            &report.findings,
-            |id| rampart_checks::find(id).is_some_and(|c| plan.selection.includes(c.meta)),
-        ));
+
+    /// How to render the text report for a terminal (`tty`) or a file.
+    fn text_options(&self, tty: bool) -> TextOptions {
+        let width = if tty {
+            terminal_size::terminal_size()
+                .map(|(w, _)| usize::from(w.0).clamp(60, 160))
+                .unwrap_or(100)
+        } else {
+            100
+        };
+        TextOptions {
+            color: self.color.enabled(tty),
+            width,
+            verbose: self.verbose,
+            quiet: self.quiet,
+        }
     }
-    for w in &report.warnings {
-        eprintln!("rampart: warning: {w}");
+
+    fn print(&self, format: ReportFormat, report: &ScanReport) {
+        let tty = std::io::stdout().is_terminal();
+        print!(
+            "{}",
+            rampart_report::render(format, report, &self.text_options(tty))
+        );
     }
-    write_reports(&args, &plan, &report)?;
-    Ok(if failing > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+
+    /// Write the reports: every file rendered first, then all written or none (issue 9,
+    /// defect 7), each atomically when it is a regular file and in place when it is a
+    /// FIFO or a device (defect 4).
+    fn write_reports(&self, report: &ScanReport) -> Result<()> {
+        let file_options = self.text_options(false);
+        let (files, echo_text) = match &self.output {
+            Output::Stdout(format) => {
+                self.print(*format, report);
+                return Ok(());
+            }
+            Output::File(format, path) => (
+                vec![(
+                    path.clone(),
+                    rampart_report::render(*format, report, &file_options).into_bytes(),
+                )],
+                false,
+            ),
+            Output::Dir {
+                dir,
+                formats,
+                echo_text,
+            } => {
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!(
+                        "{}: cannot create the output directory",
+                        terminal_safe(&dir.to_string_lossy())
+                    )
+                })?;
+                let files = formats
+                    .iter()
+                    .map(|&f| {
+                        let text = rampart_report::render(f, report, &file_options);
+                        (dir.join(f.file_name()), text.into_bytes())
+                    })
+                    .collect();
+                (files, *echo_text)
+            }
+        };
+        rampart_output::write_files(&files).map_err(|e| {
+            let path = terminal_safe(&e.path.to_string_lossy()).into_owned();
+            anyhow::Error::new(e.source).context(format!("{path}: cannot write the report"))
+        })?;
+        if echo_text {
+            self.print(ReportFormat::Text, report);
+        }
+        if matches!(self.output, Output::Dir { .. }) {
+            for (path, _) in &files {
+                eprintln!("rampart: wrote {}", terminal_safe(&path.to_string_lossy()));
+            }
+        }
+        Ok(())
+    }
 }
 
-fn render(
-    format: ReportFormat,
-    report: &ScanReport,
-    args: &ScanArgs,
-    plan: &Plan,
-    tty: bool,
-) -> String {
-    match format {
-        ReportFormat::Text => {
-            let width = if tty {
-                terminal_size::terminal_size()
-                    .map(|(w, _)| usize::from(w.0).clamp(60, 160))
-                    .unwrap_or(100)
-            } else {
-                100
-            };
-            rampart_report::render_text(
-                report,
-                &rampart_report::TextOptions {
-                    color: args.color.enabled(tty),
-                    width,
-                    verbose: args.verbose,
-                    quiet: plan.quiet,
-                },
-            )
-        }
-        ReportFormat::Json => rampart_report::render_json(report),
-        ReportFormat::Ocsf => rampart_report::render_ocsf(report),
-        ReportFormat::Html => rampart_report::render_html(report),
-        ReportFormat::Asff => rampart_report::render_asff(report),
-        ReportFormat::Sarif => rampart_report::render_sarif(report),
-        ReportFormat::Csv => rampart_report::render_csv(report),
-        ReportFormat::Junit => rampart_report::render_junit(report),
-        ReportFormat::Markdown => rampart_report::render_markdown(report),
-    }
+/// A triaged report and how many of its findings fail the scan.
+struct Evaluated {
+    report: ScanReport,
+    failures: usize,
 }
 
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    let mut bytes = text.trim_end().as_bytes().to_vec();
-    bytes.push(b'\n');
-    write_atomically(path, &bytes)
-        .with_context(|| format!("{}: cannot write the report", path.display()))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn write_reports(args: &ScanArgs, plan: &Plan, report: &ScanReport) -> Result<()> {
-    if let Some(path) = &args.output_file {
-        return write_file(path, &render(plan.formats[0], report, args, plan, false));
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
     }
-    let dir = match (&plan.output_dir, plan.formats.as_slice()) {
-        (Some(dir), _) => dir.clone(),
-        (None, [one]) => {
-            let tty = std::io::stdout().is_terminal();
-            print!("{}", render(*one, report, args, plan, tty));
-            return Ok(());
-        }
-        (None, _) => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("{}: cannot create the output directory", dir.display()))?;
-    for &format in &plan.formats {
-        let path = dir.join(file_name(format));
-        write_file(&path, &render(format, report, args, plan, false))?;
-        if format == ReportFormat::Text && plan.output_dir.is_none() {
-            let tty = std::io::stdout().is_terminal();
-            print!("{}", render(format, report, args, plan, tty));
-        }
-        eprintln!("rampart: wrote {}", path.display());
+
+    #[test]
+    fn formats_are_parsed_in_order_without_repeats() {
+        assert_eq!(
+            formats(&names(&["json", "HTML", "json", " csv"])).unwrap(),
+            [ReportFormat::Json, ReportFormat::Html, ReportFormat::Csv]
+        );
+        let e = formats(&names(&["pdf"])).unwrap_err().to_string();
+        assert!(
+            e.starts_with("--format: unknown format `pdf` (text, json"),
+            "{e}"
+        );
     }
-    Ok(())
+
+    #[test]
+    fn output_follows_the_options() {
+        use ReportFormat::{Json, Text};
+        let file = || Some(PathBuf::from("r.json"));
+        let dir = || Some(PathBuf::from("out"));
+        assert_eq!(
+            output(vec![Json], None, None).unwrap(),
+            Output::Stdout(Json)
+        );
+        assert_eq!(
+            output(vec![Json], file(), None).unwrap(),
+            Output::File(Json, PathBuf::from("r.json"))
+        );
+        assert!(output(vec![Json, Text], file(), None).is_err());
+        assert_eq!(
+            output(vec![Json, Text], None, dir()).unwrap(),
+            Output::Dir {
+                dir: PathBuf::from("out"),
+                formats: vec![Json, Text],
+                echo_text: false
+            }
+        );
+        assert_eq!(
+            output(vec![Json, Text], None, None).unwrap(),
+            Output::Dir {
+                dir: PathBuf::from("."),
+                formats: vec![Json, Text],
+                echo_text: true
+            }
+        );
+    }
 }

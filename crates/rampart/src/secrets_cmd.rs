@@ -9,7 +9,7 @@ use rampart_codescan::{
     ScanOptions, Severity,
 };
 use rampart_collect::{Options, Service};
-use rampart_inventory::{load_snapshot, write_atomically, Collected, Inventory};
+use rampart_inventory::{load_snapshot, Collected, Inventory};
 use rampart_secrets::Engine;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -84,8 +84,13 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
     };
     match &args.output_file {
         Some(path) => {
-            write_atomically(path, rendered.trim_end().as_bytes())
-                .with_context(|| format!("{}: cannot write the report", path.display()))?;
+            // Atomically for a regular file, in place for a FIFO or a device (issue 9,
+            // defect 4), ending with one newline.
+            let bytes = format!("{}\n", rendered.trim_end()).into_bytes();
+            rampart_output::write_file(path, &bytes).map_err(|e| {
+                anyhow::Error::new(e.source)
+                    .context(format!("{}: cannot write the report", path.display()))
+            })?;
             eprint!("{}", summary(&report));
         }
         None => print!("{rendered}"),

@@ -273,3 +273,256 @@ fn checks_and_explain() {
         run.stdout
     );
 }
+
+/// The example snapshot with the IAM user `bob` renamed to a name holding a title change,
+/// a clear-screen and a conceal sequence.
+fn hostile_snapshot(dir: &std::path::Path) -> PathBuf {
+    let text = std::fs::read_to_string(example()).unwrap();
+    assert!(text.contains("\"bob\""));
+    let text = text.replace("bob", r"bob\u001b]0;pwned\u0007\u001b[2J\u001b[8m");
+    let p = dir.join("hostile.json");
+    write(&p, &text);
+    p
+}
+
+// Issue 9, defect 1: escape sequences in AWS data are shown escaped, never sent to the
+// terminal, in the text and Markdown reports.
+#[test]
+fn escape_sequences_from_the_account_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = hostile_snapshot(dir.path());
+    for format in ["text", "markdown"] {
+        let run = rampart(
+            &[
+                "scan",
+                "--snapshot",
+                snap.to_str().unwrap(),
+                "--format",
+                format,
+                "--verbose",
+                "--fail-on",
+                "none",
+            ],
+            &[],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stdout.contains('\u{1b}'), "{format}: {}", run.stdout);
+        assert!(!run.stdout.contains('\u{7}'), "{format}: {}", run.stdout);
+        // The Markdown summary lists the top failures only; the text report lists all.
+        if format == "text" {
+            assert!(
+                run.stdout.contains(r"bob\x1b]0;pwned\x07\x1b[2J\x1b[8m"),
+                "{}",
+                run.stdout
+            );
+        }
+    }
+}
+
+// Issue 9, defect 4: /dev/null as the output file stays the null device (renaming over
+// it replaced it when run as root), and a FIFO is written into, not replaced.
+#[cfg(unix)]
+#[test]
+fn output_file_that_is_a_device_or_fifo_is_written_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    let ex = example();
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output-file",
+            "/dev/null",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let m = std::fs::symlink_metadata("/dev/null").unwrap();
+    assert!(m.file_type().is_char_device(), "{m:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--output-file",
+            fifo.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = reader.join().unwrap();
+    assert!(csv.starts_with("id,status,"), "{csv}");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+
+    // A symlink stays a symlink; its target gets the report.
+    let target = dir.path().join("target.json");
+    write(&target, "old");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output-file",
+            link.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert!(report["findings"].is_array());
+}
+
+// Issue 9, defect 7: when one format of several cannot be written, none of the others
+// is left behind.
+#[test]
+fn a_failed_format_leaves_no_other_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("rampart-report.csv")).unwrap();
+    let ex = example();
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "json,csv,markdown",
+            "--output-dir",
+            out.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("rampart-report.csv: cannot write the report"),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["rampart-report.csv"],
+        "only the directory in the way"
+    );
+}
+
+// Issue 9, defect 10: every report file ends with one newline, not two (the second gave
+// CSV an empty last record).
+#[test]
+fn report_files_end_with_one_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = example();
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "text,json,ocsf,html,asff,sarif,csv,junit,markdown",
+            "--output-dir",
+            dir.path().to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.ends_with('\n') && !text.ends_with("\n\n"),
+            "{}",
+            path.display()
+        );
+        files += 1;
+    }
+    assert_eq!(files, 9);
+    let csv = std::fs::read_to_string(dir.path().join("rampart-report.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        let record = record.unwrap();
+        assert!(record.iter().any(|c| !c.is_empty()), "empty record");
+    }
+    // The snapshot written by --save-snapshot too.
+    let saved = dir.path().join("saved.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--save-snapshot",
+            saved.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
+}
+
+// Issue 9, defect 10: a snapshot of version 0 is refused with the file and the place,
+// exit 2.
+#[test]
+fn snapshot_version_zero_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let mut snap: serde_json::Value = serde_json::from_str(&text).unwrap();
+    snap["schema_version"] = serde_json::json!(0);
+    let p = dir.path().join("zero.json");
+    write(&p, &serde_json::to_string_pretty(&snap).unwrap());
+    let run = rampart(&["scan", "--snapshot", p.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("zero.json:"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`schema_version`: 0 is not a snapshot version"),
+        "{}",
+        run.stderr
+    );
+}
