@@ -1,32 +1,38 @@
 //! `rampart secrets`: leaked credentials in working trees and git history, AWS access key
 //! ids cross-checked against an account's keys (from a snapshot, or read live through
-//! the collector), a baseline applied, the report in text, JSON or SARIF.
+//! the collector), a baseline applied, the report in text, JSON or SARIF. Paths in
+//! messages are shown with their control characters escaped, as the text report shows
+//! them.
 
 use crate::cli::{SecretsArgs, SecretsFormat};
 use anyhow::{bail, Context as _, Result};
 use rampart_codescan::{
     render_json, render_sarif, render_text, scan_history, scan_tree, Baseline, LiveKeys, Report,
-    ScanOptions, Severity,
+    ScanOptions, Severity, MAX_THREADS_PER_CORE,
 };
 use rampart_collect::{Options, Service};
 use rampart_inventory::{load_snapshot, Collected, Inventory};
+use rampart_output::terminal_safe;
 use rampart_secrets::Engine;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Run `rampart secrets`. Exit codes: 0 no finding at or above `--fail-on`, 1 such
-/// findings, 2 bad usage or input (or, with no failing finding, files that could not be
-/// read).
+/// findings, 2 bad usage or input, or an incomplete scan: a file, directory or git object
+/// that could not be read. As in ripgrep, such errors do not stop the scan (each is in the
+/// report) but decide the exit code, before any finding: exit 0 or 1 means every file
+/// and blob was read.
 pub fn run(args: SecretsArgs) -> Result<ExitCode> {
     let threshold = fail_threshold(&args.fail_on)?;
     for path in &args.paths {
         if std::fs::symlink_metadata(path).is_err() {
-            bail!("{}: no such file or directory", path.display());
+            bail!("{}: no such file or directory", shown(path));
         }
     }
     for file in &args.ignore_files {
         if !file.is_file() {
-            bail!("{}: ignore file not found", file.display());
+            bail!("{}: ignore file not found", shown(file));
         }
     }
     // Inputs first, so that a bad baseline or snapshot fails before a long scan.
@@ -34,7 +40,7 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
     let snapshot_keys = match &args.snapshot {
         Some(path) => Some(
             live_keys_of(&load_snapshot(path)?)
-                .with_context(|| format!("{}: cannot check AWS keys against it", path.display()))?,
+                .with_context(|| format!("{}: cannot check AWS keys against it", shown(path)))?,
         ),
         None => None,
     };
@@ -46,6 +52,13 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
         ignore_files: args.ignore_files.clone(),
         respect_gitignore: !args.no_gitignore,
     };
+    let threads = opts.thread_count();
+    if args.threads > threads {
+        eprintln!(
+            "rampart: --threads {} capped to {threads} ({MAX_THREADS_PER_CORE} per available core)",
+            args.threads
+        );
+    }
     let mut report = if args.git {
         let mut report = Report::default();
         for repo in &args.paths {
@@ -89,20 +102,41 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
             let bytes = format!("{}\n", rendered.trim_end()).into_bytes();
             rampart_output::write_file(path, &bytes).map_err(|e| {
                 anyhow::Error::new(e.source)
-                    .context(format!("{}: cannot write the report", path.display()))
+                    .context(format!("{}: cannot write the report", shown(path)))
             })?;
             eprint!("{}", summary(&report));
         }
-        None => print!("{rendered}"),
+        None => {
+            print!("{rendered}");
+            // The text report lists the errors; the others need a word on stderr.
+            if args.format != SecretsFormat::Text && !report.errors.is_empty() {
+                eprintln!(
+                    "rampart: {} error(s): the scan is incomplete (see `errors` in the report)",
+                    report.errors.len()
+                );
+            }
+        }
     }
     let failing = threshold.map_or(0, |t| report.count_at_or_above(t));
-    Ok(if failing > 0 {
-        ExitCode::from(1)
-    } else if !report.errors.is_empty() {
+    Ok(exit_code(failing, report.errors.len()))
+}
+
+/// The exit code of a scan with `failing` findings at or above `--fail-on` and `errors`
+/// things it could not read: 2 when the scan is incomplete, whatever it found; then 1 for
+/// failing findings; else 0.
+fn exit_code(failing: usize, errors: usize) -> ExitCode {
+    if errors > 0 {
         ExitCode::from(2)
+    } else if failing > 0 {
+        ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+/// A path as messages show it: control characters escaped.
+fn shown(path: &Path) -> String {
+    terminal_safe(&path.display().to_string()).into_owned()
 }
 
 fn is_aws_key_id(f: &rampart_codescan::Finding) -> bool {
@@ -117,7 +151,10 @@ fn summary(report: &Report) -> String {
         report.scanned.files
     );
     if !report.errors.is_empty() {
-        s.push_str(&format!(", {} error(s)", report.errors.len()));
+        s.push_str(&format!(
+            ", {} error(s): the scan is incomplete",
+            report.errors.len()
+        ));
     }
     s.push('\n');
     s

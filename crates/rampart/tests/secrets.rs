@@ -269,3 +269,155 @@ fn write_all(dir: &Path, name: &str, text: &str) {
     std::fs::create_dir_all(dir).unwrap();
     write(&dir.join(name), text);
 }
+
+/// The blob at `path` in HEAD of `repo`, and its loose object file.
+fn loose_blob(repo: &Path, path: &str) -> (String, std::path::PathBuf) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["rev-parse", &format!("HEAD:{path}")])
+        .output()
+        .unwrap();
+    let sha = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(sha.len(), 40, "{path}");
+    let file = repo.join(".git/objects").join(&sha[..2]).join(&sha[2..]);
+    assert!(file.is_file(), "{path}: not a loose object");
+    (sha, file)
+}
+
+// Issue 9, defect 3: `--git` on a repository whose blob is missing from .git/objects
+// reports that object as an error in text, JSON and SARIF (its invocation's tool
+// notifications), still reports the secret in the blob it could read, and exits 2: an
+// incomplete scan says so whatever it found (it used to stop with `git rev-list` failing,
+// and a corrupt blob was skipped with exit 0).
+#[test]
+fn unreadable_git_object_is_an_error_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git(repo, &["init", "-q", "-b", "main"], "Nobody");
+    write(
+        &repo.join("kept.env"),
+        "GITHUB_TOKEN=ghp_R8mT2qLz9VwK4yHs7NcB1pJd6FgJ3aUe0Qio\n",
+    );
+    write(
+        &repo.join("lost.env"),
+        "GITLAB_TOKEN=glpat-Zq8Lm2Vt9Kw4Rs7Nc1Bf\n",
+    );
+    git(repo, &["add", "-A"], "Ann");
+    git(repo, &["commit", "-q", "-m", "tokens"], "Ann");
+    let (sha, object) = loose_blob(repo, "lost.env");
+    std::fs::remove_file(object).unwrap();
+    let path = repo.to_str().unwrap();
+
+    let text = secrets(&[path, "--git"]);
+    assert_eq!(text.code, 2, "{}{}", text.stdout, text.stderr);
+    assert!(text.stdout.contains("1 error(s):"), "{}", text.stdout);
+    assert!(
+        text.stdout
+            .contains(&format!("lost.env: git cannot read blob {sha}")),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("kept.env:1:"), "{}", text.stdout);
+
+    let json = secrets(&[path, "--git", "--format", "json", "--fail-on", "none"]);
+    assert_eq!(json.code, 2, "{}", json.stderr);
+    assert!(json.stderr.contains("1 error(s)"), "{}", json.stderr);
+    let r = json.json();
+    assert_eq!(r["errors"][0]["path"], "lost.env");
+    assert!(r["errors"][0]["message"].as_str().unwrap().contains(&sha));
+    assert_eq!(r["findings"][0]["path"], "kept.env");
+
+    let sarif = secrets(&[path, "--git", "--format", "sarif"]);
+    assert_eq!(sarif.code, 2, "{}", sarif.stderr);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert!(notes[0]["message"]["text"].as_str().unwrap().contains(&sha));
+}
+
+// Issue 9, defect 1: a file named with a title-change escape or a newline is shown
+// escaped in the text report and in messages on stderr, so it cannot drive the terminal
+// or forge a line of a CI log; JSON keeps the name exact.
+#[test]
+fn hostile_file_names_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = "GITHUB_TOKEN=ghp_R8mT2qLz9VwK4yHs7NcB1pJd6FgJ3aUe0Qio\n";
+    write(&dir.path().join("x\u{1b}]0;pwned\u{7}.env"), token);
+    write(&dir.path().join("a.env\nCRITICAL  forged.env:1:1"), token);
+    let root = dir.path().to_str().unwrap();
+
+    let run = secrets(&[root, "--color", "always"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let mut uncoloured = run.stdout.clone();
+    for code in ["1;31", "31", "33", "36", "0"] {
+        uncoloured = uncoloured.replace(&format!("\u{1b}[{code}m"), "");
+    }
+    let raw: Vec<char> = uncoloured
+        .chars()
+        .filter(|&c| c != '\n' && rampart_output::is_unsafe_char(c))
+        .collect();
+    assert_eq!(raw, [], "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("x\\x1b]0;pwned\\x07.env:1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("a.env\\nCRITICAL  forged.env:1:1:1:"),
+        "{}",
+        run.stdout
+    );
+
+    let json = secrets(&[root, "--format", "json"]).json();
+    let paths: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/x\u{1b}]0;pwned\u{7}.env")),
+        "{paths:?}"
+    );
+
+    let missing = dir.path().join("gone\u{1b}[2J\nFAKE");
+    let run = secrets(&[missing.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("gone\\x1b[2J\\nFAKE: no such file or directory"),
+        "{}",
+        run.stderr
+    );
+    let ignore = dir.path().join("ign\u{7}");
+    let run = secrets(&[root, "--ignore-file", ignore.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("ign\\x07: ignore file not found"),
+        "{}",
+        run.stderr
+    );
+}
+
+// Issue 9, defect 10: `--threads 10000` is capped (the cap itself is tested in
+// rampart-codescan) and says so on stderr; the scan runs as usual.
+#[test]
+fn threads_over_the_cap_are_capped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.py"), "print('hi')\n");
+    let run = secrets(&[dir.path().to_str().unwrap(), "--threads", "10000"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--threads 10000 capped to"),
+        "{}",
+        run.stderr
+    );
+    let fine = secrets(&[dir.path().to_str().unwrap(), "--threads", "1"]);
+    assert!(fine.stderr.is_empty(), "{}", fine.stderr);
+}
