@@ -14,7 +14,13 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rampart: error: {e:#}");
+            // Errors quote what was read (a name from a snapshot, a pattern from a
+            // mutelist): control characters in it are shown escaped (issue 9, defect 1).
+            let message = format!("{e:#}");
+            eprintln!(
+                "rampart: error: {}",
+                rampart_output::terminal_safe(&message)
+            );
             ExitCode::from(2)
         }
     }

@@ -526,3 +526,34 @@ fn snapshot_version_zero_is_refused() {
         run.stderr
     );
 }
+
+// Issue 9, defect 1: an error that quotes what it read (here a mutelist pattern) shows
+// its control characters escaped on standard error.
+#[test]
+fn errors_quoting_data_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mutelist = dir.path().join("mutelist.yaml");
+    write(
+        &mutelist,
+        "version: 1\nrules:\n  - reason: r\n    checks: [\"x\\e]0;pwned\\a\\e[2J\"]\n",
+    );
+    let ex = example();
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--mutelist",
+            mutelist.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("mutelist.yaml:4:"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(
+        run.stderr.contains(r"x\x1b]0;pwned\x07\x1b[2J"),
+        "{}",
+        run.stderr
+    );
+}
