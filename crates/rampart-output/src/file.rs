@@ -71,10 +71,19 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     dir.join(format!(".{name}.{suffix}{}", std::process::id()))
 }
 
-/// Write `bytes` to a new file at `tmp`, flushed to disk; removed again on failure.
+/// Write `bytes` to a new file at `tmp`, flushed to disk; removed again on failure. A file
+/// already there (left by a run that crashed with the same process id) is removed first;
+/// the new file is created, never opened through whatever was at its name.
 fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let create = || OpenOptions::new().write(true).create_new(true).open(tmp);
     let result = (|| {
-        let mut f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
+        let mut f = match create() {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                fs::remove_file(tmp)?;
+                create()?
+            }
+            other => other?,
+        };
         f.write_all(bytes)?;
         f.sync_all()
     })();
@@ -217,6 +226,21 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    // A temporary file left by a crashed run with the same process id does not stop the
+    // next one, and a symlink planted at its name is not written through.
+    #[test]
+    fn a_stale_temporary_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.txt");
+        let elsewhere = dir.path().join("elsewhere");
+        fs::write(&elsewhere, b"keep").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, beside(&p, "tmp")).unwrap();
+        write_file(&p, b"new\n").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new\n");
+        assert_eq!(fs::read(&elsewhere).unwrap(), b"keep");
+        assert_eq!(files_in(dir.path()), ["elsewhere", "r.txt"]);
     }
 
     #[test]
