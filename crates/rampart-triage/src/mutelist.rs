@@ -341,10 +341,17 @@ impl RegexField {
                 self.add(&expressions[..half], &owner[..half], limit)?;
                 self.add(&expressions[half..], &owner[half..], limit)
             }
-            Err(e) => Err(format!(
-                "the mutelist's regular expressions cannot be compiled: {}",
-                one_line(&e.to_string())
-            )),
+            Err(e) => {
+                let what = match owner {
+                    // One expression alone too large: name its rule.
+                    [rule] => format!("the regular expression of rule {}", rule + 1),
+                    _ => "the mutelist's regular expressions".to_owned(),
+                };
+                Err(format!(
+                    "{what} cannot be compiled: {}",
+                    one_line(&e.to_string())
+                ))
+            }
         }
     }
 
@@ -870,5 +877,15 @@ mod tests {
         field.mark(&format!("{}-37", "é".repeat(20)), &mut hit);
         let hits: Vec<usize> = (0..64).filter(|&i| hit[i]).collect();
         assert_eq!(hits, [37]);
+    }
+
+    // An expression too large even alone is refused, naming its rule.
+    #[test]
+    fn an_expression_too_large_alone_names_its_rule() {
+        let e = RegexField::compile(&["^(?:a)$", r"^(?:\w{50})$"], &[0, 6], 100_000).unwrap_err();
+        assert!(
+            e.starts_with("the regular expression of rule 7 cannot be compiled:"),
+            "{e}"
+        );
     }
 }
