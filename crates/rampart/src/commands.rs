@@ -168,3 +168,38 @@ fn explain(id: &str) -> Result<ExitCode> {
     print!("{}", rampart_checks::docs::explain_text(c.meta));
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn select(services: &[&str], checks: &[&str]) -> Selection {
+        Selection {
+            services: services.iter().map(|s| s.to_string()).collect(),
+            checks: checks.iter().map(|s| s.to_string()).collect(),
+            ..Selection::default()
+        }
+    }
+
+    // Issue 9: a scan collects the union of the selected checks' declared needs, with no
+    // string match that can fall through to nothing: `--services efs` reads EFS alone,
+    // GuardDuty routing reads EventBridge too, the whole catalogue reads every service.
+    #[test]
+    fn services_for_is_the_union_of_needs() {
+        assert_eq!(
+            services_for(&select(&["efs"], &[])),
+            BTreeSet::from([Service::Efs])
+        );
+        assert_eq!(
+            services_for(&select(&[], &["guardduty_findings_routed"])),
+            BTreeSet::from([Service::GuardDuty, Service::EventBridge])
+        );
+        for service in ["sns", "ecs", "ssm", "cloudformation"] {
+            assert!(!services_for(&select(&[service], &[])).is_empty());
+        }
+        assert_eq!(
+            services_for(&Selection::default()),
+            Service::ALL.into_iter().collect::<BTreeSet<_>>()
+        );
+    }
+}
