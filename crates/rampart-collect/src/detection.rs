@@ -2,9 +2,9 @@
 //! route their findings, CloudTrail trails (shadow trails included) and AWS Config
 //! recorders.
 
-use crate::sdk::{gap, s, time};
+use crate::recorder::{items, request};
+use crate::sdk::{s, time};
 use crate::{Collector, RegionCtx};
-use futures::StreamExt;
 use rampart_inventory::*;
 use serde_json::json;
 
@@ -14,49 +14,39 @@ pub(crate) async fn guardduty(
     r: &RegionCtx,
     client: &aws_sdk_guardduty::Client,
 ) -> GuardDutyData {
-    const SERVICE: &str = "guardduty";
-    let ids = client
-        .list_detectors()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let rec = &c.recorder("guardduty", &r.name);
+    let detectors = rec
+        .list_each(
+            "guardduty:ListDetectors",
+            items!(client.list_detectors()),
+            |id| async move {
+                let res = rec
+                    .try_call(
+                        "guardduty:GetDetector",
+                        request!(client.get_detector().detector_id(&id)),
+                    )
+                    .await;
+                let (status, freq) = match res {
+                    Ok(out) => (
+                        Collected::Ok(
+                            out.status()
+                                .map(|v| v.as_str().to_owned())
+                                .unwrap_or_default(),
+                        ),
+                        out.finding_publishing_frequency()
+                            .map(|v| v.as_str().to_owned()),
+                    ),
+                    Err(g) => (rec.missing(g), None),
+                };
+                Detector {
+                    id,
+                    status,
+                    finding_publishing_frequency: freq,
+                }
+            },
+        )
         .await;
-    let ids = match ids {
-        Ok(ids) => ids,
-        Err(e) => {
-            return GuardDutyData {
-                detectors: c.missing(SERVICE, &r.name, gap("guardduty:ListDetectors", &e)),
-            }
-        }
-    };
-    let mut detectors = Vec::new();
-    for id in ids {
-        let res = client.get_detector().detector_id(&id).send().await;
-        let (status, freq) = match res {
-            Ok(out) => (
-                Collected::Ok(
-                    out.status()
-                        .map(|v| v.as_str().to_owned())
-                        .unwrap_or_default(),
-                ),
-                out.finding_publishing_frequency()
-                    .map(|v| v.as_str().to_owned()),
-            ),
-            Err(e) => (
-                c.missing(SERVICE, &r.name, gap("guardduty:GetDetector", &e)),
-                None,
-            ),
-        };
-        detectors.push(Detector {
-            id,
-            status,
-            finding_publishing_frequency: freq,
-        });
-    }
-    GuardDutyData {
-        detectors: Collected::Ok(detectors),
-    }
+    GuardDutyData { detectors }
 }
 
 /// Sources whose rules get their targets read (the rules that route security findings).
@@ -68,16 +58,21 @@ pub(crate) async fn eventbridge(
     r: &RegionCtx,
     client: &aws_sdk_eventbridge::Client,
 ) -> EventBridgeData {
-    const SERVICE: &str = "events";
+    let rec = &c.recorder("events", &r.name);
     let mut rules = Vec::new();
     let mut next: Option<String> = None;
     loop {
-        let res = client.list_rules().set_next_token(next.take()).send().await;
+        let res = rec
+            .try_call(
+                "events:ListRules",
+                request!(client.list_rules().set_next_token(next.take())),
+            )
+            .await;
         let out = match res {
             Ok(out) => out,
-            Err(e) => {
+            Err(g) => {
                 return EventBridgeData {
-                    rules: c.missing(SERVICE, &r.name, gap("events:ListRules", &e)),
+                    rules: rec.missing(g),
                 }
             }
         };
@@ -109,22 +104,25 @@ pub(crate) async fn eventbridge(
         .into_iter()
         .map(|i| (i, rules[i].name.clone()))
         .collect();
-    let targets: Vec<(usize, Collected<Vec<EventTarget>>)> = futures::stream::iter(names)
-        .map(|(i, name)| async move {
-            let res = client.list_targets_by_rule().rule(&name).send().await;
-            let t = c.record(SERVICE, &r.name, "events:ListTargetsByRule", res, |out| {
-                out.targets()
-                    .iter()
-                    .map(|t| EventTarget {
-                        id: t.id().to_owned(),
-                        arn: t.arn().to_owned(),
-                    })
-                    .collect()
-            });
+    let targets: Vec<(usize, Collected<Vec<EventTarget>>)> = rec
+        .each(names, |(i, name)| async move {
+            let t = rec
+                .call(
+                    "events:ListTargetsByRule",
+                    request!(client.list_targets_by_rule().rule(&name)),
+                    |out| {
+                        out.targets()
+                            .iter()
+                            .map(|t| EventTarget {
+                                id: t.id().to_owned(),
+                                arn: t.arn().to_owned(),
+                            })
+                            .collect()
+                    },
+                )
+                .await;
             (i, t)
         })
-        .buffer_unordered(c.item_concurrency)
-        .collect()
         .await;
     for (i, t) in targets {
         rules[i].targets = t;
@@ -141,17 +139,18 @@ pub(crate) async fn cloudtrail(
     r: &RegionCtx,
     client: &aws_sdk_cloudtrail::Client,
 ) -> CloudTrailData {
-    const SERVICE: &str = "cloudtrail";
-    let res = client
-        .describe_trails()
-        .include_shadow_trails(true)
-        .send()
+    let rec = &c.recorder("cloudtrail", &r.name);
+    let res = rec
+        .try_call(
+            "cloudtrail:DescribeTrails",
+            request!(client.describe_trails().include_shadow_trails(true)),
+        )
         .await;
     let list = match res {
         Ok(out) => out.trail_list().to_vec(),
-        Err(e) => {
+        Err(g) => {
             return CloudTrailData {
-                trails: c.missing(SERVICE, &r.name, gap("cloudtrail:DescribeTrails", &e)),
+                trails: rec.missing(g),
             }
         }
     };
@@ -161,21 +160,22 @@ pub(crate) async fn cloudtrail(
         let home_region = s(t.home_region());
         let home = home_region == r.name;
         let (status, event_selectors) = if home {
-            let (st, sel) = tokio::join!(
-                client.get_trail_status().name(&arn).send(),
-                client.get_event_selectors().trail_name(&arn).send(),
-            );
-            let status = c.record(SERVICE, &r.name, "cloudtrail:GetTrailStatus", st, |o| {
-                TrailStatus {
+            let status = rec.call(
+                "cloudtrail:GetTrailStatus",
+                request!(client.get_trail_status().name(&arn)),
+                |o| TrailStatus {
                     is_logging: o.is_logging().unwrap_or(false),
                     latest_delivery_error: o.latest_delivery_error().map(str::to_owned),
                     latest_cloudwatch_logs_delivery_time: time(
                         o.latest_cloud_watch_logs_delivery_time(),
                     )
                     .map(|t| t.to_rfc3339()),
-                }
-            });
-            let selectors = c.record(SERVICE, &r.name, "cloudtrail:GetEventSelectors", sel, |o| {
+                },
+            );
+            let selectors = rec.call(
+                "cloudtrail:GetEventSelectors",
+                request!(client.get_event_selectors().trail_name(&arn)),
+                |o| {
                 json!({
                     "EventSelectors": o.event_selectors().iter().map(|e| json!({
                         "ReadWriteType": e.read_write_type().map(|v| v.as_str()),
@@ -199,8 +199,9 @@ pub(crate) async fn cloudtrail(
                         })).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 })
-            });
-            (status, selectors)
+                },
+            );
+            tokio::join!(status, selectors)
         } else {
             let shadow = Gap {
                 api: String::new(),
@@ -238,30 +239,26 @@ pub(crate) async fn config(
     r: &RegionCtx,
     client: &aws_sdk_config::Client,
 ) -> ConfigData {
-    const SERVICE: &str = "config";
+    let rec = c.recorder("config", &r.name);
     let (recs, statuses) = tokio::join!(
-        client.describe_configuration_recorders().send(),
-        client.describe_configuration_recorder_status().send(),
+        rec.try_call(
+            "config:DescribeConfigurationRecorders",
+            request!(client.describe_configuration_recorders()),
+        ),
+        rec.call(
+            "config:DescribeConfigurationRecorderStatus",
+            request!(client.describe_configuration_recorder_status()),
+            |o| o.configuration_recorders_status().to_vec(),
+        ),
     );
     let recs = match recs {
         Ok(o) => o.configuration_recorders().to_vec(),
-        Err(e) => {
+        Err(g) => {
             return ConfigData {
-                recorders: c.missing(
-                    SERVICE,
-                    &r.name,
-                    gap("config:DescribeConfigurationRecorders", &e),
-                ),
+                recorders: rec.missing(g),
             }
         }
     };
-    let statuses = c.record(
-        SERVICE,
-        &r.name,
-        "config:DescribeConfigurationRecorderStatus",
-        statuses,
-        |o| o.configuration_recorders_status().to_vec(),
-    );
     let recorders = recs
         .iter()
         .map(|rec| {

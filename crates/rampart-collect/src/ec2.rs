@@ -2,12 +2,12 @@
 //! ACLs, interfaces), instances with their user data (scanned for secrets, never stored),
 //! flow logs and EBS default encryption.
 
-use crate::sdk::{gap, s, time};
+use crate::recorder::{items, request, Recorder};
+use crate::sdk::{s, time};
 use crate::{Collector, RegionCtx};
 use aws_sdk_ec2::types::{AttributeValue, InstanceAttributeName, InstanceStateName, IpPermission};
 use aws_sdk_ec2::Client;
 use base64::Engine as _;
-use futures::StreamExt;
 use rampart_inventory::*;
 use std::io::Read;
 
@@ -15,28 +15,29 @@ const SERVICE: &str = "ec2";
 
 /// Read the region's EC2 and VPC data, every list at once.
 pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec2Data {
+    let rec = &c.recorder(SERVICE, &r.name);
     let (vpcs, subnets, route_tables, internet_gateways, nat_gateways, security_groups) = tokio::join!(
-        vpcs(c, r, client),
-        subnets(c, r, client),
-        route_tables(c, r, client),
-        internet_gateways(c, r, client),
-        nat_gateways(c, r, client),
-        security_groups(c, r, client),
+        vpcs(rec, client),
+        subnets(rec, r, client),
+        route_tables(rec, client),
+        internet_gateways(rec, client),
+        nat_gateways(rec, client),
+        security_groups(rec, r, client),
     );
     let (network_acls, network_interfaces, instances, flow_logs, ebs_encryption_by_default) = tokio::join!(
-        network_acls(c, r, client),
-        network_interfaces(c, r, client),
-        instances(c, r, client),
-        flow_logs(c, r, client),
-        ebs_default(c, r, client),
+        network_acls(rec, r, client),
+        network_interfaces(rec, client),
+        instances(rec, r, client),
+        flow_logs(rec, client),
+        ebs_default(rec, client),
     );
     let (images, launch_templates, volumes, vpc_peering_connections, vpc_endpoints, addresses) = tokio::join!(
-        images(c, r, client, instances.ok()),
-        launch_templates(c, r, client),
-        volumes(c, r, client),
-        peering_connections(c, r, client),
-        vpc_endpoints(c, r, client),
-        addresses(c, r, client),
+        images(rec, client, instances.ok()),
+        launch_templates(rec, client),
+        volumes(rec, client),
+        peering_connections(rec, client),
+        vpc_endpoints(rec, client),
+        addresses(rec, client),
     );
     Ec2Data {
         images,
@@ -59,164 +60,119 @@ pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec
     }
 }
 
+/// EC2 tags, each scanned for secrets: a value holding one is kept only redacted, with the
+/// matches on the tag (issue 9, defect 8).
 fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
     list.iter()
-        .map(|t| Tag {
-            key: s(t.key()),
-            value: s(t.value()),
-        })
+        .map(|t| crate::secrets::scanned_tag(t.key().unwrap_or(""), t.value().unwrap_or("")))
         .collect()
 }
 
-async fn vpcs(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Vpc>> {
-    let res = client
-        .describe_vpcs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeVpcs", res, |list| {
-        list.iter()
-            .map(|v| Vpc {
-                id: s(v.vpc_id()),
-                cidr_block: s(v.cidr_block()),
-                is_default: v.is_default().unwrap_or(false),
-                tags: tags(v.tags()),
-            })
-            .collect()
+async fn vpcs(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Vpc>> {
+    rec.list("ec2:DescribeVpcs", items!(client.describe_vpcs()), |v| {
+        Vpc {
+            id: s(v.vpc_id()),
+            cidr_block: s(v.cidr_block()),
+            is_default: v.is_default().unwrap_or(false),
+            tags: tags(v.tags()),
+        }
     })
+    .await
 }
 
-async fn subnets(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Subnet>> {
-    let res = client
-        .describe_subnets()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeSubnets", res, |list| {
-        list.iter()
-            .map(|sn| {
-                let id = s(sn.subnet_id());
-                Subnet {
-                    arn: sn
-                        .subnet_arn()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| r.arn("ec2", &format!("subnet/{id}"))),
-                    id,
-                    vpc_id: s(sn.vpc_id()),
-                    cidr_block: s(sn.cidr_block()),
-                    availability_zone: s(sn.availability_zone()),
-                    map_public_ip_on_launch: sn.map_public_ip_on_launch().unwrap_or(false),
-                    default_for_az: sn.default_for_az().unwrap_or(false),
-                    tags: tags(sn.tags()),
-                }
-            })
-            .collect()
-    })
-}
-
-async fn route_tables(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<RouteTable>> {
-    let res = client
-        .describe_route_tables()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeRouteTables", res, |list| {
-        list.iter()
-            .map(|t| RouteTable {
-                id: s(t.route_table_id()),
-                vpc_id: s(t.vpc_id()),
-                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
-                subnet_ids: t
-                    .associations()
-                    .iter()
-                    .filter_map(|a| a.subnet_id().map(str::to_owned))
-                    .collect(),
-                routes: t
-                    .routes()
-                    .iter()
-                    .map(|rt| Route {
-                        destination_cidr: rt.destination_cidr_block().map(str::to_owned),
-                        destination_ipv6_cidr: rt.destination_ipv6_cidr_block().map(str::to_owned),
-                        gateway_id: rt.gateway_id().map(str::to_owned),
-                        nat_gateway_id: rt.nat_gateway_id().map(str::to_owned),
-                        vpc_peering_connection_id: rt
-                            .vpc_peering_connection_id()
-                            .map(str::to_owned),
-                        other_target: rt
-                            .instance_id()
-                            .or(rt.transit_gateway_id())
-                            .or(rt.network_interface_id())
-                            .or(rt.egress_only_internet_gateway_id())
-                            .or(rt.local_gateway_id())
-                            .or(rt.carrier_gateway_id())
-                            .map(str::to_owned),
-                        state: rt
-                            .state()
-                            .map(|v| v.as_str().to_owned())
-                            .unwrap_or_default(),
-                    })
-                    .collect(),
-            })
-            .collect()
-    })
-}
-
-async fn internet_gateways(
-    c: &Collector,
-    r: &RegionCtx,
-    client: &Client,
-) -> Collected<Vec<InternetGateway>> {
-    let res = client
-        .describe_internet_gateways()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(
-        SERVICE,
-        &r.name,
-        "ec2:DescribeInternetGateways",
-        res,
-        |list| {
-            list.iter()
-                .map(|g| InternetGateway {
-                    id: s(g.internet_gateway_id()),
-                    vpc_ids: g
-                        .attachments()
-                        .iter()
-                        .filter_map(|a| a.vpc_id().map(str::to_owned))
-                        .collect(),
-                })
-                .collect()
+async fn subnets(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collected<Vec<Subnet>> {
+    rec.list(
+        "ec2:DescribeSubnets",
+        items!(client.describe_subnets()),
+        |sn| {
+            let id = s(sn.subnet_id());
+            Subnet {
+                arn: sn
+                    .subnet_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| r.arn("ec2", &format!("subnet/{id}"))),
+                id,
+                vpc_id: s(sn.vpc_id()),
+                cidr_block: s(sn.cidr_block()),
+                availability_zone: s(sn.availability_zone()),
+                map_public_ip_on_launch: sn.map_public_ip_on_launch().unwrap_or(false),
+                default_for_az: sn.default_for_az().unwrap_or(false),
+                tags: tags(sn.tags()),
+            }
         },
     )
+    .await
 }
 
-async fn nat_gateways(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<NatGateway>> {
-    let res = client
-        .describe_nat_gateways()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeNatGateways", res, |list| {
-        list.iter()
-            .map(|g| NatGateway {
-                id: s(g.nat_gateway_id()),
-                vpc_id: s(g.vpc_id()),
-                subnet_id: s(g.subnet_id()),
-                state: g.state().map(|v| v.as_str().to_owned()).unwrap_or_default(),
-            })
-            .collect()
-    })
+async fn route_tables(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<RouteTable>> {
+    rec.list(
+        "ec2:DescribeRouteTables",
+        items!(client.describe_route_tables()),
+        |t| RouteTable {
+            id: s(t.route_table_id()),
+            vpc_id: s(t.vpc_id()),
+            main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+            subnet_ids: t
+                .associations()
+                .iter()
+                .filter_map(|a| a.subnet_id().map(str::to_owned))
+                .collect(),
+            routes: t
+                .routes()
+                .iter()
+                .map(|rt| Route {
+                    destination_cidr: rt.destination_cidr_block().map(str::to_owned),
+                    destination_ipv6_cidr: rt.destination_ipv6_cidr_block().map(str::to_owned),
+                    gateway_id: rt.gateway_id().map(str::to_owned),
+                    nat_gateway_id: rt.nat_gateway_id().map(str::to_owned),
+                    vpc_peering_connection_id: rt.vpc_peering_connection_id().map(str::to_owned),
+                    other_target: rt
+                        .instance_id()
+                        .or(rt.transit_gateway_id())
+                        .or(rt.network_interface_id())
+                        .or(rt.egress_only_internet_gateway_id())
+                        .or(rt.local_gateway_id())
+                        .or(rt.carrier_gateway_id())
+                        .map(str::to_owned),
+                    state: rt
+                        .state()
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        },
+    )
+    .await
+}
+
+async fn internet_gateways(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<InternetGateway>> {
+    rec.list(
+        "ec2:DescribeInternetGateways",
+        items!(client.describe_internet_gateways()),
+        |g| InternetGateway {
+            id: s(g.internet_gateway_id()),
+            vpc_ids: g
+                .attachments()
+                .iter()
+                .filter_map(|a| a.vpc_id().map(str::to_owned))
+                .collect(),
+        },
+    )
+    .await
+}
+
+async fn nat_gateways(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<NatGateway>> {
+    rec.list(
+        "ec2:DescribeNatGateways",
+        items!(client.describe_nat_gateways()),
+        |g| NatGateway {
+            id: s(g.nat_gateway_id()),
+            vpc_id: s(g.vpc_id()),
+            subnet_id: s(g.subnet_id()),
+            state: g.state().map(|v| v.as_str().to_owned()).unwrap_or_default(),
+        },
+    )
+    .await
 }
 
 fn sg_rules(list: &[IpPermission]) -> Vec<SgRule> {
@@ -250,190 +206,150 @@ fn sg_rules(list: &[IpPermission]) -> Vec<SgRule> {
 }
 
 async fn security_groups(
-    c: &Collector,
+    rec: &Recorder<'_>,
     r: &RegionCtx,
     client: &Client,
 ) -> Collected<Vec<SecurityGroup>> {
-    let res = client
-        .describe_security_groups()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(
-        SERVICE,
-        &r.name,
+    rec.list(
         "ec2:DescribeSecurityGroups",
-        res,
-        |list| {
-            list.iter()
-                .map(|g| {
-                    let id = s(g.group_id());
-                    SecurityGroup {
-                        arn: g
-                            .security_group_arn()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| r.arn("ec2", &format!("security-group/{id}"))),
-                        id,
-                        name: s(g.group_name()),
-                        vpc_id: s(g.vpc_id()),
-                        description: s(g.description()),
-                        ingress: sg_rules(g.ip_permissions()),
-                        egress: sg_rules(g.ip_permissions_egress()),
-                        tags: tags(g.tags()),
-                    }
-                })
-                .collect()
+        items!(client.describe_security_groups()),
+        |g| {
+            let id = s(g.group_id());
+            SecurityGroup {
+                arn: g
+                    .security_group_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| r.arn("ec2", &format!("security-group/{id}"))),
+                id,
+                name: s(g.group_name()),
+                vpc_id: s(g.vpc_id()),
+                description: s(g.description()),
+                ingress: sg_rules(g.ip_permissions()),
+                egress: sg_rules(g.ip_permissions_egress()),
+                tags: tags(g.tags()),
+            }
         },
     )
+    .await
 }
 
-async fn network_acls(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<NetworkAcl>> {
-    let res = client
-        .describe_network_acls()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeNetworkAcls", res, |list| {
-        list.iter()
-            .map(|a| {
-                let id = s(a.network_acl_id());
-                NetworkAcl {
-                    arn: r.arn("ec2", &format!("network-acl/{id}")),
-                    id,
-                    vpc_id: s(a.vpc_id()),
-                    is_default: a.is_default().unwrap_or(false),
-                    subnet_ids: a
-                        .associations()
-                        .iter()
-                        .filter_map(|x| x.subnet_id().map(str::to_owned))
-                        .collect(),
-                    entries: a
-                        .entries()
-                        .iter()
-                        .map(|e| NaclEntry {
-                            rule_number: e.rule_number().unwrap_or(32767),
-                            egress: e.egress().unwrap_or(false),
-                            protocol: s(e.protocol()),
-                            action: e
-                                .rule_action()
-                                .map(|v| v.as_str().to_owned())
-                                .unwrap_or_default(),
-                            cidr_block: e.cidr_block().map(str::to_owned),
-                            ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_owned),
-                            from_port: e.port_range().and_then(|p| p.from()),
-                            to_port: e.port_range().and_then(|p| p.to()),
-                        })
-                        .collect(),
-                }
-            })
-            .collect()
-    })
+async fn network_acls(
+    rec: &Recorder<'_>,
+    r: &RegionCtx,
+    client: &Client,
+) -> Collected<Vec<NetworkAcl>> {
+    rec.list(
+        "ec2:DescribeNetworkAcls",
+        items!(client.describe_network_acls()),
+        |a| {
+            let id = s(a.network_acl_id());
+            NetworkAcl {
+                arn: r.arn("ec2", &format!("network-acl/{id}")),
+                id,
+                vpc_id: s(a.vpc_id()),
+                is_default: a.is_default().unwrap_or(false),
+                subnet_ids: a
+                    .associations()
+                    .iter()
+                    .filter_map(|x| x.subnet_id().map(str::to_owned))
+                    .collect(),
+                entries: a
+                    .entries()
+                    .iter()
+                    .map(|e| NaclEntry {
+                        rule_number: e.rule_number().unwrap_or(32767),
+                        egress: e.egress().unwrap_or(false),
+                        protocol: s(e.protocol()),
+                        action: e
+                            .rule_action()
+                            .map(|v| v.as_str().to_owned())
+                            .unwrap_or_default(),
+                        cidr_block: e.cidr_block().map(str::to_owned),
+                        ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_owned),
+                        from_port: e.port_range().and_then(|p| p.from()),
+                        to_port: e.port_range().and_then(|p| p.to()),
+                    })
+                    .collect(),
+            }
+        },
+    )
+    .await
 }
 
 async fn network_interfaces(
-    c: &Collector,
-    r: &RegionCtx,
+    rec: &Recorder<'_>,
     client: &Client,
 ) -> Collected<Vec<NetworkInterface>> {
-    let res = client
-        .describe_network_interfaces()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(
-        SERVICE,
-        &r.name,
+    rec.list(
         "ec2:DescribeNetworkInterfaces",
-        res,
-        |list| {
-            list.iter()
-                .map(|n| NetworkInterface {
-                    id: s(n.network_interface_id()),
-                    subnet_id: s(n.subnet_id()),
-                    vpc_id: s(n.vpc_id()),
-                    interface_type: n
-                        .interface_type()
-                        .map(|v| v.as_str().to_owned())
-                        .unwrap_or_default(),
-                    security_group_ids: n
-                        .groups()
-                        .iter()
-                        .filter_map(|g| g.group_id().map(str::to_owned))
-                        .collect(),
-                    public_ip: n
-                        .association()
-                        .and_then(|a| a.public_ip())
-                        .map(str::to_owned),
-                    private_ip: n.private_ip_address().map(str::to_owned),
-                    instance_id: n
-                        .attachment()
-                        .and_then(|a| a.instance_id())
-                        .map(str::to_owned),
-                    description: s(n.description()),
-                })
-                .collect()
+        items!(client.describe_network_interfaces()),
+        |n| NetworkInterface {
+            id: s(n.network_interface_id()),
+            subnet_id: s(n.subnet_id()),
+            vpc_id: s(n.vpc_id()),
+            interface_type: n
+                .interface_type()
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default(),
+            security_group_ids: n
+                .groups()
+                .iter()
+                .filter_map(|g| g.group_id().map(str::to_owned))
+                .collect(),
+            public_ip: n
+                .association()
+                .and_then(|a| a.public_ip())
+                .map(str::to_owned),
+            private_ip: n.private_ip_address().map(str::to_owned),
+            instance_id: n
+                .attachment()
+                .and_then(|a| a.instance_id())
+                .map(str::to_owned),
+            description: s(n.description()),
         },
     )
+    .await
 }
 
-async fn instances(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Instance>> {
-    let res = client
-        .describe_instances()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+async fn instances(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collected<Vec<Instance>> {
+    let listed = rec
+        .call(
+            "ec2:DescribeInstances",
+            items!(client.describe_instances()),
+            |reservations| {
+                reservations
+                    .iter()
+                    .flat_map(|res| res.instances())
+                    .filter(|i| {
+                        !matches!(
+                            i.state().and_then(|st| st.name()),
+                            Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+                        )
+                    })
+                    .map(|i| instance(r, i))
+                    .collect::<Vec<_>>()
+            },
+        )
         .await;
-    let mut list: Vec<Instance> = match c.record(
-        SERVICE,
-        &r.name,
-        "ec2:DescribeInstances",
-        res,
-        |reservations| {
-            reservations
-                .iter()
-                .flat_map(|res| res.instances())
-                .filter(|i| {
-                    !matches!(
-                        i.state().and_then(|st| st.name()),
-                        Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
-                    )
-                })
-                .map(|i| instance(r, i))
-                .collect::<Vec<_>>()
-        },
-    ) {
-        Collected::Ok(list) => list,
-        Collected::Missing(g) => return Collected::Missing(g),
+    let Collected::Ok(list) = listed else {
+        return listed;
     };
     // One DescribeInstanceAttribute per instance: there is no bulk API for user data.
-    let ids: Vec<(usize, String)> = list.iter().map(|i| i.id.clone()).enumerate().collect();
-    let user_data: Vec<(usize, Collected<Option<ScannedText>>)> = futures::stream::iter(ids)
-        .map(|(idx, id)| async move {
-            let res = client
-                .describe_instance_attribute()
-                .instance_id(&id)
-                .attribute(InstanceAttributeName::UserData)
-                .send()
+    let list = rec
+        .each(list, |mut i| async move {
+            i.user_data = rec
+                .call(
+                    "ec2:DescribeInstanceAttribute",
+                    request!(client
+                        .describe_instance_attribute()
+                        .instance_id(&i.id)
+                        .attribute(InstanceAttributeName::UserData)),
+                    |out| scan_user_data(out.user_data()),
+                )
                 .await;
-            let data = match res {
-                Ok(out) => Collected::Ok(scan_user_data(out.user_data())),
-                Err(e) => c.missing(SERVICE, &r.name, gap("ec2:DescribeInstanceAttribute", &e)),
-            };
-            (idx, data)
+            i
         })
-        .buffer_unordered(c.item_concurrency)
-        .collect()
         .await;
-    for (idx, data) in user_data {
-        list[idx].user_data = data;
-    }
     Collected::Ok(list)
 }
 
@@ -515,63 +431,50 @@ fn scan_encoded(encoded: &str) -> Option<ScannedText> {
     Some(crate::secrets::scan(&text))
 }
 
-async fn flow_logs(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<FlowLog>> {
-    let res = client
-        .describe_flow_logs()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeFlowLogs", res, |list| {
-        list.iter()
-            .map(|f| FlowLog {
-                id: s(f.flow_log_id()),
-                resource_id: s(f.resource_id()),
-                status: s(f.flow_log_status()),
-                traffic_type: f
-                    .traffic_type()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-                destination_type: f
-                    .log_destination_type()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-                deliver_logs_status: f.deliver_logs_status().map(str::to_owned),
-            })
-            .collect()
-    })
+async fn flow_logs(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<FlowLog>> {
+    rec.list(
+        "ec2:DescribeFlowLogs",
+        items!(client.describe_flow_logs()),
+        |f| FlowLog {
+            id: s(f.flow_log_id()),
+            resource_id: s(f.resource_id()),
+            status: s(f.flow_log_status()),
+            traffic_type: f
+                .traffic_type()
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default(),
+            destination_type: f
+                .log_destination_type()
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default(),
+            deliver_logs_status: f.deliver_logs_status().map(str::to_owned),
+        },
+    )
+    .await
 }
 
-async fn ebs_default(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<bool> {
-    let res = client.get_ebs_encryption_by_default().send().await;
-    c.record(
-        SERVICE,
-        &r.name,
+async fn ebs_default(rec: &Recorder<'_>, client: &Client) -> Collected<bool> {
+    rec.call(
         "ec2:GetEbsEncryptionByDefault",
-        res,
+        request!(client.get_ebs_encryption_by_default()),
         |out| out.ebs_encryption_by_default().unwrap_or(false),
     )
+    .await
 }
 
 /// The AMIs the account owns, and those its instances run (whoever owns them).
 async fn images(
-    c: &Collector,
-    r: &RegionCtx,
+    rec: &Recorder<'_>,
     client: &Client,
     instances: Option<&Vec<Instance>>,
 ) -> Collected<Vec<Image>> {
-    let owned = client
-        .describe_images()
-        .owners("self")
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    let mut list = match owned {
+    const API: &str = "ec2:DescribeImages";
+    let mut list = match rec
+        .try_call(API, items!(client.describe_images().owners("self")))
+        .await
+    {
         Ok(l) => l,
-        Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeImages", &e)),
+        Err(g) => return rec.missing(g),
     };
     let mut wanted: Vec<String> = instances
         .map(|l| l.iter().map(|i| i.image_id.clone()).collect())
@@ -580,27 +483,25 @@ async fn images(
     wanted.dedup();
     wanted.retain(|id| !id.is_empty() && !list.iter().any(|i| i.image_id() == Some(id)));
     for chunk in wanted.chunks(100) {
-        let res = client
-            .describe_images()
-            .set_image_ids(Some(chunk.to_vec()))
-            .send()
+        let res = rec
+            .try_call(
+                API,
+                request!(client.describe_images().set_image_ids(Some(chunk.to_vec()))),
+            )
             .await;
         match res {
             Ok(out) => list.extend(out.images().iter().cloned()),
             // A deregistered AMI makes the whole call fail: ask one at a time, so the
             // others are still described and the missing one is simply absent.
-            Err(e)
-                if gap("ec2:DescribeImages", &e)
-                    .code
-                    .starts_with("InvalidAMIID") =>
-            {
+            Err(g) if g.code.starts_with("InvalidAMIID") => {
                 for id in chunk {
-                    if let Ok(out) = client.describe_images().image_ids(id).send().await {
+                    let one = request!(client.describe_images().image_ids(id));
+                    if let Ok(out) = rec.try_call(API, one).await {
                         list.extend(out.images().iter().cloned());
                     }
                 }
             }
-            Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeImages", &e)),
+            Err(g) => return rec.missing(g),
         }
     }
     let parse = |t: Option<&str>| {
@@ -623,174 +524,133 @@ async fn images(
     Collected::Ok(images)
 }
 
-/// Launch templates with their default version's user data scanned.
-async fn launch_templates(
-    c: &Collector,
-    r: &RegionCtx,
-    client: &Client,
-) -> Collected<Vec<LaunchTemplate>> {
-    let res = client
-        .describe_launch_templates()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    let list = match res {
-        Ok(l) => l,
-        Err(e) => return c.missing(SERVICE, &r.name, gap("ec2:DescribeLaunchTemplates", &e)),
-    };
-    let read = futures::stream::iter(list)
-        .map(|lt| async move {
+/// Launch templates with their default version's user data scanned, item by item: a
+/// version that cannot be read leaves its template listed, its details missing.
+async fn launch_templates(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<LaunchTemplate>> {
+    rec.list_each(
+        "ec2:DescribeLaunchTemplates",
+        items!(client.describe_launch_templates()),
+        |lt| async move {
             let id = s(lt.launch_template_id());
-            let res = client
-                .describe_launch_template_versions()
-                .launch_template_id(&id)
-                .versions("$Default")
-                .send()
+            let read = rec
+                .call(
+                    "ec2:DescribeLaunchTemplateVersions",
+                    request!(client
+                        .describe_launch_template_versions()
+                        .launch_template_id(&id)
+                        .versions("$Default")),
+                    |out| out.launch_template_versions().first().cloned(),
+                )
                 .await;
-            match res {
-                Ok(out) => {
-                    let v = out.launch_template_versions().first();
-                    let data = v.and_then(|v| v.launch_template_data());
-                    Ok(LaunchTemplate {
-                        name: s(lt.launch_template_name()),
-                        version: v
-                            .and_then(|v| v.version_number())
-                            .or(lt.default_version_number())
-                            .unwrap_or(0),
-                        user_data: data.and_then(|d| d.user_data()).and_then(scan_encoded),
-                        http_tokens: data
-                            .and_then(|d| d.metadata_options())
-                            .and_then(|m| m.http_tokens())
-                            .map(|t| t.as_str().to_owned()),
-                        id,
-                    })
-                }
-                Err(e) => Err(gap("ec2:DescribeLaunchTemplateVersions", &e)),
+            let version = read.ok().and_then(Option::as_ref);
+            let data = version.and_then(|v| v.launch_template_data());
+            LaunchTemplate {
+                name: s(lt.launch_template_name()),
+                version: version
+                    .and_then(|v| v.version_number())
+                    .or(lt.default_version_number())
+                    .unwrap_or(0),
+                user_data: read
+                    .clone()
+                    .map(|_| data.and_then(|d| d.user_data()).and_then(scan_encoded)),
+                http_tokens: read.clone().map(|_| {
+                    data.and_then(|d| d.metadata_options())
+                        .and_then(|m| m.http_tokens())
+                        .map(|t| t.as_str().to_owned())
+                }),
+                id,
             }
-        })
-        .buffer_unordered(c.item_concurrency)
-        .collect::<Vec<_>>()
-        .await;
-    let mut templates = Vec::new();
-    for item in read {
-        match item {
-            Ok(t) => templates.push(t),
-            Err(g) => return c.missing(SERVICE, &r.name, g),
-        }
-    }
-    templates.sort_by(|a, b| a.id.cmp(&b.id));
-    Collected::Ok(templates)
-}
-
-async fn volumes(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<Volume>> {
-    let res = client
-        .describe_volumes()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeVolumes", res, |list| {
-        list.iter()
-            .map(|v| Volume {
-                id: s(v.volume_id()),
-                encrypted: v.encrypted().unwrap_or(false),
-                state: v.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
-                size_gib: v.size().unwrap_or(0),
-                instance_ids: v
-                    .attachments()
-                    .iter()
-                    .filter_map(|a| a.instance_id().map(str::to_owned))
-                    .collect(),
-                tags: tags(v.tags()),
-            })
-            .collect()
+        },
+    )
+    .await
+    .map(|mut templates| {
+        templates.sort_by(|a, b| a.id.cmp(&b.id));
+        templates
     })
 }
 
+async fn volumes(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Volume>> {
+    rec.list(
+        "ec2:DescribeVolumes",
+        items!(client.describe_volumes()),
+        |v| Volume {
+            id: s(v.volume_id()),
+            encrypted: v.encrypted().unwrap_or(false),
+            state: v.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
+            size_gib: v.size().unwrap_or(0),
+            instance_ids: v
+                .attachments()
+                .iter()
+                .filter_map(|a| a.instance_id().map(str::to_owned))
+                .collect(),
+            tags: tags(v.tags()),
+        },
+    )
+    .await
+}
+
 async fn peering_connections(
-    c: &Collector,
-    r: &RegionCtx,
+    rec: &Recorder<'_>,
     client: &Client,
 ) -> Collected<Vec<PeeringConnection>> {
-    let res = client
-        .describe_vpc_peering_connections()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(
-        SERVICE,
-        &r.name,
+    rec.list(
         "ec2:DescribeVpcPeeringConnections",
-        res,
-        |list| {
-            list.iter()
-                .map(|p| {
-                    let req = p.requester_vpc_info();
-                    let acc = p.accepter_vpc_info();
-                    PeeringConnection {
-                        id: s(p.vpc_peering_connection_id()),
-                        requester_vpc_id: s(req.and_then(|v| v.vpc_id())),
-                        requester_owner_id: s(req.and_then(|v| v.owner_id())),
-                        requester_cidr: req.and_then(|v| v.cidr_block()).map(str::to_owned),
-                        accepter_vpc_id: s(acc.and_then(|v| v.vpc_id())),
-                        accepter_owner_id: s(acc.and_then(|v| v.owner_id())),
-                        accepter_cidr: acc.and_then(|v| v.cidr_block()).map(str::to_owned),
-                        status: p
-                            .status()
-                            .and_then(|st| st.code())
-                            .map(|x| x.as_str().to_owned())
-                            .unwrap_or_default(),
-                    }
+        items!(client.describe_vpc_peering_connections()),
+        |p| {
+            let req = p.requester_vpc_info();
+            let acc = p.accepter_vpc_info();
+            PeeringConnection {
+                id: s(p.vpc_peering_connection_id()),
+                requester_vpc_id: s(req.and_then(|v| v.vpc_id())),
+                requester_owner_id: s(req.and_then(|v| v.owner_id())),
+                requester_cidr: req.and_then(|v| v.cidr_block()).map(str::to_owned),
+                accepter_vpc_id: s(acc.and_then(|v| v.vpc_id())),
+                accepter_owner_id: s(acc.and_then(|v| v.owner_id())),
+                accepter_cidr: acc.and_then(|v| v.cidr_block()).map(str::to_owned),
+                status: p
+                    .status()
+                    .and_then(|st| st.code())
+                    .map(|x| x.as_str().to_owned())
+                    .unwrap_or_default(),
+            }
+        },
+    )
+    .await
+}
+
+async fn vpc_endpoints(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<VpcEndpoint>> {
+    rec.list(
+        "ec2:DescribeVpcEndpoints",
+        items!(client.describe_vpc_endpoints()),
+        |e| VpcEndpoint {
+            id: s(e.vpc_endpoint_id()),
+            vpc_id: s(e.vpc_id()),
+            service_name: s(e.service_name()),
+            kind: e
+                .vpc_endpoint_type()
+                .map(|x| x.as_str().to_owned())
+                .unwrap_or_default(),
+            state: e.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+async fn addresses(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<ElasticIp>> {
+    rec.call(
+        "ec2:DescribeAddresses",
+        request!(client.describe_addresses()),
+        |out| {
+            out.addresses()
+                .iter()
+                .map(|a| ElasticIp {
+                    allocation_id: s(a.allocation_id()),
+                    public_ip: s(a.public_ip()),
+                    instance_id: a.instance_id().map(str::to_owned),
+                    network_interface_id: a.network_interface_id().map(str::to_owned),
                 })
                 .collect()
         },
     )
-}
-
-async fn vpc_endpoints(
-    c: &Collector,
-    r: &RegionCtx,
-    client: &Client,
-) -> Collected<Vec<VpcEndpoint>> {
-    let res = client
-        .describe_vpc_endpoints()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, &r.name, "ec2:DescribeVpcEndpoints", res, |list| {
-        list.iter()
-            .map(|e| VpcEndpoint {
-                id: s(e.vpc_endpoint_id()),
-                vpc_id: s(e.vpc_id()),
-                service_name: s(e.service_name()),
-                kind: e
-                    .vpc_endpoint_type()
-                    .map(|x| x.as_str().to_owned())
-                    .unwrap_or_default(),
-                state: e.state().map(|x| x.as_str().to_owned()).unwrap_or_default(),
-            })
-            .collect()
-    })
-}
-
-async fn addresses(c: &Collector, r: &RegionCtx, client: &Client) -> Collected<Vec<ElasticIp>> {
-    let res = client.describe_addresses().send().await;
-    c.record(SERVICE, &r.name, "ec2:DescribeAddresses", res, |out| {
-        out.addresses()
-            .iter()
-            .map(|a| ElasticIp {
-                allocation_id: s(a.allocation_id()),
-                public_ip: s(a.public_ip()),
-                instance_id: a.instance_id().map(str::to_owned),
-                network_interface_id: a.network_interface_id().map(str::to_owned),
-            })
-            .collect()
-    })
+    .await
 }

@@ -2,11 +2,11 @@
 //! authorization details (users, groups, roles, policies in a few bulk calls), access keys,
 //! virtual MFA devices and instance profiles.
 
-use crate::sdk::{gap, policy_document, s, time};
+use crate::recorder::{items, pages, request, Recorder};
+use crate::sdk::{policy_document, s, time};
 use crate::Collector;
 use aws_sdk_iam::types::{EntityType, ReportStateType, StatusType};
 use aws_sdk_iam::Client;
-use futures::StreamExt;
 use rampart_inventory::*;
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -18,6 +18,7 @@ const REPORT_FRESH_MINUTES: i64 = 10;
 
 /// Read the account's IAM data.
 pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
+    let rec = &c.recorder(SERVICE, "global");
     let (
         account_summary,
         password_policy,
@@ -27,13 +28,13 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         instance_profiles,
         server_certificates,
     ) = tokio::join!(
-        account_summary(c, client),
-        password_policy(c, client),
-        credential_report(c, client),
-        authorization_details(c, client),
-        virtual_mfa_devices(c, client),
-        instance_profiles(c, client),
-        server_certificates(c, client),
+        account_summary(rec, client),
+        password_policy(rec, client),
+        credential_report(rec, client),
+        authorization_details(rec, client),
+        virtual_mfa_devices(rec, client),
+        instance_profiles(rec, client),
+        server_certificates(rec, client),
     );
     let (mut users, groups, roles, policies) = match details {
         Ok(d) => (
@@ -50,7 +51,7 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         ),
     };
     if let Collected::Ok(list) = &mut users {
-        access_keys(c, client, list, credential_report.ok()).await;
+        access_keys(rec, client, list, credential_report.ok()).await;
     }
     IamData {
         account_summary,
@@ -66,96 +67,98 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
     }
 }
 
-async fn server_certificates(c: &Collector, client: &Client) -> Collected<Vec<ServerCertificate>> {
-    let res = client
-        .list_server_certificates()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(
-        SERVICE,
-        "global",
+async fn server_certificates(
+    rec: &Recorder<'_>,
+    client: &Client,
+) -> Collected<Vec<ServerCertificate>> {
+    rec.list(
         "iam:ListServerCertificates",
-        res,
-        |list| {
-            list.iter()
-                .map(|m| ServerCertificate {
-                    name: m.server_certificate_name().to_owned(),
-                    arn: m.arn().to_owned(),
-                    expiration: time(m.expiration()),
-                    upload_date: time(m.upload_date()),
-                })
-                .collect()
+        items!(client.list_server_certificates()),
+        |m| ServerCertificate {
+            name: m.server_certificate_name().to_owned(),
+            arn: m.arn().to_owned(),
+            expiration: time(m.expiration()),
+            upload_date: time(m.upload_date()),
         },
     )
+    .await
 }
 
-async fn account_summary(c: &Collector, client: &Client) -> Collected<BTreeMap<String, i64>> {
-    let r = client.get_account_summary().send().await;
-    c.record(SERVICE, "global", "iam:GetAccountSummary", r, |out| {
-        out.summary_map()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (k.as_str().to_owned(), i64::from(*v)))
-                    .collect()
+async fn account_summary(rec: &Recorder<'_>, client: &Client) -> Collected<BTreeMap<String, i64>> {
+    rec.call(
+        "iam:GetAccountSummary",
+        request!(client.get_account_summary()),
+        |out| {
+            out.summary_map()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.as_str().to_owned(), i64::from(*v)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        },
+    )
+    .await
+}
+
+async fn password_policy(rec: &Recorder<'_>, client: &Client) -> Collected<Option<PasswordPolicy>> {
+    // No policy (NoSuchEntity) is a fact about the account, not a failure to read it.
+    rec.optional(
+        "iam:GetAccountPasswordPolicy",
+        request!(client.get_account_password_policy()),
+        &["NoSuchEntity"],
+        |out| {
+            out.password_policy().map(|p| PasswordPolicy {
+                minimum_password_length: p.minimum_password_length(),
+                require_symbols: p.require_symbols(),
+                require_numbers: p.require_numbers(),
+                require_uppercase_characters: p.require_uppercase_characters(),
+                require_lowercase_characters: p.require_lowercase_characters(),
+                allow_users_to_change_password: p.allow_users_to_change_password(),
+                max_password_age: p.max_password_age(),
+                password_reuse_prevention: p.password_reuse_prevention(),
+                hard_expiry: p.hard_expiry(),
             })
-            .unwrap_or_default()
-    })
-}
-
-async fn password_policy(c: &Collector, client: &Client) -> Collected<Option<PasswordPolicy>> {
-    match client.get_account_password_policy().send().await {
-        Ok(out) => Collected::Ok(out.password_policy().map(|p| PasswordPolicy {
-            minimum_password_length: p.minimum_password_length(),
-            require_symbols: p.require_symbols(),
-            require_numbers: p.require_numbers(),
-            require_uppercase_characters: p.require_uppercase_characters(),
-            require_lowercase_characters: p.require_lowercase_characters(),
-            allow_users_to_change_password: p.allow_users_to_change_password(),
-            max_password_age: p.max_password_age(),
-            password_reuse_prevention: p.password_reuse_prevention(),
-            hard_expiry: p.hard_expiry(),
-        })),
-        // No policy is a fact about the account, not a failure to read it.
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|se| se.is_no_such_entity_exception()) =>
-        {
-            Collected::Ok(None)
-        }
-        Err(e) => c.missing(SERVICE, "global", gap("iam:GetAccountPasswordPolicy", &e)),
-    }
+        },
+    )
+    .await
 }
 
 /// Ask IAM to generate the report, poll with backoff until it is complete, then decode it.
-async fn credential_report(c: &Collector, client: &Client) -> Collected<CredentialReport> {
+async fn credential_report(rec: &Recorder<'_>, client: &Client) -> Collected<CredentialReport> {
     let mut delay = Duration::from_millis(100);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        match client.generate_credential_report().send().await {
+        let generated = rec
+            .try_call(
+                "iam:GenerateCredentialReport",
+                request!(client.generate_credential_report()),
+            )
+            .await;
+        match generated {
             Ok(out) if out.state() == Some(&ReportStateType::Complete) => break,
             Ok(_) => {}
-            Err(e) => return c.missing(SERVICE, "global", gap("iam:GenerateCredentialReport", &e)),
+            Err(g) => return rec.missing(g),
         }
         if tokio::time::Instant::now() >= deadline {
-            return c.missing(
-                SERVICE,
-                "global",
-                Gap {
-                    api: "iam:GenerateCredentialReport".into(),
-                    code: "ReportNotReady".into(),
-                    message: "the credential report was not ready after 60 seconds".into(),
-                },
-            );
+            return rec.missing(Gap {
+                api: "iam:GenerateCredentialReport".into(),
+                code: "ReportNotReady".into(),
+                message: "the credential report was not ready after 60 seconds".into(),
+            });
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(2));
     }
-    let out = match client.get_credential_report().send().await {
+    let out = match rec
+        .try_call(
+            "iam:GetCredentialReport",
+            request!(client.get_credential_report()),
+        )
+        .await
+    {
         Ok(out) => out,
-        Err(e) => return c.missing(SERVICE, "global", gap("iam:GetCredentialReport", &e)),
+        Err(g) => return rec.missing(g),
     };
     let content = out.content().map(|b| b.as_ref()).unwrap_or_default();
     match crate::credential_report::parse(content) {
@@ -163,15 +166,11 @@ async fn credential_report(c: &Collector, client: &Client) -> Collected<Credenti
             generated_at: time(out.generated_time()),
             rows,
         }),
-        Err(message) => c.missing(
-            SERVICE,
-            "global",
-            Gap {
-                api: "iam:GetCredentialReport".into(),
-                code: "MalformedReport".into(),
-                message,
-            },
-        ),
+        Err(message) => rec.missing(Gap {
+            api: "iam:GetCredentialReport".into(),
+            code: "MalformedReport".into(),
+            message,
+        }),
     }
 }
 
@@ -202,32 +201,29 @@ fn inline(list: &[aws_sdk_iam::types::PolicyDetail]) -> Vec<InlinePolicy> {
 
 fn tags(list: &[aws_sdk_iam::types::Tag]) -> Vec<Tag> {
     list.iter()
-        .map(|t| Tag {
-            key: t.key().to_owned(),
-            value: t.value().to_owned(),
-        })
+        .map(|t| Tag::new(t.key().to_owned(), t.value().to_owned()))
         .collect()
 }
 
 /// Users, groups, roles and managed policies with their documents, through
 /// `GetAccountAuthorizationDetails` (a few pages instead of one call per entity).
-async fn authorization_details(c: &Collector, client: &Client) -> Result<Details, Gap> {
-    let pages = client
-        .get_account_authorization_details()
-        .filter(EntityType::User)
-        .filter(EntityType::Group)
-        .filter(EntityType::Role)
-        .filter(EntityType::LocalManagedPolicy)
-        .filter(EntityType::AwsManagedPolicy)
-        .into_paginator()
-        .send()
-        .try_collect()
+async fn authorization_details(rec: &Recorder<'_>, client: &Client) -> Result<Details, Gap> {
+    let pages = rec
+        .try_call(
+            "iam:GetAccountAuthorizationDetails",
+            pages!(client
+                .get_account_authorization_details()
+                .filter(EntityType::User)
+                .filter(EntityType::Group)
+                .filter(EntityType::Role)
+                .filter(EntityType::LocalManagedPolicy)
+                .filter(EntityType::AwsManagedPolicy)),
+        )
         .await;
     let pages = match pages {
         Ok(p) => p,
-        Err(e) => {
-            let g = gap("iam:GetAccountAuthorizationDetails", &e);
-            c.ledger.error(SERVICE, "global", &g);
+        Err(g) => {
+            rec.record(&g);
             return Err(g);
         }
     };
@@ -312,7 +308,7 @@ async fn authorization_details(c: &Collector, client: &Client) -> Result<Details
 /// `ListAccessKeys` for each user the credential report shows with a key (every user when
 /// the report is missing), a bounded number at a time.
 async fn access_keys(
-    c: &Collector,
+    rec: &Recorder<'_>,
     client: &Client,
     users: &mut [User],
     report: Option<&CredentialReport>,
@@ -350,69 +346,52 @@ async fn access_keys(
         .into_iter()
         .map(|i| (i, users[i].name.clone()))
         .collect();
-    let results: Vec<(usize, Collected<Vec<AccessKey>>)> = futures::stream::iter(names)
-        .map(|(i, name)| async move {
-            let r = client
-                .list_access_keys()
-                .user_name(&name)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            let keys = c.record(SERVICE, "global", "iam:ListAccessKeys", r, |keys| {
-                keys.iter()
-                    .map(|k| AccessKey {
+    let results: Vec<(usize, Collected<Vec<AccessKey>>)> = rec
+        .each(names, |(i, name)| async move {
+            let keys = rec
+                .list(
+                    "iam:ListAccessKeys",
+                    items!(client.list_access_keys().user_name(&name)),
+                    |k| AccessKey {
                         id: s(k.access_key_id()),
                         active: k.status() == Some(&StatusType::Active),
                         create_date: time(k.create_date()),
-                    })
-                    .collect()
-            });
+                    },
+                )
+                .await;
             (i, keys)
         })
-        .buffer_unordered(c.item_concurrency)
-        .collect()
         .await;
     for (i, keys) in results {
         users[i].access_keys = keys;
     }
 }
 
-async fn virtual_mfa_devices(c: &Collector, client: &Client) -> Collected<Vec<VirtualMfaDevice>> {
-    let r = client
-        .list_virtual_mfa_devices()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, "global", "iam:ListVirtualMFADevices", r, |list| {
-        list.iter()
-            .map(|d| VirtualMfaDevice {
-                serial_number: d.serial_number().to_owned(),
-                user_arn: d.user().map(|u| u.arn().to_owned()),
-                enable_date: time(d.enable_date()),
-            })
-            .collect()
-    })
+async fn virtual_mfa_devices(
+    rec: &Recorder<'_>,
+    client: &Client,
+) -> Collected<Vec<VirtualMfaDevice>> {
+    rec.list(
+        "iam:ListVirtualMFADevices",
+        items!(client.list_virtual_mfa_devices()),
+        |d| VirtualMfaDevice {
+            serial_number: d.serial_number().to_owned(),
+            user_arn: d.user().map(|u| u.arn().to_owned()),
+            enable_date: time(d.enable_date()),
+        },
+    )
+    .await
 }
 
-async fn instance_profiles(c: &Collector, client: &Client) -> Collected<Vec<InstanceProfile>> {
-    let r = client
-        .list_instance_profiles()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    c.record(SERVICE, "global", "iam:ListInstanceProfiles", r, |list| {
-        list.iter()
-            .map(|p| InstanceProfile {
-                name: p.instance_profile_name().to_owned(),
-                arn: p.arn().to_owned(),
-                roles: p.roles().iter().map(|r| r.role_name().to_owned()).collect(),
-            })
-            .collect()
-    })
+async fn instance_profiles(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<InstanceProfile>> {
+    rec.list(
+        "iam:ListInstanceProfiles",
+        items!(client.list_instance_profiles()),
+        |p| InstanceProfile {
+            name: p.instance_profile_name().to_owned(),
+            arn: p.arn().to_owned(),
+            roles: p.roles().iter().map(|r| r.role_name().to_owned()).collect(),
+        },
+    )
+    .await
 }

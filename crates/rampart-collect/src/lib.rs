@@ -12,6 +12,8 @@ mod ec2;
 mod iam;
 mod monitoring;
 mod organization;
+mod recorder;
+mod regions;
 mod sdk;
 mod secrets;
 mod storage;
@@ -20,6 +22,7 @@ mod workloads;
 use chrono::Utc;
 use futures::StreamExt;
 use rampart_inventory::*;
+use recorder::{request, Recorder};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
@@ -77,6 +80,27 @@ pub enum CollectError {
         "cannot identify the AWS account: {0}\nhint: configure credentials (AWS_PROFILE, `aws configure`, `aws sso login`) or check --endpoint-url"
     )]
     NoAccount(String),
+    /// The regions asked for cannot be read as asked: a name that is not a region, a region
+    /// not enabled for the account, a region both requested and excluded, or nothing left
+    /// to scan.
+    #[error("{}", region_message(problem, enabled))]
+    RegionSelection {
+        /// What is wrong with the region lists.
+        problem: String,
+        /// The regions enabled for the account (empty when the list could not be read).
+        enabled: Vec<String>,
+    },
+}
+
+fn region_message(problem: &str, enabled: &[String]) -> String {
+    if enabled.is_empty() {
+        problem.to_owned()
+    } else {
+        format!(
+            "{problem}\nregions enabled for this account: {}",
+            enabled.join(", ")
+        )
+    }
 }
 
 /// Shared state of one collection.
@@ -86,68 +110,9 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
-    /// Convert an SDK result: data through `f`, or a gap recorded in the ledger.
-    pub(crate) fn record<O, E, T>(
-        &self,
-        service: &str,
-        region: &str,
-        api: &str,
-        res: Result<
-            O,
-            aws_smithy_runtime_api::client::result::SdkError<
-                E,
-                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        >,
-        f: impl FnOnce(O) -> T,
-    ) -> Collected<T>
-    where
-        E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        match res {
-            Ok(o) => Collected::Ok(f(o)),
-            Err(e) => self.missing(service, region, sdk::gap(api, &e)),
-        }
-    }
-
-    /// Like [`Collector::record`], for a setting that may not exist: an error whose code is
-    /// one of `absent` (`NoSuchBucketPolicy`, ...) is the fact "not configured" (`Ok(None)`),
-    /// not a gap.
-    pub(crate) fn record_optional<O, E, T>(
-        &self,
-        service: &str,
-        region: &str,
-        api: &str,
-        res: Result<
-            O,
-            aws_smithy_runtime_api::client::result::SdkError<
-                E,
-                aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-            >,
-        >,
-        absent: &[&str],
-        f: impl FnOnce(O) -> Option<T>,
-    ) -> Collected<Option<T>>
-    where
-        E: aws_sdk_iam::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        match res {
-            Ok(o) => Collected::Ok(f(o)),
-            Err(e) => {
-                let gap = sdk::gap(api, &e);
-                if absent.contains(&gap.code.as_str()) {
-                    Collected::Ok(None)
-                } else {
-                    self.missing(service, region, gap)
-                }
-            }
-        }
-    }
-
-    /// Record a gap and return it as missing data.
-    pub(crate) fn missing<T>(&self, service: &str, region: &str, gap: Gap) -> Collected<T> {
-        self.ledger.error(service, region, &gap);
-        Collected::Missing(gap)
+    /// A recorder for the calls of `service` in `region` (`global` for account-wide calls).
+    pub(crate) fn recorder<'a>(&'a self, service: &'a str, region: &'a str) -> Recorder<'a> {
+        Recorder::new(self, service, region)
     }
 }
 
@@ -208,10 +173,10 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
             .interceptor(collector.ledger.counter("sts"))
             .build(),
     );
-    let identity =
-        sts.get_caller_identity().send().await.map_err(|e| {
-            CollectError::NoAccount(sdk::gap("sts:GetCallerIdentity", &e).describe())
-        })?;
+    let identity = Recorder::setup(&collector, "sts", "global")
+        .try_call("sts:GetCallerIdentity", request!(sts.get_caller_identity()))
+        .await
+        .map_err(|g| CollectError::NoAccount(g.describe()))?;
     let caller_arn = sdk::s(identity.arn());
     let partition = caller_arn.split(':').nth(1).unwrap_or("aws").to_owned();
     let account = Account {
@@ -222,7 +187,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     progress(&format!("account {} ({})", account.id, account.caller_arn));
 
     let mut inventory = Inventory::new(account, collected_at);
-    inventory.regions = discover_regions(&collector, &base, &default_region, opts).await;
+    inventory.regions = discover_regions(&collector, &base, &default_region, opts).await?;
     progress(&format!(
         "reading {} region(s): {}",
         inventory.regions.scanned.len(),
@@ -337,6 +302,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     inventory.stats = CollectionStats {
         duration_ms: started.elapsed().as_millis() as u64,
         api_calls: collector.ledger.calls(),
+        successful_calls: collector.ledger.successes(),
     };
     Ok(inventory)
 }
@@ -480,89 +446,43 @@ async fn collect_region(
 }
 
 /// The regions to read: those enabled for the account (`DescribeRegions` with opt-in
-/// status), narrowed to the user's `--region` list. Regions not read are listed with the
-/// reason. When the region list cannot be read, the requested regions (or the default one)
-/// are read and the failure is recorded.
+/// status), narrowed by the user's lists ([`regions::select`]). When the region list cannot
+/// be read, the requested regions (or the default one) are read and the failure is recorded
+/// ([`regions::fallback`]).
 async fn discover_regions(
     c: &Collector,
     base: &aws_config::SdkConfig,
     default_region: &str,
     opts: &Options,
-) -> Regions {
+) -> Result<Regions, CollectError> {
     let ec2 = aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(base)
             .region(aws_types::region::Region::new(default_region.to_owned()))
             .interceptor(c.ledger.counter("ec2"))
             .build(),
     );
-    let res = ec2.describe_regions().all_regions(true).send().await;
-    let mut regions = Regions::default();
+    let rec = Recorder::setup(c, "ec2", "global");
+    let res = rec
+        .try_call(
+            "ec2:DescribeRegions",
+            request!(ec2.describe_regions().all_regions(true)),
+        )
+        .await;
     match res {
         Ok(out) => {
-            for r in out.regions() {
-                let name = sdk::s(r.region_name());
-                let status = r.opt_in_status().unwrap_or("opt-in-not-required");
-                let enabled = status != "not-opted-in";
-                let wanted = opts.regions.is_empty() || opts.regions.contains(&name);
-                if opts.exclude_regions.contains(&name) {
-                    regions.skipped.push(SkippedRegion {
-                        region: name,
-                        reason: "excluded (--exclude-region or exclude_regions)".into(),
-                    });
-                    continue;
-                }
-                match (enabled, wanted) {
-                    (true, true) => regions.scanned.push(name),
-                    (false, true) if !opts.regions.is_empty() => {
-                        regions.skipped.push(SkippedRegion {
-                            region: name,
-                            reason: format!(
-                                "not enabled for this account (opt-in status: {status})"
-                            ),
-                        })
-                    }
-                    (false, _) => regions.skipped.push(SkippedRegion {
-                        region: name,
-                        reason: "not enabled for this account (opt-in region)".into(),
-                    }),
-                    (true, false) => regions.skipped.push(SkippedRegion {
-                        region: name,
-                        reason: "not requested (--region)".into(),
-                    }),
-                }
-            }
-            for r in &opts.regions {
-                let known =
-                    regions.scanned.contains(r) || regions.skipped.iter().any(|s| &s.region == r);
-                if !known {
-                    regions.skipped.push(SkippedRegion {
-                        region: r.clone(),
-                        reason: "unknown region: DescribeRegions does not list it".into(),
-                    });
-                }
-            }
+            let available: Vec<regions::AvailableRegion> = out
+                .regions()
+                .iter()
+                .map(|r| regions::AvailableRegion {
+                    name: sdk::s(r.region_name()),
+                    opt_in_status: r.opt_in_status().unwrap_or("opt-in-not-required").into(),
+                })
+                .collect();
+            regions::select(&available, &opts.regions, &opts.exclude_regions)
         }
-        Err(e) => {
-            let g = sdk::gap("ec2:DescribeRegions", &e);
-            c.ledger.error("ec2", "global", &g);
-            regions.scanned = if opts.regions.is_empty() {
-                vec![default_region.to_owned()]
-            } else {
-                opts.regions.clone()
-            };
-            if opts.regions.is_empty() {
-                regions.skipped.push(SkippedRegion {
-                    region: "*".into(),
-                    reason: format!(
-                        "the region list could not be read ({}); only {default_region} was scanned",
-                        g.describe()
-                    ),
-                });
-            }
+        Err(g) => {
+            rec.record(&g);
+            regions::fallback(&opts.regions, &opts.exclude_regions, default_region, &g)
         }
     }
-    regions.scanned.sort();
-    regions.scanned.dedup();
-    regions.skipped.sort_by(|a, b| a.region.cmp(&b.region));
-    regions
 }

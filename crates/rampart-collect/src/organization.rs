@@ -1,7 +1,8 @@
 //! The account's place in AWS Organizations, its IAM organization features, its contacts
 //! (Account Management), read once per account, and Amazon Macie per region.
 
-use crate::sdk::{gap, s};
+use crate::recorder::{items, pages, request};
+use crate::sdk::s;
 use crate::{Collector, RegionCtx};
 use rampart_inventory::*;
 
@@ -20,38 +21,31 @@ pub(crate) async fn organizations(
     client: &aws_sdk_organizations::Client,
     iam: &aws_sdk_iam::Client,
 ) -> OrganizationsData {
-    const SERVICE: &str = "organizations";
-    let organization = c.record_optional(
-        SERVICE,
-        "global",
-        "organizations:DescribeOrganization",
-        client.describe_organization().send().await,
-        &["AWSOrganizationsNotInUseException"],
-        |out| {
-            out.organization().map(|o| Organization {
-                id: s(o.id()),
-                management_account_id: s(o.master_account_id()),
-                feature_set: o
-                    .feature_set()
-                    .map(|f| f.as_str().to_owned())
-                    .unwrap_or_default(),
-            })
-        },
-    );
+    let rec = c.recorder("organizations", "global");
+    let organization = rec
+        .optional(
+            "organizations:DescribeOrganization",
+            request!(client.describe_organization()),
+            &["AWSOrganizationsNotInUseException"],
+            |out| {
+                out.organization().map(|o| Organization {
+                    id: s(o.id()),
+                    management_account_id: s(o.master_account_id()),
+                    feature_set: o
+                        .feature_set()
+                        .map(|f| f.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+            },
+        )
+        .await;
     let in_org = matches!(organization, Collected::Ok(Some(_)));
     let (service_control_policies, delegated_administrators) = if in_org {
-        let scps = client
-            .list_policies()
-            .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await;
-        let scps = c.record(
-            SERVICE,
-            "global",
+        let scps = rec.call(
             "organizations:ListPolicies",
-            scps,
+            pages!(client
+                .list_policies()
+                .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)),
             |pages| {
                 pages
                     .iter()
@@ -64,35 +58,28 @@ pub(crate) async fn organizations(
                     .collect()
             },
         );
-        let admins = client
-            .list_delegated_administrators()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await;
-        let admins = c.record(
-            SERVICE,
-            "global",
+        let admins = rec.list(
             "organizations:ListDelegatedAdministrators",
-            admins,
-            |list| {
-                list.iter()
-                    .map(|a| DelegatedAdministrator {
-                        account_id: s(a.id()),
-                        name: s(a.name()),
-                    })
-                    .collect()
+            items!(client.list_delegated_administrators()),
+            |a| DelegatedAdministrator {
+                account_id: s(a.id()),
+                name: s(a.name()),
             },
         );
-        (scps, admins)
+        tokio::join!(scps, admins)
     } else {
         (
             not_in_org("organizations:ListPolicies"),
             not_in_org("organizations:ListDelegatedAdministrators"),
         )
     };
-    let features = iam.list_organizations_features().send().await;
+    let iam_rec = rec.service("iam");
+    let features = iam_rec
+        .try_call(
+            "iam:ListOrganizationsFeatures",
+            request!(iam.list_organizations_features()),
+        )
+        .await;
     let iam_features = match features {
         Ok(out) => Collected::Ok(
             out.enabled_features()
@@ -100,15 +87,15 @@ pub(crate) async fn organizations(
                 .map(|f| f.as_str().to_owned())
                 .collect(),
         ),
-        Err(e) => {
-            let g = gap("iam:ListOrganizationsFeatures", &e);
+        Err(g) => {
             // Outside an organization the features cannot exist: that is a fact.
             if g.code == "AWSOrganizationsNotInUseException"
                 || g.code == "OrganizationNotFoundException"
             {
+                iam_rec.fact();
                 Collected::Ok(Vec::new())
             } else {
-                c.missing("iam", "global", g)
+                iam_rec.missing(g)
             }
         }
     };
@@ -125,46 +112,35 @@ pub(crate) async fn account_settings(
     c: &Collector,
     client: &aws_sdk_account::Client,
 ) -> AccountSettings {
-    const SERVICE: &str = "account";
-    let (security, info) = tokio::join!(
-        client
+    let rec = c.recorder("account", "global");
+    let security_contact = rec.optional(
+        "account:GetAlternateContact",
+        request!(client
             .get_alternate_contact()
-            .alternate_contact_type(aws_sdk_account::types::AlternateContactType::Security)
-            .send(),
-        client.get_contact_information().send(),
+            .alternate_contact_type(aws_sdk_account::types::AlternateContactType::Security)),
+        &["ResourceNotFoundException"],
+        |out| {
+            out.alternate_contact()
+                .map(|a| a.email_address().is_some_and(|e| !e.is_empty()))
+        },
     );
-    let security_contact = c
-        .record_optional(
-            SERVICE,
-            "global",
-            "account:GetAlternateContact",
-            security,
-            &["ResourceNotFoundException"],
-            |out| {
-                out.alternate_contact()
-                    .map(|a| a.email_address().is_some_and(|e| !e.is_empty()))
-            },
-        )
-        .map(|v| v.unwrap_or(false));
-    let contact_information = c
-        .record_optional(
-            SERVICE,
-            "global",
-            "account:GetContactInformation",
-            info,
-            &["ResourceNotFoundException"],
-            |out| {
-                out.contact_information().map(|ci| {
-                    !ci.full_name().is_empty()
-                        && !ci.phone_number().is_empty()
-                        && !ci.address_line1().is_empty()
-                })
-            },
-        )
-        .map(|v| v.unwrap_or(false));
+    let contact_information = rec.optional(
+        "account:GetContactInformation",
+        request!(client.get_contact_information()),
+        &["ResourceNotFoundException"],
+        |out| {
+            out.contact_information().map(|ci| {
+                !ci.full_name().is_empty()
+                    && !ci.phone_number().is_empty()
+                    && !ci.address_line1().is_empty()
+            })
+        },
+    );
+    let (security_contact, contact_information) =
+        tokio::join!(security_contact, contact_information);
     AccountSettings {
-        security_contact,
-        contact_information,
+        security_contact: security_contact.map(|v| v.unwrap_or(false)),
+        contact_information: contact_information.map(|v| v.unwrap_or(false)),
     }
 }
 
@@ -174,19 +150,25 @@ pub(crate) async fn macie(
     r: &RegionCtx,
     client: &aws_sdk_macie2::Client,
 ) -> MacieData {
-    let res = client.get_macie_session().send().await;
+    let rec = c.recorder("macie2", &r.name);
+    let res = rec
+        .try_call(
+            "macie2:GetMacieSession",
+            request!(client.get_macie_session()),
+        )
+        .await;
     let status = match res {
         Ok(out) => Collected::Ok(out.status().map(|st| st.as_str().to_owned())),
-        Err(e) => {
-            let g = gap("macie2:GetMacieSession", &e);
+        Err(g) => {
             // Macie answers "Macie is not enabled" with AccessDeniedException: the fact that
             // it is off, told apart from a real denial by its message.
             let off = g.message.to_ascii_lowercase().contains("not enabled")
                 || g.code == "ResourceNotFoundException";
             if off {
+                rec.fact();
                 Collected::Ok(None)
             } else {
-                c.missing("macie2", &r.name, g)
+                rec.missing(g)
             }
         }
     };

@@ -39,11 +39,12 @@ pub(crate) async fn load_config(
     loader.load().await
 }
 
-/// Counts every request attempt that reaches the transport, per service, and keeps the
-/// errors met.
+/// Counts every request attempt that reaches the transport, per service, the calls that
+/// succeeded, and keeps the errors met.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
     calls: Mutex<BTreeMap<String, Arc<AtomicU64>>>,
+    successes: Mutex<BTreeMap<String, u64>>,
     errors: Mutex<Vec<CollectionError>>,
 }
 
@@ -65,6 +66,21 @@ impl Ledger {
                 region: region.to_owned(),
                 gap: gap.clone(),
             });
+    }
+
+    /// Record a call of `service` that read what it asked for.
+    pub(crate) fn success(&self, service: &str) {
+        *self
+            .successes
+            .lock()
+            .expect("ledger lock")
+            .entry(service.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Calls that succeeded, per service (setup calls not counted).
+    pub(crate) fn successes(&self) -> BTreeMap<String, u64> {
+        self.successes.lock().expect("ledger lock").clone()
     }
 
     /// Calls per service so far.

@@ -2,10 +2,23 @@
 //! bucket read in its own region), and per region RDS instances, EFS file systems and KMS
 //! keys.
 
-use crate::sdk::{gap, policy_document, s, time};
+use crate::recorder::{items, pages, request};
+use crate::sdk::{policy_document, s, time};
 use crate::{Collector, RegionCtx};
-use futures::StreamExt;
 use rampart_inventory::*;
+
+/// A Block Public Access configuration, from S3 (a bucket's) or S3 Control (the account's):
+/// two SDK types with the same four settings.
+macro_rules! public_access_block {
+    ($b:expr) => {
+        PublicAccessBlock {
+            block_public_acls: $b.block_public_acls().unwrap_or(false),
+            ignore_public_acls: $b.ignore_public_acls().unwrap_or(false),
+            block_public_policy: $b.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: $b.restrict_public_buckets().unwrap_or(false),
+        }
+    };
+}
 
 /// An endpoint resolver that always answers the endpoint the user gave.
 #[derive(Debug)]
@@ -68,70 +81,57 @@ pub(crate) async fn s3(
         control_config = control_config.endpoint_resolver(FixedEndpoint(url.to_owned()));
     }
     let control = aws_sdk_s3control::Client::from_conf(control_config.build());
-    let account_block = async {
-        let res = control
-            .get_public_access_block()
-            .account_id(account_id)
-            .send()
-            .await;
-        c.record_optional(
-            SERVICE,
-            "global",
-            "s3control:GetPublicAccessBlock",
-            res,
-            &["NoSuchPublicAccessBlockConfiguration"],
-            |out| out.public_access_block_configuration().map(block),
-        )
-    };
+    let rec = &c.recorder(SERVICE, "global");
+    let account_block = rec.optional(
+        "s3control:GetPublicAccessBlock",
+        request!(control.get_public_access_block().account_id(account_id)),
+        &["NoSuchPublicAccessBlockConfiguration"],
+        |out| {
+            out.public_access_block_configuration()
+                .map(|b| public_access_block!(b))
+        },
+    );
     let global_client = client_in(&global.name);
     let buckets = async {
-        let res = global_client
-            .list_buckets()
-            .into_paginator()
-            .send()
-            .collect::<Vec<_>>()
-            .await;
-        let mut list = Vec::new();
-        for page in res {
-            match page {
-                Ok(out) => list.extend(
-                    out.buckets()
+        let listed = rec
+            .call(
+                "s3:ListBuckets",
+                pages!(global_client.list_buckets()),
+                |pages| {
+                    pages
                         .iter()
-                        .map(|b| (s(b.name()), time(b.creation_date()))),
-                ),
-                Err(e) => return c.missing(SERVICE, "global", gap("s3:ListBuckets", &e)),
-            }
-        }
-        let read = futures::stream::iter(list)
-            .map(|(name, created)| {
-                let global_client = &global_client;
-                let client_in = &client_in;
-                async move {
-                    let loc = global_client
-                        .get_bucket_location()
-                        .bucket(&name)
-                        .send()
-                        .await;
-                    let region = match loc {
-                        Ok(out) => bucket_region(out.location_constraint().map(|l| l.as_str())),
-                        Err(e) => {
-                            let g = gap("s3:GetBucketLocation", &e);
-                            c.ledger.error(SERVICE, "global", &g);
-                            String::new()
-                        }
-                    };
-                    let client = if region.is_empty() || region == global.name {
-                        global_client.clone()
-                    } else {
-                        client_in(&region)
-                    };
-                    bucket(c, &client, global, name, region, created).await
-                }
-            })
-            .buffer_unordered(c.item_concurrency)
-            .collect::<Vec<_>>()
+                        .flat_map(|page| page.buckets())
+                        .map(|b| (s(b.name()), time(b.creation_date())))
+                        .collect::<Vec<_>>()
+                },
+            )
             .await;
-        let mut read = read;
+        let Collected::Ok(list) = listed else {
+            return listed.map(|_| Vec::new());
+        };
+        let global_client = &global_client;
+        let client_in = &client_in;
+        let mut read = rec
+            .each(list, |(name, created)| async move {
+                let region = match rec
+                    .call(
+                        "s3:GetBucketLocation",
+                        request!(global_client.get_bucket_location().bucket(&name)),
+                        |out| bucket_region(out.location_constraint().map(|l| l.as_str())),
+                    )
+                    .await
+                {
+                    Collected::Ok(region) => region,
+                    Collected::Missing(_) => String::new(),
+                };
+                let client = if region.is_empty() || region == global.name {
+                    global_client.clone()
+                } else {
+                    client_in(&region)
+                };
+                bucket(c, &client, global, name, region, created).await
+            })
+            .await;
         read.sort_by(|a, b| a.name.cmp(&b.name));
         Collected::Ok(read)
     };
@@ -139,15 +139,6 @@ pub(crate) async fn s3(
     S3Data {
         account_public_access_block,
         buckets,
-    }
-}
-
-fn block(b: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -> PublicAccessBlock {
-    PublicAccessBlock {
-        block_public_acls: b.block_public_acls().unwrap_or(false),
-        ignore_public_acls: b.ignore_public_acls().unwrap_or(false),
-        block_public_policy: b.block_public_policy().unwrap_or(false),
-        restrict_public_buckets: b.restrict_public_buckets().unwrap_or(false),
     }
 }
 
@@ -165,94 +156,86 @@ async fn bucket(
     } else {
         region.as_str()
     };
-    let (pab, policy, acl, versioning, logging, encryption, tags) = tokio::join!(
-        client.get_public_access_block().bucket(&name).send(),
-        client.get_bucket_policy().bucket(&name).send(),
-        client.get_bucket_acl().bucket(&name).send(),
-        client.get_bucket_versioning().bucket(&name).send(),
-        client.get_bucket_logging().bucket(&name).send(),
-        client.get_bucket_encryption().bucket(&name).send(),
-        client.get_bucket_tagging().bucket(&name).send(),
-    );
-    let public_access_block = c.record_optional(
-        SERVICE,
-        at,
-        "s3:GetPublicAccessBlock",
-        pab,
-        &["NoSuchPublicAccessBlockConfiguration"],
-        |out| {
-            out.public_access_block_configuration()
-                .map(|b| PublicAccessBlock {
-                    block_public_acls: b.block_public_acls().unwrap_or(false),
-                    ignore_public_acls: b.ignore_public_acls().unwrap_or(false),
-                    block_public_policy: b.block_public_policy().unwrap_or(false),
-                    restrict_public_buckets: b.restrict_public_buckets().unwrap_or(false),
-                })
-        },
-    );
-    let policy = c.record_optional(
-        SERVICE,
-        at,
-        "s3:GetBucketPolicy",
+    let rec = c.recorder(SERVICE, at);
+    let (
+        public_access_block,
         policy,
-        &["NoSuchBucketPolicy"],
-        |out| resource_policy(out.policy()),
-    );
-    let acl_grants = c.record(SERVICE, at, "s3:GetBucketAcl", acl, |out| {
-        out.grants()
-            .iter()
-            .map(|g| AclGrant {
-                grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_owned),
-                grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_owned),
-                permission: g
-                    .permission()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
-            })
-            .collect()
-    });
-    let versioning = c.record(SERVICE, at, "s3:GetBucketVersioning", versioning, |out| {
-        BucketVersioning {
-            status: out.status().map(|v| v.as_str().to_owned()),
-            mfa_delete: out.mfa_delete().map(|v| v.as_str().to_owned()),
-        }
-    });
-    let logging_target = c.record(SERVICE, at, "s3:GetBucketLogging", logging, |out| {
-        out.logging_enabled().map(|l| l.target_bucket().to_owned())
-    });
-    let default_encryption = c.record_optional(
-        SERVICE,
-        at,
-        "s3:GetBucketEncryption",
-        encryption,
-        &["ServerSideEncryptionConfigurationNotFoundError"],
-        |out| {
-            out.server_side_encryption_configuration()
-                .and_then(|cfg| cfg.rules().first())
-                .and_then(|r| r.apply_server_side_encryption_by_default())
-                .map(|d| d.sse_algorithm().as_str().to_owned())
-        },
-    );
-    let tags = c
-        .record_optional(
-            SERVICE,
-            at,
+        acl_grants,
+        versioning,
+        logging_target,
+        default_encryption,
+        tags,
+    ) = tokio::join!(
+        rec.optional(
+            "s3:GetPublicAccessBlock",
+            request!(client.get_public_access_block().bucket(&name)),
+            &["NoSuchPublicAccessBlockConfiguration"],
+            |out| {
+                out.public_access_block_configuration()
+                    .map(|b| public_access_block!(b))
+            },
+        ),
+        rec.optional(
+            "s3:GetBucketPolicy",
+            request!(client.get_bucket_policy().bucket(&name)),
+            &["NoSuchBucketPolicy"],
+            |out| resource_policy(out.policy()),
+        ),
+        rec.call(
+            "s3:GetBucketAcl",
+            request!(client.get_bucket_acl().bucket(&name)),
+            |out| {
+                out.grants()
+                    .iter()
+                    .map(|g| AclGrant {
+                        grantee_uri: g.grantee().and_then(|x| x.uri()).map(str::to_owned),
+                        grantee_id: g.grantee().and_then(|x| x.id()).map(str::to_owned),
+                        permission: g
+                            .permission()
+                            .map(|p| p.as_str().to_owned())
+                            .unwrap_or_default(),
+                    })
+                    .collect()
+            },
+        ),
+        rec.call(
+            "s3:GetBucketVersioning",
+            request!(client.get_bucket_versioning().bucket(&name)),
+            |out| BucketVersioning {
+                status: out.status().map(|v| v.as_str().to_owned()),
+                mfa_delete: out.mfa_delete().map(|v| v.as_str().to_owned()),
+            },
+        ),
+        rec.call(
+            "s3:GetBucketLogging",
+            request!(client.get_bucket_logging().bucket(&name)),
+            |out| out.logging_enabled().map(|l| l.target_bucket().to_owned()),
+        ),
+        rec.optional(
+            "s3:GetBucketEncryption",
+            request!(client.get_bucket_encryption().bucket(&name)),
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+            |out| {
+                out.server_side_encryption_configuration()
+                    .and_then(|cfg| cfg.rules().first())
+                    .and_then(|r| r.apply_server_side_encryption_by_default())
+                    .map(|d| d.sse_algorithm().as_str().to_owned())
+            },
+        ),
+        rec.optional(
             "s3:GetBucketTagging",
-            tags,
+            request!(client.get_bucket_tagging().bucket(&name)),
             &["NoSuchTagSet", "NoSuchTagSetError"],
             |out| {
                 Some(
                     out.tag_set()
                         .iter()
-                        .map(|t| Tag {
-                            key: t.key().to_owned(),
-                            value: t.value().to_owned(),
-                        })
+                        .map(|t| Tag::new(t.key(), t.value()))
                         .collect::<Vec<_>>(),
                 )
             },
-        )
-        .map(Option::unwrap_or_default);
+        ),
+    );
     Bucket {
         arn: format!("arn:{}:s3:::{name}", global.partition),
         name,
@@ -264,22 +247,18 @@ async fn bucket(
         versioning,
         logging_target,
         default_encryption,
-        tags,
+        tags: tags.map(Option::unwrap_or_default),
     }
 }
 
 /// RDS DB instances of a region.
 pub(crate) async fn rds(c: &Collector, r: &RegionCtx, client: &aws_sdk_rds::Client) -> RdsData {
-    let res = client
-        .describe_db_instances()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    let instances = c.record("rds", &r.name, "rds:DescribeDBInstances", res, |list| {
-        list.iter()
-            .map(|d| DbInstance {
+    let instances = c
+        .recorder("rds", &r.name)
+        .list(
+            "rds:DescribeDBInstances",
+            items!(client.describe_db_instances()),
+            |d| DbInstance {
                 id: s(d.db_instance_identifier()),
                 arn: s(d.db_instance_arn()),
                 engine: s(d.engine()),
@@ -313,186 +292,133 @@ pub(crate) async fn rds(c: &Collector, r: &RegionCtx, client: &aws_sdk_rds::Clie
                 tags: d
                     .tag_list()
                     .iter()
-                    .map(|t| Tag {
-                        key: s(t.key()),
-                        value: s(t.value()),
-                    })
+                    .map(|t| Tag::new(s(t.key()), s(t.value())))
                     .collect(),
-            })
-            .collect()
-    });
+            },
+        )
+        .await;
     RdsData { instances }
 }
 
 /// EFS file systems of a region, with their policies.
 pub(crate) async fn efs(c: &Collector, r: &RegionCtx, client: &aws_sdk_efs::Client) -> EfsData {
-    const SERVICE: &str = "efs";
-    let res = client
-        .describe_file_systems()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
+    let rec = &c.recorder("efs", &r.name);
+    let file_systems = rec
+        .list_each(
+            "elasticfilesystem:DescribeFileSystems",
+            items!(client.describe_file_systems()),
+            |fs| async move {
+                let id = fs.file_system_id().to_owned();
+                let policy = rec
+                    .optional(
+                        "elasticfilesystem:DescribeFileSystemPolicy",
+                        request!(client.describe_file_system_policy().file_system_id(&id)),
+                        &["PolicyNotFound"],
+                        |out| resource_policy(out.policy()),
+                    )
+                    .await;
+                FileSystem {
+                    arn: fs.file_system_arn().map(str::to_owned).unwrap_or_else(|| {
+                        r.arn("elasticfilesystem", &format!("file-system/{id}"))
+                    }),
+                    id,
+                    name: fs.name().map(str::to_owned),
+                    encrypted: fs.encrypted().unwrap_or(false),
+                    kms_key_id: fs.kms_key_id().map(str::to_owned),
+                    policy,
+                    tags: fs
+                        .tags()
+                        .iter()
+                        .map(|t| Tag::new(t.key().to_owned(), t.value().to_owned()))
+                        .collect(),
+                }
+            },
+        )
         .await;
-    let list = match res {
-        Ok(l) => l,
-        Err(e) => {
-            return EfsData {
-                file_systems: c.missing(
-                    SERVICE,
-                    &r.name,
-                    gap("elasticfilesystem:DescribeFileSystems", &e),
-                ),
-            }
-        }
-    };
-    let file_systems = futures::stream::iter(list)
-        .map(|fs| async move {
-            let id = fs.file_system_id().to_owned();
-            let res = client
-                .describe_file_system_policy()
-                .file_system_id(&id)
-                .send()
-                .await;
-            let policy = c.record_optional(
-                SERVICE,
-                &r.name,
-                "elasticfilesystem:DescribeFileSystemPolicy",
-                res,
-                &["PolicyNotFound"],
-                |out| resource_policy(out.policy()),
-            );
-            FileSystem {
-                arn: fs
-                    .file_system_arn()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| r.arn("elasticfilesystem", &format!("file-system/{id}"))),
-                id,
-                name: fs.name().map(str::to_owned),
-                encrypted: fs.encrypted().unwrap_or(false),
-                kms_key_id: fs.kms_key_id().map(str::to_owned),
-                policy,
-                tags: fs
-                    .tags()
-                    .iter()
-                    .map(|t| Tag {
-                        key: t.key().to_owned(),
-                        value: t.value().to_owned(),
-                    })
-                    .collect(),
-            }
-        })
-        .buffer_unordered(c.item_concurrency)
-        .collect::<Vec<_>>()
-        .await;
-    let mut file_systems = file_systems;
-    file_systems.sort_by(|a, b| a.id.cmp(&b.id));
     EfsData {
-        file_systems: Collected::Ok(file_systems),
+        file_systems: file_systems.map(|mut list| {
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+            list
+        }),
     }
 }
 
 /// KMS keys of a region: each described, and customer managed keys' rotation and policy.
 pub(crate) async fn kms(c: &Collector, r: &RegionCtx, client: &aws_sdk_kms::Client) -> KmsData {
-    const SERVICE: &str = "kms";
-    let res = client
-        .list_keys()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await;
-    let list = match res {
-        Ok(l) => l,
-        Err(e) => {
-            return KmsData {
-                keys: c.missing(SERVICE, &r.name, gap("kms:ListKeys", &e)),
-            }
-        }
-    };
-    let keys = futures::stream::iter(list)
-        .map(|k| async move {
+    let rec = &c.recorder("kms", &r.name);
+    let keys = rec
+        .list_each("kms:ListKeys", items!(client.list_keys()), |k| async move {
             let id = s(k.key_id());
             let arn = k
                 .key_arn()
                 .map(str::to_owned)
                 .unwrap_or_else(|| r.arn("kms", &format!("key/{id}")));
-            let described = client.describe_key().key_id(&id).send().await;
-            let meta = match described {
-                Ok(out) => out.key_metadata().cloned(),
-                Err(e) => {
-                    let g = gap("kms:DescribeKey", &e);
-                    c.ledger.error(SERVICE, &r.name, &g);
-                    let mut key = KmsKey {
+            let described = rec
+                .call(
+                    "kms:DescribeKey",
+                    request!(client.describe_key().key_id(&id)),
+                    |out| out.key_metadata().cloned(),
+                )
+                .await;
+            let m = match described {
+                Collected::Ok(Some(m)) => m,
+                Collected::Ok(None) => {
+                    return KmsKey {
                         id,
                         arn,
                         ..KmsKey::default()
-                    };
-                    key.rotation_enabled = Collected::Missing(g.clone());
-                    key.policy = Collected::Missing(g);
-                    return key;
+                    }
+                }
+                Collected::Missing(g) => {
+                    return KmsKey {
+                        id,
+                        arn,
+                        rotation_enabled: Collected::Missing(g.clone()),
+                        policy: Collected::Missing(g),
+                        ..KmsKey::default()
+                    }
                 }
             };
-            let Some(m) = meta else {
-                return KmsKey {
-                    id,
-                    arn,
-                    ..KmsKey::default()
-                };
-            };
+            let text = |v: Option<&str>| v.unwrap_or_default().to_owned();
             let mut key = KmsKey {
                 id,
                 arn,
-                manager: m
-                    .key_manager()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-                state: m
-                    .key_state()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-                spec: m
-                    .key_spec()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
-                origin: m
-                    .origin()
-                    .map(|v| v.as_str().to_owned())
-                    .unwrap_or_default(),
+                manager: text(m.key_manager().map(|v| v.as_str())),
+                state: text(m.key_state().map(|v| v.as_str())),
+                spec: text(m.key_spec().map(|v| v.as_str())),
+                origin: text(m.origin().map(|v| v.as_str())),
                 deletion_date: time(m.deletion_date()),
                 rotation_enabled: Collected::default(),
                 policy: Collected::default(),
             };
             if key.manager == "CUSTOMER" {
-                let policy = client
-                    .get_key_policy()
-                    .key_id(&key.id)
-                    .policy_name("default")
-                    .send()
+                key.policy = rec
+                    .call(
+                        "kms:GetKeyPolicy",
+                        request!(client
+                            .get_key_policy()
+                            .key_id(&key.id)
+                            .policy_name("default")),
+                        |out| resource_policy(out.policy()),
+                    )
                     .await;
-                key.policy = c.record(SERVICE, &r.name, "kms:GetKeyPolicy", policy, |out| {
-                    resource_policy(out.policy())
-                });
                 if key.rotatable() {
-                    let rot = client
-                        .get_key_rotation_status()
-                        .key_id(&key.id)
-                        .send()
+                    key.rotation_enabled = rec
+                        .call(
+                            "kms:GetKeyRotationStatus",
+                            request!(client.get_key_rotation_status().key_id(&key.id)),
+                            |out| out.key_rotation_enabled(),
+                        )
                         .await;
-                    key.rotation_enabled =
-                        c.record(SERVICE, &r.name, "kms:GetKeyRotationStatus", rot, |out| {
-                            out.key_rotation_enabled()
-                        });
                 }
             }
             key
         })
-        .buffer_unordered(c.item_concurrency)
-        .collect::<Vec<_>>()
         .await;
-    let mut keys = keys;
-    keys.sort_by(|a, b| a.id.cmp(&b.id));
     KmsData {
-        keys: Collected::Ok(keys),
+        keys: keys.map(|mut list| {
+            list.sort_by(|a, b| a.id.cmp(&b.id));
+            list
+        }),
     }
 }

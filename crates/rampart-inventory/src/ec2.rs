@@ -360,10 +360,14 @@ pub struct LaunchTemplate {
     pub name: String,
     /// Default version number.
     pub version: i64,
-    /// User data of the default version, decoded and scanned; `None` when it has none.
-    pub user_data: Option<ScannedText>,
-    /// `HttpTokens` of its metadata options, when set.
-    pub http_tokens: Option<String>,
+    /// User data of the default version, decoded and scanned; `None` when it has none;
+    /// missing when the default version could not be read (the template is still listed).
+    #[serde(deserialize_with = "crate::collected_or_plain")]
+    pub user_data: Collected<Option<ScannedText>>,
+    /// `HttpTokens` of the default version's metadata options, when set; missing when the
+    /// default version could not be read.
+    #[serde(deserialize_with = "crate::collected_or_plain")]
+    pub http_tokens: Collected<Option<String>>,
 }
 
 /// An EBS volume.

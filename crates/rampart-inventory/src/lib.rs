@@ -38,7 +38,12 @@ use std::collections::BTreeMap;
 ///
 /// Bump it on any change that an older reader could misread; [`load_snapshot`] refuses a
 /// snapshot with a newer version than this one.
-pub const SCHEMA_VERSION: u32 = 2;
+///
+/// 3: `stats.successful_calls`; `Tag.secrets` (secrets in EC2 tag values, the value then
+/// redacted); a launch template's `user_data` and `http_tokens` and a task definition's
+/// `containers` are [`Collected`] (read item by item). Snapshots of version 2 load: their
+/// plain values are read as collected.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One account's inventory, as collected at one moment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -220,6 +225,25 @@ impl<T> Collected<T> {
     }
 }
 
+/// Deserialize a field that is [`Collected`] since schema 3 and was plain data before (then
+/// always read): `{"ok": ..}` and `{"missing": ..}` as they are, anything else as read.
+pub(crate) fn collected_or_plain<'de, D, T>(d: D) -> Result<Collected<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either<T> {
+        Collected(Collected<T>),
+        Plain(T),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::Collected(c) => c,
+        Either::Plain(v) => Collected::Ok(v),
+    })
+}
+
 /// Why a piece of data is missing: the call that failed and what the service said.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -275,12 +299,22 @@ pub struct CollectionStats {
     pub duration_ms: u64,
     /// API calls made, per service (every attempt that reached the network, retries included).
     pub api_calls: BTreeMap<String, u64>,
+    /// Calls that read what they asked for, per service (an absent setting, such as no
+    /// bucket policy, counts: it was read). The calls that identify the caller and list the
+    /// regions are not counted. Empty in snapshots written before it existed.
+    #[serde(default)]
+    pub successful_calls: BTreeMap<String, u64>,
 }
 
 impl CollectionStats {
     /// Total API calls over all services.
     pub fn total_api_calls(&self) -> u64 {
         self.api_calls.values().sum()
+    }
+
+    /// Calls that succeeded, over all services: zero when nothing could be read.
+    pub fn total_successful_calls(&self) -> u64 {
+        self.successful_calls.values().sum()
     }
 }
 
@@ -290,19 +324,36 @@ impl CollectionStats {
 pub struct Tag {
     /// Tag key.
     pub key: String,
-    /// Tag value.
+    /// Tag value; for a value in which the secret detectors found something (EC2 tags are
+    /// scanned), its redacted form instead.
     pub value: String,
+    /// What the secret detectors found in `key=value` (EC2 tags), redacted, `line` 1;
+    /// empty when nothing was found or the tag was not scanned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretMatch>,
+}
+
+impl Tag {
+    /// A tag as read, not scanned.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Tag {
+        Tag {
+            key: key.into(),
+            value: value.into(),
+            secrets: Vec::new(),
+        }
+    }
 }
 
 /// Something a secret detector found in text that the collector read, without the secret.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
 pub struct SecretMatch {
     /// Detector id, such as `aws-access-key-id`.
     pub detector: String,
     /// Human name of the detector.
     pub detector_name: String,
-    /// 1-based line in the scanned text.
+    /// 1-based line in the scanned text; for `NAME=value` pairs (environments, stack
+    /// parameters and outputs), the 1-based position of the pair in its list of names.
     pub line: u32,
     /// The secret, redacted (a short prefix and the length; never the whole value).
     pub redacted: String,
@@ -407,34 +458,42 @@ impl Inventory {
         }
         map
     }
+}
 
-    /// Whether any account or regional data was read at all (a scan where every call
-    /// failed has nothing to evaluate).
-    pub fn anything_collected(&self) -> bool {
-        let iam = &self.iam;
-        iam.account_summary.is_ok()
-            || iam.password_policy.is_ok()
-            || iam.credential_report.is_ok()
-            || iam.users.is_ok()
-            || iam.virtual_mfa_devices.is_ok()
-            || iam.instance_profiles.is_ok()
-            || self.s3.buckets.is_ok()
-            || self.budgets.budgets.is_ok()
-            || self.regional.values().any(|r| {
-                r.ec2.vpcs.is_ok()
-                    || r.ec2.security_groups.is_ok()
-                    || r.ec2.instances.is_ok()
-                    || r.ec2.ebs_encryption_by_default.is_ok()
-                    || r.guardduty.detectors.is_ok()
-                    || r.eventbridge.rules.is_ok()
-                    || r.cloudtrail.trails.is_ok()
-                    || r.config.recorders.is_ok()
-                    || r.rds.instances.is_ok()
-                    || r.kms.keys.is_ok()
-                    || r.cloudwatch.alarms.is_ok()
-                    || r.logs.metric_filters.is_ok()
-                    || r.lambda.functions.is_ok()
-                    || r.securityhub.hub.is_ok()
-            })
+#[cfg(test)]
+mod schema_3_tests {
+    use super::*;
+
+    // Schema 3 reads launch templates and task definitions item by item; the plain values
+    // of schema 2 snapshots load as read.
+    #[test]
+    fn plain_values_of_older_snapshots_load_as_read() {
+        let old: LaunchTemplate = serde_json::from_str(
+            r#"{"id": "lt-1", "name": "web", "version": 2, "user_data": null,
+                "http_tokens": "required"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.user_data, Collected::Ok(None));
+        assert_eq!(old.http_tokens, Collected::Ok(Some("required".into())));
+        let old: LaunchTemplate = serde_json::from_str(
+            r#"{"id": "lt-1", "name": "web", "version": 2, "http_tokens": null,
+                "user_data": {"size": 3, "sha256": "ab", "secrets": []}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.user_data.ok().unwrap().as_ref().unwrap().size, 3);
+        let new = LaunchTemplate {
+            user_data: Collected::Missing(Gap::not_collected()),
+            http_tokens: Collected::Ok(None),
+            ..LaunchTemplate::default()
+        };
+        let again: LaunchTemplate =
+            serde_json::from_str(&serde_json::to_string(&new).unwrap()).unwrap();
+        assert_eq!(again, new);
+        let old: TaskDefinition =
+            serde_json::from_str(r#"{"arn": "a", "family": "f", "revision": 1, "containers": []}"#)
+                .unwrap();
+        assert_eq!(old.containers, Collected::Ok(vec![]));
+        let old: Tag = serde_json::from_str(r#"{"key": "k", "value": "v"}"#).unwrap();
+        assert_eq!(old, Tag::new("k", "v"));
     }
 }

@@ -31,8 +31,8 @@ pub struct Function {
     pub role: String,
     /// Names of its environment variables.
     pub environment_keys: Vec<String>,
-    /// The environment scanned as `NAME=value` lines, one per variable in the order of
-    /// `environment_keys`.
+    /// The environment scanned one `NAME=value` pair at a time, in the order of
+    /// `environment_keys`: a match's `line` is its variable's position there.
     pub environment: ScannedText,
     /// Resource policy (`GetPolicy`); `None` when it has none.
     pub policy: Collected<Option<serde_json::Value>>,
@@ -97,10 +97,12 @@ pub struct TaskDefinition {
     pub arn: String,
     /// Family.
     pub family: String,
-    /// Revision.
+    /// Revision (0 when the definition could not be read).
     pub revision: i32,
-    /// Containers.
-    pub containers: Vec<ContainerDefinition>,
+    /// Containers; missing when the family's latest definition could not be read
+    /// (DescribeTaskDefinition failed): the family is still listed, its ARN without revision.
+    #[serde(deserialize_with = "crate::collected_or_plain")]
+    pub containers: Collected<Vec<ContainerDefinition>>,
 }
 
 /// A container of a task definition.
@@ -111,7 +113,8 @@ pub struct ContainerDefinition {
     pub name: String,
     /// Names of its plain environment variables.
     pub environment_keys: Vec<String>,
-    /// The environment scanned as `NAME=value` lines, in the order of `environment_keys`.
+    /// The environment scanned one `NAME=value` pair at a time, in the order of
+    /// `environment_keys`: a match's `line` is its variable's position there.
     pub environment: ScannedText,
     /// Names of variables taken from Secrets Manager or SSM (`secrets`, the right way).
     pub secret_refs: Vec<String>,

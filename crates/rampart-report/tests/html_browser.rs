@@ -170,6 +170,7 @@ fn report(n: usize) -> ScanReport {
             ("guardduty".into(), 4),
         ]
         .into(),
+        ..Default::default()
     };
     let mut findings = findings(n);
     let mut hostile = findings[1].clone();

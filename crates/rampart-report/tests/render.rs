@@ -138,6 +138,7 @@ fn inventory() -> Inventory {
             ("iam".into(), 23),
         ]
         .into(),
+        ..Default::default()
     };
     inv
 }

@@ -361,7 +361,7 @@ async fn monitoring(cfg: &SdkConfig, m: &Mixed) {
 }
 
 /// An empty zip archive: a function's code, which moto stores without running.
-const EMPTY_ZIP: [u8; 22] = [
+pub(crate) const EMPTY_ZIP: [u8; 22] = [
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 

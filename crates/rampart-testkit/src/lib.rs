@@ -2,6 +2,7 @@
 //! into the workspace's `.venv` on first use, and builds scenario accounts in it through the
 //! AWS SDK for Rust. Used by the integration tests, the example snapshot and the benchmark.
 
+pub mod breaking;
 pub mod catalogue;
 pub mod moto;
 pub mod scenario;

@@ -181,10 +181,7 @@ fn tags_must_all_match_the_resources_tags() {
     let list = parse(
         "version: 1\nrules:\n  - reason: r\n    tags: {env: \"prod*\", team: platform, cost: 42}\n",
     );
-    let tag = |k: &str, v: &str| Tag {
-        key: k.into(),
-        value: v.into(),
-    };
+    let tag = |k: &str, v: &str| Tag::new(k, v);
     let a = sg("sg-a", "eu-west-1");
     let b = sg("sg-b", "eu-west-1");
     let c = sg("sg-c", "eu-west-1");

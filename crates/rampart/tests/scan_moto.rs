@@ -453,3 +453,256 @@ fn unreachable_endpoint_or_no_credentials_exit_2() {
         run.stderr
     );
 }
+
+// Issue 9, defect 2: a mistyped, empty or not enabled region, a region both requested and
+// excluded, or nothing left to scan is exit 2 with the enabled regions listed, never a scan
+// of nothing that passes.
+#[test]
+fn unknown_or_conflicting_regions_exit_2_with_the_enabled_ones() {
+    let moto = Moto::start();
+    let cases: [&[&str]; 5] = [
+        &["--region", "us-est-1"],
+        &["--region", "mars-1,us-east-1"],
+        &["--region", ""],
+        // moto lists ap-east-1 as an opt-in region the account has not opted in to.
+        &["--region", "ap-east-1"],
+        &["--region", "eu-west-1", "--exclude-region", "eu-west-1"],
+    ];
+    for args in cases {
+        let mut argv = vec!["scan", "--services", "guardduty", "--format", "json"];
+        argv.extend_from_slice(args);
+        let run = rampart(&argv, &moto.env());
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("regions enabled for this account: ")
+                && run.stderr.contains("us-east-1")
+                && run.stderr.contains("eu-west-1"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: no report: {}", run.stdout);
+    }
+    let run = rampart(
+        &["scan", "--region", "us-est-1", "--format", "json"],
+        &moto.env(),
+    );
+    assert!(run.stderr.contains("'us-est-1'"), "{}", run.stderr);
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            "us-east-1",
+            "--exclude-region",
+            "us-east-1,eu-west-1",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("both requested"), "{}", run.stderr);
+}
+
+// Issue 9: "anything read" comes from the calls that succeeded, so a healthy account with
+// nothing in the selected services is read (exit 0), not "nothing could be read" (exit 2).
+#[test]
+fn services_with_nothing_in_them_are_read() {
+    let moto = Moto::start();
+    for service in ["efs", "sns", "ecs", "ssm", "cloudformation"] {
+        let run = rampart(
+            &[
+                "scan",
+                "--services",
+                service,
+                "--region",
+                HOME,
+                "--format",
+                "json",
+            ],
+            &moto.env(),
+        );
+        assert_eq!(run.code, 0, "--services {service}: {}", run.stderr);
+        assert!(
+            !findings(&run.json()).iter().any(|f| f["status"] == "ERROR"),
+            "--services {service}: {}",
+            run.stdout
+        );
+    }
+}
+
+// Issue 9, defect 5: a 70,000-character Lambda function name (the SDK panicked building
+// GetPolicy's URI, exit 101 and no report) is a gap on that function; the scan goes on.
+#[test]
+fn over_long_function_name_is_a_gap_not_a_crash() {
+    let moto = Moto::start();
+    let name = block_on(async {
+        rampart_testkit::breaking::lambda_with_long_name(&moto.sdk_config().await, 70_000).await
+    });
+    let run = rampart(
+        &[
+            "scan",
+            "--services",
+            "lambda",
+            "--region",
+            HOME,
+            "--format",
+            "json",
+        ],
+        &moto.env(),
+    );
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    let r = run.json();
+    let f = finding(&r, "lambda_function_policy_public", &name);
+    assert_eq!(f["status"], "ERROR", "{}", f["reason"]);
+    assert!(
+        f["reason"].as_str().unwrap().contains("lambda:GetPolicy"),
+        "{}",
+        f["reason"]
+    );
+}
+
+// Issue 9, defect 9: environment variable names holding line breaks do not shift where a
+// secret is reported: every match names the variable that holds it.
+#[test]
+fn ecs_secrets_are_placed_by_variable_not_by_line() {
+    let moto = Moto::start();
+    block_on(async {
+        rampart_testkit::breaking::ecs_env_names_with_line_breaks(&moto.sdk_config().await).await
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let run = rampart(
+        &["collect", "--region", HOME, "--out", snap.to_str().unwrap()],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let defs = inv["regional"][HOME]["ecs"]["task_definitions"]["ok"]
+        .as_array()
+        .unwrap();
+    let def = defs
+        .iter()
+        .find(|d| d["family"] == "line-breaks")
+        .expect("the task definition");
+    let container = &def["containers"]["ok"][0];
+    let keys = container["environment_keys"].as_array().unwrap();
+    let secrets = container["environment"]["secrets"].as_array().unwrap();
+    assert!(
+        !secrets.is_empty(),
+        "the planted token is found: {container}"
+    );
+    for s in secrets {
+        let line = s["line"].as_u64().unwrap() as usize;
+        assert_eq!(
+            keys.get(line - 1),
+            Some(&"GITHUB_TOKEN".into()),
+            "{s} in {keys:?}"
+        );
+    }
+}
+
+// Issue 9, defect 8: a secret in an EC2 tag value is never kept verbatim in a snapshot; the
+// tag holds the redacted value and the detector's match.
+#[test]
+fn ec2_tag_secrets_are_kept_redacted() {
+    let moto = Moto::start();
+    let (vpc, sg) = block_on(async {
+        rampart_testkit::breaking::ec2_tags_with_secrets(&moto.sdk_config().await).await
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let run = rampart(
+        &["collect", "--region", HOME, "--out", snap.to_str().unwrap()],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(!text.contains(rampart_testkit::catalogue::PLANTED_GITHUB_TOKEN));
+    let inv: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let ec2 = &inv["regional"][HOME]["ec2"];
+    for (list, id_field, id) in [("vpcs", "id", &vpc), ("security_groups", "id", &sg)] {
+        let resource = ec2[list]["ok"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[id_field] == id.as_str())
+            .unwrap_or_else(|| panic!("{id} in {list}"));
+        let tags = resource["tags"].as_array().unwrap();
+        let token = tags.iter().find(|t| t["key"] == "deploy-token").unwrap();
+        assert!(
+            token["value"].as_str().unwrap().starts_with("<redacted: "),
+            "{token}"
+        );
+        assert!(!token["secrets"].as_array().unwrap().is_empty(), "{token}");
+        let name = tags.iter().find(|t| t["key"] == "Name").unwrap();
+        assert!(name.get("secrets").is_none(), "{name}");
+    }
+}
+
+// Issue 9: one rule for per-item failures, item by item. A launch template whose version,
+// or a task definition family whose definition, cannot be read stays listed, and its checks
+// give ERROR on that item (before, the whole region's list was blanked).
+#[test]
+fn per_item_failures_are_gaps_on_their_items() {
+    let moto = Moto::start();
+    let (template, (key, secret)) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let template = rampart_testkit::breaking::launch_template(&cfg).await;
+        rampart_testkit::breaking::ecs_env_names_with_line_breaks(&cfg).await;
+        let keys = scenario::limited_auditor(
+            &cfg,
+            &[
+                "sts:GetCallerIdentity",
+                "ec2:DescribeRegions",
+                "ec2:DescribeLaunchTemplates",
+                "ecs:ListTaskDefinitionFamilies",
+            ],
+        )
+        .await;
+        (template, keys)
+    });
+    moto.enforce_iam();
+    let mut env = moto.env();
+    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
+    env.push(("AWS_ACCESS_KEY_ID".into(), key));
+    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret));
+    let run = rampart(
+        &[
+            "scan",
+            "--checks",
+            "ec2_launch_template_imdsv2,ec2_launch_template_secrets,ecs_task_definition_secrets",
+            "--region",
+            HOME,
+            "--format",
+            "json",
+        ],
+        &env,
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let r = run.json();
+    for (check, resource, api) in [
+        (
+            "ec2_launch_template_imdsv2",
+            template.as_str(),
+            "ec2:DescribeLaunchTemplateVersions",
+        ),
+        (
+            "ec2_launch_template_secrets",
+            template.as_str(),
+            "ec2:DescribeLaunchTemplateVersions",
+        ),
+        (
+            "ecs_task_definition_secrets",
+            "task-definition/line-breaks",
+            "ecs:DescribeTaskDefinition",
+        ),
+    ] {
+        let f = finding(&r, check, resource);
+        assert_eq!(f["status"], "ERROR", "{f}");
+        assert!(f["reason"].as_str().unwrap().contains(api), "{f}");
+    }
+}

@@ -3,9 +3,12 @@
 //!
 //! The inventories are made by walking a rich inventory's JSON and turning `Collected`
 //! nodes (`{"ok": ...}`) into gaps (`{"missing": ...}`): all of them, a whole service, a
-//! whole region, or one at a time. The rich inventory is the example snapshot
-//! (`examples/demo-snapshot.json`, collected from moto) and the empty fixture account
-//! (every list read and empty), so that a check is seen both with data and without.
+//! whole region, or one at a time. The inventories they start from are the example snapshot
+//! (`examples/demo-snapshot.json`, collected from moto), the empty fixture account (every
+//! list read and empty) and an account built to take checks down their longer paths, so
+//! that each check is seen both with data and without.
+//!
+//! Adding a check needs nothing here: the tables run over [`registry`].
 
 use crate::checks::fixtures::Fixture;
 use crate::{registry, Check, Context, Finding, Service, Settings, Status};
@@ -60,9 +63,9 @@ fn bases() -> Vec<(&'static str, Value)> {
 }
 
 /// Whether a check judges region by region: it reads regional data only, and none of its
-/// findings over the bases is account-wide (`global`). Such a check must say when a region's data is missing; one that
-/// judges the account may rightly decide from another region (a multi-region trail is seen
-/// from every region).
+/// findings over the bases is account-wide (`global`). Such a check must say when a region's
+/// data is missing; one that judges the account may rightly decide from another region (a
+/// multi-region trail is seen from every region).
 fn judges_by_region(check: &Check, bases: &[(&str, Value)]) -> bool {
     check.meta.needs.iter().all(|s| !s.is_global())
         && bases.iter().all(|(_, base)| {
@@ -199,15 +202,18 @@ fn by_key(findings: &[Finding]) -> BTreeMap<Key, Vec<&Finding>> {
 ///    check decided on what it did see and may say what it could not (a trail seen only
 ///    from another region passes on its configuration, "delivery status not read").
 /// 2. Missing data never changes the findings silently: when a finding of the whole
-///    inventory is gone or has another status, the variant holds an ERROR that the whole
-///    inventory did not (a new resource in ERROR, or one whose status became ERROR). A
-///    check that drops its findings, or turns a PASS into nothing, when the data it read
-///    is gone fails here (`guardduty_findings_routed` with unreadable detectors did).
+///    inventory is gone, has another status, or a new one appears (a FAIL on what could
+///    not be seen), the variant holds an ERROR that the whole inventory did not (a new
+///    resource in ERROR, or one whose status became ERROR). A check that drops its
+///    findings, or turns a PASS into nothing, when the data it read is gone fails here
+///    (`guardduty_findings_routed` with unreadable detectors did).
 ///
 /// A finding that is the same with and without the data is taken as not depending on it.
-/// So that this says something, the bases hold data in the lists the checks read (the
-/// example snapshot), and [`needs_are_declared_exactly`] checks at service level that every
-/// declared need changes the outcome.
+/// So that this says something, the bases hold data in the lists the checks read, and
+/// [`needs_are_declared_exactly`] checks at service level that every declared need changes
+/// the outcome. The blind spot: a nested value that is empty in every base (a bucket
+/// without logging) and that a check would read a gap in as empty; the all-missing and
+/// one-region tests still cover every top-level list.
 fn judge_partial(full: &[Finding], variant: &[Finding]) -> Option<String> {
     let full_keys = by_key(full);
     let variant_keys = by_key(variant);
@@ -228,6 +234,7 @@ fn judge_partial(full: &[Finding], variant: &[Finding]) -> Option<String> {
     };
     let changed: Vec<&Key> = full_keys
         .keys()
+        .chain(variant_keys.keys())
         .filter(|k| statuses(full_keys.get(*k)) != statuses(variant_keys.get(*k)))
         .collect();
     if changed.is_empty() {
@@ -473,6 +480,9 @@ fn judge_partial_catches_silence_and_blind_passes() {
         .finding(meta, "us-east-1", "arn:x")
         .pass("fine (status not read)");
     assert!(judge_partial(std::slice::from_ref(&pass), &[less]).is_none());
+    // A FAIL that appears on missing data, with nothing saying what was missing.
+    assert!(judge_partial(&[], std::slice::from_ref(&fail)).is_some());
+    assert!(judge_partial(&[], &[fail.clone(), error.clone()]).is_none());
     let other_resource = ctx.finding(meta, "us-east-1", "arn:z").pass("fine");
     assert!(judge_partial(&[pass], &[other_resource]).is_some());
 }

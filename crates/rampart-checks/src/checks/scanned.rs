@@ -75,12 +75,16 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
             Err(gap) => list(format!("EC2 instances in {region}"), gap),
         }
         match data.ec2.launch_templates.get() {
-            Ok(templates) => sources.extend(templates.iter().filter_map(|t| {
-                t.user_data.as_ref().map(|text| Source {
-                    place: format!("user data of launch template {} in {region}", t.name),
-                    text,
-                })
-            })),
+            Ok(templates) => {
+                for t in templates {
+                    let place = format!("user data of launch template {} in {region}", t.name);
+                    match &t.user_data {
+                        Collected::Ok(Some(text)) => sources.push(Source { place, text }),
+                        Collected::Ok(None) => {}
+                        Collected::Missing(gap) => list(place, gap),
+                    }
+                }
+            }
             Err(gap) => list(format!("EC2 launch templates in {region}"), gap),
         }
         match data.lambda.functions.get() {
@@ -108,7 +112,17 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
         match data.ecs.task_definitions.get() {
             Ok(defs) => {
                 for d in defs {
-                    for c in &d.containers {
+                    let containers = match d.containers.get() {
+                        Ok(containers) => containers,
+                        Err(gap) => {
+                            list(
+                                format!("task definition family {} in {region}", d.family),
+                                gap,
+                            );
+                            continue;
+                        }
+                    };
+                    for c in containers {
                         sources.push(Source {
                             place: format!(
                                 "environment of container {} of task definition {}:{} in {region}",

@@ -35,7 +35,16 @@ pub const CHECK: Check = Check { meta: &META, run };
 fn run(ctx: &Context) -> Vec<Finding> {
     over_launch_templates(ctx, &META, |f, t| {
         let name = format!("{} version {}", label(&t.id, Some(&t.name)), t.version);
-        match t.http_tokens.as_deref() {
+        let tokens = match t.http_tokens.get() {
+            Ok(tokens) => tokens.as_deref(),
+            Err(gap) => {
+                return f.error_reason(format!(
+                    "could not be evaluated: the default version of {name} could not be read: {}",
+                    gap.describe()
+                ))
+            }
+        };
+        match tokens {
             Some("required") => f.pass(format!("{name} requires IMDSv2")),
             Some(other) => f.fail(format!(
                 "{name} sets HttpTokens to `{other}`: its instances accept IMDSv1"
@@ -60,8 +69,8 @@ mod tests {
             id: id.into(),
             name: format!("{id}-name"),
             version: 3,
-            user_data: None,
-            http_tokens: tokens.map(String::from),
+            user_data: Collected::Ok(None),
+            http_tokens: Collected::Ok(tokens.map(String::from)),
         }
     }
 

@@ -43,7 +43,16 @@ fn run(ctx: &Context) -> Vec<Finding> {
             "launch template {} ({}, version {})",
             t.id, t.name, t.version
         );
-        match &t.user_data {
+        let user_data = match t.user_data.get() {
+            Ok(user_data) => user_data,
+            Err(gap) => {
+                return f.error_reason(format!(
+                    "could not be evaluated: the default version of {name} could not be read: {}",
+                    gap.describe()
+                ))
+            }
+        };
+        match user_data {
             None => f.pass(format!("{name} has no user data")),
             Some(text) if text.secrets.is_empty() => f.pass(format!(
                 "{name} has user data ({} bytes) in which no detector found a secret",
@@ -74,8 +83,8 @@ mod tests {
             id: id.into(),
             name: name.into(),
             version: 4,
-            user_data,
-            http_tokens: Some("required".into()),
+            user_data: Collected::Ok(user_data),
+            http_tokens: Collected::Ok(Some("required".into())),
         }
     }
 

@@ -20,10 +20,7 @@ pub(crate) fn arn(kind: &str, id: &str) -> String {
 
 /// Tags holding only a `Name`.
 pub(crate) fn name(value: &str) -> Vec<Tag> {
-    vec![Tag {
-        key: "Name".into(),
-        value: value.into(),
-    }]
+    vec![Tag::new("Name", value)]
 }
 
 /// A running instance with an instance profile, no public IP, IMDSv2 required and no user

@@ -46,9 +46,20 @@ fn run(ctx: &Context) -> Vec<Finding> {
             |td| {
                 let f = ctx.finding(&META, region, td.arn.clone());
                 let name = format!("task definition {}:{}", td.family, td.revision);
+                let containers = match td.containers.get() {
+                    Ok(containers) => containers,
+                    Err(gap) => {
+                        return f.error_reason(format!(
+                            "could not be evaluated: the latest task definition of family {} \
+                             could not be read: {}",
+                            td.family,
+                            gap.describe()
+                        ))
+                    }
+                };
                 let mut found = Vec::new();
                 let mut named = Vec::new();
-                for c in &td.containers {
+                for c in containers {
                     found.extend(
                         describe_all(&c.environment, |l| name_at(&c.environment_keys, l))
                             .into_iter()
@@ -86,11 +97,11 @@ fn run(ctx: &Context) -> Vec<Finding> {
                         named.join(", ")
                     ))
                 } else {
-                    let vars: usize = td.containers.iter().map(|c| c.environment_keys.len()).sum();
+                    let vars: usize = containers.iter().map(|c| c.environment_keys.len()).sum();
                     f.pass(format!(
                         "{name}: no secret found in, and no secret-looking name among, the {vars} \
                      plain environment variable(s) of its {} container(s)",
-                        td.containers.len()
+                        containers.len()
                     ))
                 }
             },

@@ -33,6 +33,6 @@ pub(crate) fn task_definition(
         arn: format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/{family}:3"),
         family: family.into(),
         revision: 3,
-        containers,
+        containers: Collected::Ok(containers),
     }
 }
