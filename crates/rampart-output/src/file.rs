@@ -44,18 +44,45 @@ enum Target {
 
 /// How `path` must be written: a regular file or a missing path atomically; a symlink
 /// whose final target is a regular file atomically at that target; anything else (a FIFO,
-/// a device, a symlink to one, a dangling symlink) in place.
+/// a device, a symlink to one, a dangling symlink, and a file descriptor's link such as
+/// `/dev/stdout`) in place.
 fn target(path: &Path) -> io::Result<Target> {
     match fs::symlink_metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Target::Atomic(path.to_owned())),
         Err(e) => Err(e),
         Ok(m) if m.file_type().is_file() => Ok(Target::Atomic(path.to_owned())),
-        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
-            Ok(resolved) if resolved.is_file() => Ok(Target::Atomic(resolved)),
-            _ => Ok(Target::InPlace),
-        },
+        Ok(m) if m.file_type().is_symlink() && !through_proc(path) => {
+            match fs::canonicalize(path) {
+                Ok(resolved) if resolved.is_file() => Ok(Target::Atomic(resolved)),
+                _ => Ok(Target::InPlace),
+            }
+        }
         Ok(_) => Ok(Target::InPlace),
     }
+}
+
+/// Whether `path`, or a link on the way to its target, is a file descriptor's link in
+/// `/proc` (`/dev/stdout` → `/proc/self/fd/1`, `/dev/fd/1`). The file behind it is an
+/// open file of this process: a shell's `>> log` must be appended to, not replaced by a
+/// new file.
+fn through_proc(path: &Path) -> bool {
+    let mut p = path.to_owned();
+    // Links nested deeper than this are refused by the kernel anyway (ELOOP).
+    for _ in 0..40 {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let dir = fs::canonicalize(&dir).unwrap_or(dir);
+        if p.starts_with("/proc") || dir.starts_with("/proc") {
+            return true;
+        }
+        match fs::read_link(&p) {
+            Ok(next) => p = dir.join(next),
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// The temporary file beside `path` that is renamed onto it, and `suffix` marks its use.
@@ -93,13 +120,11 @@ fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-/// Open `path` as it is (following symlinks) and write `bytes` into it.
+/// Open `path` as it is (following symlinks) and write `bytes` into it, at its end: a
+/// FIFO or a device has no end to keep, and a file behind `/dev/stdout` is written where
+/// the shell left it (at its start after `>`, after what was there after `>>`).
 fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)?;
+    let mut f = OpenOptions::new().append(true).create(true).open(path)?;
     f.write_all(bytes)?;
     f.flush()
 }
@@ -317,6 +342,26 @@ mod tests {
             .unwrap()
             .file_type()
             .is_symlink());
+    }
+
+    // Issue 9, defect 4: `/dev/stdout` (here a file descriptor's link in /proc, as
+    // `/dev/stdout` is) redirected to a file with `>>` is appended to, not replaced.
+    #[test]
+    fn a_file_descriptor_link_is_written_in_place() {
+        use std::os::fd::AsRawFd;
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log.txt");
+        fs::write(&log, b"earlier\n").unwrap();
+        let open = OpenOptions::new().append(true).open(&log).unwrap();
+        let fd_link = PathBuf::from(format!("/proc/self/fd/{}", open.as_raw_fd()));
+        let stdout_like = dir.path().join("stdout");
+        std::os::unix::fs::symlink(&fd_link, &stdout_like).unwrap();
+        assert_eq!(target(&stdout_like).unwrap(), Target::InPlace);
+        assert_eq!(target(&fd_link).unwrap(), Target::InPlace);
+        write_file(&stdout_like, b"report\n").unwrap();
+        assert_eq!(fs::read(&log).unwrap(), b"earlier\nreport\n");
+        assert_eq!(files_in(dir.path()), ["log.txt", "stdout"]);
+        drop(open);
     }
 
     // Issue 9, defect 7: when one file of several cannot be written, none of the others

@@ -406,6 +406,38 @@ fn output_file_that_is_a_device_or_fifo_is_written_in_place() {
     assert!(report["findings"].is_array());
 }
 
+// Issue 9, defect 4: `--output-file /dev/stdout` writes to standard output, also when
+// it is a file the shell appends to (`>> log`): what was there stays.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_file_dev_stdout_appends_to_a_redirected_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    write(&log, "earlier line\n");
+    let stdout = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let ex = example();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--output-file",
+            "/dev/stdout",
+            "--fail-on",
+            "none",
+        ])
+        .stdout(stdout)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("earlier line\nid,status,"), "{text}");
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "no temporary file left");
+}
+
 // Issue 9, defect 7: when one format of several cannot be written, none of the others
 // is left behind.
 #[test]
