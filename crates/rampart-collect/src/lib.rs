@@ -6,6 +6,32 @@
 //! account lacks) never stops the scan: it becomes a [`Gap`] in the inventory and a
 //! [`CollectionError`], and the checks that needed the data report ERROR.
 
+/// A client of SDK crate `$krate` from `$base` for `$region`, its requests counted in
+/// `$ledger` under `$counter`.
+macro_rules! client {
+    ($krate:ident, $base:expr, $region:expr, $ledger:expr, $counter:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($base)
+                .region(aws_types::region::Region::new($region.to_owned()))
+                .interceptor($ledger.counter($counter))
+                .build(),
+        )
+    };
+}
+
+/// `$read` awaited when `$service` is selected, else its data's default (not collected).
+macro_rules! when_selected {
+    ($services:expr, $service:expr, $read:expr) => {
+        async {
+            if $services.contains(&$service) {
+                $read.await
+            } else {
+                Default::default()
+            }
+        }
+    };
+}
+
 mod credential_report;
 mod detection;
 mod ec2;
@@ -167,12 +193,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         .unwrap_or_else(|| "us-east-1".into());
 
     // Who are we? Nothing else is tried when this fails.
-    let sts = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(&base)
-            .region(aws_types::region::Region::new(default_region.clone()))
-            .interceptor(collector.ledger.counter("sts"))
-            .build(),
-    );
+    let sts = client!(aws_sdk_sts, &base, default_region, collector.ledger, "sts");
     let identity = Recorder::setup(&collector, "sts", "global")
         .try_call("sts:GetCallerIdentity", request!(sts.get_caller_identity()))
         .await
@@ -195,11 +216,12 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     ));
 
     // One IAM client for the account-wide IAM data and the IAM organization features.
-    let iam_client = aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(&base)
-            .region(aws_types::region::Region::new(global_region(&partition)))
-            .interceptor(collector.ledger.counter("iam"))
-            .build(),
+    let iam_client = client!(
+        aws_sdk_iam,
+        &base,
+        global_region(&partition),
+        collector.ledger,
+        "iam"
     );
     let iam_fut = async {
         if !opts.services.contains(&Service::Iam) {
@@ -248,42 +270,39 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         progress("s3 done");
         data
     };
-    let budgets_fut = async {
-        if !opts.services.contains(&Service::Budgets) {
-            return BudgetsData::default();
-        }
-        let client = aws_sdk_budgets::Client::from_conf(
-            aws_sdk_budgets::config::Builder::from(&base)
-                .region(aws_types::region::Region::new(global.name.clone()))
-                .interceptor(collector.ledger.counter("budgets"))
-                .build(),
-        );
-        monitoring::budgets(&collector, &client, &global.account).await
-    };
-    let organizations_fut = async {
-        if !opts.services.contains(&Service::Organizations) {
-            return OrganizationsData::default();
-        }
-        let orgs = aws_sdk_organizations::Client::from_conf(
-            aws_sdk_organizations::config::Builder::from(&base)
-                .region(aws_types::region::Region::new(global.name.clone()))
-                .interceptor(collector.ledger.counter("organizations"))
-                .build(),
-        );
-        organization::organizations(&collector, &orgs, &iam_client).await
-    };
-    let account_fut = async {
-        if !opts.services.contains(&Service::Account) {
-            return AccountSettings::default();
-        }
-        let client = aws_sdk_account::Client::from_conf(
-            aws_sdk_account::config::Builder::from(&base)
-                .region(aws_types::region::Region::new(global.name.clone()))
-                .interceptor(collector.ledger.counter("account"))
-                .build(),
-        );
-        organization::account_settings(&collector, &client).await
-    };
+    let (services, ledger) = (&opts.services, &collector.ledger);
+    let budgets_fut = when_selected!(
+        services,
+        Service::Budgets,
+        monitoring::budgets(
+            &collector,
+            &client!(aws_sdk_budgets, &base, global.name, ledger, "budgets"),
+            &global.account,
+        )
+    );
+    let organizations_fut = when_selected!(
+        services,
+        Service::Organizations,
+        organization::organizations(
+            &collector,
+            &client!(
+                aws_sdk_organizations,
+                &base,
+                global.name,
+                ledger,
+                "organizations"
+            ),
+            &iam_client,
+        )
+    );
+    let account_fut = when_selected!(
+        services,
+        Service::Account,
+        organization::account_settings(
+            &collector,
+            &client!(aws_sdk_account, &base, global.name, ledger, "account"),
+        )
+    );
     let (iam, regional, s3, budgets, organizations, account_settings) = tokio::join!(
         iam_fut,
         regions_fut,
@@ -314,112 +333,108 @@ async fn collect_region(
     r: &RegionCtx,
     services: &BTreeSet<Service>,
 ) -> RegionData {
-    let region = aws_types::region::Region::new(r.name.clone());
-    macro_rules! client {
+    macro_rules! regional_client {
         ($krate:ident, $counter:expr) => {
-            $krate::Client::from_conf(
-                $krate::config::Builder::from(base)
-                    .region(region.clone())
-                    .interceptor(c.ledger.counter($counter))
-                    .build(),
-            )
+            client!($krate, base, r.name, c.ledger, $counter)
         };
     }
     macro_rules! read {
-        ($service:expr, $call:expr) => {
-            async {
-                if services.contains(&$service) {
-                    $call.await
-                } else {
-                    Default::default()
-                }
-            }
+        ($service:expr, $read:expr) => {
+            when_selected!(services, $service, $read)
         };
     }
     let (ec2, guardduty, eventbridge, cloudtrail, config) = tokio::join!(
         read!(
             Service::Ec2,
-            ec2::collect(c, r, &client!(aws_sdk_ec2, "ec2"))
+            ec2::collect(c, r, &regional_client!(aws_sdk_ec2, "ec2"))
         ),
         read!(
             Service::GuardDuty,
-            detection::guardduty(c, r, &client!(aws_sdk_guardduty, "guardduty"))
+            detection::guardduty(c, r, &regional_client!(aws_sdk_guardduty, "guardduty"))
         ),
         read!(
             Service::EventBridge,
-            detection::eventbridge(c, r, &client!(aws_sdk_eventbridge, "events"))
+            detection::eventbridge(c, r, &regional_client!(aws_sdk_eventbridge, "events"))
         ),
         read!(
             Service::CloudTrail,
-            detection::cloudtrail(c, r, &client!(aws_sdk_cloudtrail, "cloudtrail"))
+            detection::cloudtrail(c, r, &regional_client!(aws_sdk_cloudtrail, "cloudtrail"))
         ),
         read!(
             Service::Config,
-            detection::config(c, r, &client!(aws_sdk_config, "config"))
+            detection::config(c, r, &regional_client!(aws_sdk_config, "config"))
         ),
     );
     let (rds, efs, kms, cloudwatch, logs, sns, securityhub, accessanalyzer) = tokio::join!(
         read!(
             Service::Rds,
-            storage::rds(c, r, &client!(aws_sdk_rds, "rds"))
+            storage::rds(c, r, &regional_client!(aws_sdk_rds, "rds"))
         ),
         read!(
             Service::Efs,
-            storage::efs(c, r, &client!(aws_sdk_efs, "efs"))
+            storage::efs(c, r, &regional_client!(aws_sdk_efs, "efs"))
         ),
         read!(
             Service::Kms,
-            storage::kms(c, r, &client!(aws_sdk_kms, "kms"))
+            storage::kms(c, r, &regional_client!(aws_sdk_kms, "kms"))
         ),
         read!(
             Service::CloudWatch,
-            monitoring::cloudwatch(c, r, &client!(aws_sdk_cloudwatch, "cloudwatch"))
+            monitoring::cloudwatch(c, r, &regional_client!(aws_sdk_cloudwatch, "cloudwatch"))
         ),
         read!(
             Service::Logs,
-            monitoring::logs(c, r, &client!(aws_sdk_cloudwatchlogs, "logs"))
+            monitoring::logs(c, r, &regional_client!(aws_sdk_cloudwatchlogs, "logs"))
         ),
         read!(
             Service::Sns,
-            monitoring::sns(c, r, &client!(aws_sdk_sns, "sns"))
+            monitoring::sns(c, r, &regional_client!(aws_sdk_sns, "sns"))
         ),
         read!(
             Service::SecurityHub,
-            monitoring::securityhub(c, r, &client!(aws_sdk_securityhub, "securityhub"))
+            monitoring::securityhub(c, r, &regional_client!(aws_sdk_securityhub, "securityhub"))
         ),
         read!(
             Service::AccessAnalyzer,
-            monitoring::accessanalyzer(c, r, &client!(aws_sdk_accessanalyzer, "access-analyzer"))
+            monitoring::accessanalyzer(
+                c,
+                r,
+                &regional_client!(aws_sdk_accessanalyzer, "access-analyzer")
+            )
         ),
     );
     let (lambda, cloudformation, ecs, ssm, elbv2, macie) = tokio::join!(
         read!(
             Service::Lambda,
-            workloads::lambda(c, r, &client!(aws_sdk_lambda, "lambda"))
+            workloads::lambda(c, r, &regional_client!(aws_sdk_lambda, "lambda"))
         ),
         read!(
             Service::CloudFormation,
-            workloads::cloudformation(c, r, &client!(aws_sdk_cloudformation, "cloudformation"))
+            workloads::cloudformation(
+                c,
+                r,
+                &regional_client!(aws_sdk_cloudformation, "cloudformation")
+            )
         ),
         read!(
             Service::Ecs,
-            workloads::ecs(c, r, &client!(aws_sdk_ecs, "ecs"))
+            workloads::ecs(c, r, &regional_client!(aws_sdk_ecs, "ecs"))
         ),
         read!(
             Service::Ssm,
-            workloads::ssm(c, r, &client!(aws_sdk_ssm, "ssm"))
+            workloads::ssm(c, r, &regional_client!(aws_sdk_ssm, "ssm"))
         ),
         read!(
             Service::Elbv2,
             workloads::elbv2(
                 c,
                 r,
-                &client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing")
+                &regional_client!(aws_sdk_elasticloadbalancingv2, "elasticloadbalancing")
             )
         ),
         read!(
             Service::Macie,
-            organization::macie(c, r, &client!(aws_sdk_macie2, "macie2"))
+            organization::macie(c, r, &regional_client!(aws_sdk_macie2, "macie2"))
         ),
     );
     RegionData {
@@ -455,12 +470,7 @@ async fn discover_regions(
     default_region: &str,
     opts: &Options,
 ) -> Result<Regions, CollectError> {
-    let ec2 = aws_sdk_ec2::Client::from_conf(
-        aws_sdk_ec2::config::Builder::from(base)
-            .region(aws_types::region::Region::new(default_region.to_owned()))
-            .interceptor(c.ledger.counter("ec2"))
-            .build(),
-    );
+    let ec2 = client!(aws_sdk_ec2, base, default_region, c.ledger, "ec2");
     let rec = Recorder::setup(c, "ec2", "global");
     let res = rec
         .try_call(
