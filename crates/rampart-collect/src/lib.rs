@@ -5,6 +5,11 @@
 //! that fails (AccessDenied, an opted-out region, throttling past the retries, an API the
 //! account lacks) never stops the scan: it becomes a [`Gap`] in the inventory and a
 //! [`CollectionError`], and the checks that needed the data report ERROR.
+//!
+//! Every request goes through one scoped recorder (`recorder.rs`): collectors build a
+//! request with the SDK's fluent builder and hand it over unsent (`request!`, `items!`,
+//! `pages!`); the recorder sends it, records the gap or counts the success, and runs per-item
+//! calls a bounded number at a time, item by item.
 
 /// A client of SDK crate `$krate` from `$base` for `$region`, its requests counted in
 /// `$ledger` under `$counter`.
