@@ -22,6 +22,7 @@ mod sg_database_ports_open_to_world;
 mod sg_rdp_open_to_world;
 mod sg_ssh_open_to_world;
 mod single_bastion;
+mod tag_secrets;
 mod user_data_secrets;
 
 pub(crate) mod exposure;
@@ -48,6 +49,7 @@ pub const CHECKS: &[Check] = &[
     sg_rdp_open_to_world::CHECK,
     sg_ssh_open_to_world::CHECK,
     single_bastion::CHECK,
+    tag_secrets::CHECK,
     user_data_secrets::CHECK,
 ];
 
