@@ -638,6 +638,40 @@ fn ec2_tag_secrets_are_kept_redacted() {
         let name = tags.iter().find(|t| t["key"] == "Name").unwrap();
         assert!(name.get("secrets").is_none(), "{name}");
     }
+    // ...and flagged by ec2_tag_secrets, named by the tag's key, the value never shown.
+    let scan = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--checks",
+            "ec2_tag_secrets",
+            "--format",
+            "json",
+        ],
+        &moto.env(),
+    );
+    assert_eq!(scan.code, 1, "{}", scan.stderr);
+    assert!(!scan
+        .stdout
+        .contains(rampart_testkit::catalogue::PLANTED_GITHUB_TOKEN));
+    let report: serde_json::Value = serde_json::from_str(&scan.stdout).unwrap();
+    for id in [&vpc, &sg] {
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["resource"].as_str().unwrap().ends_with(id.as_str()))
+            .unwrap_or_else(|| panic!("a finding on {id}"));
+        assert_eq!(finding["status"], "FAIL", "{finding}");
+        assert!(
+            finding["reason"]
+                .as_str()
+                .unwrap()
+                .contains("tag deploy-token"),
+            "{finding}"
+        );
+    }
 }
 
 // Issue 9: one rule for per-item failures, item by item. A launch template whose version,
