@@ -2,7 +2,7 @@
 
 use crate::checks::scanned::describe;
 use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
-use rampart_inventory::{Gap, Tag};
+use rampart_inventory::{Collected, Gap, Tag};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -39,6 +39,22 @@ struct Tagged<'a> {
     tags: &'a [Tag],
 }
 
+/// A list of resources seen through their tags, or the gap that left it unread.
+fn view<'a, T>(
+    list: &'a Collected<Vec<T>>,
+    each: impl Fn(&'a T) -> (String, String, &'a [Tag]),
+) -> Result<Vec<Tagged<'a>>, &'a Gap> {
+    list.get().map(|items| {
+        items
+            .iter()
+            .map(|item| {
+                let (label, arn, tags) = each(item);
+                Tagged { label, arn, tags }
+            })
+            .collect()
+    })
+}
+
 fn run(ctx: &Context) -> Vec<Finding> {
     let p = &ctx.inventory.account.partition;
     let account = &ctx.inventory.account.id;
@@ -46,72 +62,47 @@ fn run(ctx: &Context) -> Vec<Finding> {
     for (region, data) in ctx.regions() {
         let ec2 = &data.ec2;
         let arn = |kind: &str, id: &str| format!("arn:{p}:ec2:{region}:{account}:{kind}/{id}");
-        let mut over = |kind: &str, tagged: Result<Vec<Tagged>, &Gap>| match tagged {
-            Ok(items) => findings.extend(items.iter().map(|t| judge(ctx, region, t))),
-            Err(gap) => findings.push(Some(ctx.finding(&META, region, arn(kind, "*")).error(gap))),
-        };
-        over(
-            "instance",
-            ec2.instances.get().map(|l| {
-                l.iter()
-                    .map(|i| Tagged {
-                        label: format!("instance {}", i.id),
-                        arn: i.arn.clone(),
-                        tags: &i.tags,
-                    })
-                    .collect()
-            }),
-        );
-        over(
-            "volume",
-            ec2.volumes.get().map(|l| {
-                l.iter()
-                    .map(|v| Tagged {
-                        label: format!("volume {}", v.id),
-                        arn: arn("volume", &v.id),
-                        tags: &v.tags,
-                    })
-                    .collect()
-            }),
-        );
-        over(
-            "security-group",
-            ec2.security_groups.get().map(|l| {
-                l.iter()
-                    .map(|g| Tagged {
-                        label: format!("security group {} ({})", g.id, g.name),
-                        arn: g.arn.clone(),
-                        tags: &g.tags,
-                    })
-                    .collect()
-            }),
-        );
-        over(
-            "vpc",
-            ec2.vpcs.get().map(|l| {
-                l.iter()
-                    .map(|v| Tagged {
-                        label: format!("VPC {}", v.id),
-                        arn: arn("vpc", &v.id),
-                        tags: &v.tags,
-                    })
-                    .collect()
-            }),
-        );
-        over(
-            "subnet",
-            ec2.subnets.get().map(|l| {
-                l.iter()
-                    .map(|s| Tagged {
-                        label: format!("subnet {}", s.id),
-                        arn: s.arn.clone(),
-                        tags: &s.tags,
-                    })
-                    .collect()
-            }),
-        );
+        let lists = [
+            (
+                "instance",
+                view(&ec2.instances, |i| {
+                    (format!("instance {}", i.id), i.arn.clone(), &i.tags)
+                }),
+            ),
+            (
+                "volume",
+                view(&ec2.volumes, |v| {
+                    (format!("volume {}", v.id), arn("volume", &v.id), &v.tags)
+                }),
+            ),
+            (
+                "security-group",
+                view(&ec2.security_groups, |g| {
+                    let label = format!("security group {} ({})", g.id, g.name);
+                    (label, g.arn.clone(), &g.tags)
+                }),
+            ),
+            (
+                "vpc",
+                view(&ec2.vpcs, |v| {
+                    (format!("VPC {}", v.id), arn("vpc", &v.id), &v.tags)
+                }),
+            ),
+            (
+                "subnet",
+                view(&ec2.subnets, |s| {
+                    (format!("subnet {}", s.id), s.arn.clone(), &s.tags)
+                }),
+            ),
+        ];
+        for (kind, list) in lists {
+            match list {
+                Ok(items) => findings.extend(items.iter().filter_map(|t| judge(ctx, region, t))),
+                Err(gap) => findings.push(ctx.finding(&META, region, arn(kind, "*")).error(gap)),
+            }
+        }
     }
-    findings.into_iter().flatten().collect()
+    findings
 }
 
 /// PASS or FAIL for a tagged resource; nothing for an untagged one.
@@ -151,7 +142,7 @@ mod tests {
     use crate::checks::ec2::testing::{ec2, instance, name, sg};
     use crate::checks::fixtures::{run_check, Fixture};
     use crate::checks::lambda::testing::secret;
-    use rampart_inventory::{Collected, Instance, SecurityGroup, Tag, Volume};
+    use rampart_inventory::{Instance, SecurityGroup, Tag, Volume};
 
     // Issue 9, defect 8: a secret in a tag fails, named by the tag's key with the value
     // redacted; clean tags pass; untagged resources are not reported.
