@@ -16,11 +16,13 @@ fn main() -> ExitCode {
         Err(e) => {
             // Errors quote what was read (a name from a snapshot, a pattern from a
             // mutelist): control characters in it are shown escaped (issue 9, defect 1).
+            // Line by line, so the `hint:` lines of rampart's own messages stay lines.
             let message = format!("{e:#}");
-            eprintln!(
-                "rampart: error: {}",
-                rampart_output::terminal_safe(&message)
-            );
+            let safe: Vec<_> = message
+                .split('\n')
+                .map(rampart_output::terminal_safe)
+                .collect();
+            eprintln!("rampart: error: {}", safe.join("\n"));
             ExitCode::from(2)
         }
     }

@@ -438,6 +438,12 @@ fn unreachable_endpoint_or_no_credentials_exit_2() {
         "{}",
         run.stderr
     );
+    // rampart's own hint stays a line of its own; only data is escaped.
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with("hint: ")),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 
     let moto = Moto::start();
