@@ -4,7 +4,7 @@
 //! leaked keys against the account's live ones.
 
 use crate::Context;
-use rampart_inventory::{Collected, Gap, ScannedText, SecretMatch};
+use rampart_inventory::{Collected, Gap, ScannedText, SecretMatch, Tag};
 
 /// One match for a reason: `DB_URL (database URL with password, postgr…(52 chars))`, or
 /// `line 3 (...)` when the line names no known variable.
@@ -33,12 +33,41 @@ pub(crate) fn name_at(names: &[String], line: u32) -> Option<String> {
     names.get(i).cloned()
 }
 
+/// A resource as a reason names it (`volume vol-1`), with its tags.
+type Named<'a> = (String, &'a [Tag]);
+
 /// A text the collector scanned, with where it came from.
 pub(crate) struct Source<'a> {
     /// Where the text is, for a reason: `user data of instance i-0abc in us-east-1`.
     pub place: String,
     /// What the detectors found.
-    pub text: &'a ScannedText,
+    pub secrets: &'a [SecretMatch],
+    /// Whether a match's `line` places it in the text (false for a tag, one `key=value`).
+    pub by_line: bool,
+}
+
+impl<'a> Source<'a> {
+    /// A scanned text, its matches placed by line.
+    fn text(place: String, text: &'a ScannedText) -> Self {
+        Source {
+            place,
+            secrets: &text.secrets,
+            by_line: true,
+        }
+    }
+
+    /// The tags of one resource that hold secrets, each its own source: `tag deploy-key of
+    /// VPC vpc-1 in us-east-1`.
+    fn tags(resource: &str, tags: &'a [Tag]) -> Vec<Self> {
+        tags.iter()
+            .filter(|t| !t.secrets.is_empty())
+            .map(|t| Source {
+                place: format!("tag {} of {resource}", t.key),
+                secrets: &t.secrets,
+                by_line: false,
+            })
+            .collect()
+    }
 }
 
 /// A list of scanned texts that could not be read.
@@ -49,7 +78,7 @@ pub(crate) struct Unread<'a> {
     pub gap: &'a Gap,
 }
 
-/// Every scanned text of the inventory (EC2 user data and launch templates, Lambda
+/// Every scanned text of the inventory (EC2 user data, launch templates and tags, Lambda
 /// environments, CloudFormation parameters and outputs, ECS container environments), and
 /// the lists that could not be read.
 pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread<'a>>) {
@@ -60,11 +89,13 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
         match data.ec2.instances.get() {
             Ok(instances) => {
                 for i in instances {
+                    let resource = format!("instance {} in {region}", i.id);
+                    sources.extend(Source::tags(&resource, &i.tags));
                     match &i.user_data {
-                        Collected::Ok(Some(text)) => sources.push(Source {
-                            place: format!("user data of instance {} in {region}", i.id),
+                        Collected::Ok(Some(text)) => sources.push(Source::text(
+                            format!("user data of instance {} in {region}", i.id),
                             text,
-                        }),
+                        )),
                         Collected::Ok(None) => {}
                         Collected::Missing(gap) => {
                             list(format!("user data of instance {} in {region}", i.id), gap)
@@ -74,12 +105,57 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
             }
             Err(gap) => list(format!("EC2 instances in {region}"), gap),
         }
+        let ec2 = &data.ec2;
+        let tagged: [(&str, Result<Vec<Named<'a>>, &'a Gap>); 4] = [
+            (
+                "EC2 volumes",
+                ec2.volumes.get().map(|l| {
+                    l.iter()
+                        .map(|v| (format!("volume {}", v.id), &v.tags[..]))
+                        .collect()
+                }),
+            ),
+            (
+                "EC2 security groups",
+                ec2.security_groups.get().map(|l| {
+                    l.iter()
+                        .map(|g| (format!("security group {}", g.id), &g.tags[..]))
+                        .collect()
+                }),
+            ),
+            (
+                "VPCs",
+                ec2.vpcs.get().map(|l| {
+                    l.iter()
+                        .map(|v| (format!("VPC {}", v.id), &v.tags[..]))
+                        .collect()
+                }),
+            ),
+            (
+                "subnets",
+                ec2.subnets.get().map(|l| {
+                    l.iter()
+                        .map(|s| (format!("subnet {}", s.id), &s.tags[..]))
+                        .collect()
+                }),
+            ),
+        ];
+        for (what, resources) in tagged {
+            match resources {
+                Ok(resources) => {
+                    for (name, tags) in resources {
+                        sources.extend(Source::tags(&format!("{name} in {region}"), tags));
+                    }
+                }
+                Err(gap) => list(format!("{what} in {region}"), gap),
+            }
+        }
         match data.ec2.launch_templates.get() {
             Ok(templates) => {
                 for t in templates {
                     let place = format!("user data of launch template {} in {region}", t.name);
                     match &t.user_data {
-                        Collected::Ok(Some(text)) => sources.push(Source { place, text }),
+                        Collected::Ok(Some(text)) => sources.push(Source::text(place, text)),
                         Collected::Ok(None) => {}
                         Collected::Missing(gap) => list(place, gap),
                     }
@@ -88,23 +164,25 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
             Err(gap) => list(format!("EC2 launch templates in {region}"), gap),
         }
         match data.lambda.functions.get() {
-            Ok(functions) => sources.extend(functions.iter().map(|f| Source {
-                place: format!("environment of Lambda function {} in {region}", f.name),
-                text: &f.environment,
+            Ok(functions) => sources.extend(functions.iter().map(|f| {
+                Source::text(
+                    format!("environment of Lambda function {} in {region}", f.name),
+                    &f.environment,
+                )
             })),
             Err(gap) => list(format!("Lambda functions in {region}"), gap),
         }
         match data.cloudformation.stacks.get() {
             Ok(stacks) => {
                 for s in stacks {
-                    sources.push(Source {
-                        place: format!("parameters of stack {} in {region}", s.name),
-                        text: &s.parameter_values,
-                    });
-                    sources.push(Source {
-                        place: format!("outputs of stack {} in {region}", s.name),
-                        text: &s.outputs,
-                    });
+                    sources.push(Source::text(
+                        format!("parameters of stack {} in {region}", s.name),
+                        &s.parameter_values,
+                    ));
+                    sources.push(Source::text(
+                        format!("outputs of stack {} in {region}", s.name),
+                        &s.outputs,
+                    ));
                 }
             }
             Err(gap) => list(format!("CloudFormation stacks in {region}"), gap),
@@ -123,13 +201,13 @@ pub(crate) fn all_sources<'a>(ctx: &Context<'a>) -> (Vec<Source<'a>>, Vec<Unread
                         }
                     };
                     for c in containers {
-                        sources.push(Source {
-                            place: format!(
+                        sources.push(Source::text(
+                            format!(
                                 "environment of container {} of task definition {}:{} in {region}",
                                 c.name, d.family, d.revision
                             ),
-                            text: &c.environment,
-                        });
+                            &c.environment,
+                        ));
                     }
                 }
             }

@@ -14,7 +14,7 @@ pub const META: CheckMeta = CheckMeta {
     service: "secrets",
     severity: Severity::Critical,
     what: "Whether an AWS access key id that the detectors found in EC2 user data, launch \
-           templates, Lambda environments, CloudFormation parameters and outputs or ECS \
+           templates, EC2 and VPC tags, Lambda environments, CloudFormation parameters and outputs or ECS \
            container environments is an ACTIVE access key of one of this account's IAM users \
            (ListAccessKeys). Matches are compared by fingerprint (SHA-256 of the key id): \
            neither the snapshot nor the check ever holds a found key in clear. One finding per \
@@ -113,14 +113,17 @@ fn run(ctx: &Context) -> Vec<Finding> {
     let mut key_ids_seen = 0usize;
     for source in &sources {
         for m in source
-            .text
             .secrets
             .iter()
             .filter(|m| m.detector == AWS_ACCESS_KEY_ID)
         {
             key_ids_seen += 1;
             if let Some((fp, _)) = live.get_key_value(&m.fingerprint) {
-                let place = format!("{} line {}", source.place, m.line);
+                let place = if source.by_line {
+                    format!("{} line {}", source.place, m.line)
+                } else {
+                    source.place.clone()
+                };
                 let places = leaks.entry(fp.as_str()).or_default();
                 if !places.contains(&place) {
                     places.push(place);
@@ -182,7 +185,8 @@ mod tests {
     use crate::checks::fixtures::{days_ago, denied, run_check, Fixture};
     use crate::checks::iam::testing::{active_key, row, set_rows, user};
     use crate::checks::lambda::testing::{function, lambda};
-    use rampart_inventory::{AccessKey, Instance, ScannedText, SecretMatch};
+    use crate::Status;
+    use rampart_inventory::{AccessKey, Instance, ScannedText, SecretMatch, Tag, Vpc};
 
     const LIVE: &str = "AKIAUJZDEGXDNCF32EPF";
     const INACTIVE: &str = "AKIAGMXGEDN73U55XTPL";
@@ -243,6 +247,46 @@ mod tests {
         // Never the whole key id in a reason.
         assert!(findings.iter().all(|f| !f.reason.contains(LIVE)));
         insta::assert_json_snapshot!("fail", findings);
+    }
+
+    // Issue 9, defect 8: a live key written into a tag (here of a VPC, and of the instance
+    // that also has it in its user data) is named by the tag, never by a line.
+    #[test]
+    fn fail_live_key_in_tags() {
+        let mut fx = Fixture::new();
+        account(&mut fx);
+        let tag = Tag {
+            key: "deploy-key".into(),
+            value: "<redacted: aws-access-key-id>".into(),
+            secrets: vec![key_match(LIVE, 1)],
+        };
+        let data = ec2(&mut fx);
+        data.instances = Collected::Ok(vec![Instance {
+            tags: vec![Tag::new("Name", "web"), tag.clone()],
+            user_data: Collected::Ok(Some(text(vec![key_match(LIVE, 3)]))),
+            ..instance("i-0aaa")
+        }]);
+        data.vpcs = Collected::Ok(vec![Vpc {
+            id: "vpc-0aaa".into(),
+            tags: vec![tag],
+            ..Default::default()
+        }]);
+        let findings = run_check(&CHECK, &fx.inv);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let reason = &findings[0].reason;
+        assert_eq!(findings[0].status, Status::Fail, "{reason}");
+        for place in [
+            "tag deploy-key of instance i-0aaa in us-east-1",
+            "user data of instance i-0aaa in us-east-1 line 3",
+            "tag deploy-key of VPC vpc-0aaa in us-east-1",
+        ] {
+            assert!(reason.contains(place), "{place} in {reason}");
+        }
+        assert!(
+            !reason.contains("deploy-key of VPC vpc-0aaa in us-east-1 line"),
+            "{reason}"
+        );
+        assert!(!reason.contains(LIVE), "{reason}");
     }
 
     // Practice: no live key anywhere passes for the account, counting what was scanned.
