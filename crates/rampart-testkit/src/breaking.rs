@@ -1,7 +1,7 @@
 //! Accounts built to break rampart (issue 9): data an endpoint may send that once crashed a
 //! scan or misplaced a finding, each built in moto by one function.
 
-use crate::catalogue::{EMPTY_ZIP, PLANTED_GITHUB_TOKEN};
+use crate::catalogue::{lambda_role, EMPTY_ZIP, PLANTED_GITHUB_TOKEN};
 use aws_config::SdkConfig;
 
 /// A Lambda function whose name is `len` characters long (moto takes any length; the SDK
@@ -9,17 +9,7 @@ use aws_config::SdkConfig;
 pub async fn lambda_with_long_name(cfg: &SdkConfig, len: usize) -> String {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{FunctionCode, Runtime};
-    let role = aws_sdk_iam::Client::new(cfg)
-        .create_role()
-        .role_name("long-name-exec")
-        .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
-        .send()
-        .await
-        .unwrap()
-        .role()
-        .unwrap()
-        .arn()
-        .to_owned();
+    let role = lambda_role(&aws_sdk_iam::Client::new(cfg), "long-name-exec").await;
     let name = "f".repeat(len);
     aws_sdk_lambda::Client::new(cfg)
         .create_function()

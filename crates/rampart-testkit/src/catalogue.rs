@@ -365,11 +365,10 @@ pub(crate) const EMPTY_ZIP: [u8; 22] = [
     0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 ];
 
-async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
-    let iam = client!(aws_sdk_iam, cfg, HOME);
-    let role = iam
-        .create_role()
-        .role_name("lambda-exec")
+/// A role Lambda may assume, named `name`; returns its ARN.
+pub(crate) async fn lambda_role(iam: &aws_sdk_iam::Client, name: &str) -> String {
+    iam.create_role()
+        .role_name(name)
         .assume_role_policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
         .send()
         .await
@@ -377,7 +376,12 @@ async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
         .role()
         .unwrap()
         .arn()
-        .to_owned();
+        .to_owned()
+}
+
+async fn workloads(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
+    let iam = client!(aws_sdk_iam, cfg, HOME);
+    let role = lambda_role(&iam, "lambda-exec").await;
     // A TLS certificate kept in IAM (moto reports every one as expired in 2012).
     iam.upload_server_certificate()
         .server_certificate_name("legacy-tls")

@@ -155,6 +155,15 @@ impl Moto {
             ("AWS_ENDPOINT_URL".into(), self.endpoint()),
         ]
     }
+
+    /// Like [`Moto::env`], signed with another user's access key.
+    pub fn env_as(&self, (key, secret): (String, String)) -> Vec<(String, String)> {
+        let mut env = self.env();
+        env.retain(|(k, _)| k != "AWS_ACCESS_KEY_ID" && k != "AWS_SECRET_ACCESS_KEY");
+        env.push(("AWS_ACCESS_KEY_ID".into(), key));
+        env.push(("AWS_SECRET_ACCESS_KEY".into(), secret));
+        env
+    }
 }
 
 impl Drop for Moto {

@@ -230,7 +230,7 @@ fn strong_password_policy_passes() {
 #[test]
 fn partial_permissions_give_errors_not_passes() {
     let moto = Moto::start();
-    let (m, (key, secret)) = block_on(async {
+    let (m, keys) = block_on(async {
         let cfg = moto.sdk_config().await;
         let m = scenario::build_mixed(&cfg).await;
         let keys = scenario::limited_auditor(
@@ -251,10 +251,7 @@ fn partial_permissions_give_errors_not_passes() {
         (m, keys)
     });
     moto.enforce_iam();
-    let mut env = moto.env();
-    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
-    env.push(("AWS_ACCESS_KEY_ID".into(), key));
-    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret));
+    let env = moto.env_as(keys);
     let run = rampart(&["scan", "--region", HOME, "--format", "json"], &env);
     assert_eq!(
         run.code, 1,
@@ -686,7 +683,7 @@ fn ec2_tag_secrets_are_kept_redacted() {
 #[test]
 fn per_item_failures_are_gaps_on_their_items() {
     let moto = Moto::start();
-    let (template, (key, secret)) = block_on(async {
+    let (template, keys) = block_on(async {
         let cfg = moto.sdk_config().await;
         let template = rampart_testkit::breaking::launch_template(&cfg).await;
         rampart_testkit::breaking::ecs_env_names_with_line_breaks(&cfg).await;
@@ -703,10 +700,7 @@ fn per_item_failures_are_gaps_on_their_items() {
         (template, keys)
     });
     moto.enforce_iam();
-    let mut env = moto.env();
-    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
-    env.push(("AWS_ACCESS_KEY_ID".into(), key));
-    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret));
+    let env = moto.env_as(keys);
     let run = rampart(
         &[
             "scan",
