@@ -8,4 +8,4 @@ pub mod sarif;
 mod terminal;
 
 pub use file::{write_file, write_files, WriteError};
-pub use terminal::{is_unsafe_char, terminal_safe};
+pub use terminal::{is_unsafe_char, terminal_safe, terminal_safe_lines};

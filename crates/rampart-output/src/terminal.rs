@@ -47,6 +47,17 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`terminal_safe`], keeping line breaks (`\n`) as they are: for text whose lines
+/// are meant, such as rampart's own multi-line messages or a CSV cell, which may hold line
+/// breaks by its format. Every other unsafe character is still shown escaped.
+pub fn terminal_safe_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && is_unsafe_char(c)) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(terminal_safe).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +84,16 @@ mod tests {
         assert_eq!(terminal_safe("cr\r\ttab"), "cr\\r\\ttab");
         assert_eq!(terminal_safe("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
         assert_eq!(terminal_safe("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    // Issue 9, defect 1: multi-line text keeps its line breaks, and nothing else.
+    #[test]
+    fn lines_are_kept_and_controls_escaped() {
+        assert_eq!(
+            terminal_safe_lines("error\nhint: \u{1b}[2Jx\r\tz"),
+            "error\nhint: \\x1b[2Jx\\r\\tz"
+        );
+        assert!(matches!(terminal_safe_lines("a\nb"), Cow::Borrowed("a\nb")));
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub const CSV_COLUMNS: [&str; 15] = [
 /// A cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return) is prefixed with `'`, as OWASP's CSV injection advice
 /// says: resource names and reasons come from the account scanned, not from rampart.
+/// Control characters other than line breaks are shown escaped (`\x1b`), as in the text
+/// report.
 pub fn render_csv(report: &ScanReport) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
@@ -79,11 +81,14 @@ fn row(f: &Finding) -> [String; 15] {
     ]
 }
 
-/// `cell` with a leading `'` when a spreadsheet would take it for a formula.
+/// `cell` with a leading `'` when a spreadsheet would take it for a formula, and its
+/// control characters other than line breaks shown escaped, so that a CSV printed on a
+/// terminal or in a CI log cannot drive it (issue 9, defect 1).
 fn defuse(cell: &str) -> String {
+    let safe = rampart_output::terminal_safe_lines(cell);
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
+        format!("'{safe}")
     } else {
-        cell.to_owned()
+        safe.into_owned()
     }
 }

@@ -18,11 +18,10 @@ fn main() -> ExitCode {
             // mutelist): control characters in it are shown escaped (issue 9, defect 1).
             // Line by line, so the `hint:` lines of rampart's own messages stay lines.
             let message = format!("{e:#}");
-            let safe: Vec<_> = message
-                .split('\n')
-                .map(rampart_output::terminal_safe)
-                .collect();
-            eprintln!("rampart: error: {}", safe.join("\n"));
+            eprintln!(
+                "rampart: error: {}",
+                rampart_output::terminal_safe_lines(&message)
+            );
             ExitCode::from(2)
         }
     }

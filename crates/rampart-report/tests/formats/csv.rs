@@ -1,4 +1,4 @@
-use crate::fixture::report;
+use crate::fixture::{hostile, report};
 use rampart_report::{render_csv, CSV_COLUMNS};
 
 fn parse(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
@@ -67,4 +67,25 @@ fn formula_cells_are_defused() {
     let resource = CSV_COLUMNS.iter().position(|c| *c == "resource").unwrap();
     assert_eq!(rows[0][reason], "'=HYPERLINK(\"http://x\",\"y\")");
     assert_eq!(rows[1][resource], "'@SUM(1)");
+}
+
+// Issue 9, defect 1: a CSV printed on a terminal carries no live control sequence from the
+// account; line breaks, which CSV quotes, stay.
+#[test]
+fn control_characters_are_shown_escaped() {
+    let report = hostile();
+    let text = render_csv(&report);
+    assert!(
+        !text
+            .chars()
+            .any(|c| c != '\n' && rampart_output::is_unsafe_char(c)),
+        "{text:?}"
+    );
+    let (_, rows) = parse(&text);
+    let resource = CSV_COLUMNS.iter().position(|c| *c == "resource").unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r[resource].contains("mf-\\x1b]0;pwned\\x07-\\x1b[2J")),
+        "{rows:?}"
+    );
 }
