@@ -74,33 +74,36 @@ impl OrgWriter for OrgCsv {
         w.flush()
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
-        entry: &AccountEntry,
-        report: Option<&ScanReport>,
+        _: &AccountEntry,
+        report: &ScanReport,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         let mut w = writer(out);
-        match (report, &entry.outcome) {
-            (Some(report), _) => rows(&mut w, report)?,
-            (None, AccountOutcome::Error { reason }) => {
-                let reason = format!("account could not be read: {reason}");
-                let mut cells: [&str; 15] = Default::default();
-                cells[1] = "ERROR";
-                cells[2] = "false";
-                cells[9] = &entry.account_id;
-                cells[10] = "global";
-                cells[12] = &reason;
-                w.write_record(cells.iter().map(|cell| defuse(cell)))?;
-            }
-            (None, _) => {}
-        }
+        rows(&mut w, report)?;
         w.flush()
     }
 
-    fn finish(&mut self, _: &OrgHeader, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+    fn unscanned(
+        &mut self,
+        _: &OrgHeader,
+        entry: &AccountEntry,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let AccountOutcome::Error { reason } = &entry.outcome else {
+            return Ok(());
+        };
+        let reason = format!("account could not be read: {reason}");
+        let mut cells: [&str; 15] = Default::default();
+        cells[1] = "ERROR";
+        cells[2] = "false";
+        cells[9] = &entry.account_id;
+        cells[10] = "global";
+        cells[12] = &reason;
+        let mut w = writer(out);
+        w.write_record(cells.iter().map(|cell| defuse(cell)))?;
+        w.flush()
     }
 }
 

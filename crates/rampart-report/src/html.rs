@@ -112,16 +112,12 @@ impl OrgWriter for OrgHtml {
         out.write_all(h.as_bytes())
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
         _: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        let Some(report) = report else {
-            return Ok(());
-        };
         let data = embedded_json(&Data::of(report));
         writeln!(
             out,
@@ -189,8 +185,6 @@ fn card(h: &mut String, class: &str, n: String, label: &str, link: &str, note: &
 }
 
 fn org_headline(h: &mut String, header: &OrgHeader) {
-    let s = &header.summary;
-    let sev = &s.fail_by_severity;
     let c = header.counts();
     h.push_str("<section class=\"headline\" aria-label=\"Headline numbers\">\n");
     card(
@@ -205,20 +199,29 @@ fn org_headline(h: &mut String, header: &OrgHeader) {
             thousands(c.skipped as u64)
         ),
     );
+    failing_cards(h, &header.summary);
+    status_cards(h, &header.summary);
+    h.push_str("</section>\n");
+}
+
+/// The failing and critical-or-high cards.
+fn failing_cards(h: &mut String, s: &Summary) {
+    let sev = &s.fail_by_severity;
+    let by_severity = format!(
+        "{} critical, {} high, {} medium, {} low, {} info",
+        thousands(sev.critical),
+        thousands(sev.high),
+        thousands(sev.medium),
+        thousands(sev.low),
+        thousands(sev.info)
+    );
     card(
         h,
         "fail",
         thousands(s.fail),
         "failing",
         "#status=FAIL",
-        &format!(
-            "{} critical, {} high, {} medium, {} low, {} info",
-            thousands(sev.critical),
-            thousands(sev.high),
-            thousands(sev.medium),
-            thousands(sev.low),
-            thousands(sev.info)
-        ),
+        &by_severity,
     );
     card(
         h,
@@ -228,6 +231,10 @@ fn org_headline(h: &mut String, header: &OrgHeader) {
         "#status=FAIL&amp;severity=critical,high",
         "failing findings to fix first",
     );
+}
+
+/// The ERROR, muted and passing cards.
+fn status_cards(h: &mut String, s: &Summary) {
     card(
         h,
         "error",
@@ -252,7 +259,6 @@ fn org_headline(h: &mut String, header: &OrgHeader) {
         "#status=PASS",
         &format!("of {} findings in all", thousands(s.total)),
     );
-    h.push_str("</section>\n");
 }
 
 /// The account × severity table.
@@ -588,7 +594,6 @@ fn warnings(h: &mut String, r: &ScanReport) {
 
 fn headline(h: &mut String, r: &ScanReport) {
     let s = &r.summary;
-    let sev = &s.fail_by_severity;
     let new = r
         .findings
         .iter()
@@ -596,30 +601,7 @@ fn headline(h: &mut String, r: &ScanReport) {
         .count() as u64;
     let baseline = r.findings.iter().any(|f| f.baseline.is_some());
     h.push_str("<section class=\"headline\" aria-label=\"Headline numbers\">\n");
-    let crit_high = format!(
-        "{} critical, {} high, {} medium, {} low, {} info",
-        thousands(sev.critical),
-        thousands(sev.high),
-        thousands(sev.medium),
-        thousands(sev.low),
-        thousands(sev.info)
-    );
-    card(
-        h,
-        "fail",
-        thousands(s.fail),
-        "failing",
-        "#status=FAIL",
-        &crit_high,
-    );
-    card(
-        h,
-        "critical",
-        thousands(sev.critical + sev.high),
-        "critical or high",
-        "#status=FAIL&amp;severity=critical,high",
-        "failing findings to fix first",
-    );
+    failing_cards(h, s);
     if baseline {
         card(
             h,
@@ -633,30 +615,7 @@ fn headline(h: &mut String, r: &ScanReport) {
             ),
         );
     }
-    card(
-        h,
-        "error",
-        thousands(s.error),
-        "could not be evaluated",
-        "#status=ERROR",
-        "ERROR: data could not be read",
-    );
-    card(
-        h,
-        "muted",
-        thousands(s.muted),
-        "muted",
-        "#status=MUTED",
-        "matched a mutelist rule",
-    );
-    card(
-        h,
-        "pass",
-        thousands(s.pass),
-        "passing",
-        "#status=PASS",
-        &format!("of {} findings in all", thousands(s.total)),
-    );
+    status_cards(h, s);
     if let Some(c) = &r.compliance {
         card(
             h,

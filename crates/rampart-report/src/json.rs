@@ -91,9 +91,16 @@ impl JsonArray {
 /// The organization JSON report: the header's fields, then `"reports"` with each account's
 /// report as it comes. The bytes are those of `serde_json::to_string_pretty` of the
 /// [`OrgReport`](crate::OrgReport), and a newline.
-#[derive(Default)]
 pub(crate) struct OrgJson {
-    reports: Option<JsonArray>,
+    reports: OrgArray,
+}
+
+impl Default for OrgJson {
+    fn default() -> OrgJson {
+        OrgJson {
+            reports: OrgArray::new(|report, array, out| array.push(out, report), "  "),
+        }
+    }
 }
 
 impl OrgWriter for OrgJson {
@@ -102,27 +109,20 @@ impl OrgWriter for OrgJson {
         // `{ …fields… \n}`: the fields, then `reports` in place of the closing brace.
         let fields = head.strip_suffix("\n}").unwrap_or(&head);
         write!(out, "{fields},\n  \"reports\": ")?;
-        self.reports = Some(JsonArray::open(out, "  ")?);
-        Ok(())
+        self.reports.open(out)
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
-        _: &AccountEntry,
-        report: Option<&ScanReport>,
+        entry: &AccountEntry,
+        report: &ScanReport,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        match (report, self.reports.as_mut()) {
-            (Some(report), Some(array)) => array.push(out, report),
-            _ => Ok(()),
-        }
+        self.reports.scanned(entry, report, out)
     }
 
     fn finish(&mut self, _: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(array) = self.reports.take() {
-            array.close(out)?;
-        }
+        self.reports.close(out)?;
         out.write_all(b"\n}\n")
     }
 }
@@ -131,42 +131,56 @@ impl OrgWriter for OrgJson {
 pub(crate) type PushFn = fn(&ScanReport, &mut JsonArray, &mut dyn Write) -> io::Result<()>;
 
 /// An organization report that is one JSON array of every account's elements (ASFF
-/// findings, OCSF events), in account order.
+/// findings, OCSF events; the reports of the JSON report), in account order.
 pub(crate) struct OrgArray {
     push: PushFn,
+    indent: &'static str,
     array: Option<JsonArray>,
 }
 
 impl OrgArray {
-    /// The array whose elements `push` writes, account by account.
-    pub(crate) fn new(push: PushFn) -> OrgArray {
-        OrgArray { push, array: None }
+    /// The array, at the depth of `indent`, whose elements `push` writes account by
+    /// account.
+    pub(crate) fn new(push: PushFn, indent: &'static str) -> OrgArray {
+        OrgArray {
+            push,
+            indent,
+            array: None,
+        }
+    }
+
+    fn open(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.array = Some(JsonArray::open(out, self.indent)?);
+        Ok(())
+    }
+
+    fn close(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.array.take() {
+            Some(array) => array.close(out),
+            None => Ok(()),
+        }
     }
 }
 
 impl OrgWriter for OrgArray {
     fn start(&mut self, _: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
-        self.array = Some(JsonArray::open(out, "")?);
-        Ok(())
+        self.open(out)
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
         _: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        match (report, self.array.as_mut()) {
-            (Some(report), Some(array)) => (self.push)(report, array, out),
-            _ => Ok(()),
+        match self.array.as_mut() {
+            Some(array) => (self.push)(report, array, out),
+            None => Ok(()),
         }
     }
 
     fn finish(&mut self, _: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
-        if let Some(array) = self.array.take() {
-            array.close(out)?;
-        }
+        self.close(out)?;
         out.write_all(b"\n")
     }
 }

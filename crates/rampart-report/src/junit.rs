@@ -5,6 +5,7 @@
 use crate::check_docs;
 use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
 use crate::report::ScanReport;
+use chrono::{DateTime, Utc};
 use rampart_checks::{CheckMeta, Finding, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -172,78 +173,83 @@ impl OrgWriter for OrgJunit {
         )
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        header: &OrgHeader,
         entry: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let mut xml = String::new();
-        let (c, at) = match report {
-            Some(r) => (Counts::of(r.findings.iter()), r.evaluated_at),
-            None => {
-                let error = matches!(entry.outcome, AccountOutcome::Error { .. });
-                let c = Counts {
-                    tests: 1,
-                    failures: 0,
-                    errors: usize::from(error),
-                    skipped: usize::from(!error),
-                };
-                (c, header.started_at)
-            }
+        let counts = Counts::of(report.findings.iter());
+        account_suite(&mut xml, entry, counts, report.evaluated_at);
+        for f in &report.findings {
+            testcase(&mut xml, f, check_docs::meta(&f.check_id));
+        }
+        xml.push_str("  </testsuite>\n");
+        out.write_all(xml.as_bytes())
+    }
+
+    fn unscanned(
+        &mut self,
+        header: &OrgHeader,
+        entry: &AccountEntry,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut xml = String::new();
+        let error = matches!(entry.outcome, AccountOutcome::Error { .. });
+        let counts = Counts {
+            tests: 1,
+            failures: 0,
+            errors: usize::from(error),
+            skipped: usize::from(!error),
+        };
+        account_suite(&mut xml, entry, counts, header.started_at);
+        let reason = entry.outcome.reason().unwrap_or_default();
+        let name = escape(&entry.account_id);
+        let outcome = if error {
+            format!(
+                "<error message=\"{}\" type=\"ERROR\">{}</error>",
+                escape(&format!("account could not be read: {reason}")),
+                escape_content(reason)
+            )
+        } else {
+            format!(
+                "<skipped message=\"{}\"/>",
+                escape(&format!("skipped: {reason}"))
+            )
         };
         let _ = writeln!(
             xml,
-            "  <testsuite name=\"account {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" \
-             skipped=\"{}\" time=\"0\" timestamp=\"{}\">\n    <properties>\n      \
-             <property name=\"accountId\" value=\"{}\"/>\n      \
-             <property name=\"name\" value=\"{}\"/>\n      \
-             <property name=\"status\" value=\"{}\"/>\n    </properties>",
-            escape(&entry.account_id),
-            c.tests,
-            c.failures,
-            c.errors,
-            c.skipped,
-            at.format("%Y-%m-%dT%H:%M:%SZ"),
-            escape(&entry.account_id),
-            escape(&entry.name),
-            entry.outcome.status(),
+            "    <testcase name=\"account {name}\" classname=\"account\" time=\"0\">\n      \
+             {outcome}\n    </testcase>\n  </testsuite>"
         );
-        match (report, &entry.outcome) {
-            (Some(r), _) => {
-                for f in &r.findings {
-                    testcase(&mut xml, f, check_docs::meta(&f.check_id));
-                }
-            }
-            (None, AccountOutcome::Error { reason }) => {
-                let _ = writeln!(
-                    xml,
-                    "    <testcase name=\"account {0}\" classname=\"account\" time=\"0\">\n      \
-                     <error message=\"{1}\" type=\"ERROR\">{2}</error>\n    </testcase>",
-                    escape(&entry.account_id),
-                    escape(&format!("account could not be read: {reason}")),
-                    escape_content(reason),
-                );
-            }
-            (None, outcome) => {
-                let _ =
-                    writeln!(
-                    xml,
-                    "    <testcase name=\"account {}\" classname=\"account\" time=\"0\">\n      \
-                     <skipped message=\"{}\"/>\n    </testcase>",
-                    escape(&entry.account_id),
-                    escape(&format!("skipped: {}", outcome.reason().unwrap_or_default())),
-                );
-            }
-        }
-        xml.push_str("  </testsuite>\n");
         out.write_all(xml.as_bytes())
     }
 
     fn finish(&mut self, _: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         out.write_all(b"</testsuites>\n")
     }
+}
+
+/// The opening of an account's `<testsuite>`, with the account's id, name and status as
+/// properties.
+fn account_suite(xml: &mut String, entry: &AccountEntry, c: Counts, at: DateTime<Utc>) {
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"account {0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" \
+         skipped=\"{4}\" time=\"0\" timestamp=\"{5}\">\n    <properties>\n      \
+         <property name=\"accountId\" value=\"{0}\"/>\n      \
+         <property name=\"name\" value=\"{6}\"/>\n      \
+         <property name=\"status\" value=\"{7}\"/>\n    </properties>",
+        escape(&entry.account_id),
+        c.tests,
+        c.failures,
+        c.errors,
+        c.skipped,
+        at.format("%Y-%m-%dT%H:%M:%SZ"),
+        escape(&entry.name),
+        entry.outcome.status(),
+    );
 }
 
 /// Text escaped for an XML attribute value or element content: the five predefined

@@ -112,22 +112,14 @@ impl OrgWriter for OrgMarkdown {
         out.write_all(org_summary(header).as_bytes())
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
         _: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        let Some(report) = report else {
-            return Ok(());
-        };
         writeln!(out)?;
         out.write_all(markdown_at(report, "####").as_bytes())
-    }
-
-    fn finish(&mut self, _: &OrgHeader, _: &mut dyn std::io::Write) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@
 use crate::check_docs;
 use crate::json::{write_pretty, JsonArray};
 use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter, Shard};
-use crate::report::ScanReport;
+use crate::report::{ScanReport, Summary};
 use chrono::{DateTime, Utc};
 use rampart_checks::{BaselineState, Finding, Severity, Status};
 use rampart_output::sarif::{self, rule_name, Rank};
@@ -51,7 +51,6 @@ pub fn render_sarif(report: &ScanReport) -> String {
     );
 
     let notifications = notifications(report);
-    let s = &report.summary;
     sarif::render(sarif::Run {
         tool_name: report.tool.name.clone(),
         tool_version: report.tool.version.clone(),
@@ -63,14 +62,19 @@ pub fn render_sarif(report: &ScanReport) -> String {
             "accountId": report.account_id,
             "partition": report.partition,
             "regionsScanned": report.regions_scanned,
-            "summary": {
-                "total": s.total,
-                "pass": s.pass,
-                "fail": s.fail,
-                "error": s.error,
-                "muted": s.muted,
-            },
+            "summary": summary_json(&report.summary),
         })),
+    })
+}
+
+/// The counts of a run's `properties.summary`.
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "total": s.total,
+        "pass": s.pass,
+        "fail": s.fail,
+        "error": s.error,
+        "muted": s.muted,
     })
 }
 
@@ -139,28 +143,33 @@ impl OrgWriter for OrgSarif {
         Ok(())
     }
 
-    fn account(
+    fn unscanned(
         &mut self,
         _: &OrgHeader,
         entry: &AccountEntry,
-        report: Option<&ScanReport>,
+        _: &mut dyn Write,
+    ) -> io::Result<()> {
+        if let AccountOutcome::Error { reason } = &entry.outcome {
+            self.invocations.push(json!({
+                "executionSuccessful": false,
+                "toolExecutionNotifications": [{
+                    "level": "error",
+                    "message": { "text": format!(
+                        "account {} could not be read: {reason}", entry.account_id
+                    ) },
+                }],
+                "properties": { "accountId": entry.account_id },
+            }));
+        }
+        Ok(())
+    }
+
+    fn scanned(
+        &mut self,
+        _: &AccountEntry,
+        report: &ScanReport,
         out: &mut dyn Write,
     ) -> io::Result<()> {
-        let Some(report) = report else {
-            if let AccountOutcome::Error { reason } = &entry.outcome {
-                self.invocations.push(json!({
-                    "executionSuccessful": false,
-                    "toolExecutionNotifications": [{
-                        "level": "error",
-                        "message": { "text": format!(
-                            "account {} could not be read: {reason}", entry.account_id
-                        ) },
-                    }],
-                    "properties": { "accountId": entry.account_id },
-                }));
-            }
-            return Ok(());
-        };
         let listed = report
             .findings
             .iter()
@@ -205,19 +214,12 @@ impl OrgWriter for OrgSarif {
         });
         write!(out, ",\n{INDENT}\"tool\": ")?;
         write_pretty(out, &tool, INDENT)?;
-        let s = &header.summary;
         let c = header.counts();
         let properties = json!({
             "organizationId": header.organization_id,
             "accounts": { "scanned": c.scanned, "error": c.error, "skipped": c.skipped },
             "shards": header.shards.iter().map(Shard::to_string).collect::<Vec<_>>(),
-            "summary": {
-                "total": s.total,
-                "pass": s.pass,
-                "fail": s.fail,
-                "error": s.error,
-                "muted": s.muted,
-            },
+            "summary": summary_json(&header.summary),
         });
         write!(out, ",\n{INDENT}\"properties\": ")?;
         write_pretty(out, &properties, INDENT)?;

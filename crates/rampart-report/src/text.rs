@@ -116,16 +116,12 @@ impl OrgWriter for OrgText {
         write_lines(w, &out.lines)
     }
 
-    fn account(
+    fn scanned(
         &mut self,
-        _: &OrgHeader,
         entry: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
-        let Some(report) = report else {
-            return Ok(());
-        };
         let mut out = self.out();
         out.blank();
         out.lines.push("=".repeat(out.width.clamp(20, 80)));
@@ -138,10 +134,6 @@ impl OrgWriter for OrgText {
         out.blank();
         write_lines(w, &out.lines)?;
         w.write_all(render_text(report, &self.options).as_bytes())
-    }
-
-    fn finish(&mut self, _: &OrgHeader, _: &mut dyn std::io::Write) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

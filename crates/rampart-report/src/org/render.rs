@@ -25,21 +25,36 @@ pub enum OrgRenderError<E> {
 }
 
 /// One format's organization report, written piece by piece: [`OrgWriter::start`] once,
-/// [`OrgWriter::account`] for every account of the header in id order (with its report
-/// when it was scanned), [`OrgWriter::finish`] once. The output ends with one newline.
+/// then for every account of the header in id order [`OrgWriter::scanned`] with its report
+/// or [`OrgWriter::unscanned`], then [`OrgWriter::finish`] once. The output ends with one
+/// newline.
 pub(crate) trait OrgWriter {
     /// What comes before the accounts.
     fn start(&mut self, header: &OrgHeader, out: &mut dyn Write) -> io::Result<()>;
-    /// One account: `report` is its report when it was scanned, `None` otherwise.
-    fn account(
+
+    /// A scanned account, with its report.
+    fn scanned(
         &mut self,
-        header: &OrgHeader,
         entry: &AccountEntry,
-        report: Option<&ScanReport>,
+        report: &ScanReport,
         out: &mut dyn Write,
     ) -> io::Result<()>;
-    /// What comes after the accounts.
-    fn finish(&mut self, header: &OrgHeader, out: &mut dyn Write) -> io::Result<()>;
+
+    /// An account that could not be read or was skipped: nothing, unless the format lists
+    /// such accounts beside the findings.
+    fn unscanned(
+        &mut self,
+        _header: &OrgHeader,
+        _entry: &AccountEntry,
+        _out: &mut dyn Write,
+    ) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// What comes after the accounts: nothing, unless the format closes what it opened.
+    fn finish(&mut self, _header: &OrgHeader, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Write the organization report of `header` in `format` to `out`, reading the report of
@@ -59,9 +74,9 @@ pub fn render_org<E>(
     let mut writer: Box<dyn OrgWriter> = match format {
         ReportFormat::Text => Box::new(crate::text::OrgText::new(text.clone())),
         ReportFormat::Json => Box::new(crate::json::OrgJson::default()),
-        ReportFormat::Ocsf => Box::new(OrgArray::new(crate::ocsf::push_events)),
+        ReportFormat::Ocsf => Box::new(OrgArray::new(crate::ocsf::push_events, "")),
         ReportFormat::Html => Box::new(crate::html::OrgHtml),
-        ReportFormat::Asff => Box::new(OrgArray::new(crate::asff::push_findings)),
+        ReportFormat::Asff => Box::new(OrgArray::new(crate::asff::push_findings, "")),
         ReportFormat::Sarif => Box::new(crate::sarif::OrgSarif::default()),
         ReportFormat::Csv => Box::new(crate::csv_rows::OrgCsv),
         ReportFormat::Junit => Box::new(crate::junit::OrgJunit),
@@ -70,7 +85,7 @@ pub fn render_org<E>(
     writer.start(header, out)?;
     for entry in &header.accounts {
         if !matches!(entry.outcome, AccountOutcome::Scanned { .. }) {
-            writer.account(header, entry, None, out)?;
+            writer.unscanned(header, entry, out)?;
             continue;
         }
         let report = match reports.next() {
@@ -89,7 +104,7 @@ pub fn render_org<E>(
                 entry.account_id, report.account_id
             )));
         }
-        writer.account(header, entry, Some(&report), out)?;
+        writer.scanned(entry, &report, out)?;
     }
     match reports.next() {
         None => {}
