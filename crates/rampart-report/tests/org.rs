@@ -857,3 +857,55 @@ fn unreadable_accounts_are_visible_everywhere() {
     let text = render(&org, ReportFormat::Text);
     assert!(text.contains("1 could not be read"), "{text}");
 }
+
+// Issue 10: in colour, the only escape sequences in the text are the report's own
+// colours: the ESC in an account name is shown escaped; quiet keeps the accounts table.
+#[test]
+fn text_colour_and_quiet() {
+    let org = small_org();
+    let render_with = |options: TextOptions| {
+        let mut out = Vec::new();
+        render_org(
+            ReportFormat::Text,
+            &org.header,
+            &mut org.reports.iter().cloned().map(Ok::<_, Infallible>),
+            &options,
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let colour = render_with(TextOptions {
+        color: true,
+        ..TextOptions::default()
+    });
+    assert!(colour.contains("\u{1b}[1m"), "colour was asked for");
+    let mut rest = colour.as_str();
+    while let Some(i) = rest.find('\u{1b}') {
+        let sgr = &rest[i + 1..];
+        let end = sgr.find('m').expect("an SGR sequence");
+        assert!(
+            sgr[1..end].chars().all(|c| c.is_ascii_digit() || c == ';') && sgr.starts_with('['),
+            "a foreign escape: {:?}",
+            &sgr[..end.min(12)]
+        );
+        rest = &sgr[end..];
+    }
+
+    let quiet = render_with(TextOptions {
+        quiet: true,
+        ..TextOptions::default()
+    });
+    assert!(quiet.contains("  222233334444  legacy"), "{quiet}");
+    assert!(!quiet.contains("COULD NOT BE EVALUATED"), "{quiet}");
+
+    // At 80 columns, the header and the accounts table fit.
+    let plain = render_with(TextOptions::default());
+    let table: Vec<&str> = plain
+        .lines()
+        .take_while(|l| !l.starts_with("===="))
+        .collect();
+    for line in table {
+        assert!(line.chars().count() <= 80, "{line:?}");
+    }
+}

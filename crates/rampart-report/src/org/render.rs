@@ -64,6 +64,21 @@ pub(crate) trait OrgWriter {
 /// the terminal text. An error of `reports` stops the rendering and is returned as
 /// [`OrgRenderError::Reports`]; a report missing, extra or out of order is
 /// [`OrgRenderError::Mismatch`].
+///
+/// ```no_run
+/// use rampart_report::{render_org, OrgHeader, ReportFormat, ScanReport, TextOptions};
+/// use std::path::PathBuf;
+///
+/// // Each account's report was stored on disk as soon as it was evaluated.
+/// fn write_html(header: &OrgHeader, stored: Vec<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
+///     let mut reports = stored.into_iter().map(|path| -> std::io::Result<ScanReport> {
+///         Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+///     });
+///     let mut out = std::io::BufWriter::new(std::fs::File::create("org.html")?);
+///     render_org(ReportFormat::Html, header, &mut reports, &TextOptions::default(), &mut out)?;
+///     Ok(())
+/// }
+/// ```
 pub fn render_org<E>(
     format: ReportFormat,
     header: &OrgHeader,
