@@ -909,3 +909,36 @@ fn text_colour_and_quiet() {
         assert!(line.chars().count() <= 80, "{line:?}");
     }
 }
+
+// Issue 10: a run where no account could be scanned still gives a valid report in every
+// format, and one that does not look clean.
+#[test]
+fn no_account_scanned() {
+    let mut org = small_org();
+    org.reports.clear();
+    org.header.accounts.retain(|a| a.summary().is_none());
+    org.header.summary = OrgHeader::total(&org.header.accounts);
+    for &format in ReportFormat::ALL {
+        let out = render(&org, format);
+        assert!(out.ends_with('\n') && !out.ends_with("\n\n"), "{format}");
+        match format {
+            ReportFormat::Json => {
+                let back = OrgReport::parse(Path::new("org.json"), &out).unwrap();
+                assert_eq!(back, org);
+                assert!(schema_errors(&serde_json::from_str(&out).unwrap()).is_empty());
+            }
+            ReportFormat::Asff | ReportFormat::Ocsf => assert_eq!(out, "[]\n", "{format}"),
+            ReportFormat::Sarif => {
+                let v: Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
+            }
+            ReportFormat::Csv => {
+                assert_eq!(out.lines().count(), 2, "header and the unreadable account")
+            }
+            ReportFormat::Junit => {
+                assert_eq!(junit_properties(&out, "status"), ["error", "skipped"])
+            }
+            _ => assert!(out.contains("could not be read"), "{format}"),
+        }
+    }
+}
