@@ -146,16 +146,14 @@ fn small_org() -> OrgReport {
 
 /// The organization report in `format`, streamed from its reports.
 fn render(org: &OrgReport, format: ReportFormat) -> String {
+    render_with(org, format, &TextOptions::default())
+}
+
+/// [`render`] with these text options.
+fn render_with(org: &OrgReport, format: ReportFormat, options: &TextOptions) -> String {
     let mut reports = org.reports.iter().cloned().map(Ok::<_, Infallible>);
     let mut out = Vec::new();
-    render_org(
-        format,
-        &org.header,
-        &mut reports,
-        &TextOptions::default(),
-        &mut out,
-    )
-    .unwrap();
+    render_org(format, &org.header, &mut reports, options, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -863,19 +861,8 @@ fn unreadable_accounts_are_visible_everywhere() {
 #[test]
 fn text_colour_and_quiet() {
     let org = small_org();
-    let render_with = |options: TextOptions| {
-        let mut out = Vec::new();
-        render_org(
-            ReportFormat::Text,
-            &org.header,
-            &mut org.reports.iter().cloned().map(Ok::<_, Infallible>),
-            &options,
-            &mut out,
-        )
-        .unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let colour = render_with(TextOptions {
+    let text = |options| render_with(&org, ReportFormat::Text, &options);
+    let colour = text(TextOptions {
         color: true,
         ..TextOptions::default()
     });
@@ -892,7 +879,7 @@ fn text_colour_and_quiet() {
         rest = &sgr[end..];
     }
 
-    let quiet = render_with(TextOptions {
+    let quiet = text(TextOptions {
         quiet: true,
         ..TextOptions::default()
     });
@@ -900,7 +887,7 @@ fn text_colour_and_quiet() {
     assert!(!quiet.contains("COULD NOT BE EVALUATED"), "{quiet}");
 
     // At 80 columns, the header and the accounts table fit.
-    let plain = render_with(TextOptions::default());
+    let plain = text(TextOptions::default());
     let table: Vec<&str> = plain
         .lines()
         .take_while(|l| !l.starts_with("===="))
