@@ -7,6 +7,7 @@
 //! `ProductArn` and in batches of 100.
 
 use crate::check_docs::{self, cis_requirements, truncate};
+use crate::json::JsonArray;
 use crate::report::ScanReport;
 use chrono::SecondsFormat;
 use rampart_checks::{Finding, Severity, Status};
@@ -37,6 +38,19 @@ pub fn render_asff(report: &ScanReport) -> String {
     let mut json = serde_json::to_string_pretty(&findings).expect("ASFF findings serialize");
     json.push('\n');
     json
+}
+
+/// The report's ASFF findings, each pushed onto `array`: an organization's ASFF array is
+/// every account's.
+pub(crate) fn push_findings(
+    report: &ScanReport,
+    array: &mut JsonArray,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for f in &report.findings {
+        array.push(out, &finding(report, f))?;
+    }
+    Ok(())
 }
 
 fn finding(report: &ScanReport, f: &Finding) -> Value {

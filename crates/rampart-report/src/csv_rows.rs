@@ -2,8 +2,10 @@
 //! service, CIS ids and fix from the registry beside each finding.
 
 use crate::check_docs;
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
 use crate::report::ScanReport;
 use rampart_checks::Finding;
+use std::io::{self, Write};
 
 /// The header row, in column order.
 pub const CSV_COLUMNS: [&str; 15] = [
@@ -35,17 +37,74 @@ pub const CSV_COLUMNS: [&str; 15] = [
 /// Control characters other than line breaks are shown escaped (`\x1b`), as in the text
 /// report.
 pub fn render_csv(report: &ScanReport) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut w = writer(Vec::new());
     // Writing to a Vec cannot fail.
     w.write_record(CSV_COLUMNS).expect("write to memory");
-    for f in &report.findings {
-        w.write_record(row(f).iter().map(|cell| defuse(cell)))
-            .expect("write to memory");
-    }
+    rows(&mut w, report).expect("write to memory");
     let bytes = w.into_inner().expect("flush to memory");
     String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
+}
+
+/// A CSV writer with `\n` line ends.
+fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+/// The report's findings as rows, in report order.
+fn rows<W: Write>(w: &mut csv::Writer<W>, report: &ScanReport) -> csv::Result<()> {
+    for f in &report.findings {
+        w.write_record(row(f).iter().map(|cell| defuse(cell)))?;
+    }
+    Ok(())
+}
+
+/// The organization's findings as one CSV: the header row, then every account's rows in
+/// account order (each row names its account in `account_id`). An account that could not
+/// be read at all is one row with status `ERROR`, no check and the reason, so that it
+/// never looks clean; skipped accounts have no rows.
+#[derive(Default)]
+pub(crate) struct OrgCsv;
+
+impl OrgWriter for OrgCsv {
+    fn start(&mut self, _: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = writer(out);
+        w.write_record(CSV_COLUMNS)?;
+        w.flush()
+    }
+
+    fn scanned(
+        &mut self,
+        _: &AccountEntry,
+        report: &ScanReport,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut w = writer(out);
+        rows(&mut w, report)?;
+        w.flush()
+    }
+
+    fn unscanned(
+        &mut self,
+        _: &OrgHeader,
+        entry: &AccountEntry,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let AccountOutcome::Error { reason } = &entry.outcome else {
+            return Ok(());
+        };
+        let reason = format!("account could not be read: {reason}");
+        let mut cells: [&str; 15] = Default::default();
+        cells[1] = "ERROR";
+        cells[2] = "false";
+        cells[9] = &entry.account_id;
+        cells[10] = "global";
+        cells[12] = &reason;
+        let mut w = writer(out);
+        w.write_record(cells.iter().map(|cell| defuse(cell)))?;
+        w.flush()
+    }
 }
 
 fn row(f: &Finding) -> [String; 15] {

@@ -3,7 +3,8 @@
 //! the compliance summary and what could not be read. Findings are embedded once as JSON
 //! and rendered page by page, so the file stays usable with tens of thousands of them.
 
-use crate::report::ScanReport;
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
+use crate::report::{ScanReport, Summary, Tool};
 use base64::Engine as _;
 use rampart_checks::{BaselineState, Finding, Muted, Severity, Status};
 use serde::Serialize;
@@ -22,20 +23,7 @@ pub fn render_html(report: &ScanReport) -> String {
     let data = embedded_json(&Data::of(report));
     let mut h = String::with_capacity(data.len() + STYLE.len() + SCRIPT.len() + 64 * 1024);
     let title = format!("rampart report: account {}", report.account_id);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         script-src '{}'; style-src '{}'; base-uri 'none'; form-action 'none'\">\n\
-         <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n",
-        csp_hash(SCRIPT),
-        csp_hash(STYLE),
-        esc(&report.tool.name),
-        esc(&report.tool.version),
-        esc(&title),
-    );
+    page_head(&mut h, &report.tool, &title);
     header(&mut h, report);
     h.push_str("<main>\n");
     warnings(&mut h, report);
@@ -58,10 +46,298 @@ pub fn render_html(report: &ScanReport) -> String {
     );
     h.push_str("<script type=\"application/json\" id=\"report-data\">");
     h.push_str(&data);
-    h.push_str("</script>\n<script>");
+    h.push_str("</script>\n");
+    page_end(&mut h);
+    h
+}
+
+/// The page up to `<body>`: the Content-Security-Policy that admits only the page's own
+/// script and style, and the style.
+fn page_head(h: &mut String, tool: &Tool, title: &str) {
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         script-src '{}'; style-src '{}'; base-uri 'none'; form-action 'none'\">\n\
+         <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n\
+         <style>{STYLE}</style>\n</head>\n<body>\n",
+        csp_hash(SCRIPT),
+        csp_hash(STYLE),
+        esc(&tool.name),
+        esc(&tool.version),
+        esc(title),
+    );
+}
+
+/// The page's script and its end.
+fn page_end(h: &mut String) {
+    h.push_str("<script>");
     h.push_str(SCRIPT);
     h.push_str("</script>\n</body>\n</html>\n");
-    h
+}
+
+/// The organization as one page: the organization's facts, headline numbers over every
+/// account, an accounts table (each account's failing findings by severity, ERROR and PASS
+/// counts, regions and collection gaps; an account that could not be read or was skipped
+/// with its reason), the charts, and the findings table of every account with an account
+/// column and an account filter (the accounts table links to it). Each account's findings
+/// are embedded as their own data block, written as the account's report comes, and the
+/// page's script joins them.
+#[derive(Default)]
+pub(crate) struct OrgHtml;
+
+impl OrgWriter for OrgHtml {
+    fn start(&mut self, header: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut h = String::new();
+        let what = match &header.organization_id {
+            Some(id) => format!("organization {id}"),
+            None => format!("{} accounts", header.accounts.len()),
+        };
+        page_head(&mut h, &header.tool, &format!("rampart report: {what}"));
+        org_header(&mut h, header, &what);
+        h.push_str("<main>\n");
+        org_headline(&mut h, header);
+        org_accounts(&mut h, header);
+        charts(&mut h);
+        let none = BTreeSet::new();
+        findings_controls(&mut h, [&none, &none, &none], false, Some(&header.accounts));
+        h.push_str("</main>\n");
+        let _ = writeln!(
+            h,
+            "<footer><p>Written by {} {}.</p></footer>",
+            esc(&header.tool.name),
+            esc(&header.tool.version),
+        );
+        out.write_all(h.as_bytes())
+    }
+
+    fn scanned(
+        &mut self,
+        _: &AccountEntry,
+        report: &ScanReport,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let data = embedded_json(&Data::of(report));
+        writeln!(
+            out,
+            "<script type=\"application/json\" class=\"account-data\">{data}</script>"
+        )
+    }
+
+    fn finish(&mut self, _: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut h = String::new();
+        page_end(&mut h);
+        out.write_all(h.as_bytes())
+    }
+}
+
+fn org_header(h: &mut String, header: &OrgHeader, what: &str) {
+    let c = header.counts();
+    let _ = write!(
+        h,
+        "<header class=\"top\">\n<h1>rampart report <span class=\"account\">{}</span></h1>\n\
+         <dl class=\"facts\">",
+        esc(what)
+    );
+    if let Some(m) = &header.management_account_id {
+        let _ = write!(
+            h,
+            "<div><dt>Management account</dt><dd>{}</dd></div>",
+            esc(m)
+        );
+    }
+    let _ = write!(
+        h,
+        "<div><dt>Started</dt><dd><time datetime=\"{}\">{}</time></dd></div>\
+         <div><dt>Finished</dt><dd><time datetime=\"{}\">{}</time></dd></div>\
+         <div><dt>Accounts</dt><dd>{} scanned, {} could not be read, {} skipped</dd></div>",
+        header.started_at.to_rfc3339(),
+        header.started_at.format("%Y-%m-%d %H:%M UTC"),
+        header.finished_at.to_rfc3339(),
+        header.finished_at.format("%Y-%m-%d %H:%M UTC"),
+        thousands(c.scanned as u64),
+        thousands(c.error as u64),
+        thousands(c.skipped as u64),
+    );
+    if let Some(shards) = header.shards_label() {
+        let _ = write!(h, "<div><dt>Shards</dt><dd>{}</dd></div>", esc(&shards));
+    }
+    let _ = write!(
+        h,
+        "<div><dt>Tool</dt><dd>{} {}</dd></div></dl>\n</header>\n",
+        esc(&header.tool.name),
+        esc(&header.tool.version),
+    );
+}
+
+/// A headline card.
+fn card(h: &mut String, class: &str, n: String, label: &str, link: &str, note: &str) {
+    let _ = write!(
+        h,
+        "<a class=\"card {class}\" href=\"{link}\"><span class=\"n\">{n}</span>\
+         <span class=\"l\">{label}</span>"
+    );
+    if !note.is_empty() {
+        let _ = write!(h, "<span class=\"note\">{note}</span>");
+    }
+    h.push_str("</a>\n");
+}
+
+fn org_headline(h: &mut String, header: &OrgHeader) {
+    let c = header.counts();
+    h.push_str("<section class=\"headline\" aria-label=\"Headline numbers\">\n");
+    card(
+        h,
+        if c.error > 0 { "error" } else { "pass" },
+        thousands(c.error as u64),
+        "accounts could not be read",
+        "#accounts",
+        &format!(
+            "every check ERROR; {} scanned, {} skipped",
+            thousands(c.scanned as u64),
+            thousands(c.skipped as u64)
+        ),
+    );
+    failing_cards(h, &header.summary);
+    status_cards(h, &header.summary);
+    h.push_str("</section>\n");
+}
+
+/// The failing and critical-or-high cards.
+fn failing_cards(h: &mut String, s: &Summary) {
+    let sev = &s.fail_by_severity;
+    let by_severity = format!(
+        "{} critical, {} high, {} medium, {} low, {} info",
+        thousands(sev.critical),
+        thousands(sev.high),
+        thousands(sev.medium),
+        thousands(sev.low),
+        thousands(sev.info)
+    );
+    card(
+        h,
+        "fail",
+        thousands(s.fail),
+        "failing",
+        "#status=FAIL",
+        &by_severity,
+    );
+    card(
+        h,
+        "critical",
+        thousands(sev.critical + sev.high),
+        "critical or high",
+        "#status=FAIL&amp;severity=critical,high",
+        "failing findings to fix first",
+    );
+}
+
+/// The ERROR, muted and passing cards.
+fn status_cards(h: &mut String, s: &Summary) {
+    card(
+        h,
+        "error",
+        thousands(s.error),
+        "could not be evaluated",
+        "#status=ERROR",
+        "ERROR: data could not be read",
+    );
+    card(
+        h,
+        "muted",
+        thousands(s.muted),
+        "muted",
+        "#status=MUTED",
+        "matched a mutelist rule",
+    );
+    card(
+        h,
+        "pass",
+        thousands(s.pass),
+        "passing",
+        "#status=PASS",
+        &format!("of {} findings in all", thousands(s.total)),
+    );
+}
+
+/// The account × severity table.
+fn org_accounts(h: &mut String, header: &OrgHeader) {
+    h.push_str(
+        "<section id=\"accounts\" class=\"accounts\" aria-labelledby=\"accounts-h\">\n\
+         <h2 id=\"accounts-h\">Accounts</h2>\n<p class=\"hint\">Choose an account to see its \
+         findings.</p>\n<table class=\"gap-table accounts-table\"><thead><tr>\
+         <th scope=\"col\">Account</th><th scope=\"col\">Name</th><th scope=\"col\">Status</th>",
+    );
+    for label in ["Critical", "High", "Medium", "Low", "Info", "Error", "Pass"] {
+        let _ = write!(h, "<th scope=\"col\" class=\"num\">{label}</th>");
+    }
+    h.push_str(
+        "<th scope=\"col\" class=\"num\">Regions</th>\
+         <th scope=\"col\" class=\"num\">Gaps</th></tr></thead>\n<tbody>\n",
+    );
+    let numbers = |s: &Summary| -> String {
+        Severity::ALL
+            .iter()
+            .map(|&sev| s.fail_by_severity.get(sev))
+            .chain([s.error, s.pass])
+            .map(|n| format!("<td class=\"num\">{}</td>", thousands(n)))
+            .collect()
+    };
+    for a in &header.accounts {
+        let mut name = esc(&a.name);
+        if !a.tags.is_empty() {
+            let tags: Vec<String> = a
+                .tags
+                .iter()
+                .map(|(k, v)| format!("{}={}", esc(k), esc(v)))
+                .collect();
+            let _ = write!(
+                name,
+                " <span class=\"muted-text\">{}</span>",
+                tags.join(", ")
+            );
+        }
+        match &a.outcome {
+            AccountOutcome::Scanned {
+                summary,
+                regions_scanned,
+                collection_errors,
+            } => {
+                let _ = writeln!(
+                    h,
+                    "<tr data-account=\"{0}\"><th scope=\"row\"><a href=\"{1}\"><code>{0}</code></a>\
+                     </th><td>{name}</td><td>scanned</td>{2}<td class=\"num\">{3}</td>\
+                     <td class=\"num\">{4}</td></tr>",
+                    esc(&a.account_id),
+                    filter_link("account", &a.account_id),
+                    numbers(summary),
+                    regions_scanned,
+                    collection_errors,
+                );
+            }
+            AccountOutcome::Error { reason } | AccountOutcome::Skipped { reason } => {
+                let (badge, label) = match a.outcome {
+                    AccountOutcome::Error { .. } => ("ERROR", "could not be read"),
+                    _ => ("MUTED", "skipped"),
+                };
+                let _ = writeln!(
+                    h,
+                    "<tr data-account=\"{0}\"><th scope=\"row\"><code>{0}</code></th><td>{name}</td>\
+                     <td><span class=\"badge s-{badge}\">{label}</span></td>\
+                     <td colspan=\"9\">{1}</td></tr>",
+                    esc(&a.account_id),
+                    esc(reason),
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        h,
+        "</tbody><tfoot><tr><th scope=\"row\">Total</th><td></td><td></td>{}<td></td><td></td>\
+         </tr></tfoot></table>\n</section>",
+        numbers(&header.summary)
+    );
 }
 
 /// `sha256-…` source expression of an inline block, for the Content-Security-Policy: only
@@ -318,7 +594,6 @@ fn warnings(h: &mut String, r: &ScanReport) {
 
 fn headline(h: &mut String, r: &ScanReport) {
     let s = &r.summary;
-    let sev = &s.fail_by_severity;
     let new = r
         .findings
         .iter()
@@ -326,41 +601,7 @@ fn headline(h: &mut String, r: &ScanReport) {
         .count() as u64;
     let baseline = r.findings.iter().any(|f| f.baseline.is_some());
     h.push_str("<section class=\"headline\" aria-label=\"Headline numbers\">\n");
-    let card = |h: &mut String, class: &str, n: String, label: &str, link: &str, note: &str| {
-        let _ = write!(
-            h,
-            "<a class=\"card {class}\" href=\"{link}\"><span class=\"n\">{n}</span>\
-             <span class=\"l\">{label}</span>"
-        );
-        if !note.is_empty() {
-            let _ = write!(h, "<span class=\"note\">{note}</span>");
-        }
-        h.push_str("</a>\n");
-    };
-    let crit_high = format!(
-        "{} critical, {} high, {} medium, {} low, {} info",
-        thousands(sev.critical),
-        thousands(sev.high),
-        thousands(sev.medium),
-        thousands(sev.low),
-        thousands(sev.info)
-    );
-    card(
-        h,
-        "fail",
-        thousands(s.fail),
-        "failing",
-        "#status=FAIL",
-        &crit_high,
-    );
-    card(
-        h,
-        "critical",
-        thousands(sev.critical + sev.high),
-        "critical or high",
-        "#status=FAIL&amp;severity=critical,high",
-        "failing findings to fix first",
-    );
+    failing_cards(h, s);
     if baseline {
         card(
             h,
@@ -374,30 +615,7 @@ fn headline(h: &mut String, r: &ScanReport) {
             ),
         );
     }
-    card(
-        h,
-        "error",
-        thousands(s.error),
-        "could not be evaluated",
-        "#status=ERROR",
-        "ERROR: data could not be read",
-    );
-    card(
-        h,
-        "muted",
-        thousands(s.muted),
-        "muted",
-        "#status=MUTED",
-        "matched a mutelist rule",
-    );
-    card(
-        h,
-        "pass",
-        thousands(s.pass),
-        "passing",
-        "#status=PASS",
-        &format!("of {} findings in all", thousands(s.total)),
-    );
+    status_cards(h, s);
     if let Some(c) = &r.compliance {
         card(
             h,
@@ -454,6 +672,18 @@ fn findings_section(h: &mut String, r: &ScanReport) {
         checks.insert(f.check_id.as_str());
     }
     let baseline = r.findings.iter().any(|f| f.baseline.is_some());
+    findings_controls(h, [&services, &regions, &checks], baseline, None);
+}
+
+/// The findings section: filters (the service, region and check choices given, or filled
+/// by the page's script when empty; an account filter when `accounts` is given), the
+/// table (with an account column for an organization) and its pager.
+fn findings_controls(
+    h: &mut String,
+    [services, regions, checks]: [&BTreeSet<&str>; 3],
+    baseline: bool,
+    accounts: Option<&[AccountEntry]>,
+) {
     h.push_str(
         "<section class=\"findings\" aria-labelledby=\"findings-h\">\n\
          <h2 id=\"findings-h\">Findings</h2>\n\
@@ -488,9 +718,31 @@ fn findings_section(h: &mut String, r: &ScanReport) {
         }
         h.push_str("</select>");
     };
-    select(h, "service", "Service", "All services", &services);
-    select(h, "region", "Region", "All regions", &regions);
-    select(h, "check", "Check", "All checks", &checks);
+    if let Some(accounts) = accounts {
+        h.push_str(
+            "<label for=\"f-account\">Account</label><select id=\"f-account\" name=\"account\">\
+             <option value=\"\">All accounts</option>",
+        );
+        for a in accounts {
+            let mut label = a.account_id.clone();
+            if !a.name.is_empty() {
+                label.push_str(&format!(" {}", a.name));
+            }
+            if let Some(reason) = a.outcome.reason() {
+                label.push_str(&format!(" ({}: {reason})", a.outcome.status()));
+            }
+            let _ = write!(
+                h,
+                "<option value=\"{}\">{}</option>",
+                esc(&a.account_id),
+                esc(&label)
+            );
+        }
+        h.push_str("</select>");
+    }
+    select(h, "service", "Service", "All services", services);
+    select(h, "region", "Region", "All regions", regions);
+    select(h, "check", "Check", "All checks", checks);
     h.push_str(
         "<label for=\"f-q\">Search</label><input id=\"f-q\" name=\"q\" type=\"search\" \
          placeholder=\"resource, reason, check…\" autocomplete=\"off\" spellcheck=\"false\">",
@@ -514,7 +766,13 @@ fn findings_section(h: &mut String, r: &ScanReport) {
          </span></th><th scope=\"col\" class=\"c-status\">Status</th>\
          <th scope=\"col\" class=\"c-sev\">Severity</th><th scope=\"col\">Check</th>\
          <th scope=\"col\" class=\"c-region\">Region</th><th scope=\"col\">Resource</th>\
-         <th scope=\"col\">Reason</th></tr></thead>\n<tbody></tbody>\n</table>\n\
+         <th scope=\"col\">Reason</th>",
+    );
+    if accounts.is_some() {
+        h.push_str("<th scope=\"col\" class=\"c-account\">Account</th>");
+    }
+    h.push_str(
+        "</tr></thead>\n<tbody></tbody>\n</table>\n\
          <nav class=\"pager\" aria-label=\"Pages of findings\">\
          <button type=\"button\" id=\"p-first\">First</button>\
          <button type=\"button\" id=\"p-prev\">Previous</button>\

@@ -3,8 +3,10 @@
 //! finding is `<skipped>` with the mute rule's reason; a PASS is a test case that passed.
 
 use crate::check_docs;
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
 use crate::report::ScanReport;
-use rampart_checks::{Finding, Status};
+use chrono::{DateTime, Utc};
+use rampart_checks::{CheckMeta, Finding, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -92,44 +94,162 @@ fn suite(xml: &mut String, report: &ScanReport, check_id: &str, findings: &[&Fin
         );
     }
     for f in findings {
-        let _ = write!(
-            xml,
-            "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
-            escape(&f.resource),
-            escape(check_id),
-        );
-        let body = match (&f.muted, f.status) {
-            (Some(m), _) => Some(format!(
-                "<skipped message=\"{}\"/>",
-                escape(&format!("muted: {}", m.reason))
-            )),
-            (None, Status::Fail) => {
-                let mut text = format!("[{}] {}", f.region, f.reason);
-                if let Some(meta) = meta {
-                    text.push_str(&format!("\nfix: {}", meta.fix));
-                }
-                Some(format!(
-                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                    escape(&f.reason),
-                    f.severity.as_str(),
-                    escape_content(&text)
-                ))
-            }
-            (None, Status::Error) => Some(format!(
-                "<error message=\"{}\" type=\"ERROR\">{}</error>",
-                escape(&f.reason),
-                escape_content(&format!("[{}] {}", f.region, f.reason))
-            )),
-            (None, Status::Pass) => None,
-        };
-        match body {
-            Some(body) => {
-                let _ = writeln!(xml, ">\n      {body}\n    </testcase>");
-            }
-            None => xml.push_str("/>\n"),
-        }
+        testcase(xml, f, meta);
     }
     xml.push_str("  </testsuite>\n");
+}
+
+/// One finding as a `<testcase>`, named by its resource, its class the check (`meta` is
+/// the check's documentation, when this build knows it).
+fn testcase(xml: &mut String, f: &Finding, meta: Option<&CheckMeta>) {
+    let _ = write!(
+        xml,
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
+        escape(&f.resource),
+        escape(&f.check_id),
+    );
+    let body = match (&f.muted, f.status) {
+        (Some(m), _) => Some(format!(
+            "<skipped message=\"{}\"/>",
+            escape(&format!("muted: {}", m.reason))
+        )),
+        (None, Status::Fail) => {
+            let mut text = format!("[{}] {}", f.region, f.reason);
+            if let Some(meta) = meta {
+                text.push_str(&format!("\nfix: {}", meta.fix));
+            }
+            Some(format!(
+                "<failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape(&f.reason),
+                f.severity.as_str(),
+                escape_content(&text)
+            ))
+        }
+        (None, Status::Error) => Some(format!(
+            "<error message=\"{}\" type=\"ERROR\">{}</error>",
+            escape(&f.reason),
+            escape_content(&format!("[{}] {}", f.region, f.reason))
+        )),
+        (None, Status::Pass) => None,
+    };
+    match body {
+        Some(body) => {
+            let _ = writeln!(xml, ">\n      {body}\n    </testcase>");
+        }
+        None => xml.push_str("/>\n"),
+    }
+}
+
+/// The organization as one JUnit document: a `<testsuite>` per account (its findings as
+/// test cases, their class the check). An account that could not be read is a suite with
+/// one `<error>` case giving the reason, a skipped account a suite with one `<skipped>`
+/// case, so that neither looks like a clean run.
+#[derive(Default)]
+pub(crate) struct OrgJunit;
+
+impl OrgWriter for OrgJunit {
+    fn start(&mut self, header: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let s = &header.summary;
+        let c = header.counts();
+        let what = match &header.organization_id {
+            Some(id) => format!("AWS Organization {id}"),
+            None => format!("{} AWS accounts", header.accounts.len()),
+        };
+        let seconds = (header.finished_at - header.started_at)
+            .num_milliseconds()
+            .max(0);
+        write!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rampart scan of {}\" \
+             tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\" \
+             timestamp=\"{}\">\n",
+            escape(&what),
+            s.total as usize + c.error + c.skipped,
+            s.fail,
+            s.error as usize + c.error,
+            s.muted as usize + c.skipped,
+            seconds as f64 / 1000.0,
+            header.started_at.format("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    }
+
+    fn scanned(
+        &mut self,
+        entry: &AccountEntry,
+        report: &ScanReport,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut xml = String::new();
+        let counts = Counts::of(report.findings.iter());
+        account_suite(&mut xml, entry, counts, report.evaluated_at);
+        for f in &report.findings {
+            testcase(&mut xml, f, check_docs::meta(&f.check_id));
+        }
+        xml.push_str("  </testsuite>\n");
+        out.write_all(xml.as_bytes())
+    }
+
+    fn unscanned(
+        &mut self,
+        header: &OrgHeader,
+        entry: &AccountEntry,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut xml = String::new();
+        let error = matches!(entry.outcome, AccountOutcome::Error { .. });
+        let counts = Counts {
+            tests: 1,
+            failures: 0,
+            errors: usize::from(error),
+            skipped: usize::from(!error),
+        };
+        account_suite(&mut xml, entry, counts, header.started_at);
+        let reason = entry.outcome.reason().unwrap_or_default();
+        let name = escape(&entry.account_id);
+        let outcome = if error {
+            format!(
+                "<error message=\"{}\" type=\"ERROR\">{}</error>",
+                escape(&format!("account could not be read: {reason}")),
+                escape_content(reason)
+            )
+        } else {
+            format!(
+                "<skipped message=\"{}\"/>",
+                escape(&format!("skipped: {reason}"))
+            )
+        };
+        let _ = writeln!(
+            xml,
+            "    <testcase name=\"account {name}\" classname=\"account\" time=\"0\">\n      \
+             {outcome}\n    </testcase>\n  </testsuite>"
+        );
+        out.write_all(xml.as_bytes())
+    }
+
+    fn finish(&mut self, _: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"</testsuites>\n")
+    }
+}
+
+/// The opening of an account's `<testsuite>`, with the account's id, name and status as
+/// properties.
+fn account_suite(xml: &mut String, entry: &AccountEntry, c: Counts, at: DateTime<Utc>) {
+    let _ = writeln!(
+        xml,
+        "  <testsuite name=\"account {0}\" tests=\"{1}\" failures=\"{2}\" errors=\"{3}\" \
+         skipped=\"{4}\" time=\"0\" timestamp=\"{5}\">\n    <properties>\n      \
+         <property name=\"accountId\" value=\"{0}\"/>\n      \
+         <property name=\"name\" value=\"{6}\"/>\n      \
+         <property name=\"status\" value=\"{7}\"/>\n    </properties>",
+        escape(&entry.account_id),
+        c.tests,
+        c.failures,
+        c.errors,
+        c.skipped,
+        at.format("%Y-%m-%dT%H:%M:%SZ"),
+        escape(&entry.name),
+        entry.outcome.status(),
+    );
 }
 
 /// Text escaped for an XML attribute value or element content: the five predefined

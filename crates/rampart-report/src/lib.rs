@@ -12,6 +12,12 @@
 //! shows muted findings as muted, with the mute rule's reason, and never counts them as
 //! failures. [`ReportFormat`] names the formats, with each one's file name and renderer
 //! ([`render`]).
+//!
+//! A run over many accounts is one organization report: an [`OrgHeader`] (the accounts
+//! and what became of each, the totals) and every scanned account's report, rendered in
+//! any format by [`render_org`] while the reports stream in one at a time; the JSON form
+//! is an [`OrgReport`], read back by [`OrgReport::load`] and joined from shards by
+//! [`merge`].
 
 mod asff;
 mod check_docs;
@@ -23,6 +29,7 @@ mod json;
 mod junit;
 mod markdown;
 mod ocsf;
+mod org;
 mod report;
 mod sarif;
 mod text;
@@ -36,6 +43,10 @@ pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::{render_markdown, MARKDOWN_MAX_ROWS};
 pub use ocsf::{render_ocsf, OCSF_SCHEMA_VERSION};
+pub use org::{
+    merge, render_org, AccountCounts, AccountEntry, AccountOutcome, LoadError, MergeError,
+    MergeOptions, OrgHeader, OrgKind, OrgRenderError, OrgReport, Shard,
+};
 pub use report::{
     ComplianceSummary, ControlResult, ControlStatus, ScanReport, SeverityCounts, Summary, Tool,
     FORMAT_VERSION,

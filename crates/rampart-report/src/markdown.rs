@@ -4,7 +4,8 @@
 //! findings: GitHub rejects comments over 65,536 characters.
 
 use crate::check_docs::{self, truncate};
-use crate::report::ScanReport;
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
+use crate::report::{ScanReport, Summary};
 use rampart_checks::{BaselineState, Finding, Severity, Status};
 use rampart_output::terminal_safe;
 use std::fmt::Write;
@@ -21,12 +22,18 @@ const WARNINGS_MAX: usize = 5;
 /// The report as a Markdown summary for a pull-request comment, ending with a newline.
 /// Muted findings are counted apart and never listed as failures.
 pub fn render_markdown(report: &ScanReport) -> String {
+    markdown_at(report, "###")
+}
+
+/// [`render_markdown`] with its heading at the level of `heading` (`###`, or `####` in an
+/// organization report).
+fn markdown_at(report: &ScanReport, heading: &str) -> String {
     let s = &report.summary;
     let mut md = String::new();
     // Writing to a String cannot fail.
     let _ = writeln!(
         md,
-        "### rampart: AWS account {} ({})\n",
+        "{heading} rampart: AWS account {} ({})\n",
         cell(&report.account_id),
         cell(&report.partition)
     );
@@ -36,22 +43,7 @@ pub fn render_markdown(report: &ScanReport) -> String {
         .iter()
         .filter(|f| f.is_active_failure())
         .collect();
-    let by_severity: Vec<String> = Severity::ALL
-        .iter()
-        .filter(|&&sev| s.fail_by_severity.get(sev) > 0)
-        .map(|&sev| format!("{} {}", s.fail_by_severity.get(sev), sev.as_str()))
-        .collect();
-    let mut headline = if s.fail == 0 {
-        "**No failing findings**".to_owned()
-    } else {
-        format!("**{} failing** ({})", s.fail, by_severity.join(", "))
-    };
-    let _ = write!(
-        headline,
-        " · {} could not be evaluated · {} muted · {} passed · {} findings in all",
-        s.error, s.muted, s.pass, s.total
-    );
-    let _ = writeln!(md, "{headline}\n");
+    let _ = writeln!(md, "{}\n", headline(s));
 
     let has_baseline =
         report.findings.iter().any(|f| f.baseline.is_some()) || !report.resolved.is_empty();
@@ -105,6 +97,109 @@ pub fn render_markdown(report: &ScanReport) -> String {
         }
     }
     md
+}
+
+/// The organization as Markdown: a headline (accounts scanned, unreadable and skipped;
+/// failing findings by severity), a table of the accounts with their failing findings by
+/// severity, then each scanned account's own summary ([`render_markdown`]) with its
+/// heading one level down. Unlike the single-account summary, its size grows with the
+/// number of accounts.
+#[derive(Default)]
+pub(crate) struct OrgMarkdown;
+
+impl OrgWriter for OrgMarkdown {
+    fn start(&mut self, header: &OrgHeader, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(org_summary(header).as_bytes())
+    }
+
+    fn scanned(
+        &mut self,
+        _: &AccountEntry,
+        report: &ScanReport,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        writeln!(out)?;
+        out.write_all(markdown_at(report, "####").as_bytes())
+    }
+}
+
+/// The organization's headline and accounts table.
+fn org_summary(header: &OrgHeader) -> String {
+    let mut md = String::new();
+    let what = match &header.organization_id {
+        Some(id) => format!("AWS Organization {}", cell(id)),
+        None => format!("{} AWS accounts", header.accounts.len()),
+    };
+    let _ = writeln!(md, "### rampart: {what}\n");
+    let c = header.counts();
+    let unreadable = match c.error {
+        0 => "0 could not be read".to_owned(),
+        n => format!("**{n} could not be read** (every check ERROR)"),
+    };
+    let mut line = format!(
+        "{} accounts: {} scanned · {unreadable} · {} skipped",
+        header.accounts.len(),
+        c.scanned,
+        c.skipped
+    );
+    if let Some(shards) = header.shards_label() {
+        let _ = write!(line, " · {shards}");
+    }
+    let _ = writeln!(md, "{line}\n");
+    let _ = writeln!(md, "{}\n", headline(&header.summary));
+    md.push_str(
+        "| account | name | status | critical | high | medium | low | info | error | pass |\n\
+         |---|---|---|--:|--:|--:|--:|--:|--:|--:|\n",
+    );
+    for a in &header.accounts {
+        let numbers = match &a.outcome {
+            AccountOutcome::Scanned { summary, .. } => counts_cells(summary),
+            _ => " – |".repeat(7),
+        };
+        let status = match &a.outcome {
+            AccountOutcome::Scanned { .. } => "scanned".to_owned(),
+            AccountOutcome::Error { reason } => format!("**ERROR**: {}", cell(reason)),
+            AccountOutcome::Skipped { reason } => format!("skipped: {}", cell(reason)),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {status} |{numbers}",
+            code_cell(&a.account_id),
+            cell(&a.name)
+        );
+    }
+    let _ = writeln!(md, "| **total** | | |{}", counts_cells(&header.summary));
+    md
+}
+
+/// ` 1 | 0 | … |`: failing findings by severity, then ERROR and PASS.
+fn counts_cells(s: &Summary) -> String {
+    Severity::ALL
+        .iter()
+        .map(|&sev| s.fail_by_severity.get(sev))
+        .chain([s.error, s.pass])
+        .map(|n| format!(" {n} |"))
+        .collect()
+}
+
+/// "**3 failing** (1 critical, 2 high) · 1 could not be evaluated · …".
+fn headline(s: &Summary) -> String {
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .filter(|&&sev| s.fail_by_severity.get(sev) > 0)
+        .map(|&sev| format!("{} {}", s.fail_by_severity.get(sev), sev.as_str()))
+        .collect();
+    let mut headline = if s.fail == 0 {
+        "**No failing findings**".to_owned()
+    } else {
+        format!("**{} failing** ({})", s.fail, by_severity.join(", "))
+    };
+    let _ = write!(
+        headline,
+        " · {} could not be evaluated · {} muted · {} passed · {} findings in all",
+        s.error, s.muted, s.pass, s.total
+    );
+    headline
 }
 
 /// The top failures: new ones first (when there is a baseline), then most severe, then

@@ -7,6 +7,7 @@
 //! make the events invalid for class 2004.
 
 use crate::check_docs::CIS_STANDARD;
+use crate::json::JsonArray;
 use crate::report::ScanReport;
 use rampart_checks::{Finding, Severity, Status};
 use serde::Serialize;
@@ -22,6 +23,19 @@ pub fn render_ocsf(report: &ScanReport) -> String {
     let mut json = serde_json::to_string_pretty(&events).expect("OCSF events serialize");
     json.push('\n');
     json
+}
+
+/// The report's OCSF events, each pushed onto `array`: an organization's OCSF array is
+/// every account's.
+pub(crate) fn push_events(
+    report: &ScanReport,
+    array: &mut JsonArray,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for f in &report.findings {
+        array.push(out, &event(report, f))?;
+    }
+    Ok(())
 }
 
 /// Finding category (`category_uid` 2).

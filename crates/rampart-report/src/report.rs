@@ -117,6 +117,18 @@ impl Summary {
         s
     }
 
+    /// Add `other`'s counts to these: the totals over two sets of findings.
+    pub fn add(&mut self, other: &Summary) {
+        self.total += other.total;
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.muted += other.muted;
+        for severity in Severity::ALL {
+            *self.fail_by_severity.get_mut(severity) += other.fail_by_severity.get(severity);
+        }
+    }
+
     /// The count for one status (unmuted findings).
     pub fn count(&self, status: Status) -> u64 {
         match status {

@@ -10,11 +10,15 @@
 //! the findings resolved since the baseline are results with state `absent`.
 
 use crate::check_docs;
-use crate::report::ScanReport;
+use crate::json::{write_pretty, JsonArray};
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter, Shard};
+use crate::report::{ScanReport, Summary};
+use chrono::{DateTime, Utc};
 use rampart_checks::{BaselineState, Finding, Severity, Status};
 use rampart_output::sarif::{self, rule_name, Rank};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, Write};
 
 /// The report as a pretty-printed SARIF 2.1.0 log with one run, ending with a newline.
 pub fn render_sarif(report: &ScanReport) -> String {
@@ -46,6 +50,41 @@ pub fn render_sarif(report: &ScanReport) -> String {
             .map(|f| result(f, index(&f.check_id), Some(BaselineState::Resolved))),
     );
 
+    let notifications = notifications(report);
+    sarif::render(sarif::Run {
+        tool_name: report.tool.name.clone(),
+        tool_version: report.tool.version.clone(),
+        rules,
+        times: Some((time(&report.collected_at), time(&report.evaluated_at))),
+        notifications,
+        results,
+        properties: Some(json!({
+            "accountId": report.account_id,
+            "partition": report.partition,
+            "regionsScanned": report.regions_scanned,
+            "summary": summary_json(&report.summary),
+        })),
+    })
+}
+
+/// The counts of a run's `properties.summary`.
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "total": s.total,
+        "pass": s.pass,
+        "fail": s.fail,
+        "error": s.error,
+        "muted": s.muted,
+    })
+}
+
+/// A time as SARIF writes it.
+fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The invocation's notifications: each failed API call of collection, and each warning.
+fn notifications(report: &ScanReport) -> Vec<Value> {
     let mut notifications: Vec<Value> = report
         .collection_errors
         .iter()
@@ -62,30 +101,130 @@ pub fn render_sarif(report: &ScanReport) -> String {
         })
         .collect();
     notifications.extend(report.warnings.iter().map(sarif::warning));
+    notifications
+}
 
-    let s = &report.summary;
-    let time =
-        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    sarif::render(sarif::Run {
-        tool_name: report.tool.name.clone(),
-        tool_version: report.tool.version.clone(),
-        rules,
-        times: Some((time(&report.collected_at), time(&report.evaluated_at))),
-        notifications,
-        results,
-        properties: Some(json!({
-            "accountId": report.account_id,
-            "partition": report.partition,
-            "regionsScanned": report.regions_scanned,
-            "summary": {
-                "total": s.total,
-                "pass": s.pass,
-                "fail": s.fail,
-                "error": s.error,
-                "muted": s.muted,
-            },
-        })),
-    })
+/// The organization as one SARIF run: the results of every account (each result's
+/// `properties.accountId` names it), one invocation per account (its times and
+/// collection gaps; an account that could not be read is an unsuccessful invocation with
+/// the reason as an error notification), and the rules of every check with a result.
+/// Results are written as each account comes; rules are numbered in order of first use,
+/// and with the invocations (small: times and notifications) written after the results.
+#[derive(Default)]
+pub(crate) struct OrgSarif {
+    results: Option<JsonArray>,
+    rules: Vec<Value>,
+    rule_index: HashMap<String, usize>,
+    invocations: Vec<Value>,
+}
+
+impl OrgSarif {
+    /// The index of the check's rule, added when it is new.
+    fn rule_index(&mut self, check_id: &str) -> usize {
+        if let Some(&i) = self.rule_index.get(check_id) {
+            return i;
+        }
+        self.rules.push(rule(check_id));
+        self.rule_index
+            .insert(check_id.to_owned(), self.rules.len() - 1);
+        self.rules.len() - 1
+    }
+}
+
+impl OrgWriter for OrgSarif {
+    fn start(&mut self, _: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
+        write!(
+            out,
+            "{{\n  \"$schema\": \"{}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \
+             \"results\": ",
+            sarif::SCHEMA
+        )?;
+        self.results = Some(JsonArray::open(out, "      ")?);
+        Ok(())
+    }
+
+    fn unscanned(
+        &mut self,
+        _: &OrgHeader,
+        entry: &AccountEntry,
+        _: &mut dyn Write,
+    ) -> io::Result<()> {
+        if let AccountOutcome::Error { reason } = &entry.outcome {
+            self.invocations.push(json!({
+                "executionSuccessful": false,
+                "toolExecutionNotifications": [{
+                    "level": "error",
+                    "message": { "text": format!(
+                        "account {} could not be read: {reason}", entry.account_id
+                    ) },
+                }],
+                "properties": { "accountId": entry.account_id },
+            }));
+        }
+        Ok(())
+    }
+
+    fn scanned(
+        &mut self,
+        _: &AccountEntry,
+        report: &ScanReport,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let listed = report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+            .map(|f| (f, f.baseline))
+            .chain(
+                report
+                    .resolved
+                    .iter()
+                    .map(|f| (f, Some(BaselineState::Resolved))),
+            );
+        for (f, baseline) in listed {
+            let index = self.rule_index(&f.check_id);
+            if let Some(results) = self.results.as_mut() {
+                results.push(out, &result(f, Some(index), baseline))?;
+            }
+        }
+        self.invocations.push(json!({
+            "executionSuccessful": true,
+            "startTimeUtc": time(&report.collected_at),
+            "endTimeUtc": time(&report.evaluated_at),
+            "toolExecutionNotifications": notifications(report),
+            "properties": { "accountId": report.account_id, "partition": report.partition },
+        }));
+        Ok(())
+    }
+
+    fn finish(&mut self, header: &OrgHeader, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(results) = self.results.take() {
+            results.close(out)?;
+        }
+        const INDENT: &str = "      ";
+        write!(out, ",\n{INDENT}\"invocations\": ")?;
+        write_pretty(out, &self.invocations, INDENT)?;
+        let tool = json!({
+            "driver": {
+                "name": header.tool.name,
+                "version": header.tool.version,
+                "informationUri": sarif::INFORMATION_URI,
+                "rules": self.rules,
+            }
+        });
+        write!(out, ",\n{INDENT}\"tool\": ")?;
+        write_pretty(out, &tool, INDENT)?;
+        let c = header.counts();
+        let properties = json!({
+            "organizationId": header.organization_id,
+            "accounts": { "scanned": c.scanned, "error": c.error, "skipped": c.skipped },
+            "shards": header.shards.iter().map(Shard::to_string).collect::<Vec<_>>(),
+            "summary": summary_json(&header.summary),
+        });
+        write!(out, ",\n{INDENT}\"properties\": ")?;
+        write_pretty(out, &properties, INDENT)?;
+        out.write_all(b"\n    }\n  ]\n}\n")
+    }
 }
 
 /// A check as a SARIF rule (reportingDescriptor).

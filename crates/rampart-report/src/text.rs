@@ -11,6 +11,7 @@
 //! the report's own colours.
 
 use crate::check_docs::truncate;
+use crate::org::{AccountEntry, AccountOutcome, OrgHeader, OrgWriter};
 use crate::report::{ControlStatus, ScanReport};
 use crate::wrap::{is_plain_command, wrap, wrap_command, wrap_words};
 use rampart_checks::{BaselineState, Finding, Severity, Status};
@@ -74,6 +75,173 @@ pub fn render_text(report: &ScanReport, options: &TextOptions) -> String {
     let mut text = out.lines.join("\n");
     text.push('\n');
     text
+}
+
+/// The organization's terminal report: a header (the organization, shards, times and
+/// how many accounts were scanned, could not be read or were skipped), a table of the
+/// accounts with their failing findings by severity, then each scanned account's own
+/// report as [`render_text`] writes it, under a rule and a heading that names the account.
+pub(crate) struct OrgText {
+    options: TextOptions,
+}
+
+impl OrgText {
+    /// The organization report rendered with `options`.
+    pub(crate) fn new(options: TextOptions) -> OrgText {
+        OrgText { options }
+    }
+
+    fn out(&self) -> Out {
+        Out {
+            lines: Vec::new(),
+            width: self.options.width,
+            color: self.options.color,
+        }
+    }
+}
+
+/// Write the lines, each ending with a newline.
+fn write_lines(out: &mut dyn std::io::Write, lines: &[String]) -> std::io::Result<()> {
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+impl OrgWriter for OrgText {
+    fn start(&mut self, header: &OrgHeader, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut out = self.out();
+        org_header(&mut out, header);
+        org_table(&mut out, header);
+        write_lines(w, &out.lines)
+    }
+
+    fn scanned(
+        &mut self,
+        entry: &AccountEntry,
+        report: &ScanReport,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut out = self.out();
+        out.blank();
+        out.lines.push("=".repeat(out.width.clamp(20, 80)));
+        let mut title = format!("ACCOUNT {}", terminal_safe(&entry.account_id));
+        if !entry.name.is_empty() {
+            title.push_str(&format!(": {}", terminal_safe(&entry.name)));
+        }
+        out.heading(&title, Style::Heading);
+        out.lines.push("=".repeat(out.width.clamp(20, 80)));
+        out.blank();
+        write_lines(w, &out.lines)?;
+        w.write_all(render_text(report, &self.options).as_bytes())
+    }
+}
+
+fn org_header(out: &mut Out, header: &OrgHeader) {
+    let what = match &header.organization_id {
+        Some(id) => format!("AWS Organization {}", terminal_safe(id)),
+        None => format!("{} AWS accounts", header.accounts.len()),
+    };
+    let mut title = format!(
+        "{} {} scan of {what}",
+        terminal_safe(&header.tool.name),
+        terminal_safe(&header.tool.version)
+    );
+    if let Some(m) = &header.management_account_id {
+        title.push_str(&format!(" (management account {})", terminal_safe(m)));
+    }
+    out.heading(&title, Style::Heading);
+    let mut times = format!(
+        "started {}, finished {}",
+        header.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        header.finished_at.format("%Y-%m-%d %H:%M:%S UTC")
+    );
+    if let Some(shards) = header.shards_label() {
+        times.push_str(&format!("; {shards}"));
+    }
+    out.extend(wrap(&times, out.width, "", ""));
+    out.blank();
+    let c = header.counts();
+    let counts = format!(
+        "ACCOUNTS ({}): {} scanned, {}, {} skipped",
+        header.accounts.len(),
+        c.scanned,
+        count(out, c.error as u64, "could not be read", Style::Error),
+        c.skipped
+    );
+    out.extend(wrap(&counts, out.width, "", "  "));
+    if c.error > 0 {
+        let note = "Accounts that could not be read have every check in ERROR, not PASS.";
+        out.heading(note, Style::Error);
+    }
+}
+
+/// Width of a count column in the accounts table.
+const NUM: usize = 6;
+
+/// The account × severity table: each account with its failing findings by severity,
+/// ERROR and PASS counts; an account that could not be read or was skipped with its
+/// reason under it; the totals last.
+fn org_table(out: &mut Out, header: &OrgHeader) {
+    let fixed = 2 + 12 + 2 + 8 + 7 * NUM;
+    let name_width = out.width.saturating_sub(fixed + 1).max(8);
+    let columns = ["CRIT", "HIGH", "MED", "LOW", "INFO", "ERROR", "PASS"]
+        .map(|c| format!("{c:>NUM$}"))
+        .concat();
+    out.blank();
+    let head = format!(
+        "  {:<12}  {:<name_width$} {:<8}{columns}",
+        "ACCOUNT", "NAME", "STATUS"
+    );
+    out.lines.push(out.paint(&head, Style::Heading));
+    let numbers = |out: &Out, s: &crate::report::Summary| -> String {
+        let cells: Vec<String> = Severity::ALL
+            .iter()
+            .map(|&sev| (s.fail_by_severity.get(sev), Style::Severity(sev)))
+            .chain([(s.error, Style::Error), (s.pass, Style::Pass)])
+            .map(|(n, style)| {
+                let cell = format!("{n:>NUM$}");
+                if n == 0 || matches!(style, Style::Pass) {
+                    cell
+                } else {
+                    out.paint(&cell, style)
+                }
+            })
+            .collect();
+        cells.concat()
+    };
+    for a in &header.accounts {
+        let name = truncate(&terminal_safe(&a.name), name_width);
+        let prefix = format!(
+            "  {:<12}  {name:<name_width$} ",
+            terminal_safe(&a.account_id)
+        );
+        match &a.outcome {
+            AccountOutcome::Scanned { summary, .. } => {
+                let row = format!("{prefix}{:<8}{}", "scanned", numbers(out, summary));
+                out.lines.push(row);
+            }
+            AccountOutcome::Error { reason } | AccountOutcome::Skipped { reason } => {
+                let (status, style) = match a.outcome {
+                    AccountOutcome::Error { .. } => ("ERROR", Style::Error),
+                    _ => ("skipped", Style::Muted),
+                };
+                let dashes = format!("{:>NUM$}", "-").repeat(7);
+                let status = out.paint(&format!("{status:<8}"), style);
+                out.lines.push(format!("{prefix}{status}{dashes}"));
+                let indent = " ".repeat(16);
+                out.extend(wrap(&terminal_safe(reason), out.width, &indent, &indent));
+            }
+        }
+    }
+    let total = format!(
+        "  {:<12}  {:<name_width$} {:<8}{}",
+        "TOTAL",
+        "",
+        "",
+        numbers(out, &header.summary)
+    );
+    out.lines.push(total);
 }
 
 /// Indent of a check's heading line.

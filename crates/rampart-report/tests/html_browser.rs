@@ -12,7 +12,10 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration as Days, NaiveDate, Utc};
 use rampart_checks::{BaselineState, Finding, Muted, Severity, Status};
 use rampart_inventory::{Account, CollectionError, CollectionStats, Gap, Inventory, SkippedRegion};
-use rampart_report::{render_html, ComplianceSummary, ScanReport};
+use rampart_report::{
+    render_html, render_org, AccountEntry, AccountOutcome, ComplianceSummary, OrgHeader,
+    ReportFormat, ScanReport, Summary, TextOptions,
+};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -826,4 +829,121 @@ fn fifty_thousand_findings_in_chromium() {
          steps in {filtering:.1?}",
         size as f64 / (1024.0 * 1024.0)
     );
+}
+
+// Issue 10: the organization page in a real browser: every account's findings in one
+// table with an account column, and the account filter (its select, the URL hash and the
+// accounts table's links) showing one account's findings. An account name that tries to
+// end its element stays text.
+#[test]
+fn organization_report_account_filter_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = ["111122223333", "444455556666", "777788889999"];
+    let reports: Vec<ScanReport> = ids
+        .iter()
+        .enumerate()
+        .map(|(k, id)| {
+            let mut r = report(90 + 40 * k);
+            r.account_id = id.to_string();
+            for f in &mut r.findings {
+                f.account_id = id.to_string();
+                f.id = Finding::stable_id(&f.check_id, id, &f.region, &f.resource);
+            }
+            r.summary = Summary::of(&r.findings);
+            r
+        })
+        .collect();
+    let mut accounts: Vec<AccountEntry> = reports
+        .iter()
+        .map(|r| AccountEntry::scanned(r, format!("team {}", &r.account_id[..3])))
+        .collect();
+    accounts[1].name = BREAKOUT.into();
+    accounts.push(AccountEntry {
+        account_id: "999900001111".into(),
+        name: "locked".into(),
+        tags: Default::default(),
+        outcome: AccountOutcome::Error {
+            reason: "AccessDenied on sts:AssumeRole".into(),
+        },
+    });
+    let header = OrgHeader::new(accounts, collected_at(), collected_at());
+    let page = dir.path().join("org.html");
+    let mut out = Vec::new();
+    render_org(
+        ReportFormat::Html,
+        &header,
+        &mut reports
+            .iter()
+            .cloned()
+            .map(Ok::<_, std::convert::Infallible>),
+        &TextOptions::default(),
+        &mut out,
+    )
+    .unwrap();
+    std::fs::write(&page, out).unwrap();
+    let total: usize = reports.iter().map(|r| r.findings.len()).sum();
+    let of = |id: &str, keep: &dyn Fn(&Finding) -> bool| -> usize {
+        let r = reports.iter().find(|r| r.account_id == id).unwrap();
+        count(r, keep)
+    };
+
+    let b = Browser::start();
+    b.open(&page, "");
+    b.wait_ready();
+    b.assert_clean("the organization report");
+    b.assert_matching(total, total, "every account");
+
+    // The select: one account's findings, each row naming it in the account column.
+    b.click("#f-account option[value='444455556666']");
+    b.assert_matching(of("444455556666", &|_| true), total, "account 444455556666");
+    assert_eq!(b.hash(), "#account=444455556666");
+    let column = b.js(
+        "return Array.from(document.querySelectorAll('#findings tbody tr.row'))
+             .map(function (tr) { return tr.lastChild.textContent; })",
+    );
+    let column: Vec<&str> = column
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        !column.is_empty() && column.iter().all(|&a| a == "444455556666"),
+        "{column:?}"
+    );
+
+    // With the other filters: the choices the script filled in from every account.
+    b.click("#f-region option[value='eu-west-1']");
+    b.assert_matching(
+        of("444455556666", &|f| f.region == "eu-west-1"),
+        total,
+        "account and region",
+    );
+    b.click("#f-clear");
+    b.assert_matching(total, total, "cleared");
+
+    // The URL hash, and the accounts table's link.
+    b.open(&page, "#account=777788889999&status=FAIL");
+    b.wait_ready();
+    b.assert_matching(
+        of("777788889999", &|f| shown(f) == "FAIL"),
+        total,
+        "hash account and FAIL",
+    );
+    b.click("#accounts a[href='#account=111122223333']");
+    b.assert_matching(of("111122223333", &|_| true), total, "accounts table link");
+
+    // The account that could not be read has no findings, and says why in the table.
+    b.click("#f-account option[value='999900001111']");
+    assert_eq!(b.counts().0, 0, "the unreadable account has no findings");
+    let row = b.js(
+        "return document.querySelector('#accounts tr[data-account=\"999900001111\"]').textContent",
+    );
+    assert!(
+        row.as_str()
+            .unwrap()
+            .contains("AccessDenied on sts:AssumeRole"),
+        "{row}"
+    );
+    b.assert_clean("the organization report after filtering");
 }

@@ -1,5 +1,7 @@
 // rampart HTML report: charts, filters and the findings table, drawn from the JSON data
-// embedded in the page. No network: everything the page shows is in the file.
+// embedded in the page. No network: everything the page shows is in the file. An
+// organization's page embeds one data block per account; they are joined here, and the
+// table gets an account column and filter.
 (function () {
   "use strict";
 
@@ -9,12 +11,48 @@
   var BASELINE = ["new", "unchanged", "resolved"];
   var CHART_ROWS = 8;
 
-  var data = JSON.parse(document.getElementById("report-data").textContent);
+  var data = load();
   var checks = data.checks;
   var regions = data.regions;
   var mutes = data.mutes;
   var rows = data.findings;
   var n = rows.length;
+  var COLS = data.org ? 8 : 7;
+
+  // The page's data: the report's one block, or the blocks of an organization's accounts
+  // joined (checks and regions listed once, mutes renumbered, each finding naming its
+  // account).
+  function load() {
+    var one = document.getElementById("report-data");
+    if (one) return JSON.parse(one.textContent);
+    var all = { account: "", checks: [], regions: [], mutes: [], baseline: false, findings: [], org: true };
+    var ci = {};
+    var ri = {};
+    var blocks = document.querySelectorAll("script.account-data");
+    for (var b = 0; b < blocks.length; b++) {
+      var d = JSON.parse(blocks[b].textContent);
+      var cm = d.checks.map(function (c) {
+        if (!(c.id in ci)) ci[c.id] = all.checks.push(c) - 1;
+        return ci[c.id];
+      });
+      var rm = d.regions.map(function (r) {
+        if (!(r in ri)) ri[r] = all.regions.push(r) - 1;
+        return ri[r];
+      });
+      var mo = all.mutes.length;
+      all.mutes = all.mutes.concat(d.mutes);
+      all.baseline = all.baseline || d.baseline;
+      for (var k = 0; k < d.findings.length; k++) {
+        var f = d.findings[k];
+        f[0] = cm[f[0]];
+        f[3] = rm[f[3]];
+        if (f[7] >= 0) f[7] += mo;
+        if (f.length < 10) f[9] = d.account;
+        all.findings.push(f);
+      }
+    }
+    return all;
+  }
 
   // Per finding: shown status (0 FAIL, 1 ERROR, 2 MUTED, 3 PASS), severity, service,
   // region, check, whether new, and the lower-cased text that the search box looks in.
@@ -25,6 +63,7 @@
   var chk = new Int32Array(n);
   var isNew = new Uint8Array(n);
   var hay = new Array(n);
+  var acct = new Array(n);
   var services = [];
   var serviceIndex = {};
   var checkService = checks.map(function (c) {
@@ -49,8 +88,9 @@
     reg[i] = f[3];
     isNew[i] = f[8] === 0 ? 1 : 0;
     var c = checks[f[0]];
+    acct[i] = f.length > 9 ? f[9] : data.account;
     hay[i] = (f[4] + "\n" + f[5] + "\n" + c.id + "\n" + (c.title || "") + "\n" + regions[f[3]] +
-      "\n" + f[6] + (muted ? "\n" + mutes[f[7]].reason : "")).toLowerCase();
+      "\n" + f[6] + (muted ? "\n" + mutes[f[7]].reason : "") + (data.org ? "\n" + acct[i] : "")).toLowerCase();
   }
 
   // Table order: FAIL, ERROR, MUTED, PASS; then most severe first; then check, region,
@@ -67,8 +107,8 @@
   // Filter state, mirrored in the URL hash: #status=FAIL,ERROR&severity=high&q=text
   var state = blank();
   function blank() {
-    return { status: [], severity: [], service: "", region: "", check: "", q: "", "new": false,
-      page: 1, size: 50 };
+    return { status: [], severity: [], service: "", region: "", check: "", account: "", q: "",
+      "new": false, page: 1, size: 50 };
   }
 
   function fromHash() {
@@ -87,6 +127,8 @@
     if (v && v in regionIndex) s.region = v;
     v = params.get("check");
     if (v && v in checkIndex) s.check = v;
+    v = params.get("account");
+    if (v && sel.account && accountIndex[v]) s.account = v;
     s.q = params.get("q") || "";
     s["new"] = params.get("new") === "1" && data.baseline;
     v = parseInt(params.get("size"), 10);
@@ -106,6 +148,7 @@
     add("service", s.service);
     add("region", s.region);
     add("check", s.check);
+    add("account", s.account);
     add("q", s.q);
     if (s["new"]) parts.push("new=1");
     if (s.size !== 50) parts.push("size=" + s.size);
@@ -121,6 +164,7 @@
     var se = skip === "service" || !s.service ? -1 : serviceIndex[s.service];
     var re = skip === "region" || !s.region ? -1 : regionIndex[s.region];
     var ch = !s.check ? -1 : checkIndex[s.check];
+    var ac = s.account;
     var q = s.q.trim().toLowerCase();
     var nw = s["new"];
     return function (i) {
@@ -129,6 +173,7 @@
       if (se >= 0 && svc[i] !== se) return false;
       if (re >= 0 && reg[i] !== re) return false;
       if (ch >= 0 && chk[i] !== ch) return false;
+      if (ac && acct[i] !== ac) return false;
       if (nw && !isNew[i]) return false;
       if (q && hay[i].indexOf(q) < 0) return false;
       return true;
@@ -165,6 +210,26 @@
     region: document.getElementById("f-region"),
     check: document.getElementById("f-check")
   };
+  var accountSel = document.getElementById("f-account");
+  var accountIndex = {};
+  if (accountSel) {
+    sel.account = accountSel;
+    for (var o = 1; o < accountSel.options.length; o++) accountIndex[accountSel.options[o].value] = true;
+  }
+  // An organization's page leaves these choices to the script: they come from every
+  // account's findings.
+  fill(sel.service, services);
+  fill(sel.region, regions);
+  fill(sel.check, checks.map(function (c) { return c.id; }));
+  function fill(select, values) {
+    if (select.options.length > 1) return;
+    values.slice().sort().forEach(function (v) {
+      var opt = document.createElement("option");
+      opt.value = v;
+      opt.textContent = v;
+      select.appendChild(opt);
+    });
+  }
   var search = document.getElementById("f-q");
   var newBox = document.getElementById("f-new");
   var size = document.getElementById("f-size");
@@ -314,7 +379,7 @@
     if (!total) {
       var tr = el("tr");
       var td = el("td", "empty", "No finding matches these filters.");
-      td.colSpan = 7;
+      td.colSpan = COLS;
       tr.appendChild(td);
       tbody.appendChild(tr);
     }
@@ -356,6 +421,7 @@
     var rs = el("td", "reason");
     rs.appendChild(el("div", "", f[5]));
     tr.appendChild(rs);
+    if (data.org) tr.appendChild(el("td", "mono", acct[i]));
     tbody.appendChild(tr);
     var detail = null;
     function toggle() {
@@ -389,7 +455,7 @@
     var c = checks[f[0]];
     var tr = el("tr", "detail");
     var td = el("td");
-    td.colSpan = 7;
+    td.colSpan = COLS;
     var g = el("div", "detail-grid");
     function item(title, node, wide) {
       var d = el("div", wide ? "wide" : "");
@@ -405,7 +471,7 @@
     }
     if (f[8] >= 0) item("Baseline", BASELINE[f[8]], false);
     item("Finding id", el("code", "", f[6]), false);
-    item("Account", f.length > 9 ? f[9] : data.account, false);
+    item("Account", acct[i], false);
     if (c.title) {
       item("Check", c.id + ": " + c.title, true);
       item("What it checks", c.what, false);
