@@ -59,6 +59,21 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// This selection without the Organization-level checks (those of service
+    /// `organizations`): in a scan of a whole Organization they are evaluated once, in the
+    /// management account, not in every member account, where they could only say what
+    /// the management account says.
+    pub fn without_organization_level(&self) -> Selection {
+        let mut s = self.clone();
+        s.exclude_checks.extend(
+            registry()
+                .iter()
+                .filter(|c| c.meta.is_organization_level())
+                .map(|c| c.meta.id.to_owned()),
+        );
+        s
+    }
+
     /// Whether a check is selected.
     pub fn includes(&self, meta: &CheckMeta) -> bool {
         (self.checks.is_empty() || self.checks.iter().any(|c| c == meta.id))

@@ -120,6 +120,15 @@ pub struct CheckMeta {
     pub needs: &'static [Service],
 }
 
+impl CheckMeta {
+    /// Whether the check judges the Organization rather than one account (the checks of
+    /// service `organizations`): evaluated only in the management account when a whole
+    /// Organization is scanned.
+    pub fn is_organization_level(&self) -> bool {
+        self.service == "organizations"
+    }
+}
+
 /// One resource examined by one check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {

@@ -48,7 +48,10 @@ mod regions;
 mod sdk;
 mod secrets;
 mod storage;
+mod transport;
 mod workloads;
+
+pub mod accounts;
 
 use chrono::Utc;
 use futures::StreamExt;
@@ -58,7 +61,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use accounts::{
+    AccountSession, Caller, ConnectOptions, Identity, OrgAccount, OrgError, OrgListing, RoleSpec,
+};
 pub use rampart_inventory::Service;
+pub use transport::{CallPolicy, RequestBudget};
 
 /// Progress callback: receives one short line per event.
 pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
@@ -80,8 +87,8 @@ pub struct Options {
     pub region_concurrency: usize,
     /// Per-item calls (user data, access keys) in flight at once, per region.
     pub item_concurrency: usize,
-    /// Attempts per call, with adaptive retry.
-    pub max_attempts: u32,
+    /// Retries, timeouts and requests in flight.
+    pub policy: CallPolicy,
     /// Progress lines, if wanted.
     pub progress: Option<Progress>,
 }
@@ -96,7 +103,7 @@ impl Default for Options {
             services: Service::ALL.into_iter().collect(),
             region_concurrency: 8,
             item_concurrency: 16,
-            max_attempts: 5,
+            policy: CallPolicy::default(),
             progress: None,
         }
     }
@@ -111,6 +118,14 @@ pub enum CollectError {
         "cannot identify the AWS account: {0}\nhint: configure credentials (AWS_PROFILE, `aws configure`, `aws sso login`) or check --endpoint-url"
     )]
     NoAccount(String),
+    /// A role could not be assumed in an account.
+    #[error("cannot assume role {role_arn}: {reason}")]
+    AssumeRole {
+        /// The role's ARN.
+        role_arn: String,
+        /// AWS's answer.
+        reason: String,
+    },
     /// The regions asked for cannot be read as asked: a name that is not a region, a region
     /// not enabled for the account, a region both requested and excluded, or nothing left
     /// to scan.
@@ -173,16 +188,28 @@ fn global_region(partition: &str) -> &'static str {
     }
 }
 
-/// Read the account.
+/// Read the account that the configured credentials reach (`opts.profile`, else the
+/// default chain).
 pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
+    let caller = Caller::connect(&ConnectOptions {
+        profile: opts.profile.clone(),
+        endpoint_url: opts.endpoint_url.clone(),
+        policy: opts.policy.clone(),
+        time_source: None,
+    })
+    .await;
+    collect_account(&caller.session(), opts).await
+}
+
+/// Read one account through `session` (the caller's own credentials, or a role assumed in
+/// the account). `opts.profile` and `opts.endpoint_url` are not read: the session has them.
+pub async fn collect_account(
+    session: &AccountSession,
+    opts: &Options,
+) -> Result<Inventory, CollectError> {
     let started = Instant::now();
     let collected_at = Utc::now();
-    let base = sdk::load_config(
-        opts.profile.as_deref(),
-        opts.endpoint_url.as_deref(),
-        opts.max_attempts,
-    )
-    .await;
+    let base = session.config().clone();
     let collector = Arc::new(Collector {
         ledger: sdk::Ledger::default(),
         item_concurrency: opts.item_concurrency.max(1),

@@ -1,9 +1,12 @@
 //! Shared SDK plumbing: the SDK configuration, the API-call counter, and the conversion of
 //! SDK errors into inventory gaps.
 
+use crate::transport::CallPolicy;
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_iam::error::ProvideErrorMetadata;
+use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -16,11 +19,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Load the SDK configuration the way the AWS CLI does (env, profiles, SSO, process
-/// credentials, container and instance roles), with adaptive retries and rustls on ring.
+/// credentials, container and instance roles), with adaptive retries and timeouts sized by
+/// `policy`, and rustls on ring. `time_source` replaces the system clock (tests of credential
+/// expiry).
 pub(crate) async fn load_config(
     profile: Option<&str>,
     endpoint_url: Option<&str>,
-    max_attempts: u32,
+    policy: &CallPolicy,
+    time_source: Option<SharedTimeSource>,
 ) -> SdkConfig {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
@@ -29,12 +35,26 @@ pub(crate) async fn load_config(
         .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
-        .retry_config(RetryConfig::adaptive().with_max_attempts(max_attempts));
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(policy.max_attempts.max(1))
+                .with_initial_backoff(policy.initial_backoff)
+                .with_max_backoff(policy.max_backoff),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(policy.connect_timeout)
+                .read_timeout(policy.read_timeout)
+                .build(),
+        );
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
     if let Some(u) = endpoint_url {
         loader = loader.endpoint_url(u);
+    }
+    if let Some(t) = time_source {
+        loader = loader.time_source(t);
     }
     loader.load().await
 }

@@ -101,7 +101,7 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
 /// Write `bytes` to a new file at `tmp`, flushed to disk; removed again on failure. A file
 /// already there (left by a run that crashed with the same process id) is removed first;
 /// the new file is created, never opened through whatever was at its name.
-fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+fn write_temporary(tmp: &Path, content: Content) -> io::Result<()> {
     let create = || OpenOptions::new().write(true).create_new(true).open(tmp);
     let result = (|| {
         let mut f = match create() {
@@ -111,7 +111,10 @@ fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
             }
             other => other?,
         };
-        f.write_all(bytes)?;
+        let mut w = io::BufWriter::new(&mut f);
+        content(&mut w)?;
+        w.flush()?;
+        drop(w);
         f.sync_all()
     })();
     if result.is_err() {
@@ -123,11 +126,15 @@ fn write_temporary(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Open `path` as it is (following symlinks) and write `bytes` into it, at its end: a
 /// FIFO or a device has no end to keep, and a file behind `/dev/stdout` is written where
 /// the shell left it (at its start after `>`, after what was there after `>>`).
-fn write_in_place(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new().append(true).create(true).open(path)?;
-    f.write_all(bytes)?;
-    f.flush()
+fn write_in_place(path: &Path, content: Content) -> io::Result<()> {
+    let f = OpenOptions::new().append(true).create(true).open(path)?;
+    let mut w = io::BufWriter::new(f);
+    content(&mut w)?;
+    w.flush()
 }
+
+/// What a file receives: a function that writes it, called once.
+pub type Content<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
 
 /// Write `bytes` to `path` exactly as given (no newline added): atomically when `path` is
 /// a regular file or does not exist, in place when it is a FIFO, a device node or a
@@ -138,8 +145,8 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 
 /// One file of [`write_files`] on its way: staged in a temporary file, then renamed.
 struct Staged<'a> {
-    path: &'a Path,
-    bytes: &'a [u8],
+    path: PathBuf,
+    content: Option<Content<'a>>,
     target: Target,
     /// The temporary file holding the new content (atomic targets only).
     tmp: Option<PathBuf>,
@@ -155,6 +162,21 @@ struct Staged<'a> {
 /// files they replaced put back, and the temporary files removed; the error names the
 /// path at fault. (A write into a FIFO or a device cannot be taken back; those come last.)
 pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError> {
+    write_streams(
+        files
+            .iter()
+            .map(|(path, bytes)| {
+                let content: Content = Box::new(move |w: &mut dyn Write| w.write_all(bytes));
+                (path.clone(), content)
+            })
+            .collect(),
+    )
+}
+
+/// [`write_files`] for content written piece by piece (a report streamed account by
+/// account), never held whole in memory: each function is called once, with a buffered
+/// writer into the temporary file (or the FIFO or device, last).
+pub fn write_streams(files: Vec<(PathBuf, Content<'_>)>) -> Result<(), WriteError> {
     let mut staged: Vec<Staged> = Vec::with_capacity(files.len());
     let result = stage_and_commit(files, &mut staged);
     match &result {
@@ -171,14 +193,14 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), WriteError> {
 }
 
 fn stage_and_commit<'a>(
-    files: &'a [(PathBuf, Vec<u8>)],
+    files: Vec<(PathBuf, Content<'a>)>,
     staged: &mut Vec<Staged<'a>>,
 ) -> Result<(), WriteError> {
-    for (path, bytes) in files {
-        let target = target(path).map_err(|e| WriteError::new(path, e))?;
+    for (path, content) in files {
+        let target = target(&path).map_err(|e| WriteError::new(&path, e))?;
         let mut s = Staged {
             path,
-            bytes,
+            content: Some(content),
             target,
             tmp: None,
             backup: None,
@@ -186,7 +208,8 @@ fn stage_and_commit<'a>(
         };
         if let Target::Atomic(to) = &s.target {
             let tmp = beside(to, "tmp");
-            write_temporary(&tmp, bytes).map_err(|e| WriteError::new(path, e))?;
+            let content = s.content.take().expect("content written once");
+            write_temporary(&tmp, content).map_err(|e| WriteError::new(&s.path, e))?;
             s.tmp = Some(tmp);
         }
         staged.push(s);
@@ -204,11 +227,12 @@ fn stage_and_commit<'a>(
                 s.backup = Some(backup);
             }
         }
-        fs::rename(tmp, to).map_err(|e| WriteError::new(s.path, e))?;
+        fs::rename(tmp, to).map_err(|e| WriteError::new(&s.path, e))?;
         s.done = true;
     }
     for s in staged.iter_mut().filter(|s| s.target == Target::InPlace) {
-        write_in_place(s.path, s.bytes).map_err(|e| WriteError::new(s.path, e))?;
+        let content = s.content.take().expect("content written once");
+        write_in_place(&s.path, content).map_err(|e| WriteError::new(&s.path, e))?;
         s.done = true;
     }
     Ok(())

@@ -7,5 +7,5 @@ mod file;
 pub mod sarif;
 mod terminal;
 
-pub use file::{write_file, write_files, WriteError};
+pub use file::{write_file, write_files, write_streams, Content, WriteError};
 pub use terminal::{is_unsafe_char, terminal_safe, terminal_safe_lines};

@@ -5,6 +5,7 @@
 pub mod breaking;
 pub mod catalogue;
 pub mod moto;
+pub mod org;
 pub mod scenario;
 
 pub use moto::Moto;

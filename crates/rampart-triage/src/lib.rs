@@ -3,6 +3,7 @@
 //! in order), and the `rampart.toml` config file. Every input file is validated, and an
 //! error names the file, line, column and key.
 
+mod accounts_file;
 mod baseline;
 mod config;
 mod error;
@@ -15,6 +16,7 @@ mod validated;
 #[cfg(test)]
 mod test_support;
 
+pub use accounts_file::{AccountEntry, AccountsFile};
 pub use baseline::Baseline;
 pub use config::{
     Compliance, Config, ConfigPath, FailOn, OutputConfig, ReportFormat, ScanConfig,

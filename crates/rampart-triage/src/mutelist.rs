@@ -435,7 +435,7 @@ fn rule_label(name: &str) -> String {
 }
 
 /// Turn a YAML or validation error into one naming the file, line, column, rule and key.
-fn yaml_error(
+pub(crate) fn yaml_error(
     text: &str,
     path: &Path,
     e: serde_path_to_error::Error<yaml_serde::Error>,

@@ -1,6 +1,8 @@
 //! What each subcommand does.
 
-use crate::cli::{AccountArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, SelectArgs};
+use crate::cli::{
+    AccountArgs, CallArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, SelectArgs,
+};
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
 use rampart_collect::{Options, Service};
@@ -17,6 +19,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Collect(args) => collect_cmd(args),
         Command::Checks(args) => checks(args),
         Command::Secrets(args) => crate::secrets_cmd::run(args),
+        Command::Merge(args) => crate::merge_cmd::run(args),
         Command::Explain { id } => explain(&id),
     }
 }
@@ -56,6 +59,21 @@ fn stderr_progress() -> Option<rampart_collect::Progress> {
         .then(|| Arc::new(|msg: &str| eprintln!("rampart: {msg}")) as rampart_collect::Progress)
 }
 
+/// Retries, timeouts and requests in flight, from the command line.
+pub(crate) fn call_policy(args: &CallArgs) -> rampart_collect::CallPolicy {
+    let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.001, 86_400.0));
+    rampart_collect::CallPolicy {
+        max_attempts: args.max_attempts.max(1),
+        initial_backoff: std::time::Duration::from_millis(args.retry_backoff_ms),
+        connect_timeout: seconds(args.connect_timeout),
+        read_timeout: seconds(args.read_timeout),
+        max_in_flight: args.max_requests.max(1),
+        max_in_flight_per_account: args.max_account_requests.max(1),
+        max_in_flight_per_service: args.max_service_requests.max(1),
+        ..rampart_collect::CallPolicy::default()
+    }
+}
+
 /// Read the account through the SDK.
 pub(crate) fn collect_account(
     account: &AccountArgs,
@@ -68,6 +86,7 @@ pub(crate) fn collect_account(
         endpoint_url: account.endpoint_url.clone(),
         services,
         region_concurrency: account.region_concurrency,
+        policy: call_policy(&account.calls),
         progress: stderr_progress(),
         ..Options::default()
     };
@@ -94,6 +113,9 @@ pub(crate) fn collect_account(
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
+    if args.fleet.is_fleet() {
+        return collect_fleet(args);
+    }
     let inventory = collect_account(&args.account, Service::ALL.into_iter().collect())?;
     save_snapshot(&inventory, &args.out)?;
     eprintln!(
@@ -105,6 +127,79 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
         inventory.stats.duration_ms
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `collect` over many accounts: one snapshot per account in the `--out` folder.
+fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
+    struct SaveSnapshots {
+        dir: std::path::PathBuf,
+    }
+    impl crate::fleet::AccountWork for SaveSnapshots {
+        fn selection(&self, organization_level: bool) -> Selection {
+            let all = Selection::default();
+            if organization_level {
+                all
+            } else {
+                all.without_organization_level()
+            }
+        }
+        fn finish(
+            &self,
+            target: &crate::fleet::Target,
+            inventory: Inventory,
+        ) -> Result<rampart_report::ScanReport> {
+            save_snapshot(&inventory, &self.dir.join(format!("{}.json", target.id)))?;
+            // The run folder keeps what was read, without findings: `collect` evaluates
+            // nothing.
+            Ok(rampart_report::ScanReport::new(
+                &inventory,
+                Vec::new(),
+                chrono::Utc::now(),
+                0,
+            ))
+        }
+    }
+    if args.out.is_file() {
+        bail!(
+            "--out {}: with many accounts, --out is a folder (one <ACCOUNT_ID>.json snapshot each)",
+            rampart_output::terminal_safe(&args.out.to_string_lossy())
+        );
+    }
+    std::fs::create_dir_all(&args.out).with_context(|| {
+        format!(
+            "{}: cannot create the snapshot folder",
+            rampart_output::terminal_safe(&args.out.to_string_lossy())
+        )
+    })?;
+    let plan = crate::fleet::FleetPlan {
+        fleet: &args.fleet,
+        account: &args.account,
+        key_parts: vec![
+            "collect".to_owned(),
+            args.out.to_string_lossy().into_owned(),
+        ],
+        quiet: false,
+    };
+    let finished = crate::fleet::run(
+        &plan,
+        Arc::new(SaveSnapshots {
+            dir: args.out.clone(),
+        }),
+    )?;
+    finished.complete()?;
+    let counts = finished.header.counts();
+    eprintln!(
+        "rampart: wrote {} snapshot(s) to {} ({} account(s) could not be read, {} skipped)",
+        counts.scanned,
+        rampart_output::terminal_safe(&args.out.to_string_lossy()),
+        counts.error,
+        counts.skipped
+    );
+    Ok(if counts.error > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn checks(args: ChecksArgs) -> Result<ExitCode> {

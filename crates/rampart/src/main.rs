@@ -4,6 +4,8 @@
 
 mod cli;
 mod commands;
+mod fleet;
+mod merge_cmd;
 mod scan_cmd;
 mod secrets_cmd;
 

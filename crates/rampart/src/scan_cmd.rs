@@ -4,7 +4,7 @@
 //! snapshot, evaluate, triage ([`rampart_triage::triage`]), and write the reports
 //! ([`rampart_report::render`]; files through [`rampart_output::write_files`]).
 
-use crate::cli::{AccountArgs, ColorChoice, ScanArgs};
+use crate::cli::{AccountArgs, ColorChoice, FleetArgs, ScanArgs};
 use crate::commands::{collect_account, compliance_framework, selection, services_for};
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
@@ -15,6 +15,7 @@ use rampart_triage::{Baseline, Config, ConfigPath, FailOn, Mutelist, TriageRules
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// `--fail-on`: a severity, or `none`.
@@ -38,7 +39,7 @@ enum Source {
 
 /// Where the reports go.
 #[derive(Debug, PartialEq)]
-enum Output {
+pub(crate) enum Output {
     /// One format to standard output.
     Stdout(ReportFormat),
     /// One format to a file (`--output-file`).
@@ -53,8 +54,13 @@ enum Output {
 }
 
 /// What the command line and the config file settle on: everything the scan does.
-struct Plan {
+pub(crate) struct Plan {
     source: Source,
+    /// Many accounts (`--organization`, `--accounts-file`), else one.
+    fleet: Option<FleetArgs>,
+    per_account: bool,
+    /// Warnings already printed (each account's triage repeats the mutelist's).
+    warned: std::sync::Mutex<std::collections::BTreeSet<String>>,
     save_snapshot: Option<PathBuf>,
     selection: Selection,
     settings: rampart_checks::Settings,
@@ -77,7 +83,7 @@ fn cli_or_config(cli: &Option<PathBuf>, config: &Option<ConfigPath>) -> Option<P
 }
 
 /// `--format` names, in order, without repeats.
-fn formats(names: &[String]) -> Result<Vec<ReportFormat>> {
+pub(crate) fn formats(names: &[String]) -> Result<Vec<ReportFormat>> {
     let mut formats = Vec::new();
     for name in names {
         let format = ReportFormat::parse(name).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
@@ -88,7 +94,8 @@ fn formats(names: &[String]) -> Result<Vec<ReportFormat>> {
     Ok(formats)
 }
 
-fn output(
+/// Where reports go: standard output, `--output-file` or `--output-dir`.
+pub(crate) fn output(
     formats: Vec<ReportFormat>,
     output_file: Option<PathBuf>,
     output_dir: Option<PathBuf>,
@@ -178,6 +185,29 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
             );
         }
     }
+    let fleet = args.fleet.is_fleet().then(|| args.fleet.clone());
+    if fleet.is_none() {
+        let single = [
+            (args.fleet.shard.is_some(), "--shard"),
+            (args.fleet.resume, "--resume"),
+            (!args.fleet.accounts.is_empty(), "--accounts"),
+            (
+                !args.fleet.exclude_accounts.is_empty(),
+                "--exclude-accounts",
+            ),
+            (args.per_account, "--per-account"),
+        ];
+        if let Some((_, flag)) = single.iter().find(|(given, _)| *given) {
+            bail!("{flag} is for scans of many accounts: add --organization or --accounts-file");
+        }
+    } else if baseline.is_some() {
+        bail!(
+            "--baseline compares one account with its earlier report; with many accounts, use --mutelist (its rules can name accounts)"
+        );
+    }
+    if fleet.is_some() && args.save_snapshot.as_ref().is_some_and(|p| p.is_file()) {
+        bail!("--save-snapshot takes a folder with many accounts (one <ACCOUNT_ID>.json each)");
+    }
     let source = match &args.snapshot {
         Some(path) => Source::Snapshot(path.clone()),
         None => {
@@ -193,6 +223,9 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
     };
     Ok(Plan {
         source,
+        fleet,
+        per_account: args.per_account,
+        warned: Default::default(),
         save_snapshot: args.save_snapshot.clone(),
         selection,
         settings: config.thresholds.clone(),
@@ -210,7 +243,14 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
 
 /// Run `rampart scan`.
 pub(crate) fn run(args: ScanArgs) -> Result<ExitCode> {
-    plan(&args)?.run()
+    let plan = plan(&args)?;
+    match &plan.fleet {
+        Some(fleet) => {
+            let fleet = fleet.clone();
+            Arc::new(plan).run_fleet(&fleet, &args)
+        }
+        None => plan.run(),
+    }
 }
 
 impl Plan {
@@ -222,7 +262,7 @@ impl Plan {
         if let Some(path) = &self.save_snapshot {
             save_snapshot(&inventory, path)?;
         }
-        let report = self.evaluate(&inventory)?;
+        let report = self.evaluate(&inventory, &self.selection)?;
         for w in &report.report.warnings {
             eprintln!("rampart: warning: {}", terminal_safe(w));
         }
@@ -235,9 +275,9 @@ impl Plan {
     }
 
     /// Evaluate the checks over `inventory` and triage the findings into the report.
-    fn evaluate(&self, inventory: &Inventory) -> Result<Evaluated> {
+    fn evaluate(&self, inventory: &Inventory, selection: &Selection) -> Result<Evaluated> {
         let started = Instant::now();
-        let findings = rampart_checks::evaluate(inventory, &self.settings, &self.selection);
+        let findings = rampart_checks::evaluate(inventory, &self.settings, selection);
         let evaluation_ms = started.elapsed().as_millis() as u64;
         let rules = TriageRules {
             mutelist: self.mutelist.as_ref(),
@@ -246,7 +286,7 @@ impl Plan {
             fail_on_new: self.fail_on_new,
         };
         let today = chrono::Utc::now().date_naive();
-        let triaged = rampart_triage::triage(findings, inventory, &self.selection, &rules, today)
+        let triaged = rampart_triage::triage(findings, inventory, selection, &rules, today)
             // The message holds account ids read from the baseline file.
             .map_err(|e| anyhow::anyhow!("{}", terminal_safe(&e.to_string())))?;
         let mut report = ScanReport::new(
@@ -261,7 +301,7 @@ impl Plan {
             report.compliance = Some(rampart_report::ComplianceSummary::of(
                 fw,
                 &report.findings,
-                |id| rampart_checks::find(id).is_some_and(|c| self.selection.includes(c.meta)),
+                |id| rampart_checks::find(id).is_some_and(|c| selection.includes(c.meta)),
             ));
         }
         Ok(Evaluated {
@@ -346,6 +386,197 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+impl Plan {
+    /// Scan many accounts: each read, evaluated and kept in the run folder as soon as it is
+    /// read, then the reports of the whole run written from the folder.
+    fn run_fleet(self: Arc<Self>, fleet: &FleetArgs, args: &ScanArgs) -> Result<ExitCode> {
+        let Source::Account(account) = &self.source else {
+            bail!("--snapshot reads one account; leave out --organization and --accounts-file");
+        };
+        let key_parts = vec![
+            "scan".to_owned(),
+            format!("{:?}", self.selection),
+            format!("{:?}", args.compliance),
+        ];
+        let plan = crate::fleet::FleetPlan {
+            fleet,
+            account,
+            key_parts,
+            quiet: self.quiet,
+        };
+        let finished = crate::fleet::run(&plan, self.clone())?;
+        self.write_org_reports(&finished)?;
+        finished.complete()?;
+        let header = &finished.header;
+        let unreadable: Vec<&str> = header
+            .accounts
+            .iter()
+            .filter(|a| matches!(a.outcome, rampart_report::AccountOutcome::Error { .. }))
+            .map(|a| a.account_id.as_str())
+            .collect();
+        if !unreadable.is_empty() {
+            eprintln!(
+                "rampart: warning: {} account(s) could not be read: {}",
+                unreadable.len(),
+                unreadable.join(", ")
+            );
+        }
+        let failures: u64 = match self.fail_on {
+            FailOn::Never => 0,
+            FailOn::AtOrAbove(min) => {
+                let by = &header.summary.fail_by_severity;
+                Severity::ALL
+                    .iter()
+                    .filter(|s| **s >= min)
+                    .map(|s| by.get(*s))
+                    .sum::<u64>()
+                    + unreadable.len() as u64
+            }
+        };
+        Ok(if failures > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    /// Write the organization reports, streamed from the run folder one account at a time.
+    fn write_org_reports(&self, finished: &crate::fleet::Finished) -> Result<()> {
+        write_org(
+            &self.output,
+            &finished.header,
+            &|| Box::new(finished.reports()),
+            &|tty| self.text_options(tty),
+        )
+    }
+}
+
+/// The reports of the accounts of an organization report, one at a time.
+pub(crate) type ReportStream<'a> = Box<dyn Iterator<Item = Result<ScanReport>> + 'a>;
+
+/// Write an organization report in every format `output` asks for; `reports` gives a
+/// fresh stream of the accounts' reports for each format, `text` the text options for a
+/// terminal (`true`) or a file.
+pub(crate) fn write_org<'a>(
+    output: &Output,
+    header: &rampart_report::OrgHeader,
+    reports: &dyn Fn() -> ReportStream<'a>,
+    text: &dyn Fn(bool) -> TextOptions,
+) -> Result<()> {
+    let render = |format: ReportFormat, tty: bool, out: &mut dyn std::io::Write| {
+        let mut stream = reports();
+        rampart_report::render_org(format, header, &mut stream, &text(tty), out)
+            .map_err(|e| std::io::Error::other(format!("{e:#}")))
+    };
+    let to_stdout = |format: ReportFormat| -> Result<()> {
+        let tty = std::io::stdout().is_terminal();
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        render(format, tty, &mut out).context("cannot write the report")?;
+        std::io::Write::flush(&mut out).context("cannot write the report")
+    };
+    let (files, echo_text): (Vec<(PathBuf, ReportFormat)>, bool) = match output {
+        Output::Stdout(format) => return to_stdout(*format),
+        Output::File(format, path) => (vec![(path.clone(), *format)], false),
+        Output::Dir {
+            dir,
+            formats,
+            echo_text,
+        } => {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "{}: cannot create the output directory",
+                    terminal_safe(&dir.to_string_lossy())
+                )
+            })?;
+            (
+                formats
+                    .iter()
+                    .map(|f| (dir.join(f.file_name()), *f))
+                    .collect(),
+                *echo_text,
+            )
+        }
+    };
+    let streams: Vec<(PathBuf, rampart_output::Content)> = files
+        .iter()
+        .map(|(path, format)| {
+            let format = *format;
+            let content: rampart_output::Content =
+                Box::new(move |out: &mut dyn std::io::Write| render(format, false, out));
+            (path.clone(), content)
+        })
+        .collect();
+    rampart_output::write_streams(streams).map_err(|e| {
+        let path = terminal_safe(&e.path.to_string_lossy()).into_owned();
+        anyhow::Error::new(e.source).context(format!("{path}: cannot write the report"))
+    })?;
+    if echo_text {
+        to_stdout(ReportFormat::Text)?;
+    }
+    if matches!(output, Output::Dir { .. }) {
+        for (path, _) in &files {
+            eprintln!("rampart: wrote {}", terminal_safe(&path.to_string_lossy()));
+        }
+    }
+    Ok(())
+}
+
+impl crate::fleet::AccountWork for Plan {
+    fn selection(&self, organization_level: bool) -> Selection {
+        if organization_level {
+            self.selection.clone()
+        } else {
+            self.selection.without_organization_level()
+        }
+    }
+
+    fn finish(&self, target: &crate::fleet::Target, inventory: Inventory) -> Result<ScanReport> {
+        if let Some(dir) = &self.save_snapshot {
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "{}: cannot create the snapshot folder",
+                    terminal_safe(&dir.to_string_lossy())
+                )
+            })?;
+            save_snapshot(&inventory, &dir.join(format!("{}.json", target.id)))?;
+        }
+        let selection = crate::fleet::AccountWork::selection(self, target.organization_level);
+        let evaluated = self.evaluate(&inventory, &selection)?;
+        drop(inventory);
+        {
+            let mut seen = self.warned.lock().expect("warnings lock");
+            for w in &evaluated.report.warnings {
+                if seen.insert(w.clone()) {
+                    eprintln!("rampart: warning: {}", terminal_safe(w));
+                }
+            }
+        }
+        if let (true, Output::Dir { dir, formats, .. }) = (self.per_account, &self.output) {
+            let dir = dir.join("accounts").join(&target.id);
+            std::fs::create_dir_all(&dir).with_context(|| {
+                format!(
+                    "{}: cannot create the output directory",
+                    terminal_safe(&dir.to_string_lossy())
+                )
+            })?;
+            let options = self.text_options(false);
+            let files: Vec<(PathBuf, Vec<u8>)> = formats
+                .iter()
+                .map(|&f| {
+                    let text = rampart_report::render(f, &evaluated.report, &options);
+                    (dir.join(f.file_name()), text.into_bytes())
+                })
+                .collect();
+            rampart_output::write_files(&files).map_err(|e| {
+                let path = terminal_safe(&e.path.to_string_lossy()).into_owned();
+                anyhow::Error::new(e.source).context(format!("{path}: cannot write the report"))
+            })?;
+        }
+        Ok(evaluated.report)
     }
 }
 
