@@ -23,8 +23,11 @@ async fn proxy_with(upstream: &EchoUpstream, fault: FaultKind) -> FaultProxy {
     FaultProxy::start(&upstream.url(), config).await.unwrap()
 }
 
-/// One request of each protocol, with the reader of its error form.
-fn each_protocol() -> Vec<(&'static str, Request<Full<Bytes>>, fn(&Answer) -> AwsError)> {
+/// A protocol's name, a request in it, and the reader of its error form.
+type ProtocolCase = (&'static str, Request<Full<Bytes>>, fn(&Answer) -> AwsError);
+
+/// One request of each protocol.
+fn each_protocol() -> Vec<ProtocolCase> {
     vec![
         ("query", query("iam", "us-east-1", "ListUsers", &[]), |a| {
             read_query_error(&a.body)

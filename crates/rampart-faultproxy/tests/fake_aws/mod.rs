@@ -328,7 +328,7 @@ pub fn read_s3_error(body: &[u8]) -> AwsError {
         match name.as_str() {
             "Code" => out.code = value,
             "Message" => out.message = value,
-            "RequestId" => out.request_id = Some(value.unwrap()),
+            "RequestId" => out.request_id = value,
             _ => {}
         }
     }
