@@ -265,8 +265,26 @@ async fn hang_never_answers() {
     assert!(hung.is_err(), "a hung request was answered: {hung:?}");
     let answer = send(&proxy.url(), query("iam", "us-east-1", "ListUsers", &[])).await;
     assert_eq!(answer.status, 200);
+
+    // The connection is held open, neither answered nor closed.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(proxy.addr()).await.unwrap();
+    let auth = fake_aws::authorization("AKID", "us-east-1", "ec2");
+    let request = format!(
+        "POST / HTTP/1.1\r\nhost: x\r\nauthorization: {auth}\r\n\
+         content-type: application/x-www-form-urlencoded\r\ncontent-length: 22\r\n\r\n\
+         Action=DescribeRegions"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_millis(300), stream.read(&mut buf)).await;
+    assert!(
+        read.is_err(),
+        "a hung connection was answered or closed: {read:?}"
+    );
+
     let stats = proxy.stats();
-    assert_eq!(stats.get("ec2", "DescribeRegions").hung, 1);
+    assert_eq!(stats.get("ec2", "DescribeRegions").hung, 2);
     assert_eq!(stats.get("iam", "ListUsers").forwarded, 1);
 }
 
