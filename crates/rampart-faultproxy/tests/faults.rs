@@ -323,3 +323,31 @@ async fn latency_and_jitter_delay_requests() {
         "no jitter seen: {delays:?}"
     );
 }
+
+// issue 10: S3 Control, signed as s3, wraps its errors like the query protocol
+// (<ErrorResponse><Error><Code>), which its SDK client reads; S3 itself does not.
+#[tokio::test]
+async fn s3_control_errors_are_wrapped() {
+    let upstream = EchoUpstream::start().await;
+    for (fault, status, code) in [
+        (FaultKind::Throttle, 400, "Throttling"),
+        (FaultKind::Error, 500, "InternalFailure"),
+        (FaultKind::Deny, 403, "AccessDenied"),
+    ] {
+        let proxy = proxy_with(&upstream, fault).await;
+        let mut request = rest(
+            "s3",
+            Method::GET,
+            "/v20180820/configuration/publicAccessBlock",
+        );
+        request
+            .headers_mut()
+            .insert("x-amz-account-id", "123456789012".parse().unwrap());
+        let answer = send(&proxy.url(), request).await;
+        assert_eq!(answer.status.as_u16(), status, "{}", answer.text());
+        let error = read_query_error(&answer.body);
+        assert_eq!(error.root, "ErrorResponse");
+        assert_eq!(error.code.as_deref(), Some(code));
+        assert!(error.request_id.is_some());
+    }
+}
