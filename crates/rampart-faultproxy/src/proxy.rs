@@ -90,7 +90,9 @@ struct Shared {
 
 impl FaultProxy {
     /// Starts a proxy on `127.0.0.1` (a free port) in the current tokio runtime, forwarding to
-    /// `upstream` (`http://127.0.0.1:PORT`).
+    /// `upstream` (`http://127.0.0.1:PORT`). It runs only while that runtime does: a test that
+    /// blocks its runtime's thread on the proxy (a child process, blocking I/O) wants
+    /// [`FaultProxy::spawn`] instead.
     pub async fn start(upstream: &str, config: Config) -> Result<FaultProxy, ProxyError> {
         let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         FaultProxy::start_on(any_port, upstream, config).await
