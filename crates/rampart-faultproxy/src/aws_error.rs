@@ -1,5 +1,6 @@
 //! Fault answers in each protocol's own AWS error form, as the AWS SDK for Rust parses them:
-//! query errors are `<ErrorResponse><Error><Code>` (read by its wrapped-XML parser), EC2 errors
+//! query errors, and those of S3 Control, Route 53 and CloudFront, are
+//! `<ErrorResponse><Error><Code>` (read by its wrapped-XML parser), EC2 errors
 //! `<Response><Errors><Error><Code>`, S3 errors an unwrapped `<Error><Code>`, and JSON errors take
 //! their code from the `x-amzn-ErrorType` header before the body's `code` or `__type`. The codes
 //! used (`Throttling`, `RequestLimitExceeded`, `ThrottlingException`, `SlowDown`) are in the
@@ -69,6 +70,17 @@ pub(crate) fn answer(
                 code = shape.code,
                 message = xml_escape(&shape.message),
             )),
+        Protocol::RestXmlWrapped => builder
+            .header("content-type", "application/xml")
+            .header("x-amzn-requestid", request_id)
+            .body(format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Type>{fault_type}</Type>\
+                 <Code>{code}</Code><Message>{message}</Message></Error>\
+                 <RequestId>{request_id}</RequestId></ErrorResponse>",
+                fault_type = shape.fault_type,
+                code = shape.code,
+                message = xml_escape(&shape.message),
+            )),
         Protocol::AwsJson => {
             let content_type = request_content_type
                 .filter(|ct| ct.starts_with("application/x-amz-json-"))
@@ -107,7 +119,7 @@ fn shape(kind: ErrorKind, info: &RequestInfo) -> Shape {
          (denied by rampart-fault-proxy)"
     );
     let (status, code, message, fault_type) = match (kind, info.protocol) {
-        (ErrorKind::Throttle, Protocol::Query) => {
+        (ErrorKind::Throttle, Protocol::Query | Protocol::RestXmlWrapped) => {
             (400, "Throttling", "Rate exceeded".into(), "Sender")
         }
         (ErrorKind::Throttle, Protocol::Ec2Query) => (
@@ -147,7 +159,9 @@ fn shape(kind: ErrorKind, info: &RequestInfo) -> Shape {
                 .into(),
             "Receiver",
         ),
-        (ErrorKind::Denied, Protocol::Query) => (403, "AccessDenied", denied, "Sender"),
+        (ErrorKind::Denied, Protocol::Query | Protocol::RestXmlWrapped) => {
+            (403, "AccessDenied", denied, "Sender")
+        }
         (ErrorKind::Denied, Protocol::Ec2Query) => (
             403,
             "UnauthorizedOperation",

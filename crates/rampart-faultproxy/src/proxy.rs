@@ -90,7 +90,9 @@ struct Shared {
 
 impl FaultProxy {
     /// Starts a proxy on `127.0.0.1` (a free port) in the current tokio runtime, forwarding to
-    /// `upstream` (`http://127.0.0.1:PORT`).
+    /// `upstream` (`http://127.0.0.1:PORT`). It runs only while that runtime does: a test that
+    /// blocks its runtime's thread on the proxy (a child process, blocking I/O) wants
+    /// [`FaultProxy::spawn`] instead.
     pub async fn start(upstream: &str, config: Config) -> Result<FaultProxy, ProxyError> {
         let any_port = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
         FaultProxy::start_on(any_port, upstream, config).await
@@ -275,38 +277,63 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// What the request being served asked to be done with its connection.
+#[derive(Default)]
+struct ConnectionFate {
+    /// Close it with a TCP RST, answering nothing.
+    reset: Notify,
+    /// Answer nothing, and hold it open until the client closes it.
+    hang: Notify,
+}
+
 async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
-    // A second handle on the socket, kept to reset it: with SO_LINGER 0, closing it sends a
-    // TCP RST instead of a FIN.
+    // A second handle on the socket, kept for the two faults that take the connection away
+    // from hyper: a reset (with SO_LINGER 0, the last close sends a TCP RST instead of a FIN)
+    // and a hang (the socket stays open while hyper's handle is dropped).
     let Ok(std_stream) = stream.into_std() else {
         return;
     };
-    let Ok(reset_handle) = std_stream.try_clone() else {
+    let Ok(second_handle) = std_stream.try_clone() else {
         return;
     };
     let Ok(stream) = TcpStream::from_std(std_stream) else {
         return;
     };
-    let reset = Arc::new(Notify::new());
+    let fate = Arc::new(ConnectionFate::default());
     let service = service_fn({
-        let reset = Arc::clone(&reset);
-        move |request| handle(Arc::clone(&shared), Arc::clone(&reset), request)
+        let fate = Arc::clone(&fate);
+        move |request| handle(Arc::clone(&shared), Arc::clone(&fate), request)
     });
     let connection = http1::Builder::new()
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
-    tokio::select! {
-        _ = connection => {}
-        _ = reset.notified() => {
-            let _ = socket2::SockRef::from(&reset_handle).set_linger(Some(Duration::ZERO));
+    let hang = tokio::select! {
+        _ = connection => return,
+        _ = fate.reset.notified() => false,
+        _ = fate.hang.notified() => true,
+    };
+    // hyper's handle is dropped here; the socket lives on in `second_handle`.
+    if hang {
+        // Read and discard until the client gives up, then close: a hung request holds its
+        // connection as long as the client waits, and no longer.
+        let Ok(mut held) = TcpStream::from_std(second_handle) else {
+            return;
+        };
+        let mut sink = [0u8; 4096];
+        while let Ok(n) = tokio::io::AsyncReadExt::read(&mut held, &mut sink).await {
+            if n == 0 {
+                break;
+            }
         }
+    } else {
+        let _ = socket2::SockRef::from(&second_handle).set_linger(Some(Duration::ZERO));
     }
 }
 
 async fn handle(
     shared: Arc<Shared>,
-    reset: Arc<Notify>,
+    fate: Arc<ConnectionFate>,
     request: Request<Incoming>,
 ) -> Result<Response<ProxyBody>, Infallible> {
     if request.uri().path().starts_with("/__proxy/") {
@@ -369,11 +396,12 @@ async fn handle(
         }
         Some(FaultKind::Reset) => {
             record(Outcome::Reset);
-            reset.notify_one();
+            fate.reset.notify_one();
             std::future::pending().await
         }
         Some(FaultKind::Hang) => {
             record(Outcome::Hung);
+            fate.hang.notify_one();
             std::future::pending().await
         }
         None => {

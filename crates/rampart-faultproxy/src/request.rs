@@ -6,10 +6,14 @@
 //!   (`AmazonEC2ContainerServiceV20141113.ListClusters` → `ListClusters`);
 //! - query and EC2 query: the `Action=` parameter of the form body (or of the URL query);
 //! - S3 (restXml): the S3 operation name for path-style requests (`GET /bucket?policy` →
-//!   `GetBucketPolicy`, `GET /` → `ListBuckets`, `PUT /bucket/key` → `PutObject`...); an S3
+//!   `GetBucketPolicy`, `GET /` → `ListBuckets`, `PUT /bucket/key` → `PutObject`...; the SDK
+//!   must use path-style addressing, as it does against an emulator with `force_path_style`:
+//!   the bucket of a virtual-hosted request is in its `Host`, which is not read); an S3
 //!   request it cannot name, and every other rest request, is named `METHOD /path` with the
-//!   path segments that look like ids (digits other than an API date, upper case, `%`, `:`,
-//!   `.`, `@`, `=`, or longer than 32 characters) written `{id}`.
+//!   path segments that look like ids written `{id}`: those with a digit (other than an API
+//!   version such as `2015-03-31` or `v20180820`), `%`, `:`, `.`, `@` or `=`, those starting
+//!   with a capital, and those longer than 32 characters (`publicAccessBlock` stays, `MyFunction`
+//!   and `fn-1` go; a lower-case name without digits stays, as the proxy cannot tell it apart).
 
 use hyper::header::HeaderMap;
 use hyper::Method;
@@ -26,6 +30,9 @@ pub enum Protocol {
     Ec2Query,
     /// restXml as S3 speaks it (errors not wrapped).
     RestXml,
+    /// restXml with errors wrapped in `<ErrorResponse>`: S3 Control (S3's signing name, paths
+    /// under `/v20180820/`), Route 53 and CloudFront.
+    RestXmlWrapped,
     /// restJson 1 (every other rest service).
     RestJson,
 }
@@ -108,10 +115,12 @@ impl RequestInfo {
                 Protocol::Query
             };
             (protocol, action)
-        } else if service == "s3" {
+        } else if service == "s3" && !path.starts_with("/v20180820/") {
             let action =
                 s3_action(method, path, query).unwrap_or_else(|| rest_action(method, path));
             (Protocol::RestXml, action)
+        } else if matches!(service.as_str(), "s3" | "route53" | "cloudfront") {
+            (Protocol::RestXmlWrapped, rest_action(method, path))
         } else {
             (Protocol::RestJson, rest_action(method, path))
         };
@@ -210,9 +219,6 @@ fn hex(b: u8) -> Option<u8> {
 /// The S3 operation of a path-style request, when it is one the table knows.
 fn s3_action(method: &Method, path: &str, query: &str) -> Option<String> {
     let trimmed = path.trim_start_matches('/');
-    if trimmed.starts_with("v20180820") {
-        return None; // S3 Control: named as a rest path
-    }
     let (bucket, key) = match trimmed.split_once('/') {
         Some((b, k)) => (b, k),
         None => (trimmed, ""),
@@ -315,9 +321,10 @@ fn looks_like_id(segment: &str) -> bool {
         return false;
     }
     segment.len() > 32
+        || segment.starts_with(char::is_uppercase)
         || segment
             .chars()
-            .any(|c| c.is_ascii_digit() || c.is_uppercase() || "%:.@=".contains(c))
+            .any(|c| c.is_ascii_digit() || "%:.@=".contains(c))
 }
 
 /// FNV-1a, 64 bits: a hash that is the same on every build and platform, unlike `std`'s.
@@ -446,6 +453,29 @@ mod tests {
         );
     }
 
+    // issue 10: S3 Control (signed as s3), Route 53 and CloudFront wrap their XML errors.
+    #[test]
+    fn wrapped_rest_xml_services() {
+        let info = RequestInfo::classify(
+            &Method::GET,
+            "/v20180820/configuration/publicAccessBlock",
+            &signed("s3", "us-east-1"),
+            b"",
+        );
+        assert_eq!(info.protocol, Protocol::RestXmlWrapped);
+        assert_eq!(
+            info.action,
+            "GET /v20180820/configuration/publicAccessBlock"
+        );
+        let info = RequestInfo::classify(
+            &Method::GET,
+            "/2013-04-01/hostedzone",
+            &signed("route53", "us-east-1"),
+            b"",
+        );
+        assert_eq!(info.protocol, Protocol::RestXmlWrapped);
+    }
+
     // issue 10: other rest requests are `METHOD /path` with ids reduced.
     #[test]
     fn rest_json_paths_reduce_ids() {
@@ -458,6 +488,8 @@ mod tests {
         );
         assert_eq!(info.protocol, Protocol::RestJson);
         assert_eq!(info.action, "GET /2015-03-31/functions/{id}/policy");
+        let info = RequestInfo::classify(&Method::GET, "/2015-03-31/functions/MyFunction", &h, b"");
+        assert_eq!(info.action, "GET /2015-03-31/functions/{id}");
         let info = RequestInfo::classify(
             &Method::GET,
             "/v1/accounts/arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx",
