@@ -1,6 +1,7 @@
 //! Seeds a large account into a moto server for the collection benchmark: IAM users with
-//! access keys, security groups with rules, instances with user data over three regions.
-//! Usage: `bench-seed ENDPOINT [USERS] [SECURITY_GROUPS] [INSTANCES]`.
+//! access keys, security groups with rules, instances with user data, spread over three
+//! regions unless a comma-separated list of regions is given.
+//! Usage: `bench-seed ENDPOINT [USERS] [SECURITY_GROUPS] [INSTANCES] [REGIONS]`.
 
 use aws_types::region::Region;
 use base64::Engine as _;
@@ -13,9 +14,13 @@ async fn main() {
     let args: Vec<String> = std::env::args().collect();
     let endpoint = args
         .get(1)
-        .expect("usage: bench-seed ENDPOINT [USERS] [SGS] [INSTANCES]");
+        .expect("usage: bench-seed ENDPOINT [USERS] [SGS] [INSTANCES] [REGIONS]");
     let n = |i: usize, d: usize| args.get(i).map(|v| v.parse().expect("number")).unwrap_or(d);
     let (users, sgs, instances) = (n(2, 1000), n(3, 2000), n(4, 500));
+    let regions: Vec<String> = match args.get(5) {
+        Some(list) => list.split(',').map(str::to_owned).collect(),
+        None => REGIONS.iter().map(|r| (*r).to_owned()).collect(),
+    };
     let cfg = rampart_testkit::moto::sdk_config_for(endpoint, "testing", "testing").await;
     let started = std::time::Instant::now();
     let iam = aws_sdk_iam::Client::new(&cfg);
@@ -46,10 +51,10 @@ async fn main() {
         })
         .await;
     eprintln!("{users} users with keys in {:?}", started.elapsed());
-    for (ri, region) in REGIONS.iter().enumerate() {
+    for (ri, region) in regions.iter().enumerate() {
         let ec2 = aws_sdk_ec2::Client::from_conf(
             aws_sdk_ec2::config::Builder::from(&cfg)
-                .region(Region::new(*region))
+                .region(Region::new(region.clone()))
                 .build(),
         );
         let vpc = ec2
@@ -62,7 +67,7 @@ async fn main() {
             .and_then(|v| v.vpc_id())
             .expect("default vpc")
             .to_owned();
-        let per_region = sgs / REGIONS.len() + usize::from(ri < sgs % REGIONS.len());
+        let per_region = sgs / regions.len() + usize::from(ri < sgs % regions.len());
         let group_ids: Vec<String> = futures::stream::iter(0..per_region)
             .map(|i| {
                 let ec2 = ec2.clone();
@@ -111,7 +116,7 @@ async fn main() {
             .and_then(|i| i.image_id())
             .expect("an AMI")
             .to_owned();
-        let per_region_i = instances / REGIONS.len() + usize::from(ri < instances % REGIONS.len());
+        let per_region_i = instances / regions.len() + usize::from(ri < instances % regions.len());
         let user_data = base64::engine::general_purpose::STANDARD
             .encode("#!/bin/bash\nyum -y install httpd\nsystemctl enable --now httpd\n");
         let mut left = per_region_i;
