@@ -61,56 +61,104 @@ pub struct AccountArgs {
 
 /// How calls are made: retries, timeouts and how many are in flight at once.
 #[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "AWS calls")]
 pub struct CallArgs {
     /// Attempts per AWS call, the first included (adaptive retry with exponential backoff
     /// and jitter; throttling, 5xx answers and dropped connections are retried).
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 10,
+        value_name = "N"
+    )]
     pub max_attempts: u32,
     /// Backoff before the first retry, in milliseconds (later ones double, with jitter, up
     /// to 20 s).
-    #[arg(long, default_value_t = 500, value_name = "MS")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 500,
+        value_name = "MS"
+    )]
     pub retry_backoff_ms: u64,
     /// Seconds to wait for a connection; an endpoint that does not answer fails fast.
-    #[arg(long, default_value_t = 3.0, value_name = "SECONDS")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 3.0,
+        value_name = "SECONDS"
+    )]
     pub connect_timeout: f64,
     /// Seconds to wait for an answer once a request is sent. After two timeouts in a row,
     /// an endpoint (host and region) is given up for the rest of the account's scan.
-    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 30.0,
+        value_name = "SECONDS"
+    )]
     pub read_timeout: f64,
     /// AWS requests in flight at once, for the whole run (every account).
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 64,
+        value_name = "N"
+    )]
     pub max_requests: usize,
     /// AWS requests in flight at once in one account.
-    #[arg(long, default_value_t = 32, value_name = "N")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 32,
+        value_name = "N"
+    )]
     pub max_account_requests: usize,
     /// AWS requests in flight at once to one service in one region of one account.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 8,
+        value_name = "N"
+    )]
     pub max_service_requests: usize,
 }
 
 /// Which accounts to scan, beyond the caller's own: an Organization, or a list in a file.
 #[derive(Debug, Args, Clone)]
-#[command(next_help_heading = "Many accounts")]
 pub struct FleetArgs {
     /// Scan every account of the caller's AWS Organization (run from the management account
     /// or a delegated administrator). The caller's own account is read with the caller's
     /// credentials, every other through `--role-name`.
-    #[arg(long, conflicts_with = "accounts_file")]
+    #[arg(help_heading = "Many accounts", long, conflicts_with = "accounts_file")]
     pub organization: bool,
     /// With --organization: only the accounts of this organizational unit and of every OU
     /// under it.
-    #[arg(long, value_name = "OU_ID", requires = "organization")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        value_name = "OU_ID",
+        requires = "organization"
+    )]
     pub ou: Option<String>,
     /// Scan the accounts listed in this YAML file (id, role_arn, regions, name, tags,
     /// external_id), without AWS Organizations.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Many accounts", long, value_name = "FILE")]
     pub accounts_file: Option<PathBuf>,
     /// Only these account ids (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        value_delimiter = ',',
+        value_name = "IDS"
+    )]
     pub accounts: Vec<String>,
     /// Never these account ids (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        value_delimiter = ',',
+        value_name = "IDS"
+    )]
     pub exclude_accounts: Vec<String>,
     /// The role assumed in each member account.
     #[arg(
@@ -120,30 +168,45 @@ pub struct FleetArgs {
     )]
     pub role_name: String,
     /// `sts:ExternalId` given when assuming the role.
-    #[arg(long, value_name = "ID")]
+    #[arg(help_heading = "Many accounts", long, value_name = "ID")]
     pub external_id: Option<String>,
     /// Session name of the assumed roles (seen in each account's CloudTrail).
-    #[arg(long, default_value = "rampart", value_name = "NAME")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        default_value = "rampart",
+        value_name = "NAME"
+    )]
     pub role_session_name: String,
     /// Seconds each set of assumed-role credentials lasts; they are refreshed before they
     /// expire.
-    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        default_value_t = 3600,
+        value_name = "SECONDS"
+    )]
     pub role_duration: u64,
     /// Accounts read at the same time.
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    #[arg(
+        help_heading = "Many accounts",
+        long,
+        default_value_t = 4,
+        value_name = "N"
+    )]
     pub account_concurrency: usize,
     /// Scan only shard K of N (1-based): the accounts whose id hashes to K. N processes with
     /// 1/N ... N/N scan the whole Organization between them; `rampart merge` joins their
     /// JSON reports.
-    #[arg(long, value_name = "K/N")]
+    #[arg(help_heading = "Many accounts", long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Continue the interrupted run with the same options: the accounts it finished are not
     /// read again.
-    #[arg(long)]
+    #[arg(help_heading = "Many accounts", long)]
     pub resume: bool,
     /// Where the run keeps each finished account (default: a folder per set of options in
     /// the user's state directory, `$XDG_STATE_HOME/rampart/runs`).
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Many accounts", long, value_name = "DIR")]
     pub run_dir: Option<PathBuf>,
 }
 
@@ -271,6 +334,10 @@ pub struct MergeArgs {
     /// Join the shards given even when some shards of the split are missing.
     #[arg(long)]
     pub allow_partial: bool,
+    /// Exit 1 when a finding at or above this severity fails in any account, or an account
+    /// could not be read (`none`: never).
+    #[arg(long, default_value = "none", value_name = "SEVERITY")]
+    pub fail_on: String,
 }
 
 /// `rampart checks`.

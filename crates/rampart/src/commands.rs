@@ -59,6 +59,29 @@ fn stderr_progress() -> Option<rampart_collect::Progress> {
         .then(|| Arc::new(|msg: &str| eprintln!("rampart: {msg}")) as rampart_collect::Progress)
 }
 
+/// Why nothing could be read from an account, when nothing was: decided from the calls
+/// that succeeded, whatever the services selected (a healthy account with nothing in them,
+/// `--services efs` on an account without file systems, was read).
+pub(crate) fn nothing_read(inventory: &Inventory) -> Option<String> {
+    (inventory.stats.total_successful_calls() == 0).then(|| {
+        inventory
+            .errors
+            .first()
+            .map(|e| e.gap.describe())
+            .unwrap_or_else(|| "no API call succeeded".into())
+    })
+}
+
+/// Create folder `dir` (and its parents) for `what`, or say which folder could not be made.
+pub(crate) fn create_dir(dir: &std::path::Path, what: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "{}: cannot create the {what}",
+            rampart_output::terminal_safe(&dir.to_string_lossy())
+        )
+    })
+}
+
 /// Retries, timeouts and requests in flight, from the command line.
 pub(crate) fn call_policy(args: &CallArgs) -> rampart_collect::CallPolicy {
     let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.001, 86_400.0));
@@ -95,17 +118,9 @@ pub(crate) fn collect_account(
         .build()
         .context("cannot start the async runtime")?;
     let inventory = runtime.block_on(rampart_collect::collect(&opts))?;
-    // Decided from the calls that succeeded, whatever the services selected: a healthy
-    // account with nothing in them (`--services efs` on an account without file systems)
-    // was read.
-    if inventory.stats.total_successful_calls() == 0 {
-        let first = inventory
-            .errors
-            .first()
-            .map(|e| e.gap.describe())
-            .unwrap_or_else(|| "no API call succeeded".into());
+    if let Some(why) = nothing_read(&inventory) {
         bail!(
-            "nothing could be read from account {}: {first}",
+            "nothing could be read from account {}: {why}",
             inventory.account.id
         );
     }
@@ -165,12 +180,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             rampart_output::terminal_safe(&args.out.to_string_lossy())
         );
     }
-    std::fs::create_dir_all(&args.out).with_context(|| {
-        format!(
-            "{}: cannot create the snapshot folder",
-            rampart_output::terminal_safe(&args.out.to_string_lossy())
-        )
-    })?;
+    create_dir(&args.out, "snapshot folder")?;
     let plan = crate::fleet::FleetPlan {
         fleet: &args.fleet,
         account: &args.account,

@@ -13,7 +13,7 @@
 //! run only in the management account, which is in exactly one shard.
 
 use crate::cli::{AccountArgs, FleetArgs};
-use crate::commands::{call_policy, services_for};
+use crate::commands::{call_policy, create_dir, nothing_read, services_for};
 use anyhow::{bail, Context as _, Result};
 use chrono::{DateTime, Utc};
 use rampart_checks::Selection;
@@ -337,9 +337,7 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                         format!("{}: cannot clear the run folder", terminal_safe(&dir.to_string_lossy()))
                     })?;
                 }
-                std::fs::create_dir_all(dir.join("accounts")).with_context(|| {
-                    format!("{}: cannot create the run folder", terminal_safe(&dir.to_string_lossy()))
-                })?;
+                create_dir(&dir.join("accounts"), "run folder")?;
                 let m = RunManifest {
                     key,
                     started_at: Utc::now(),
@@ -378,10 +376,9 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                 let (run, caller, work) = (run.clone(), caller.clone(), work.clone());
                 let fleet = fleet.clone();
                 let account = plan.account.clone();
-                let own = identity.account_id.clone();
                 let quiet = plan.quiet;
                 async move {
-                    let entry = scan_account(&caller, &own, &target, &fleet, &account, &run, work).await?;
+                    let entry = scan_account(&caller, &target, &fleet, &account, &run, work).await?;
                     if !quiet {
                         eprintln!("rampart: account {} ({}): {}", target.id, terminal_safe(&target.name), describe(&entry.outcome));
                     }
@@ -422,7 +419,6 @@ fn describe(outcome: &AccountOutcome) -> String {
 /// entry with the reason, never a crash of the run.
 async fn scan_account(
     caller: &Caller,
-    own_account: &str,
     target: &Target,
     fleet: &FleetArgs,
     account: &AccountArgs,
@@ -441,7 +437,7 @@ async fn scan_account(
         }));
     }
     let session: AccountSession = match &target.role_arn {
-        None if target.id == own_account => caller.session(),
+        // The caller's own account (or an accounts-file entry without a role).
         None => caller.session(),
         Some(role_arn) => {
             let role = RoleSpec {
@@ -494,14 +490,9 @@ async fn scan_account(
             ),
         }));
     }
-    if inventory.stats.total_successful_calls() == 0 {
-        let first = inventory
-            .errors
-            .first()
-            .map(|e| e.gap.describe())
-            .unwrap_or_else(|| "no API call succeeded".into());
+    if let Some(why) = nothing_read(&inventory) {
         return Ok(entry(AccountOutcome::Error {
-            reason: format!("nothing could be read: {first}"),
+            reason: format!("nothing could be read: {why}"),
         }));
     }
     let report_path = run.report_path(&target.id);

@@ -2,7 +2,7 @@
 //! accounts) joined into one report, in any format.
 
 use crate::cli::{ColorChoice, MergeArgs};
-use crate::scan_cmd::{formats, output, write_org, ReportStream};
+use crate::scan_cmd::{fail_on, formats, org_exit_code, output, write_org, ReportStream};
 use anyhow::Result;
 use rampart_report::{MergeOptions, OrgReport, ReportFormat, TextOptions};
 use std::process::ExitCode;
@@ -13,6 +13,8 @@ pub(crate) fn run(args: MergeArgs) -> Result<ExitCode> {
         f if f.is_empty() => vec![ReportFormat::Json],
         f => f,
     };
+    // Checked before anything is read.
+    fail_on(&args.fail_on)?;
     let output = output(formats, args.output_file.clone(), args.output_dir.clone())?;
     let mut inputs = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
@@ -31,5 +33,5 @@ pub(crate) fn run(args: MergeArgs) -> Result<ExitCode> {
         verbose: false,
         quiet: false,
     })?;
-    Ok(ExitCode::SUCCESS)
+    Ok(org_exit_code(&merged.header, fail_on(&args.fail_on)?))
 }

@@ -5,7 +5,7 @@
 //! ([`rampart_report::render`]; files through [`rampart_output::write_files`]).
 
 use crate::cli::{AccountArgs, ColorChoice, FleetArgs, ScanArgs};
-use crate::commands::{collect_account, compliance_framework, selection, services_for};
+use crate::commands::{collect_account, compliance_framework, create_dir, selection, services_for};
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
 use rampart_inventory::{load_snapshot, save_snapshot, Inventory};
@@ -357,12 +357,7 @@ impl Plan {
                 formats,
                 echo_text,
             } => {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!(
-                        "{}: cannot create the output directory",
-                        terminal_safe(&dir.to_string_lossy())
-                    )
-                })?;
+                create_dir(dir, "output directory")?;
                 let files = formats
                     .iter()
                     .map(|&f| {
@@ -396,10 +391,17 @@ impl Plan {
         let Source::Account(account) = &self.source else {
             bail!("--snapshot reads one account; leave out --organization and --accounts-file");
         };
+        // What changes the findings of an account: a run resumed with other settings
+        // would mix two kinds of results.
+        let file = |p: &Option<PathBuf>| p.as_ref().map(|p| std::fs::read(p).unwrap_or_default());
         let key_parts = vec![
             "scan".to_owned(),
             format!("{:?}", self.selection),
-            format!("{:?}", args.compliance),
+            format!("{:?}", self.settings),
+            format!("{:?}", self.compliance.map(|c| c.id)),
+            format!("{:?}", self.mutelist),
+            format!("{:?}", file(&args.config)),
+            format!("{:?}", self.save_snapshot),
         ];
         let plan = crate::fleet::FleetPlan {
             fleet,
@@ -410,37 +412,7 @@ impl Plan {
         let finished = crate::fleet::run(&plan, self.clone())?;
         self.write_org_reports(&finished)?;
         finished.complete()?;
-        let header = &finished.header;
-        let unreadable: Vec<&str> = header
-            .accounts
-            .iter()
-            .filter(|a| matches!(a.outcome, rampart_report::AccountOutcome::Error { .. }))
-            .map(|a| a.account_id.as_str())
-            .collect();
-        if !unreadable.is_empty() {
-            eprintln!(
-                "rampart: warning: {} account(s) could not be read: {}",
-                unreadable.len(),
-                unreadable.join(", ")
-            );
-        }
-        let failures: u64 = match self.fail_on {
-            FailOn::Never => 0,
-            FailOn::AtOrAbove(min) => {
-                let by = &header.summary.fail_by_severity;
-                Severity::ALL
-                    .iter()
-                    .filter(|s| **s >= min)
-                    .map(|s| by.get(*s))
-                    .sum::<u64>()
-                    + unreadable.len() as u64
-            }
-        };
-        Ok(if failures > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
+        Ok(org_exit_code(&finished.header, self.fail_on))
     }
 
     /// Write the organization reports, streamed from the run folder one account at a time.
@@ -451,6 +423,42 @@ impl Plan {
             &|| Box::new(finished.reports()),
             &|tty| self.text_options(tty),
         )
+    }
+}
+
+/// The exit code of a scan of many accounts: 1 when a finding at or above `fail_on` fails in
+/// any account, or when an account could not be read (unless `fail_on` is `none`); the
+/// unreadable accounts are named on standard error.
+pub(crate) fn org_exit_code(header: &rampart_report::OrgHeader, fail_on: FailOn) -> ExitCode {
+    let unreadable: Vec<&str> = header
+        .accounts
+        .iter()
+        .filter(|a| matches!(a.outcome, rampart_report::AccountOutcome::Error { .. }))
+        .map(|a| a.account_id.as_str())
+        .collect();
+    if !unreadable.is_empty() {
+        eprintln!(
+            "rampart: warning: {} account(s) could not be read: {}",
+            unreadable.len(),
+            unreadable.join(", ")
+        );
+    }
+    let failures: u64 = match fail_on {
+        FailOn::Never => 0,
+        FailOn::AtOrAbove(min) => {
+            let by = &header.summary.fail_by_severity;
+            Severity::ALL
+                .iter()
+                .filter(|s| **s >= min)
+                .map(|s| by.get(*s))
+                .sum::<u64>()
+                + unreadable.len() as u64
+        }
+    };
+    if failures > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -486,12 +494,7 @@ pub(crate) fn write_org<'a>(
             formats,
             echo_text,
         } => {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!(
-                    "{}: cannot create the output directory",
-                    terminal_safe(&dir.to_string_lossy())
-                )
-            })?;
+            create_dir(dir, "output directory")?;
             (
                 formats
                     .iter()
@@ -536,12 +539,7 @@ impl crate::fleet::AccountWork for Plan {
 
     fn finish(&self, target: &crate::fleet::Target, inventory: Inventory) -> Result<ScanReport> {
         if let Some(dir) = &self.save_snapshot {
-            std::fs::create_dir_all(dir).with_context(|| {
-                format!(
-                    "{}: cannot create the snapshot folder",
-                    terminal_safe(&dir.to_string_lossy())
-                )
-            })?;
+            create_dir(dir, "snapshot folder")?;
             save_snapshot(&inventory, &dir.join(format!("{}.json", target.id)))?;
         }
         let selection = crate::fleet::AccountWork::selection(self, target.organization_level);
@@ -557,12 +555,7 @@ impl crate::fleet::AccountWork for Plan {
         }
         if let (true, Output::Dir { dir, formats, .. }) = (self.per_account, &self.output) {
             let dir = dir.join("accounts").join(&target.id);
-            std::fs::create_dir_all(&dir).with_context(|| {
-                format!(
-                    "{}: cannot create the output directory",
-                    terminal_safe(&dir.to_string_lossy())
-                )
-            })?;
+            create_dir(&dir, "output directory")?;
             let options = self.text_options(false);
             let files: Vec<(PathBuf, Vec<u8>)> = formats
                 .iter()

@@ -251,6 +251,71 @@ fn filters_and_bad_input() {
         );
         assert!(!out.exists(), "nothing written for {args:?}");
     }
+    // `collect` takes the same flags: one snapshot per account, each evaluable offline.
+    let snapshots = dir.path().join("snapshots");
+    let run = rampart(
+        &[
+            "collect",
+            "--organization",
+            "--ou",
+            &org.ou,
+            "--region",
+            "us-east-1",
+            "--out",
+            snapshots.to_str().unwrap(),
+            "--run-dir",
+            dir.path().join("collect-run").to_str().unwrap(),
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let snapshot = snapshots.join(format!("{}.json", org.members[0]));
+    let offline = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(offline.code, 0, "{}", offline.stderr);
+    assert_eq!(offline.json()["account_id"], org.members[0].as_str());
+    assert_eq!(std::fs::read_dir(&snapshots).unwrap().count(), 1);
+
+    // --per-account: each account's own reports beside the organization's.
+    let out_dir = dir.path().join("out");
+    let run = scan(
+        &moto.env(),
+        dir.path(),
+        &[
+            "--organization",
+            "--ou",
+            &org.ou,
+            "--format",
+            "json,csv",
+            "--output-dir",
+            out_dir.to_str().unwrap(),
+            "--per-account",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let own: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            out_dir
+                .join("accounts")
+                .join(&org.members[0])
+                .join("rampart-report.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(own["account_id"], org.members[0].as_str());
+    assert!(out_dir.join("rampart-report.csv").exists());
+
     let accounts = dir.path().join("accounts.yaml");
     write(&accounts, "accounts:\n  - id: \"111122223333\"\n    role_arn: arn:aws:iam::111122223333:role/A\n  - id: 1234\n");
     let run = scan(
@@ -413,6 +478,15 @@ fn four_shards_merged_equal_one_process() {
         org.members.len() + 2
     );
     assert_eq!(merged["summary"], whole["summary"]);
+    // merge gates CI like scan: exit 1 on a failing finding at or above --fail-on.
+    let mut gate = vec!["merge", "--fail-on", "low", "--format", "text"];
+    gate.extend(files.iter().map(|p| p.to_str().unwrap()));
+    let gated = rampart(&gate, &moto.env());
+    assert_eq!(gated.code, 1, "{}", gated.stderr);
+    assert!(
+        gated.stdout.contains(&org.members[0]),
+        "text report lists the accounts"
+    );
 
     // A missing shard is refused, unless asked for.
     let args = [
@@ -582,8 +656,11 @@ fn faults_do_not_change_findings_and_a_dead_service_is_error() {
     .unwrap();
     let faulty = single(&proxy.url(), &[]);
     let stats = proxy.stats();
-    let throttled: u64 = stats.total.throttled;
-    assert!(throttled > 20, "the proxy throttled {throttled} requests");
+    let (throttled, seen) = (stats.total.throttled, stats.total.seen);
+    assert!(
+        throttled * 100 >= seen * 12 && throttled >= 15,
+        "the proxy throttled {throttled} of {seen} requests"
+    );
     // The same calls failed (those moto cannot serve); their last answer may differ (a
     // throttle on the last of the attempts at an unserved API).
     let failed = |r: &Value| -> Vec<String> {
@@ -664,7 +741,7 @@ fn a_region_that_never_answers_is_given_up() {
             "--fail-on",
             "none",
             "--read-timeout",
-            "2",
+            "8",
             "--retry-backoff-ms",
             "1",
             "--max-attempts",
