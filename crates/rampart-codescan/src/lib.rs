@@ -44,7 +44,9 @@ pub use git::scan_history;
 pub use json::render_json;
 pub use live::LiveKeys;
 pub use rampart_secrets::Severity;
-pub use report::{thread_count, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE};
+pub use report::{
+    thread_count, AwsKeyIds, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE,
+};
 pub use sarif::render_sarif;
 pub use text::render_text;
 pub use tree::scan_tree;

@@ -40,6 +40,7 @@ macro_rules! when_selected {
 mod credential_report;
 mod detection;
 mod ec2;
+mod found_keys;
 mod iam;
 mod monitoring;
 mod organization;
@@ -58,6 +59,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use found_keys::{look_up_access_keys, AccessKeyLookup};
 pub use rampart_inventory::Service;
 
 /// Progress callback: receives one short line per event.
@@ -138,6 +140,8 @@ fn region_message(problem: &str, enabled: &[String]) -> String {
 pub(crate) struct Collector {
     ledger: sdk::Ledger,
     item_concurrency: usize,
+    /// The AWS access key ids the scans found, for the IAM lookup that follows them.
+    found_keys: secrets::FoundKeyIds,
 }
 
 impl Collector {
@@ -186,6 +190,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     let collector = Arc::new(Collector {
         ledger: sdk::Ledger::default(),
         item_concurrency: opts.item_concurrency.max(1),
+        found_keys: Default::default(),
     });
     let progress = |msg: &str| {
         if let Some(p) = &opts.progress {
@@ -322,6 +327,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     inventory.s3 = s3;
     inventory.budgets = budgets;
     inventory.regional = regional.into_iter().collect();
+    found_keys::after_scan(&collector, &iam_client, &sts, opts, &mut inventory).await;
     inventory.errors = collector.ledger.take_errors();
     inventory.stats = CollectionStats {
         duration_ms: started.elapsed().as_millis() as u64,

@@ -4,7 +4,7 @@
 
 use crate::recorder::{items, pages, request};
 use crate::sdk::{policy_document, s, time};
-use crate::secrets::scan_pairs;
+use crate::secrets::{scan_pairs, FoundKeyIds};
 use crate::{Collector, RegionCtx};
 use rampart_inventory::*;
 
@@ -27,7 +27,7 @@ pub(crate) async fn lambda(
                     .map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
                     .unwrap_or_default();
                 vars.sort();
-                let environment = scan_pairs(vars.iter().copied());
+                let environment = scan_pairs(vars.iter().copied(), rec.found_keys());
                 let policy = rec
                     .optional(
                         "lambda:GetPolicy",
@@ -103,7 +103,7 @@ pub(crate) async fn cloudformation(
                     .ok()
                     .cloned()
                     .unwrap_or_default();
-                Some(stack(&st, id, &no_echo))
+                Some(stack(&st, id, &no_echo, rec.found_keys()))
             },
         )
         .await;
@@ -116,7 +116,12 @@ pub(crate) async fn cloudformation(
     }
 }
 
-fn stack(st: &aws_sdk_cloudformation::types::Stack, id: String, no_echo: &[String]) -> Stack {
+fn stack(
+    st: &aws_sdk_cloudformation::types::Stack,
+    id: String,
+    no_echo: &[String],
+    keys: &FoundKeyIds,
+) -> Stack {
     let params: Vec<(&str, &str, bool)> = st
         .parameters()
         .iter()
@@ -155,9 +160,10 @@ fn stack(st: &aws_sdk_cloudformation::types::Stack, id: String, no_echo: &[Strin
                 .iter()
                 .filter(|(_, _, hidden)| !hidden)
                 .map(|(k, v, _)| (*k, *v)),
+            keys,
         ),
         output_keys: outputs.iter().map(|(k, _)| (*k).to_owned()).collect(),
-        outputs: scan_pairs(outputs),
+        outputs: scan_pairs(outputs, keys),
     }
 }
 
@@ -177,7 +183,10 @@ pub(crate) async fn ecs(c: &Collector, r: &RegionCtx, client: &aws_sdk_ecs::Clie
                     .call(
                         "ecs:DescribeTaskDefinition",
                         request!(client.describe_task_definition().task_definition(&family)),
-                        |out| out.task_definition().map(task_definition),
+                        |out| {
+                            out.task_definition()
+                                .map(|td| task_definition(td, rec.found_keys()))
+                        },
                     )
                     .await;
                 match read {
@@ -201,7 +210,7 @@ pub(crate) async fn ecs(c: &Collector, r: &RegionCtx, client: &aws_sdk_ecs::Clie
     }
 }
 
-fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
+fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition, keys: &FoundKeyIds) -> TaskDefinition {
     TaskDefinition {
         arn: s(td.task_definition_arn()),
         family: s(td.family()),
@@ -219,7 +228,7 @@ fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
                     ContainerDefinition {
                         name: s(cd.name()),
                         environment_keys: vars.iter().map(|(k, _)| (*k).to_owned()).collect(),
-                        environment: scan_pairs(vars.iter().copied()),
+                        environment: scan_pairs(vars.iter().copied(), keys),
                         secret_refs: cd.secrets().iter().map(|x| x.name().to_owned()).collect(),
                         privileged: cd.privileged().unwrap_or(false),
                     }
