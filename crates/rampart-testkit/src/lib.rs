@@ -7,4 +7,4 @@ pub mod catalogue;
 pub mod moto;
 pub mod scenario;
 
-pub use moto::Moto;
+pub use moto::{Moto, RecordedCall};
