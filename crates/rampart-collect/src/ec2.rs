@@ -535,25 +535,58 @@ async fn images(
     Collected::Ok(images)
 }
 
-/// Launch templates with their default version's user data scanned, item by item: a
-/// version that cannot be read leaves its template listed, its details missing.
+/// Launch templates with their default version's user data scanned. The default versions
+/// of every template of the region come in one paginated `DescribeLaunchTemplateVersions`
+/// (`Versions=$Default` without a template id), not one call per template (issue 10). When
+/// that call fails, or a template's version is not in its answer, the template stays listed
+/// with its details missing.
 async fn launch_templates(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<LaunchTemplate>> {
-    rec.list_each(
-        "ec2:DescribeLaunchTemplates",
-        items!(client.describe_launch_templates()),
-        |lt| async move {
+    let listed = rec
+        .list(
+            "ec2:DescribeLaunchTemplates",
+            items!(client.describe_launch_templates()),
+            |lt| lt,
+        )
+        .await;
+    let Collected::Ok(listed) = listed else {
+        return listed.map(|_| vec![]);
+    };
+    let versions = if listed.is_empty() {
+        Collected::Ok(vec![])
+    } else {
+        rec.list(
+            "ec2:DescribeLaunchTemplateVersions",
+            items!(client
+                .describe_launch_template_versions()
+                .versions("$Default")),
+            |v| v,
+        )
+        .await
+    };
+    let mut templates: Vec<LaunchTemplate> = listed
+        .iter()
+        .map(|lt| {
             let id = s(lt.launch_template_id());
-            let read = rec
-                .call(
-                    "ec2:DescribeLaunchTemplateVersions",
-                    request!(client
-                        .describe_launch_template_versions()
-                        .launch_template_id(&id)
-                        .versions("$Default")),
-                    |out| out.launch_template_versions().first().cloned(),
-                )
-                .await;
-            let version = read.ok().and_then(Option::as_ref);
+            let read: Collected<&aws_sdk_ec2::types::LaunchTemplateVersion> = match &versions {
+                Collected::Ok(all) => {
+                    match all
+                        .iter()
+                        .find(|v| v.launch_template_id() == Some(id.as_str()))
+                    {
+                        Some(v) => Collected::Ok(v),
+                        None => Collected::Missing(Gap {
+                            api: "ec2:DescribeLaunchTemplateVersions".into(),
+                            code: "VersionNotListed".into(),
+                            message: format!(
+                                "the default version of launch template {id} was not in the \
+                                 region's answer (created since the list?)"
+                            ),
+                        }),
+                    }
+                }
+                Collected::Missing(g) => Collected::Missing(g.clone()),
+            };
+            let version = read.ok().copied();
             let data = version.and_then(|v| v.launch_template_data());
             LaunchTemplate {
                 name: s(lt.launch_template_name()),
@@ -565,20 +598,17 @@ async fn launch_templates(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<
                     data.and_then(|d| d.user_data())
                         .and_then(|u| scan_encoded(u, rec.found_keys()))
                 }),
-                http_tokens: read.clone().map(|_| {
+                http_tokens: read.map(|_| {
                     data.and_then(|d| d.metadata_options())
                         .and_then(|m| m.http_tokens())
                         .map(|t| t.as_str().to_owned())
                 }),
                 id,
             }
-        },
-    )
-    .await
-    .map(|mut templates| {
-        templates.sort_by(|a, b| a.id.cmp(&b.id));
-        templates
-    })
+        })
+        .collect();
+    templates.sort_by(|a, b| a.id.cmp(&b.id));
+    Collected::Ok(templates)
 }
 
 async fn volumes(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Volume>> {

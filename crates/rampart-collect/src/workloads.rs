@@ -325,21 +325,7 @@ pub(crate) async fn elbv2(
                             .collect()
                     },
                 );
-                let tags = rec.call(
-                    "elasticloadbalancing:DescribeTags",
-                    request!(client.describe_tags().resource_arns(&arn)),
-                    |out| {
-                        out.tag_descriptions()
-                            .iter()
-                            .flat_map(|d| d.tags())
-                            .map(|t| Tag::new(s(t.key()), s(t.value())))
-                            .collect()
-                    },
-                );
-                let (listeners, attributes, tags) = tokio::join!(listeners, attributes, tags);
-                // Tags only name the load balancer for mutelist rules: without them it is still
-                // judged (the gap is recorded).
-                let tags = tags.ok().cloned().unwrap_or_default();
+                let (listeners, attributes) = tokio::join!(listeners, attributes);
                 LoadBalancer {
                     name: s(lb.load_balancer_name()),
                     arn,
@@ -360,15 +346,56 @@ pub(crate) async fn elbv2(
                     security_group_ids: lb.security_groups().to_vec(),
                     listeners,
                     attributes,
-                    tags,
+                    tags: Vec::new(),
                 }
             },
         )
         .await;
+    let Collected::Ok(mut lbs) = lbs else {
+        return Elbv2Data {
+            load_balancers: lbs,
+        };
+    };
+    // Tags of up to 20 load balancers per DescribeTags (issue 10). They only name a load
+    // balancer for mutelist rules: without them it is still judged (the gap is recorded).
+    let arns: Vec<String> = lbs.iter().map(|lb| lb.arn.clone()).collect();
+    let batches: Vec<Vec<String>> = arns.chunks(TAGS_PER_CALL).map(<[_]>::to_vec).collect();
+    let tagged: Vec<Collected<Vec<(String, Vec<Tag>)>>> = rec
+        .each(batches, |batch| async move {
+            rec.call(
+                "elasticloadbalancing:DescribeTags",
+                request!(client.describe_tags().set_resource_arns(Some(batch))),
+                |out| {
+                    out.tag_descriptions()
+                        .iter()
+                        .map(|d| {
+                            (
+                                s(d.resource_arn()),
+                                d.tags()
+                                    .iter()
+                                    .map(|t| Tag::new(s(t.key()), s(t.value())))
+                                    .collect(),
+                            )
+                        })
+                        .collect()
+                },
+            )
+            .await
+        })
+        .await;
+    let mut tags: std::collections::HashMap<String, Vec<Tag>> = tagged
+        .into_iter()
+        .filter_map(|c| c.ok().cloned())
+        .flatten()
+        .collect();
+    for lb in &mut lbs {
+        lb.tags = tags.remove(&lb.arn).unwrap_or_default();
+    }
+    lbs.sort_by(|a, b| a.name.cmp(&b.name));
     Elbv2Data {
-        load_balancers: lbs.map(|mut list| {
-            list.sort_by(|a, b| a.name.cmp(&b.name));
-            list
-        }),
+        load_balancers: Collected::Ok(lbs),
     }
 }
+
+/// Load balancers whose tags one `DescribeTags` reads (the API's limit).
+const TAGS_PER_CALL: usize = 20;
