@@ -360,7 +360,7 @@ pub(crate) async fn elbv2(
     // balancer for mutelist rules: without them it is still judged (the gap is recorded).
     let arns: Vec<String> = lbs.iter().map(|lb| lb.arn.clone()).collect();
     let batches: Vec<Vec<String>> = arns.chunks(TAGS_PER_CALL).map(<[_]>::to_vec).collect();
-    let tagged: Vec<Collected<Vec<(String, Vec<Tag>)>>> = rec
+    let tagged: Vec<Collected<Vec<TagsOf>>> = rec
         .each(batches, |batch| async move {
             rec.call(
                 "elasticloadbalancing:DescribeTags",
@@ -396,6 +396,9 @@ pub(crate) async fn elbv2(
         load_balancers: Collected::Ok(lbs),
     }
 }
+
+/// A load balancer's ARN and its tags.
+type TagsOf = (String, Vec<Tag>);
 
 /// Load balancers whose tags one `DescribeTags` reads (the API's limit).
 const TAGS_PER_CALL: usize = 20;
