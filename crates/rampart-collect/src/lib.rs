@@ -80,7 +80,7 @@ pub struct Options {
     pub services: BTreeSet<Service>,
     /// Regions read at once.
     pub region_concurrency: usize,
-    /// Per-item calls (user data, access keys) in flight at once, per region.
+    /// Per-item calls (user data, found key lookups) in flight at once, per region.
     pub item_concurrency: usize,
     /// Attempts per call, with adaptive retry.
     pub max_attempts: u32,
