@@ -17,7 +17,7 @@ pub struct IamData {
     pub password_policy: Collected<Option<PasswordPolicy>>,
     /// `GetCredentialReport`, decoded.
     pub credential_report: Collected<CredentialReport>,
-    /// Users, with groups and policies (`GetAccountAuthorizationDetails`) and access keys.
+    /// Users, with groups and policies (`GetAccountAuthorizationDetails`).
     pub users: Collected<Vec<User>>,
     /// Groups with their policies.
     pub groups: Collected<Vec<Group>>,
