@@ -66,8 +66,11 @@ enum Verdict<'a> {
 /// What a found key of one of the account's users is.
 #[derive(Clone, Copy)]
 enum UserKey<'a> {
+    /// Active: a live key.
     Active,
+    /// Its status could not be read.
     Unread(&'a Gap),
+    /// Inactive.
     Inactive,
 }
 
@@ -89,11 +92,13 @@ struct Found<'a> {
     places: Vec<String>,
 }
 
-/// The answers of a schema 2 or 3 snapshot: every user's `ListAccessKeys`, by fingerprint
-/// of the key id, and the users whose keys could not be read (those the credential report
-/// shows without an active key hide nothing). `Err`: the users themselves were not read.
+/// The keys of a schema 2 or 3 snapshot, by fingerprint of the key id: user and whether
+/// the key is active.
 type ListedKeys<'a> = BTreeMap<String, (&'a str, bool)>;
 
+/// The answers of a schema 2 or 3 snapshot: every user's `ListAccessKeys`, and the users
+/// whose keys could not be read (those the credential report shows without an active key
+/// hide nothing). `Err`: the users themselves were not read.
 fn listed_keys<'a>(ctx: &'a Context) -> Result<(ListedKeys<'a>, Vec<String>), String> {
     let iam = &ctx.inventory.iam;
     let users = iam.users.get().map_err(|gap| {
