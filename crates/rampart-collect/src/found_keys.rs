@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const USER_KEY_PREFIX: &str = "AKIA";
 
 /// Owner of a key as `GetAccessKeyLastUsed` (and STS) answer, before the status is read.
+#[derive(Debug)]
 enum Owner {
     User(String),
     Other(KeyOwner),
@@ -138,44 +139,55 @@ async fn owner_of(
             "iam:GetAccessKeyLastUsed",
             request!(iam.get_access_key_last_used().access_key_id(id)),
         )
-        .await;
+        .await
+        .map(|out| out.user_name().map(str::to_owned));
+    let sts_rec = rec.service("sts");
+    decide(rec, account, asked, || async move {
+        sts_rec
+            .try_call(
+                "sts:GetAccessKeyInfo",
+                request!(sts.get_access_key_info().access_key_id(id)),
+            )
+            .await
+            .map(|out| out.account().map(str::to_owned))
+            .inspect_err(|g| sts_rec.record(g))
+    })
+    .await
+}
+
+/// The owner from `GetAccessKeyLastUsed`'s answer (`asked`: the user name it gave, or its
+/// gap, not yet recorded), asking STS for the key's account (`ask_sts`, which records its
+/// own failure) only after an `AccessDenied`.
+async fn decide<F, Fut>(
+    rec: &Recorder<'_>,
+    account: &str,
+    asked: Result<Option<String>, Gap>,
+    ask_sts: F,
+) -> Collected<Owner>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<String>, Gap>>,
+{
     match asked {
-        Ok(out) => match out.user_name().filter(|n| !n.is_empty()) {
-            Some(name) => Collected::Ok(Owner::User(name.to_owned())),
-            None => rec.missing(Gap {
-                api: "iam:GetAccessKeyLastUsed".into(),
-                code: "NoUserName".into(),
-                message: "IAM answered without naming the key's user".into(),
-            }),
-        },
+        Ok(Some(name)) if !name.is_empty() => Collected::Ok(Owner::User(name)),
+        Ok(_) => rec.missing(Gap {
+            api: "iam:GetAccessKeyLastUsed".into(),
+            code: "NoUserName".into(),
+            message: "IAM answered without naming the key's user".into(),
+        }),
         Err(g) if g.code == "NoSuchEntity" => {
             rec.fact();
             Collected::Ok(Owner::Other(KeyOwner::NotInAccount { account: None }))
         }
-        Err(g) if g.code.starts_with("AccessDenied") => {
-            let sts_rec = rec.service("sts");
-            match sts_rec
-                .try_call(
-                    "sts:GetAccessKeyInfo",
-                    request!(sts.get_access_key_info().access_key_id(id)),
-                )
-                .await
-            {
-                Ok(info) => match info.account() {
-                    Some(other) if !other.is_empty() && other != account => {
-                        Collected::Ok(Owner::Other(KeyOwner::NotInAccount {
-                            account: Some(other.to_owned()),
-                        }))
-                    }
-                    // This account's key: the denial was the caller's.
-                    _ => rec.missing(g),
-                },
-                Err(sts_gap) => {
-                    sts_rec.record(&sts_gap);
-                    rec.missing(g)
-                }
+        Err(g) if g.code.starts_with("AccessDenied") => match ask_sts().await {
+            Ok(Some(other)) if !other.is_empty() && other != account => {
+                Collected::Ok(Owner::Other(KeyOwner::NotInAccount {
+                    account: Some(other),
+                }))
             }
-        }
+            // This account's key (or STS could not say): the denial is the key's gap.
+            _ => rec.missing(g),
+        },
         Err(g) => rec.missing(g),
     }
 }
@@ -246,4 +258,125 @@ pub async fn look_up_access_keys(
         keys,
         errors: c.ledger.take_errors(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "111122223333";
+
+    fn gap(api: &str, code: &str) -> Gap {
+        Gap {
+            api: api.into(),
+            code: code.into(),
+            message: "test".into(),
+        }
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+    }
+
+    /// `decide` over `asked`, STS answering `sts` (and whether it was asked); the ledger's
+    /// errors and successes after it.
+    fn decided(
+        asked: Result<Option<String>, Gap>,
+        sts: Result<Option<String>, Gap>,
+    ) -> (Collected<Owner>, bool, Vec<String>, u64) {
+        let c = Collector {
+            ledger: sdk::Ledger::default(),
+            item_concurrency: 1,
+            found_keys: Default::default(),
+        };
+        let rec = Recorder::new(&c, "iam", "global");
+        let asked_sts = std::cell::Cell::new(false);
+        let owner = runtime().block_on(decide(&rec, ACCOUNT, asked, || async {
+            asked_sts.set(true);
+            sts
+        }));
+        let errors = c
+            .ledger
+            .take_errors()
+            .into_iter()
+            .map(|e| format!("{} {}", e.gap.api, e.gap.code))
+            .collect();
+        let successes = c.ledger.successes().get("iam").copied().unwrap_or(0);
+        (owner, asked_sts.get(), errors, successes)
+    }
+
+    fn owner_name(o: &Collected<Owner>) -> Option<&str> {
+        match o {
+            Collected::Ok(Owner::User(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn other(o: &Collected<Owner>) -> Option<&KeyOwner> {
+        match o {
+            Collected::Ok(Owner::Other(k)) => Some(k),
+            _ => None,
+        }
+    }
+
+    // Issue 10: how a key's owner is decided. A named user is the owner; NoSuchEntity (moto's
+    // answer for a key of no user) is the fact "not in this account", counted as read, not a
+    // gap, and STS is not asked; after an AccessDenied, STS placing the key in another
+    // account is that fact, while STS naming this account (or failing) leaves the denial as
+    // the key's gap, recorded; any other failure is the key's gap.
+    #[test]
+    fn owner_facts_and_gaps() {
+        let ok_sts = Ok(Some("999988887777".to_owned()));
+        let (o, sts, errors, read) = decided(Ok(Some("bob".into())), ok_sts.clone());
+        assert_eq!(
+            (owner_name(&o), sts, errors.len(), read),
+            (Some("bob"), false, 0, 0)
+        );
+
+        let (o, sts, errors, read) = decided(
+            Err(gap("iam:GetAccessKeyLastUsed", "NoSuchEntity")),
+            ok_sts.clone(),
+        );
+        assert_eq!(other(&o), Some(&KeyOwner::NotInAccount { account: None }));
+        assert_eq!((sts, errors.len(), read), (false, 0, 1));
+
+        let denied = || Err(gap("iam:GetAccessKeyLastUsed", "AccessDenied"));
+        let (o, sts, errors, _) = decided(denied(), ok_sts);
+        assert_eq!(
+            other(&o),
+            Some(&KeyOwner::NotInAccount {
+                account: Some("999988887777".into())
+            })
+        );
+        assert!(sts && errors.is_empty(), "{errors:?}");
+
+        for sts_answer in [
+            Ok(Some(ACCOUNT.to_owned())),
+            Ok(None),
+            Err(gap("sts:GetAccessKeyInfo", "AccessDenied")),
+        ] {
+            let (o, sts, errors, _) = decided(denied(), sts_answer);
+            let Collected::Missing(g) = &o else {
+                panic!("{o:?}")
+            };
+            assert_eq!(
+                (g.api.as_str(), g.code.as_str()),
+                ("iam:GetAccessKeyLastUsed", "AccessDenied")
+            );
+            assert!(sts);
+            assert_eq!(errors, ["iam:GetAccessKeyLastUsed AccessDenied"]);
+        }
+
+        let (o, sts, errors, _) =
+            decided(Err(gap("iam:GetAccessKeyLastUsed", "Throttling")), Ok(None));
+        assert!(matches!(o, Collected::Missing(ref g) if g.code == "Throttling"));
+        assert!(!sts);
+        assert_eq!(errors.len(), 1);
+
+        let (o, _, errors, _) = decided(Ok(None), Ok(None));
+        assert!(matches!(o, Collected::Missing(ref g) if g.code == "NoUserName"));
+        assert_eq!(errors.len(), 1);
+    }
 }
