@@ -264,11 +264,6 @@ fn inventory(regions: usize, instances: usize) -> Inventory {
             } else {
                 vec!["devs".into()]
             },
-            access_keys: Collected::Ok(vec![AccessKey {
-                id: format!("AKIA{i:016}"),
-                active: true,
-                create_date: Some(at - Duration::days((i % 200) as i64)),
-            }]),
             ..Default::default()
         })
         .collect();
@@ -305,6 +300,7 @@ fn inventory(regions: usize, instances: usize) -> Inventory {
         virtual_mfa_devices: Collected::Ok(vec![]),
         instance_profiles: Collected::Ok(vec![]),
         server_certificates: Collected::Ok(vec![]),
+        found_keys: Collected::Ok(Default::default()),
     };
     inv.s3 = S3Data {
         account_public_access_block: Collected::Ok(None),

@@ -58,12 +58,15 @@ pub enum AwsKeyState {
     Inactive,
     /// Not a key of the account: another account's, a deleted key, or made up.
     Unknown,
+    /// Not checked: the account could not say (a lookup was denied or failed), or the
+    /// snapshot holds no answer for this key. It may be live.
+    Unverified,
 }
 
 /// The verdict of the live-key cross-check on one finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AwsKeyStatus {
-    /// Active, inactive or unknown.
+    /// Active, inactive, unknown (not of this account) or unverified.
     pub state: AwsKeyState,
     /// The account the key was checked against.
     pub account: String,

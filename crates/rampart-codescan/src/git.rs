@@ -17,7 +17,7 @@ use rampart_secrets::Engine;
 
 use crate::finding::{Commit, Finding};
 use crate::read::is_binary;
-use crate::report::{Report, ScanError, ScanOptions, Stats};
+use crate::report::{AwsKeyIds, Report, ScanError, ScanOptions, Stats};
 use crate::{ignore_files, Error, IGNORE_FILE_NAME};
 
 /// Where a blob first appeared: the commit's place in parent-first order, the commit, the
@@ -301,21 +301,27 @@ impl Git {
         let chunk = blobs.len().div_ceil(threads.max(1) * 8).max(1);
         let chunks: Vec<&[Blob]> = blobs.chunks(chunk).collect();
         let next = AtomicUsize::new(0);
-        let shared = Mutex::new((Vec::<(usize, Finding)>::new(), Stats::default(), Vec::new()));
+        let shared = Mutex::new(Scanned::default());
         std::thread::scope(|scope| {
             for _ in 0..threads.max(1).min(chunks.len()) {
                 scope.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(chunk) = chunks.get(i) else { break };
-                    let (found, stats, errors) = self.scan_chunk(engine, chunk);
+                    let out = self.scan_chunk(engine, chunk);
                     let mut shared = shared.lock().unwrap_or_else(|e| e.into_inner());
-                    shared.0.extend(found);
-                    shared.1.add(&stats);
-                    shared.2.extend(errors);
+                    shared.found.extend(out.found);
+                    shared.stats.add(&out.stats);
+                    shared.errors.extend(out.errors);
+                    shared.key_ids.extend(out.key_ids);
                 });
             }
         });
-        let (found, scanned, errors) = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+        let Scanned {
+            found,
+            stats: scanned,
+            errors,
+            key_ids,
+        } = shared.into_inner().unwrap_or_else(|e| e.into_inner());
         // One finding per detector, secret and path: the earliest commit's.
         let mut first: HashMap<(String, String, String), (usize, Finding)> = HashMap::new();
         for (order, f) in found {
@@ -331,6 +337,7 @@ impl Git {
             scanned,
             findings: first.into_values().map(|(_, f)| f).collect(),
             errors,
+            aws_key_ids: key_ids,
             ..Report::default()
         }
     }
@@ -338,18 +345,14 @@ impl Git {
     /// Read and scan `blobs`. When `git cat-file` stops answering (a corrupt object makes
     /// it exit), the blob it was on is an error and a new `git cat-file` goes on from the
     /// next one.
-    fn scan_chunk(
-        &self,
-        engine: &Engine,
-        blobs: &[Blob],
-    ) -> (Vec<(usize, Finding)>, Stats, Vec<ScanError>) {
+    fn scan_chunk(&self, engine: &Engine, blobs: &[Blob]) -> Scanned {
         let mut out = Scanned::default();
         let mut rest = blobs;
         while !rest.is_empty() {
             let done = self.cat_blobs(engine, rest, &mut out);
             rest = &rest[done.clamp(1, rest.len())..];
         }
-        (out.found, out.stats, out.errors)
+        out
     }
 
     /// Read and scan `blobs` through one `git cat-file --batch` until it stops answering;
@@ -441,7 +444,9 @@ impl Git {
             }
             out.stats.files += 1;
             out.stats.bytes += size as u64;
-            for m in engine.scan(&content) {
+            let matches = engine.scan(&content);
+            out.key_ids.note(&content, &matches);
+            for m in matches {
                 let commit = blob.origin.commit.as_deref().cloned();
                 out.found.push((
                     blob.origin.order,
@@ -476,6 +481,7 @@ struct Scanned {
     found: Vec<(usize, Finding)>,
     stats: Stats,
     errors: Vec<ScanError>,
+    key_ids: AwsKeyIds,
 }
 
 /// Wait for a git process, turning a failure into an error with its stderr.

@@ -8,8 +8,9 @@
 //! - [`scan_history`] reads every blob reachable from any ref once, through the `git`
 //!   command line, and attributes each to the first commit (and author) that added it.
 //! - [`LiveKeys`] marks AWS access key ids found as keys of a known account (active or
-//!   inactive) or of none, by fingerprint; the caller supplies the keys (a snapshot or the
-//!   live account), so this crate needs no AWS SDK.
+//!   inactive), of none, or unverified (the account could not say), by fingerprint; the
+//!   caller supplies the answers (a snapshot, or the live account asked about each key id
+//!   in [`Report::aws_key_ids`]), so this crate needs no AWS SDK.
 //! - [`Baseline`] suppresses accepted findings; [`render_text`], [`render_json`] and
 //!   [`render_sarif`] write the report.
 //!
@@ -44,7 +45,9 @@ pub use git::scan_history;
 pub use json::render_json;
 pub use live::LiveKeys;
 pub use rampart_secrets::Severity;
-pub use report::{thread_count, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE};
+pub use report::{
+    thread_count, AwsKeyIds, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE,
+};
 pub use sarif::render_sarif;
 pub use text::render_text;
 pub use tree::scan_tree;

@@ -1,6 +1,7 @@
 //! The live-key cross-check: AWS access key ids found in code compared, by fingerprint,
-//! with the access keys of an account. An active key of the account is critical, an
-//! inactive one medium, one that is not the account's high.
+//! with what an account says about them. An active key of the account is critical, an
+//! inactive one medium, one that is not the account's high, and one the account could not
+//! be asked about (unverified) high too, never "not the account's".
 
 use std::collections::HashMap;
 
@@ -8,7 +9,13 @@ use rampart_secrets::{fingerprint, AWS_ACCESS_KEY_ID};
 
 use crate::{AwsKeyState, AwsKeyStatus, Finding, Report, Severity};
 
-/// An account's access keys, known only by fingerprint once added.
+/// What an account says about AWS access key ids, known only by fingerprint once added.
+///
+/// Two kinds: [`LiveKeys::new`] holds every key of the account (the per-user lists of an
+/// older snapshot), so a key it does not hold is not the account's; [`LiveKeys::answers`]
+/// holds answers about particular keys (asked one by one, as `rampart secrets --live-keys`
+/// and schema 4 snapshots do), so a key it holds no answer for is unverified, never "not
+/// the account's".
 #[derive(Debug, Clone, Default)]
 pub struct LiveKeys {
     account: String,
@@ -16,10 +23,17 @@ pub struct LiveKeys {
     keys: HashMap<String, (String, bool)>,
     /// Users whose keys could not be read.
     unread: Vec<String>,
+    /// Fingerprint → why the key is not the account's (per-key answers).
+    not_ours: HashMap<String, String>,
+    /// Fingerprint → why the key could not be checked (per-key answers).
+    unverified: HashMap<String, String>,
+    /// For per-key answers: why a key without an answer is unverified. `None`: every key
+    /// of the account is held, so a key without an answer is not the account's.
+    unanswered: Option<String>,
 }
 
 impl LiveKeys {
-    /// No keys yet, of account `account` (its 12-digit id).
+    /// Every key of account `account` (its 12-digit id), to be added with [`LiveKeys::add`].
     pub fn new(account: impl Into<String>) -> LiveKeys {
         LiveKeys {
             account: account.into(),
@@ -27,10 +41,36 @@ impl LiveKeys {
         }
     }
 
+    /// Answers of account `account` about particular keys, to be added by fingerprint; a
+    /// key without one is unverified, for the reason `unanswered` (one line).
+    pub fn answers(account: impl Into<String>, unanswered: impl Into<String>) -> LiveKeys {
+        LiveKeys {
+            account: account.into(),
+            unanswered: Some(unanswered.into()),
+            ..LiveKeys::default()
+        }
+    }
+
     /// Add a key of IAM user `user`. Only the key id's fingerprint is kept.
     pub fn add(&mut self, user: &str, key_id: &str, active: bool) {
-        self.keys
-            .insert(fingerprint(key_id.as_bytes()), (user.to_string(), active));
+        self.add_held(&fingerprint(key_id.as_bytes()), user, active);
+    }
+
+    /// The key with fingerprint `fp` is held by IAM user `user`, active or not.
+    pub fn add_held(&mut self, fp: &str, user: &str, active: bool) {
+        self.keys.insert(fp.to_string(), (user.to_string(), active));
+    }
+
+    /// The key with fingerprint `fp` is not the account's, for the reason `why` (one line:
+    /// `IAM knows no such key`).
+    pub fn add_not_ours(&mut self, fp: &str, why: &str) {
+        self.not_ours.insert(fp.to_string(), why.to_string());
+    }
+
+    /// The key with fingerprint `fp` could not be checked, for the reason `why` (one line:
+    /// the failed call).
+    pub fn add_unverified(&mut self, fp: &str, why: &str) {
+        self.unverified.insert(fp.to_string(), why.to_string());
     }
 
     /// Note that the keys of `user` (or of all users, with `*`) could not be read, so an
@@ -44,12 +84,12 @@ impl LiveKeys {
         &self.account
     }
 
-    /// Number of keys known.
+    /// Number of keys known to be the account's.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
-    /// Whether no key is known.
+    /// Whether no key is known to be the account's.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
@@ -68,6 +108,44 @@ impl LiveKeys {
     fn mark(&self, f: &mut Finding) {
         let account = &self.account;
         let id = &f.redacted;
+        let not_ours = |why: Option<&String>| {
+            let because = why.map(|w| format!(" ({w})")).unwrap_or_default();
+            let caveat = if self.unread.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the keys of {} user(s) could not be read)",
+                    self.unread.len()
+                )
+            };
+            AwsKeyStatus {
+                state: AwsKeyState::Unknown,
+                account: account.clone(),
+                user: None,
+                message: format!(
+                    "not an access key of account {account}{because}{caveat}: it may be live \
+                     in another account"
+                ),
+                fix: "aws sts get-access-key-info --access-key-id KEY_ID names the \
+                      account that owns it (put the full key id in place of KEY_ID); \
+                      remove it from the code and its history"
+                    .to_string(),
+            }
+        };
+        let unverified = |why: &str| AwsKeyStatus {
+            state: AwsKeyState::Unverified,
+            account: account.clone(),
+            user: None,
+            message: format!(
+                "UNVERIFIED: whether this is a live key of account {account} is unknown: {why}; \
+                 treat it as live until checked"
+            ),
+            fix: format!(
+                "aws iam get-access-key-last-used --access-key-id KEY_ID names its user if it is \
+                 a key of account {account} (put the full key id in place of KEY_ID, here \
+                 {id}); then rotate it and remove it from the code and its history"
+            ),
+        };
         let status = match self.keys.get(&f.fingerprint) {
             Some((user, true)) => AwsKeyStatus {
                 state: AwsKeyState::Active,
@@ -95,34 +173,21 @@ impl LiveKeys {
                      (the id is shown redacted: use the full one, from `aws iam list-access-keys --user-name {user}`)"
                 ),
             },
-            None => {
-                let caveat = if self.unread.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (the keys of {} user(s) could not be read)",
-                        self.unread.len()
-                    )
-                };
-                AwsKeyStatus {
-                    state: AwsKeyState::Unknown,
-                    account: account.clone(),
-                    user: None,
-                    message: format!(
-                        "not an access key of account {account}{caveat}: it may be live in \
-                         another account"
-                    ),
-                    fix: "aws sts get-access-key-info --access-key-id KEY_ID names the \
-                          account that owns it (put the full key id in place of KEY_ID); \
-                          remove it from the code and its history"
-                        .to_string(),
-                }
-            }
+            None => match (
+                self.not_ours.get(&f.fingerprint),
+                self.unverified.get(&f.fingerprint),
+                &self.unanswered,
+            ) {
+                (Some(why), _, _) => not_ours(Some(why)),
+                (None, Some(why), _) => unverified(why),
+                (None, None, Some(why)) => unverified(why),
+                (None, None, None) => not_ours(None),
+            },
         };
         f.severity = match status.state {
             AwsKeyState::Active => Severity::Critical,
             AwsKeyState::Inactive => Severity::Medium,
-            AwsKeyState::Unknown => Severity::High,
+            AwsKeyState::Unknown | AwsKeyState::Unverified => Severity::High,
         };
         f.aws_key = Some(status);
     }
@@ -195,5 +260,60 @@ mod tests {
         }
         // Most severe first.
         assert_eq!(report.findings[0].line, 1);
+    }
+
+    // Issue 10: with per-key answers, a key the account could not be asked about, or that
+    // the answers do not cover (a schema 4 snapshot holds answers only for the keys found in
+    // the account's configuration), is UNVERIFIED, never "not an access key of the account";
+    // a key IAM placed elsewhere is "not an access key", with the reason.
+    #[test]
+    fn per_key_answers_never_call_an_unanswered_key_foreign() {
+        let (live, denied, stranger, unasked) = (
+            "AKIAUJZDEGXDNCF32EPF",
+            "AKIA4HKQ2MXZPL7QWNRT",
+            "AKIAQW3RTY7UIOP2ASDF",
+            "AKIAGMXGEDN73U55XTPL",
+        );
+        let fp = |k: &str| fingerprint(k.as_bytes());
+        let mut keys = LiveKeys::answers("123456789012", "the snapshot holds no answer for it");
+        keys.add_held(&fp(live), "alice", true);
+        keys.add_unverified(&fp(denied), "AccessDenied on iam:GetAccessKeyLastUsed");
+        keys.add_not_ours(&fp(stranger), "IAM knows no such key");
+        let mut report = report_of(&format!(
+            "a = \"{live}\"\nb = \"{denied}\"\nc = \"{stranger}\"\nd = \"{unasked}\"\n"
+        ));
+        keys.apply(&mut report);
+        let by_line = |line| report.findings.iter().find(|f| f.line == line).unwrap();
+        assert_eq!(
+            by_line(1).aws_key.as_ref().unwrap().state,
+            AwsKeyState::Active
+        );
+        for (line, why) in [
+            (2, "AccessDenied on iam:GetAccessKeyLastUsed"),
+            (4, "the snapshot holds no answer for it"),
+        ] {
+            let f = by_line(line);
+            let status = f.aws_key.as_ref().unwrap();
+            assert_eq!(status.state, AwsKeyState::Unverified, "line {line}");
+            assert_eq!(f.severity, Severity::High);
+            assert!(status.message.contains(why), "{}", status.message);
+            assert!(
+                !status.message.contains("not an access key"),
+                "{}",
+                status.message
+            );
+        }
+        let c = by_line(3).aws_key.as_ref().unwrap();
+        assert_eq!(c.state, AwsKeyState::Unknown);
+        assert!(
+            c.message.contains("(IAM knows no such key)"),
+            "{}",
+            c.message
+        );
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(json.contains("\"unverified\""), "{json}");
+        for key in [live, denied, stranger, unasked] {
+            assert!(!json.contains(key));
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! What a scan returns: the findings, what was read, and the problems met on the way
 //! (which never stop a scan), plus the options that shape it.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -100,6 +101,49 @@ pub struct ScanError {
     pub message: String,
 }
 
+/// The AWS access key ids a scan found, in clear, so that the account can be asked about
+/// each (`rampart secrets --live-keys`). Memory only: never serialized, and `Debug` shows
+/// a count.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct AwsKeyIds(BTreeSet<String>);
+
+impl AwsKeyIds {
+    /// Note the AWS access key ids among `matches`, the matches of `hay`.
+    pub(crate) fn note(&mut self, hay: &[u8], matches: &[rampart_secrets::Match]) {
+        self.0.extend(
+            matches
+                .iter()
+                .filter_map(|m| rampart_secrets::aws_key_id(hay, m)),
+        );
+    }
+
+    /// Add another set.
+    pub(crate) fn extend(&mut self, other: AwsKeyIds) {
+        self.0.extend(other.0);
+    }
+
+    /// The distinct key ids, sorted.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+
+    /// Number of distinct key ids.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether none was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for AwsKeyIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AwsKeyIds({} key id(s))", self.0.len())
+    }
+}
+
 /// The result of one or more scans.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
@@ -114,6 +158,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Problems met on the way.
     pub errors: Vec<ScanError>,
+    /// The AWS access key ids found, in clear, for the live-key cross-check (never
+    /// serialized).
+    #[serde(skip)]
+    pub aws_key_ids: AwsKeyIds,
 }
 
 impl Report {
@@ -123,6 +171,7 @@ impl Report {
         self.baselined += other.baselined;
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
+        self.aws_key_ids.extend(other.aws_key_ids);
         self.sort();
     }
 

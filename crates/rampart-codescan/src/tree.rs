@@ -10,7 +10,7 @@ use rampart_secrets::Engine;
 
 use crate::finding::{display_path, Finding};
 use crate::read::{Outcome, Reader};
-use crate::report::{Report, ScanError, ScanOptions, Stats};
+use crate::report::{AwsKeyIds, Report, ScanError, ScanOptions, Stats};
 use crate::{ignore_files, Error, IGNORE_FILE_NAME};
 
 /// Scan files and directories. Directories are walked recursively (hidden files included,
@@ -88,6 +88,7 @@ impl<'s> ParallelVisitorBuilder<'s> for Visitors<'s> {
             findings: Vec::new(),
             stats: Stats::default(),
             errors: Vec::new(),
+            key_ids: AwsKeyIds::default(),
         })
     }
 }
@@ -101,17 +102,21 @@ struct Visitor<'a> {
     findings: Vec<Finding>,
     stats: Stats,
     errors: Vec<ScanError>,
+    key_ids: AwsKeyIds,
 }
 
 impl Visitor<'_> {
     fn scan(&mut self, entry: &DirEntry) {
         let path = entry.path();
         let engine = self.engine;
-        match self
-            .reader
-            .with_file(path, self.max_size, |bytes| engine.scan(bytes))
-        {
-            Ok(Outcome::Scanned(matches, len)) => {
+        match self.reader.with_file(path, self.max_size, |bytes| {
+            let matches = engine.scan(bytes);
+            let mut ids = AwsKeyIds::default();
+            ids.note(bytes, &matches);
+            (matches, ids)
+        }) {
+            Ok(Outcome::Scanned((matches, ids), len)) => {
+                self.key_ids.extend(ids);
                 self.stats.files += 1;
                 self.stats.bytes += len;
                 if !matches.is_empty() {
@@ -153,6 +158,7 @@ impl Drop for Visitor<'_> {
         shared.scanned.add(&self.stats);
         shared.findings.append(&mut self.findings);
         shared.errors.append(&mut self.errors);
+        shared.aws_key_ids.extend(std::mem::take(&mut self.key_ids));
     }
 }
 

@@ -108,6 +108,11 @@ fn secrets_in_history_with_commit_and_author() {
     assert_eq!(commit.author, "Ann Author");
     assert_eq!(commit.email, "ann@example.com");
     assert!(commit.date.starts_with("2026-01-01"), "{}", commit.date);
+    // Issue 10: the key id is kept in clear in memory only, for asking the account about
+    // it; never in the report's JSON or its debug form.
+    assert_eq!(report.aws_key_ids.ids().collect::<Vec<_>>(), [AWS_KEY_ID]);
+    assert!(!format!("{report:?}").contains(AWS_KEY_ID));
+    assert!(!serde_json::to_string(&report).unwrap().contains(AWS_KEY_ID));
 
     let stripe = find("stripe-secret-key");
     assert_eq!(stripe.path, "billing.py");

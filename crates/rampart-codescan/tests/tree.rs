@@ -200,3 +200,25 @@ fn files_as_roots_and_parallel_equals_serial() {
     assert_eq!(single.findings.len(), 1);
     assert_eq!(single.scanned.files, 1);
 }
+
+// Issue 10: the AWS key ids a tree scan finds are kept in clear, once each, in memory only,
+// for `--live-keys` to ask the account about each; other secrets are not.
+#[test]
+fn aws_key_ids_are_kept_in_memory_for_the_lookup() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "a.env",
+        format!("AWS_ACCESS_KEY_ID={AWS_KEY_ID}\n").as_bytes(),
+    );
+    write(
+        root,
+        "sub/b.py",
+        format!("key = '{AWS_KEY_ID}'\ntoken = '{GITHUB_TOKEN}'\n").as_bytes(),
+    );
+    let report = scan(&[root.to_path_buf()], &ScanOptions::default());
+    assert_eq!(report.findings.len(), 3, "{:#?}", report.findings);
+    assert_eq!(report.aws_key_ids.ids().collect::<Vec<_>>(), [AWS_KEY_ID]);
+    assert!(!format!("{report:?}").contains(AWS_KEY_ID));
+}

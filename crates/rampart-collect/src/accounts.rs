@@ -148,10 +148,7 @@ impl Caller {
     /// Who the caller is (`sts:GetCallerIdentity`).
     pub async fn identity(&self) -> Result<Identity, CollectError> {
         let session = self.session();
-        let collector = Collector {
-            ledger: sdk::Ledger::default(),
-            item_concurrency: 1,
-        };
+        let collector = Collector::new(1);
         let region = session
             .config
             .region()
@@ -214,10 +211,7 @@ impl Caller {
     pub async fn organization(&self, ou: Option<&str>) -> Result<OrgListing, OrgError> {
         let session = self.session();
         let base = &session.config;
-        let collector = Collector {
-            ledger: sdk::Ledger::default(),
-            item_concurrency: 4,
-        };
+        let collector = Collector::new(4);
         let region = base
             .region()
             .map(|r| r.as_ref().to_owned())

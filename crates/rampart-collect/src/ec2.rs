@@ -4,6 +4,7 @@
 
 use crate::recorder::{items, request, Recorder};
 use crate::sdk::{s, time};
+use crate::secrets::FoundKeyIds;
 use crate::{Collector, RegionCtx};
 use aws_sdk_ec2::types::{AttributeValue, InstanceAttributeName, InstanceStateName, IpPermission};
 use aws_sdk_ec2::Client;
@@ -61,10 +62,16 @@ pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec
 }
 
 /// EC2 tags, each scanned for secrets: a value holding one is kept only redacted, with the
-/// matches on the tag (issue 9, defect 8).
-fn tags(list: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
+/// matches on the tag (issue 9, defect 8); AWS key ids found are noted for the IAM lookup.
+fn tags(rec: &Recorder<'_>, list: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
     list.iter()
-        .map(|t| crate::secrets::scanned_tag(t.key().unwrap_or(""), t.value().unwrap_or("")))
+        .map(|t| {
+            crate::secrets::scanned_tag(
+                t.key().unwrap_or(""),
+                t.value().unwrap_or(""),
+                rec.found_keys(),
+            )
+        })
         .collect()
 }
 
@@ -74,7 +81,7 @@ async fn vpcs(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Vpc>> {
             id: s(v.vpc_id()),
             cidr_block: s(v.cidr_block()),
             is_default: v.is_default().unwrap_or(false),
-            tags: tags(v.tags()),
+            tags: tags(rec, v.tags()),
         }
     })
     .await
@@ -97,7 +104,7 @@ async fn subnets(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collecte
                 availability_zone: s(sn.availability_zone()),
                 map_public_ip_on_launch: sn.map_public_ip_on_launch().unwrap_or(false),
                 default_for_az: sn.default_for_az().unwrap_or(false),
-                tags: tags(sn.tags()),
+                tags: tags(rec, sn.tags()),
             }
         },
     )
@@ -226,7 +233,7 @@ async fn security_groups(
                 description: s(g.description()),
                 ingress: sg_rules(g.ip_permissions()),
                 egress: sg_rules(g.ip_permissions_egress()),
-                tags: tags(g.tags()),
+                tags: tags(rec, g.tags()),
             }
         },
     )
@@ -326,7 +333,7 @@ async fn instances(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collec
                             Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
                         )
                     })
-                    .map(|i| instance(r, i))
+                    .map(|i| instance(rec, r, i))
                     .collect::<Vec<_>>()
             },
         )
@@ -344,7 +351,7 @@ async fn instances(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collec
                         .describe_instance_attribute()
                         .instance_id(&i.id)
                         .attribute(InstanceAttributeName::UserData)),
-                    |out| scan_user_data(out.user_data()),
+                    |out| scan_user_data(out.user_data(), rec.found_keys()),
                 )
                 .await;
             i
@@ -353,7 +360,7 @@ async fn instances(rec: &Recorder<'_>, r: &RegionCtx, client: &Client) -> Collec
     Collected::Ok(list)
 }
 
-fn instance(r: &RegionCtx, i: &aws_sdk_ec2::types::Instance) -> Instance {
+fn instance(rec: &Recorder<'_>, r: &RegionCtx, i: &aws_sdk_ec2::types::Instance) -> Instance {
     let id = s(i.instance_id());
     let md = i.metadata_options();
     Instance {
@@ -402,17 +409,21 @@ fn instance(r: &RegionCtx, i: &aws_sdk_ec2::types::Instance) -> Instance {
             http_put_response_hop_limit: md.and_then(|m| m.http_put_response_hop_limit()),
         },
         user_data: Collected::default(),
-        tags: tags(i.tags()),
+        tags: tags(rec, i.tags()),
     }
 }
 
-/// Decode user data (base64, possibly gzip) and keep only what the secret detectors find.
-pub(crate) fn scan_user_data(attr: Option<&AttributeValue>) -> Option<ScannedText> {
-    scan_encoded(attr.and_then(|a| a.value())?)
+/// Decode user data (base64, possibly gzip) and keep only what the secret detectors find;
+/// AWS key ids found go to `keys`.
+pub(crate) fn scan_user_data(
+    attr: Option<&AttributeValue>,
+    keys: &FoundKeyIds,
+) -> Option<ScannedText> {
+    scan_encoded(attr.and_then(|a| a.value())?, keys)
 }
 
 /// Decode base64 (possibly gzip) user data and scan it; `None` when it is empty.
-fn scan_encoded(encoded: &str) -> Option<ScannedText> {
+fn scan_encoded(encoded: &str, keys: &FoundKeyIds) -> Option<ScannedText> {
     if encoded.is_empty() {
         return None;
     }
@@ -428,7 +439,7 @@ fn scan_encoded(encoded: &str) -> Option<ScannedText> {
     } else {
         raw
     };
-    Some(crate::secrets::scan(&text))
+    Some(crate::secrets::scan(&text, keys))
 }
 
 async fn flow_logs(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<FlowLog>> {
@@ -524,25 +535,58 @@ async fn images(
     Collected::Ok(images)
 }
 
-/// Launch templates with their default version's user data scanned, item by item: a
-/// version that cannot be read leaves its template listed, its details missing.
+/// Launch templates with their default version's user data scanned. The default versions
+/// of every template of the region come in one paginated `DescribeLaunchTemplateVersions`
+/// (`Versions=$Default` without a template id), not one call per template (issue 10). When
+/// that call fails, or a template's version is not in its answer, the template stays listed
+/// with its details missing.
 async fn launch_templates(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<LaunchTemplate>> {
-    rec.list_each(
-        "ec2:DescribeLaunchTemplates",
-        items!(client.describe_launch_templates()),
-        |lt| async move {
+    let listed = rec
+        .list(
+            "ec2:DescribeLaunchTemplates",
+            items!(client.describe_launch_templates()),
+            |lt| lt,
+        )
+        .await;
+    let Collected::Ok(listed) = listed else {
+        return listed.map(|_| vec![]);
+    };
+    let versions = if listed.is_empty() {
+        Collected::Ok(vec![])
+    } else {
+        rec.list(
+            "ec2:DescribeLaunchTemplateVersions",
+            items!(client
+                .describe_launch_template_versions()
+                .versions("$Default")),
+            |v| v,
+        )
+        .await
+    };
+    let mut templates: Vec<LaunchTemplate> = listed
+        .iter()
+        .map(|lt| {
             let id = s(lt.launch_template_id());
-            let read = rec
-                .call(
-                    "ec2:DescribeLaunchTemplateVersions",
-                    request!(client
-                        .describe_launch_template_versions()
-                        .launch_template_id(&id)
-                        .versions("$Default")),
-                    |out| out.launch_template_versions().first().cloned(),
-                )
-                .await;
-            let version = read.ok().and_then(Option::as_ref);
+            let read: Collected<&aws_sdk_ec2::types::LaunchTemplateVersion> = match &versions {
+                Collected::Ok(all) => {
+                    match all
+                        .iter()
+                        .find(|v| v.launch_template_id() == Some(id.as_str()))
+                    {
+                        Some(v) => Collected::Ok(v),
+                        None => Collected::Missing(Gap {
+                            api: "ec2:DescribeLaunchTemplateVersions".into(),
+                            code: "VersionNotListed".into(),
+                            message: format!(
+                                "the default version of launch template {id} was not in the \
+                                 region's answer (created since the list?)"
+                            ),
+                        }),
+                    }
+                }
+                Collected::Missing(g) => Collected::Missing(g.clone()),
+            };
+            let version = read.ok().copied();
             let data = version.and_then(|v| v.launch_template_data());
             LaunchTemplate {
                 name: s(lt.launch_template_name()),
@@ -550,23 +594,21 @@ async fn launch_templates(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<
                     .and_then(|v| v.version_number())
                     .or(lt.default_version_number())
                     .unwrap_or(0),
-                user_data: read
-                    .clone()
-                    .map(|_| data.and_then(|d| d.user_data()).and_then(scan_encoded)),
-                http_tokens: read.clone().map(|_| {
+                user_data: read.clone().map(|_| {
+                    data.and_then(|d| d.user_data())
+                        .and_then(|u| scan_encoded(u, rec.found_keys()))
+                }),
+                http_tokens: read.map(|_| {
                     data.and_then(|d| d.metadata_options())
                         .and_then(|m| m.http_tokens())
                         .map(|t| t.as_str().to_owned())
                 }),
                 id,
             }
-        },
-    )
-    .await
-    .map(|mut templates| {
-        templates.sort_by(|a, b| a.id.cmp(&b.id));
-        templates
-    })
+        })
+        .collect();
+    templates.sort_by(|a, b| a.id.cmp(&b.id));
+    Collected::Ok(templates)
 }
 
 async fn volumes(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Volume>> {
@@ -583,7 +625,7 @@ async fn volumes(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Volume>> 
                 .iter()
                 .filter_map(|a| a.instance_id().map(str::to_owned))
                 .collect(),
-            tags: tags(v.tags()),
+            tags: tags(rec, v.tags()),
         },
     )
     .await

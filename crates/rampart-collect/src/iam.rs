@@ -1,20 +1,19 @@
 //! IAM, once per account: account summary, password policy, credential report, the
-//! authorization details (users, groups, roles, policies in a few bulk calls), access keys,
-//! virtual MFA devices and instance profiles.
+//! authorization details (users, groups, roles, policies in a few bulk calls), virtual MFA
+//! devices, instance profiles and server certificates. Nothing is read per user: access
+//! key ages and activity are the credential report's (issue 10), and the keys found in
+//! scanned configuration are looked up one by one afterwards (`found_keys.rs`).
 
 use crate::recorder::{items, pages, request, Recorder};
 use crate::sdk::{policy_document, s, time};
 use crate::Collector;
-use aws_sdk_iam::types::{EntityType, ReportStateType, StatusType};
+use aws_sdk_iam::types::{EntityType, ReportStateType};
 use aws_sdk_iam::Client;
 use rampart_inventory::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 const SERVICE: &str = "iam";
-
-/// A credential report younger than this is trusted to list every user's keys.
-const REPORT_FRESH_MINUTES: i64 = 10;
 
 /// Read the account's IAM data.
 pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
@@ -36,7 +35,7 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         instance_profiles(rec, client),
         server_certificates(rec, client),
     );
-    let (mut users, groups, roles, policies) = match details {
+    let (users, groups, roles, policies) = match details {
         Ok(d) => (
             Collected::Ok(d.users),
             Collected::Ok(d.groups),
@@ -50,9 +49,6 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
             Collected::Missing(g),
         ),
     };
-    if let Collected::Ok(list) = &mut users {
-        access_keys(rec, client, list, credential_report.ok()).await;
-    }
     IamData {
         account_summary,
         password_policy,
@@ -64,6 +60,8 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         virtual_mfa_devices,
         instance_profiles,
         server_certificates,
+        // Filled once the regions are scanned: see `found_keys.rs`.
+        found_keys: Collected::default(),
     }
 }
 
@@ -243,7 +241,7 @@ async fn authorization_details(rec: &Recorder<'_>, client: &Client) -> Result<De
             groups: u.group_list().to_vec(),
             attached_policies: attached(u.attached_managed_policies()),
             inline_policies: inline(u.user_policy_list()),
-            access_keys: Collected::default(),
+            access_keys: None,
             tags: tags(u.tags()),
         }));
         d.groups
@@ -303,68 +301,6 @@ async fn authorization_details(rec: &Recorder<'_>, client: &Client) -> Result<De
         }
     }
     Ok(d)
-}
-
-/// `ListAccessKeys` for each user the credential report shows with a key (every user when
-/// the report is missing), a bounded number at a time.
-async fn access_keys(
-    rec: &Recorder<'_>,
-    client: &Client,
-    users: &mut [User],
-    report: Option<&CredentialReport>,
-) {
-    // IAM hands out a cached report up to four hours old, which misses keys created since.
-    // Only a fresh report narrows the calls; otherwise every user is asked, like when
-    // there is no report at all. A user a fresh report does not list is asked too.
-    let fresh = report.filter(|r| {
-        r.generated_at.is_some_and(|t| {
-            chrono::Utc::now() - t < chrono::Duration::minutes(REPORT_FRESH_MINUTES)
-        })
-    });
-    let (listed, with_keys): (HashSet<&str>, HashSet<&str>) = match fresh {
-        Some(r) => (
-            r.rows.iter().map(|row| row.user.as_str()).collect(),
-            r.rows
-                .iter()
-                .filter(|row| row.access_keys.iter().any(|k| k.last_rotated.is_some()))
-                .map(|row| row.user.as_str())
-                .collect(),
-        ),
-        None => Default::default(),
-    };
-    let wanted: Vec<usize> = (0..users.len())
-        .filter(|&i| {
-            let name = users[i].name.as_str();
-            with_keys.contains(name) || !listed.contains(name)
-        })
-        .collect();
-    for u in users.iter_mut() {
-        // Users the report shows without keys have none: that is read, not missing.
-        u.access_keys = Collected::Ok(vec![]);
-    }
-    let names: Vec<(usize, String)> = wanted
-        .into_iter()
-        .map(|i| (i, users[i].name.clone()))
-        .collect();
-    let results: Vec<(usize, Collected<Vec<AccessKey>>)> = rec
-        .each(names, |(i, name)| async move {
-            let keys = rec
-                .list(
-                    "iam:ListAccessKeys",
-                    items!(client.list_access_keys().user_name(&name)),
-                    |k| AccessKey {
-                        id: s(k.access_key_id()),
-                        active: k.status() == Some(&StatusType::Active),
-                        create_date: time(k.create_date()),
-                    },
-                )
-                .await;
-            (i, keys)
-        })
-        .await;
-    for (i, keys) in results {
-        users[i].access_keys = keys;
-    }
 }
 
 async fn virtual_mfa_devices(

@@ -40,6 +40,7 @@ macro_rules! when_selected {
 mod credential_report;
 mod detection;
 mod ec2;
+mod found_keys;
 mod iam;
 mod monitoring;
 mod organization;
@@ -64,6 +65,7 @@ use std::time::Instant;
 pub use accounts::{
     AccountSession, Caller, ConnectOptions, Identity, OrgAccount, OrgError, OrgListing, RoleSpec,
 };
+pub use found_keys::{look_up_access_keys, AccessKeyLookup};
 pub use rampart_inventory::Service;
 pub use transport::{CallPolicy, RequestBudget};
 
@@ -85,7 +87,7 @@ pub struct Options {
     pub services: BTreeSet<Service>,
     /// Regions read at once.
     pub region_concurrency: usize,
-    /// Per-item calls (user data, access keys) in flight at once, per region.
+    /// Per-item calls (user data, found key lookups) in flight at once, per region.
     pub item_concurrency: usize,
     /// Retries, timeouts and requests in flight.
     pub policy: CallPolicy,
@@ -153,9 +155,21 @@ fn region_message(problem: &str, enabled: &[String]) -> String {
 pub(crate) struct Collector {
     ledger: sdk::Ledger,
     item_concurrency: usize,
+    /// The AWS access key ids the scans found, for the IAM lookup that follows them.
+    found_keys: secrets::FoundKeyIds,
 }
 
 impl Collector {
+    /// A collector with an empty ledger, running per-item calls `item_concurrency` at a
+    /// time.
+    pub(crate) fn new(item_concurrency: usize) -> Collector {
+        Collector {
+            ledger: sdk::Ledger::default(),
+            item_concurrency: item_concurrency.max(1),
+            found_keys: Default::default(),
+        }
+    }
+
     /// A recorder for the calls of `service` in `region` (`global` for account-wide calls).
     pub(crate) fn recorder<'a>(&'a self, service: &'a str, region: &'a str) -> Recorder<'a> {
         Recorder::new(self, service, region)
@@ -210,10 +224,7 @@ pub async fn collect_account(
     let started = Instant::now();
     let collected_at = Utc::now();
     let base = session.config().clone();
-    let collector = Arc::new(Collector {
-        ledger: sdk::Ledger::default(),
-        item_concurrency: opts.item_concurrency.max(1),
-    });
+    let collector = Arc::new(Collector::new(opts.item_concurrency));
     let progress = |msg: &str| {
         if let Some(p) = &opts.progress {
             p(msg)
@@ -349,6 +360,7 @@ pub async fn collect_account(
     inventory.s3 = s3;
     inventory.budgets = budgets;
     inventory.regional = regional.into_iter().collect();
+    found_keys::after_scan(&collector, &iam_client, &sts, opts, &mut inventory).await;
     inventory.errors = collector.ledger.take_errors();
     inventory.stats = CollectionStats {
         duration_ms: started.elapsed().as_millis() as u64,

@@ -196,6 +196,11 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Where the secret scans of this collection note the AWS access key ids they find.
+    pub(crate) fn found_keys(&self) -> &'a crate::secrets::FoundKeyIds {
+        &self.c.found_keys
+    }
+
     /// Count a call that read something: an output, or an error code that states a fact
     /// ("not subscribed", "no such policy"), as the callers of [`Recorder::try_call`]
     /// decide.
@@ -232,10 +237,7 @@ mod tests {
     use aws_sdk_lambda::operation::get_policy::{GetPolicyError, GetPolicyOutput};
 
     fn collector() -> Collector {
-        Collector {
-            ledger: crate::sdk::Ledger::default(),
-            item_concurrency: 2,
-        }
+        Collector::new(2)
     }
 
     fn runtime() -> tokio::runtime::Runtime {

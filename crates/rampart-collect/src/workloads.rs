@@ -4,7 +4,7 @@
 
 use crate::recorder::{items, pages, request};
 use crate::sdk::{policy_document, s, time};
-use crate::secrets::scan_pairs;
+use crate::secrets::{scan_pairs, FoundKeyIds};
 use crate::{Collector, RegionCtx};
 use rampart_inventory::*;
 
@@ -27,7 +27,7 @@ pub(crate) async fn lambda(
                     .map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect())
                     .unwrap_or_default();
                 vars.sort();
-                let environment = scan_pairs(vars.iter().copied());
+                let environment = scan_pairs(vars.iter().copied(), rec.found_keys());
                 let policy = rec
                     .optional(
                         "lambda:GetPolicy",
@@ -103,7 +103,7 @@ pub(crate) async fn cloudformation(
                     .ok()
                     .cloned()
                     .unwrap_or_default();
-                Some(stack(&st, id, &no_echo))
+                Some(stack(&st, id, &no_echo, rec.found_keys()))
             },
         )
         .await;
@@ -116,7 +116,12 @@ pub(crate) async fn cloudformation(
     }
 }
 
-fn stack(st: &aws_sdk_cloudformation::types::Stack, id: String, no_echo: &[String]) -> Stack {
+fn stack(
+    st: &aws_sdk_cloudformation::types::Stack,
+    id: String,
+    no_echo: &[String],
+    keys: &FoundKeyIds,
+) -> Stack {
     let params: Vec<(&str, &str, bool)> = st
         .parameters()
         .iter()
@@ -155,9 +160,10 @@ fn stack(st: &aws_sdk_cloudformation::types::Stack, id: String, no_echo: &[Strin
                 .iter()
                 .filter(|(_, _, hidden)| !hidden)
                 .map(|(k, v, _)| (*k, *v)),
+            keys,
         ),
         output_keys: outputs.iter().map(|(k, _)| (*k).to_owned()).collect(),
-        outputs: scan_pairs(outputs),
+        outputs: scan_pairs(outputs, keys),
     }
 }
 
@@ -177,7 +183,10 @@ pub(crate) async fn ecs(c: &Collector, r: &RegionCtx, client: &aws_sdk_ecs::Clie
                     .call(
                         "ecs:DescribeTaskDefinition",
                         request!(client.describe_task_definition().task_definition(&family)),
-                        |out| out.task_definition().map(task_definition),
+                        |out| {
+                            out.task_definition()
+                                .map(|td| task_definition(td, rec.found_keys()))
+                        },
                     )
                     .await;
                 match read {
@@ -201,7 +210,7 @@ pub(crate) async fn ecs(c: &Collector, r: &RegionCtx, client: &aws_sdk_ecs::Clie
     }
 }
 
-fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
+fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition, keys: &FoundKeyIds) -> TaskDefinition {
     TaskDefinition {
         arn: s(td.task_definition_arn()),
         family: s(td.family()),
@@ -219,7 +228,7 @@ fn task_definition(td: &aws_sdk_ecs::types::TaskDefinition) -> TaskDefinition {
                     ContainerDefinition {
                         name: s(cd.name()),
                         environment_keys: vars.iter().map(|(k, _)| (*k).to_owned()).collect(),
-                        environment: scan_pairs(vars.iter().copied()),
+                        environment: scan_pairs(vars.iter().copied(), keys),
                         secret_refs: cd.secrets().iter().map(|x| x.name().to_owned()).collect(),
                         privileged: cd.privileged().unwrap_or(false),
                     }
@@ -316,21 +325,7 @@ pub(crate) async fn elbv2(
                             .collect()
                     },
                 );
-                let tags = rec.call(
-                    "elasticloadbalancing:DescribeTags",
-                    request!(client.describe_tags().resource_arns(&arn)),
-                    |out| {
-                        out.tag_descriptions()
-                            .iter()
-                            .flat_map(|d| d.tags())
-                            .map(|t| Tag::new(s(t.key()), s(t.value())))
-                            .collect()
-                    },
-                );
-                let (listeners, attributes, tags) = tokio::join!(listeners, attributes, tags);
-                // Tags only name the load balancer for mutelist rules: without them it is still
-                // judged (the gap is recorded).
-                let tags = tags.ok().cloned().unwrap_or_default();
+                let (listeners, attributes) = tokio::join!(listeners, attributes);
                 LoadBalancer {
                     name: s(lb.load_balancer_name()),
                     arn,
@@ -351,15 +346,59 @@ pub(crate) async fn elbv2(
                     security_group_ids: lb.security_groups().to_vec(),
                     listeners,
                     attributes,
-                    tags,
+                    tags: Vec::new(),
                 }
             },
         )
         .await;
+    let Collected::Ok(mut lbs) = lbs else {
+        return Elbv2Data {
+            load_balancers: lbs,
+        };
+    };
+    // Tags of up to 20 load balancers per DescribeTags (issue 10). They only name a load
+    // balancer for mutelist rules: without them it is still judged (the gap is recorded).
+    let arns: Vec<String> = lbs.iter().map(|lb| lb.arn.clone()).collect();
+    let batches: Vec<Vec<String>> = arns.chunks(TAGS_PER_CALL).map(<[_]>::to_vec).collect();
+    let tagged: Vec<Collected<Vec<TagsOf>>> = rec
+        .each(batches, |batch| async move {
+            rec.call(
+                "elasticloadbalancing:DescribeTags",
+                request!(client.describe_tags().set_resource_arns(Some(batch))),
+                |out| {
+                    out.tag_descriptions()
+                        .iter()
+                        .map(|d| {
+                            (
+                                s(d.resource_arn()),
+                                d.tags()
+                                    .iter()
+                                    .map(|t| Tag::new(s(t.key()), s(t.value())))
+                                    .collect(),
+                            )
+                        })
+                        .collect()
+                },
+            )
+            .await
+        })
+        .await;
+    let mut tags: std::collections::HashMap<String, Vec<Tag>> = tagged
+        .into_iter()
+        .filter_map(|c| c.ok().cloned())
+        .flatten()
+        .collect();
+    for lb in &mut lbs {
+        lb.tags = tags.remove(&lb.arn).unwrap_or_default();
+    }
+    lbs.sort_by(|a, b| a.name.cmp(&b.name));
     Elbv2Data {
-        load_balancers: lbs.map(|mut list| {
-            list.sort_by(|a, b| a.name.cmp(&b.name));
-            list
-        }),
+        load_balancers: Collected::Ok(lbs),
     }
 }
+
+/// A load balancer's ARN and its tags.
+type TagsOf = (String, Vec<Tag>);
+
+/// Load balancers whose tags one `DescribeTags` reads (the API's limit).
+const TAGS_PER_CALL: usize = 20;

@@ -17,7 +17,7 @@ pub struct IamData {
     pub password_policy: Collected<Option<PasswordPolicy>>,
     /// `GetCredentialReport`, decoded.
     pub credential_report: Collected<CredentialReport>,
-    /// Users, with groups and policies (`GetAccountAuthorizationDetails`) and access keys.
+    /// Users, with groups and policies (`GetAccountAuthorizationDetails`).
     pub users: Collected<Vec<User>>,
     /// Groups with their policies.
     pub groups: Collected<Vec<Group>>,
@@ -32,6 +32,46 @@ pub struct IamData {
     /// Server certificates stored in IAM (`ListServerCertificates`).
     #[serde(default)]
     pub server_certificates: Collected<Vec<ServerCertificate>>,
+    /// What IAM says about each AWS access key id the secret detectors found in the
+    /// configuration the collector scanned (user data, launch templates, tags, Lambda,
+    /// CloudFormation, ECS), by the key id's fingerprint ([`crate::SecretMatch::fingerprint`]).
+    /// Asked per key found, never per user (issue 10). Not collected in snapshots before
+    /// schema 4, which hold [`User::access_keys`] instead.
+    #[serde(default)]
+    pub found_keys: Collected<BTreeMap<String, FoundKey>>,
+}
+
+/// An AWS access key id found in scanned configuration, and who holds it. The key id itself
+/// is never stored: the map holding this is keyed by its fingerprint.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FoundKey {
+    /// The key id redacted as the detectors show it (`AKIA************WXYZ`).
+    pub redacted: String,
+    /// Who holds it: `GetAccessKeyLastUsed(AccessKeyId)`, or the gap when IAM could not say.
+    pub owner: Collected<KeyOwner>,
+}
+
+/// Who holds a found access key id.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum KeyOwner {
+    /// An IAM user of this account (`GetAccessKeyLastUsed` names it).
+    User {
+        /// The user's name.
+        name: String,
+        /// Whether the key is active: `ListAccessKeys(UserName)`, once per owner.
+        active: Collected<bool>,
+    },
+    /// Not an access key of this account: IAM knows no key with this id (`NoSuchEntity`),
+    /// or STS `GetAccessKeyInfo` names another account.
+    NotInAccount {
+        /// The account STS names as the key's owner, when it was asked.
+        account: Option<String>,
+    },
+    /// Not a long-term IAM user key: its prefix (`ASIA`: temporary credentials, `ABIA`,
+    /// `ACCA`, `A3T...`) is not `AKIA`, so IAM is not asked.
+    NotUserKey,
 }
 
 /// A TLS server certificate stored in IAM.
@@ -151,13 +191,18 @@ pub struct User {
     pub attached_policies: Vec<AttachedPolicy>,
     /// Inline policies of the user.
     pub inline_policies: Vec<InlinePolicy>,
-    /// Access keys (`ListAccessKeys`), read for users the credential report shows keys for.
-    pub access_keys: Collected<Vec<AccessKey>>,
+    /// Access keys (`ListAccessKeys` per user), as snapshots of schema 2 and 3 hold them.
+    /// Since schema 4 (issue 10) they are not read per user, and this is `None`: key ages
+    /// and activity come from the credential report, found keys from
+    /// [`IamData::found_keys`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_keys: Option<Collected<Vec<AccessKey>>>,
     /// Tags.
     pub tags: Vec<Tag>,
 }
 
-/// An access key's metadata (never the secret).
+/// An access key's metadata (never the secret), as `ListAccessKeys` gave it in snapshots
+/// of schema 2 and 3.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct AccessKey {

@@ -43,7 +43,12 @@ use std::collections::BTreeMap;
 /// redacted); a launch template's `user_data` and `http_tokens` and a task definition's
 /// `containers` are [`Collected`] (read item by item). Snapshots of version 2 load: their
 /// plain values are read as collected.
-pub const SCHEMA_VERSION: u32 = 3;
+///
+/// 4 (issue 10): no `ListAccessKeys` per user: `User.access_keys` is no longer written (the
+/// lists of version 2 and 3 snapshots still load and are evaluated as before), and
+/// `iam.found_keys` holds, per fingerprint, the owner and status of each AWS access key id
+/// found in scanned configuration.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// One account's inventory, as collected at one moment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -495,5 +500,73 @@ mod schema_3_tests {
         assert_eq!(old.containers, Collected::Ok(vec![]));
         let old: Tag = serde_json::from_str(r#"{"key": "k", "value": "v"}"#).unwrap();
         assert_eq!(old, Tag::new("k", "v"));
+    }
+}
+
+#[cfg(test)]
+mod schema_4_tests {
+    use super::*;
+
+    // Issue 10: schema 4 reads no access keys per user. The `ListAccessKeys` lists of
+    // schema 2 and 3 snapshots still load (and are evaluated from); a schema 4 user has none
+    // and writes none; the per-key answers round-trip, and are "not collected" in older
+    // snapshots.
+    #[test]
+    fn old_key_lists_load_and_found_keys_round_trip() {
+        let old: User = serde_json::from_str(
+            r#"{"name": "bob", "arn": "arn:aws:iam::111122223333:user/bob", "id": "AIDA1",
+                "path": "/", "create_date": null, "groups": [], "attached_policies": [],
+                "inline_policies": [], "tags": [],
+                "access_keys": {"ok": [{"id": "AKIAUJZDEGXDNCF32EPF", "active": true,
+                                        "create_date": null}]}}"#,
+        )
+        .unwrap();
+        let Some(Collected::Ok(keys)) = &old.access_keys else {
+            panic!("{:?}", old.access_keys)
+        };
+        assert_eq!(
+            (keys[0].id.as_str(), keys[0].active),
+            ("AKIAUJZDEGXDNCF32EPF", true)
+        );
+        let new = User {
+            name: "bob".into(),
+            ..User::default()
+        };
+        let json = serde_json::to_string(&new).unwrap();
+        assert!(!json.contains("access_keys"), "{json}");
+        assert_eq!(serde_json::from_str::<User>(&json).unwrap(), new);
+
+        let iam = IamData {
+            found_keys: Collected::Ok(
+                [
+                    (
+                        "ab".repeat(32),
+                        FoundKey {
+                            redacted: "AKIA************2EPF".into(),
+                            owner: Collected::Ok(KeyOwner::User {
+                                name: "bob".into(),
+                                active: Collected::Ok(true),
+                            }),
+                        },
+                    ),
+                    (
+                        "cd".repeat(32),
+                        FoundKey {
+                            redacted: "AKIA************JHTL".into(),
+                            owner: Collected::Ok(KeyOwner::NotInAccount { account: None }),
+                        },
+                    ),
+                ]
+                .into_iter()
+                .collect(),
+            ),
+            ..IamData::default()
+        };
+        let json = serde_json::to_string(&iam).unwrap();
+        assert_eq!(serde_json::from_str::<IamData>(&json).unwrap(), iam);
+        let mut old_iam = serde_json::to_value(IamData::default()).unwrap();
+        old_iam.as_object_mut().unwrap().remove("found_keys");
+        let old_iam: IamData = serde_json::from_value(old_iam).unwrap();
+        assert_eq!(old_iam.found_keys, Collected::default());
     }
 }

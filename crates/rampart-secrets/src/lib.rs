@@ -35,3 +35,30 @@ pub use redact::{fingerprint, redact};
 /// `AKIA************WXYZ` and fingerprinted over the key id, so a collector can compare
 /// [`Match::fingerprint`] with `fingerprint(live_key_id)`.
 pub const AWS_ACCESS_KEY_ID: &str = "aws-access-key-id";
+
+/// Length of an AWS access key id: a four-character prefix and 16 base32 characters.
+const AWS_ACCESS_KEY_ID_LEN: usize = 20;
+
+/// The AWS access key id that match `m` found in `hay` (the buffer [`Engine::scan`] was
+/// given), in clear, for a caller that must ask AWS about that key: `None` when `m` is not
+/// an [`AWS_ACCESS_KEY_ID`] match of `hay`. The id is read back at the match's offset and
+/// returned only when its [`fingerprint`] is the match's, so a match of another buffer
+/// never yields a wrong id. Keep the result in memory only, as a [`Match`] is kept.
+///
+/// ```
+/// use rampart_secrets::{aws_key_id, Engine};
+///
+/// let hay = b"export AWS_ACCESS_KEY_ID=AKIAUJZDEGXDNCF32EPF\n";
+/// let m = &Engine::builtin().scan(hay)[0];
+/// assert_eq!(aws_key_id(hay, m).as_deref(), Some("AKIAUJZDEGXDNCF32EPF"));
+/// assert_eq!(aws_key_id(b"another buffer entirely, long enough", m), None);
+/// ```
+pub fn aws_key_id(hay: &[u8], m: &Match) -> Option<String> {
+    if m.detector_id != AWS_ACCESS_KEY_ID {
+        return None;
+    }
+    let id = hay.get(m.byte_offset..m.byte_offset.checked_add(AWS_ACCESS_KEY_ID_LEN)?)?;
+    (fingerprint(id) == m.fingerprint)
+        .then(|| String::from_utf8(id.to_vec()).ok())
+        .flatten()
+}

@@ -770,6 +770,12 @@ async fn network(cfg: &SdkConfig, m: &Mixed, k: &mut Catalogue) {
             .security_groups(&m.sg_web)
             .scheme(LoadBalancerSchemeEnum::InternetFacing)
             .r#type(LoadBalancerTypeEnum::Application)
+            .tags(
+                aws_sdk_elasticloadbalancingv2::types::Tag::builder()
+                    .key("team")
+                    .value(if redirect { "edge" } else { "legacy" })
+                    .build(),
+            )
             .send()
             .await
             .unwrap()

@@ -8,4 +8,4 @@ pub mod moto;
 pub mod org;
 pub mod scenario;
 
-pub use moto::Moto;
+pub use moto::{Moto, RecordedCall};

@@ -61,6 +61,18 @@ fn run(cmd: &mut Command) {
 pub struct Moto {
     child: Child,
     port: u16,
+    /// Where moto writes the requests it records ([`Moto::start_recording`]).
+    recording: PathBuf,
+}
+
+/// One request moto recorded: the API action it called and its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedCall {
+    /// The action: `ListAccessKeys` (query protocols: the `Action` parameter; JSON
+    /// protocols: the `X-Amz-Target` operation), else the method and path.
+    pub action: String,
+    /// The request's form body or query string, URL-decoded (`UserName=bob&...`).
+    pub params: String,
 }
 
 impl Moto {
@@ -74,9 +86,13 @@ impl Moto {
         let bin = moto_server_bin();
         for _ in 0..5 {
             let port = free_port();
+            let recording = std::env::temp_dir()
+                .join(format!("rampart-moto-{}-{port}.jsonl", std::process::id()));
+            let _ = std::fs::remove_file(&recording);
             let mut cmd = Command::new(&bin);
             cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
                 .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+                .env("MOTO_RECORDER_FILEPATH", &recording)
                 .env_remove("AWS_ENDPOINT_URL")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -85,7 +101,11 @@ impl Moto {
                 cmd.env(k, v);
             }
             let child = cmd.spawn().expect("spawn moto_server");
-            let mut moto = Moto { child, port };
+            let mut moto = Moto {
+                child,
+                port,
+                recording,
+            };
             if moto.wait_ready(Duration::from_secs(60)) {
                 return moto;
             }
@@ -131,6 +151,58 @@ impl Moto {
             .expect("moto reset-auth");
     }
 
+    /// From now on, moto records every request it serves (its recorder), for
+    /// [`Moto::recorded_calls`]: what was called, counted by moto itself.
+    pub fn start_recording(&self) {
+        self.control("POST", "/moto-api/recorder/reset-recording", "")
+            .expect("moto reset-recording");
+        self.control("POST", "/moto-api/recorder/start-recording", "")
+            .expect("moto start-recording");
+    }
+
+    /// The requests recorded since [`Moto::start_recording`], in order.
+    pub fn recorded_calls(&self) -> Vec<RecordedCall> {
+        use base64::Engine as _;
+        let text = std::fs::read_to_string(&self.recording).unwrap_or_default();
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                let entry: serde_json::Value =
+                    serde_json::from_str(line).expect("a moto recording line");
+                let body = entry["body"].as_str().unwrap_or_default();
+                let body = if entry["body_encoded"].as_bool() == Some(true) {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(body)
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        .unwrap_or_default()
+                } else {
+                    body.to_owned()
+                };
+                let url = entry["url"].as_str().unwrap_or_default();
+                let query = url.split_once('?').map_or("", |(_, q)| q);
+                let params = form_decode(&format!("{body}&{query}"));
+                let header = |name: &str| {
+                    entry["headers"].as_object().and_then(|h| {
+                        h.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                            .and_then(|(_, v)| v.as_str())
+                    })
+                };
+                let action = params
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("Action="))
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        header("X-Amz-Target").map(|t| t.rsplit('.').next().unwrap_or(t).to_owned())
+                    })
+                    .unwrap_or_else(|| {
+                        format!("{} {url}", entry["method"].as_str().unwrap_or_default())
+                    });
+                RecordedCall { action, params }
+            })
+            .collect()
+    }
+
     /// The endpoint URL, `http://127.0.0.1:PORT`.
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -170,7 +242,30 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.recording);
     }
+}
+
+/// A form-encoded string (`a=b%2Fc+d`) decoded: `%XX` and `+`.
+fn form_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// SDK configuration for an emulator at `endpoint` with static credentials (region

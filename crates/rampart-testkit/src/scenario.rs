@@ -778,3 +778,31 @@ pub async fn deactivate_access_key(cfg: &SdkConfig, user: &str, key_id: &str) {
         .await
         .unwrap();
 }
+
+/// An instance (moto's default AMI, default VPC) whose user data is `user_data`; returns
+/// its id. For secrets planted in EC2 user data.
+pub async fn instance_with_user_data(cfg: &SdkConfig, user_data: &str) -> String {
+    client!(aws_sdk_ec2, cfg, HOME)
+        .run_instances()
+        .image_id("ami-12c6146b")
+        .min_count(1)
+        .max_count(1)
+        .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned()
+}
+
+/// Issue 10's account: `users` IAM users `key-user-0`, `key-user-1`, ... each with one
+/// active access key; key ids returned in that order.
+pub async fn users_with_access_keys(cfg: &SdkConfig, users: usize) -> Vec<String> {
+    let mut keys = Vec::with_capacity(users);
+    for i in 0..users {
+        keys.push(user_with_access_key(cfg, &format!("key-user-{i}")).await);
+    }
+    keys
+}

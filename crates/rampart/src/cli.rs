@@ -400,12 +400,14 @@ pub struct SecretsArgs {
     /// Scan every commit of every branch (each blob once), not the working tree.
     #[arg(long)]
     pub git: bool,
-    /// Check AWS access key ids found against the access keys in this snapshot
-    /// (`rampart collect --out FILE`).
+    /// Check AWS access key ids found against what this snapshot (`rampart collect --out
+    /// FILE`) says about them. Since snapshot schema 4 it answers only for the keys found in
+    /// the account's own configuration: any other key is reported unverified.
     #[arg(long, value_name = "FILE", conflicts_with = "live_keys")]
     pub snapshot: Option<PathBuf>,
-    /// Check AWS access key ids found against the access keys of the account the AWS
-    /// credentials reach (reads IAM users and `ListAccessKeys`).
+    /// Check AWS access key ids found against the account the AWS credentials reach, asking
+    /// it about each key found (`GetAccessKeyLastUsed` for its owner, then that owner's
+    /// `ListAccessKeys`), never about each user.
     #[arg(long)]
     pub live_keys: bool,
     /// Named AWS profile for `--live-keys`.

@@ -11,9 +11,10 @@ use rampart_codescan::{
     ScanOptions, Severity, MAX_THREADS_PER_CORE,
 };
 use rampart_collect::{Options, Service};
-use rampart_inventory::{load_snapshot, Collected, Inventory};
+use rampart_inventory::{load_snapshot, Collected, FoundKey, Inventory, KeyOwner};
 use rampart_output::terminal_safe;
 use rampart_secrets::Engine;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -72,7 +73,7 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
     let keys = match snapshot_keys {
         Some(keys) => Some(keys),
         None if args.live_keys && report.findings.iter().any(is_aws_key_id) => {
-            Some(read_live_keys(&args)?)
+            Some(read_live_keys(&args, &report)?)
         }
         None if args.live_keys => {
             // Nothing to check: no need to call AWS, but say so.
@@ -174,31 +175,91 @@ fn fail_threshold(value: &str) -> Result<Option<Severity>> {
     }))
 }
 
-/// The access keys an inventory holds, by user. Fails when the users themselves were not
-/// read; users whose keys were not read are noted, so that "not this account's" is said
-/// with that caveat.
+/// What a snapshot says about AWS access keys. A schema 2 or 3 snapshot holds every user's
+/// keys (`ListAccessKeys`), so a key it does not hold is not the account's; it fails when
+/// the users themselves were not read, and notes users whose keys were not read. A schema 4
+/// snapshot holds answers only for the keys found in the account's own configuration
+/// (issue 10): any other key is UNVERIFIED, never "not the account's".
 fn live_keys_of(inventory: &Inventory) -> Result<LiveKeys> {
+    let account = inventory.account.id.clone();
+    if inventory.schema_version >= 4 {
+        return Ok(match &inventory.iam.found_keys {
+            Collected::Ok(answers) => {
+                let mut keys = LiveKeys::answers(
+                    account,
+                    "the snapshot holds no answer for this key (a snapshot records the owner \
+                     and status of the keys found in the account's own configuration only); \
+                     check it with --live-keys",
+                );
+                add_answers(&mut keys, answers);
+                keys
+            }
+            Collected::Missing(gap) => LiveKeys::answers(
+                account,
+                format!(
+                    "the snapshot's key lookups are missing ({}); check it with --live-keys",
+                    gap.describe()
+                ),
+            ),
+        });
+    }
     let users = match &inventory.iam.users {
         Collected::Ok(users) => users,
         Collected::Missing(gap) => bail!("the IAM users were not read: {}", gap.describe()),
     };
-    let mut keys = LiveKeys::new(inventory.account.id.clone());
+    let mut keys = LiveKeys::new(account);
     for user in users {
         match &user.access_keys {
-            Collected::Ok(list) => {
+            Some(Collected::Ok(list)) => {
                 for k in list {
                     keys.add(&user.name, &k.id, k.active);
                 }
             }
-            Collected::Missing(_) => keys.add_unread(&user.name),
+            Some(Collected::Missing(_)) | None => keys.add_unread(&user.name),
         }
     }
     Ok(keys)
 }
 
-/// `--live-keys`: read the account's IAM users and their access keys through the
-/// collector (IAM only, one region for the account's region list).
-fn read_live_keys(args: &SecretsArgs) -> Result<LiveKeys> {
+/// Add the account's answers about particular keys, by fingerprint.
+fn add_answers(keys: &mut LiveKeys, answers: &BTreeMap<String, FoundKey>) {
+    for (fp, key) in answers {
+        match &key.owner {
+            Collected::Ok(KeyOwner::User {
+                name,
+                active: Collected::Ok(active),
+            }) => keys.add_held(fp, name, *active),
+            Collected::Ok(KeyOwner::User {
+                name,
+                active: Collected::Missing(gap),
+            }) => keys.add_unverified(
+                fp,
+                &format!(
+                    "it is a key of IAM user {name}, but whether it is active could not be \
+                     read ({})",
+                    gap.describe()
+                ),
+            ),
+            Collected::Ok(KeyOwner::NotInAccount { account: None }) => {
+                keys.add_not_ours(fp, "IAM knows no such key")
+            }
+            Collected::Ok(KeyOwner::NotInAccount {
+                account: Some(other),
+            }) => keys.add_not_ours(fp, &format!("STS names account {other} as its owner")),
+            Collected::Ok(KeyOwner::NotUserKey) => {
+                keys.add_not_ours(fp, "not a long-term IAM user key (no AKIA prefix)")
+            }
+            Collected::Missing(gap) => keys.add_unverified(
+                fp,
+                &format!("its owner could not be looked up ({})", gap.describe()),
+            ),
+        }
+    }
+}
+
+/// `--live-keys`: ask the account about each AWS access key id the scan found, one by one
+/// (its owner, then that owner's key status), never about each user (issue 10).
+fn read_live_keys(args: &SecretsArgs, report: &Report) -> Result<LiveKeys> {
     let region = args
         .region
         .clone()
@@ -216,11 +277,15 @@ fn read_live_keys(args: &SecretsArgs) -> Result<LiveKeys> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let inventory = runtime.block_on(rampart_collect::collect(&opts))?;
-    live_keys_of(&inventory).with_context(|| {
-        format!(
-            "cannot check AWS keys against account {}",
-            inventory.account.id
-        )
-    })
+    let ids: Vec<String> = report.aws_key_ids.ids().map(str::to_owned).collect();
+    let lookup = runtime.block_on(rampart_collect::look_up_access_keys(&opts, &ids))?;
+    for e in &lookup.errors {
+        eprintln!(
+            "rampart: {}",
+            terminal_safe(&format!("key lookup failed: {}", e.gap.describe()))
+        );
+    }
+    let mut keys = LiveKeys::answers(lookup.account, "the account was not asked about this key");
+    add_answers(&mut keys, &lookup.keys);
+    Ok(keys)
 }

@@ -37,6 +37,8 @@ fn catalogue_account_findings_resource_by_resource() {
         let k = catalogue::build_catalogue(&cfg, &m).await;
         (m, k)
     });
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = dir.path().join("catalogue.json");
     let run = rampart(
         &[
             "scan",
@@ -48,12 +50,38 @@ fn catalogue_account_findings_resource_by_resource() {
             "cis-7.0",
             "--fail-on",
             "none",
+            "--save-snapshot",
+            snapshot.to_str().unwrap(),
         ],
         &moto.env(),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r = run.json();
     let acct = &m.account;
+
+    // Issue 10: the tags of both load balancers, read 20 per DescribeTags, land on each.
+    let inv: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let lbs = inv["regional"][HOME]["elbv2"]["load_balancers"]["ok"]
+        .as_array()
+        .expect("load balancers read");
+    let tags: Vec<(&str, &Value)> = lbs
+        .iter()
+        .map(|lb| (lb["name"].as_str().unwrap(), &lb["tags"]))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            (
+                "web-http",
+                &serde_json::json!([{"key": "team", "value": "legacy"}])
+            ),
+            (
+                "web-redirect",
+                &serde_json::json!([{"key": "team", "value": "edge"}])
+            ),
+        ],
+        "{lbs:#?}"
+    );
 
     // S3.
     for (check, good, bad) in [

@@ -737,3 +737,203 @@ fn per_item_failures_are_gaps_on_their_items() {
         assert!(f["reason"].as_str().unwrap().contains(api), "{f}");
     }
 }
+
+/// `AKIA************WXYZ`: a key id as reasons show it.
+fn redacted(key: &str) -> String {
+    format!("{}{}{}", &key[..4], "*".repeat(12), &key[16..])
+}
+
+/// A key id of no account (base32, not an example key).
+const FOREIGN_KEY: &str = "AKIAQW3RTY7UIOP2ASDF";
+
+// Issue 10: a scan of an account whose 12 users all have keys asks IAM about the keys found
+// in its configuration, never about each user: moto's own request log holds no
+// ListAccessKeys but one for each owner of a found key, and one GetAccessKeyLastUsed per
+// distinct key found. The live key planted in user data FAILs naming its owner; the
+// deactivated one is reported inactive; a key id of no user of this account is recorded as
+// "not of this account", a fact and not a gap.
+#[test]
+fn found_keys_are_looked_up_one_by_one_never_per_user() {
+    const USERS: usize = 12;
+    let moto = Moto::start();
+    let (keys, instance) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let keys = scenario::users_with_access_keys(&cfg, USERS).await;
+        scenario::deactivate_access_key(&cfg, "key-user-5", &keys[5]).await;
+        let instance = scenario::instance_with_user_data(
+            &cfg,
+            &format!(
+                "#!/bin/bash\nexport AWS_ACCESS_KEY_ID={}\n# old: {}\n# vendor: {FOREIGN_KEY}\n\
+                 # again: {}\n",
+                keys[3], keys[5], keys[3]
+            ),
+        )
+        .await;
+        (keys, instance)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    moto.start_recording();
+    let collect = rampart(
+        &["collect", "--region", HOME, "--out", snap.to_str().unwrap()],
+        &moto.env(),
+    );
+    assert_eq!(collect.code, 0, "{}", collect.stderr);
+    let calls = moto.recorded_calls();
+    let of = |action: &str| -> Vec<&str> {
+        calls
+            .iter()
+            .filter(|c| c.action == action)
+            .map(|c| c.params.as_str())
+            .collect()
+    };
+    assert!(
+        !of("GetAccountAuthorizationDetails").is_empty(),
+        "the recording holds the scan's IAM calls: {calls:#?}"
+    );
+    let listed = of("ListAccessKeys");
+    assert_eq!(listed.len(), 2, "one per owner of a found key: {listed:#?}");
+    for owner in ["UserName=key-user-3", "UserName=key-user-5"] {
+        assert!(
+            listed.iter().any(|p| p.split('&').any(|kv| kv == owner)),
+            "{owner} in {listed:#?}"
+        );
+    }
+    let asked = of("GetAccessKeyLastUsed");
+    assert_eq!(asked.len(), 3, "one per distinct key found: {asked:#?}");
+    for key in [&keys[3], &keys[5], &FOREIGN_KEY.to_owned()] {
+        assert!(
+            asked
+                .iter()
+                .any(|p| p.contains(&format!("AccessKeyId={key}"))),
+            "{key} asked: {asked:#?}"
+        );
+    }
+
+    // The snapshot keeps the answers by fingerprint, never a key id in clear.
+    let text = std::fs::read_to_string(&snap).unwrap();
+    for key in keys.iter().map(String::as_str).chain([FOREIGN_KEY]) {
+        assert!(!text.contains(key), "a key id is stored in clear");
+    }
+    let inv: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(inv["schema_version"], 4);
+    let found = &inv["iam"]["found_keys"]["ok"];
+    let answer = |key: &str| &found[rampart_secrets::fingerprint(key.as_bytes())]["owner"];
+    assert_eq!(
+        answer(FOREIGN_KEY),
+        &serde_json::json!({"ok": {"not_in_account": {"account": null}}}),
+        "{found:#}"
+    );
+    assert_eq!(
+        answer(&keys[3]),
+        &serde_json::json!({"ok": {"user": {"name": "key-user-3", "active": {"ok": true}}}})
+    );
+    assert_eq!(
+        answer(&keys[5]),
+        &serde_json::json!({"ok": {"user": {"name": "key-user-5", "active": {"ok": false}}}})
+    );
+
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--checks",
+            "secrets_live_key_leaked",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    let live = finding(&r, "secrets_live_key_leaked", ":user/key-user-3");
+    assert_eq!(live["status"], "FAIL", "{live}");
+    let reason = live["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!(
+            "active access key {} of user key-user-3 is exposed in user data of instance \
+             {instance}",
+            redacted(&keys[3])
+        )),
+        "{reason}"
+    );
+    let inactive = finding(&r, "secrets_live_key_leaked", ":user/key-user-5");
+    assert_eq!(inactive["status"], "PASS", "{inactive}");
+    assert!(
+        inactive["reason"].as_str().unwrap().contains(&format!(
+            "access key {} of user key-user-5, exposed in user data of instance {instance}",
+            redacted(&keys[5])
+        )) && inactive["reason"].as_str().unwrap().contains("is inactive"),
+        "{inactive}"
+    );
+    // Nothing about the other users, nor an ERROR.
+    assert_eq!(findings(&r).len(), 2, "{:#?}", findings(&r));
+}
+
+// Issue 10: a key lookup IAM denies makes that key's finding ERROR with the reason, never a
+// PASS: here the auditor may read everything but GetAccessKeyLastUsed.
+#[test]
+fn a_denied_key_lookup_is_an_error() {
+    let moto = Moto::start();
+    let (key, keys) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let key = scenario::user_with_access_key(&cfg, "deployer").await;
+        scenario::instance_with_user_data(&cfg, &format!("AWS_ACCESS_KEY_ID={key}\n")).await;
+        let keys = scenario::limited_auditor(
+            &cfg,
+            &[
+                "sts:GetCallerIdentity",
+                "iam:GenerateCredentialReport",
+                "iam:GetCredentialReport",
+                "iam:GetAccountAuthorizationDetails",
+                "iam:GetAccountSummary",
+                "iam:List*",
+                "ec2:Describe*",
+                "cloudformation:Describe*",
+                "ecs:List*",
+                "ecs:Describe*",
+                "lambda:List*",
+            ],
+        )
+        .await;
+        (key, keys)
+    });
+    moto.enforce_iam();
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            HOME,
+            "--checks",
+            "secrets_live_key_leaked",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        &moto.env_as(keys),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let r = run.json();
+    let all = findings(&r);
+    assert!(
+        all.iter().all(|f| f["status"] == "ERROR"),
+        "never a PASS or FAIL on a key that could not be looked up: {all:#?}"
+    );
+    let f = finding(&r, "secrets_live_key_leaked", ":root");
+    let reason = f["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!("the owner of key {}", redacted(&key)))
+            && reason.contains("AccessDenied on iam:GetAccessKeyLastUsed"),
+        "{reason}"
+    );
+    assert!(!run.stdout.contains(&key), "the key id is printed in full");
+    let gaps = r["collection_errors"].as_array().unwrap();
+    assert!(
+        gaps.iter().any(|g| g["api"] == "iam:GetAccessKeyLastUsed"),
+        "{gaps:#?}"
+    );
+}

@@ -1,7 +1,10 @@
 //! The live-key cross-check of `rampart secrets` against an account built in moto (issue
 //! 5: "an active key of this account is critical and names its IAM user and the command
 //! to deactivate it; an inactive one is medium; one that belongs to no known account is
-//! high"), read live with `--live-keys` and from a `rampart collect` snapshot.
+//! high"), read live with `--live-keys` and from a `rampart collect` snapshot. Since issue
+//! 10 the account is asked about each key found, and a snapshot answers only for the keys
+//! found in the account's own configuration: any other is UNVERIFIED, never "not a key of
+//! this account".
 
 mod common;
 
@@ -39,14 +42,21 @@ fn secrets_json(dir: &Path, extra: &[&str], moto: &Moto, keys: &[&str]) -> Value
     run.json()
 }
 
-// Issue 5: live (`--live-keys`) and snapshot (`--snapshot`) cross-checks agree: active
-// key → critical naming the user and the deactivate command; after deactivation →
-// medium; a key of no account → high.
+// Issue 5: live (`--live-keys`) and snapshot (`--snapshot`) cross-checks agree on a key
+// the snapshot answers for (it is also in the account's EC2 user data): active key →
+// critical naming the user and the deactivate command; after deactivation → medium.
+// Issue 10: live, a key of no account is high, "not an access key" of the account, and
+// another user's key found only in code is active; a schema 4 snapshot holds no answer for
+// either, so both are UNVERIFIED (high), never "not an access key of the account".
 #[test]
 fn live_keys_cross_check_against_moto() {
     let moto = Moto::start();
-    let key = block_on(async {
-        scenario::user_with_access_key(&moto.sdk_config().await, "leaky-deployer").await
+    let (key, code_only) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let key = scenario::user_with_access_key(&cfg, "leaky-deployer").await;
+        scenario::instance_with_user_data(&cfg, &format!("export AWS_ACCESS_KEY_ID={key}\n")).await;
+        let code_only = scenario::user_with_access_key(&cfg, "code-only").await;
+        (key, code_only)
     });
     let dir = tempfile::tempdir().unwrap();
     let code = dir.path().join("code");
@@ -59,7 +69,11 @@ fn live_keys_cross_check_against_moto() {
         &code.join("old.py"),
         &format!("aws_access_key_id = '{STRANGER}'\n"),
     );
-    let keys = [key.as_str(), STRANGER];
+    write(
+        &code.join("other.py"),
+        &format!("AWS_ACCESS_KEY_ID = '{code_only}'\n"),
+    );
+    let keys = [key.as_str(), STRANGER, code_only.as_str()];
 
     // A snapshot while the key is active.
     let active_snap = dir.path().join("active.json");
@@ -95,10 +109,31 @@ fn live_keys_cross_check_against_moto() {
             )),
             "{how}: {fix}"
         );
-        let stranger = key_finding(report, "old.py");
-        assert_eq!(stranger["severity"], "high", "{how}");
-        assert_eq!(stranger["aws_key"]["state"], "unknown", "{how}");
         assert_eq!(report["aws_account"], f["aws_key"]["account"]);
+    }
+    let stranger = key_finding(&live, "old.py");
+    assert_eq!(stranger["severity"], "high");
+    assert_eq!(stranger["aws_key"]["state"], "unknown");
+    assert!(
+        stranger["aws_key"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("not an access key of account"),
+        "{stranger:#}"
+    );
+    let other = key_finding(&live, "other.py");
+    assert_eq!(other["aws_key"]["state"], "active", "{other:#}");
+    assert_eq!(other["aws_key"]["user"], "code-only");
+    for file in ["old.py", "other.py"] {
+        let f = key_finding(&snap, file);
+        assert_eq!(f["severity"], "high", "{f:#}");
+        assert_eq!(f["aws_key"]["state"], "unverified", "{f:#}");
+        let message = f["aws_key"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("the snapshot holds no answer for this key")
+                && !message.contains("not an access key"),
+            "{message}"
+        );
     }
     // The terminal report names the user and the command too.
     let text = rampart(
@@ -130,9 +165,11 @@ fn live_keys_cross_check_against_moto() {
     );
     assert_eq!(gate.code, 1);
 
-    // Deactivated: medium, live and from a new snapshot.
+    // Deactivated (both keys): medium, live and from a new snapshot.
     block_on(async {
-        scenario::deactivate_access_key(&moto.sdk_config().await, "leaky-deployer", &key).await
+        let cfg = moto.sdk_config().await;
+        scenario::deactivate_access_key(&cfg, "leaky-deployer", &key).await;
+        scenario::deactivate_access_key(&cfg, "code-only", &code_only).await;
     });
     let inactive_snap = dir.path().join("inactive.json");
     let collect = rampart(

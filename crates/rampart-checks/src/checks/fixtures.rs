@@ -50,6 +50,7 @@ impl Fixture {
             virtual_mfa_devices: Collected::Ok(vec![]),
             instance_profiles: Collected::Ok(vec![]),
             server_certificates: Collected::Ok(vec![]),
+            found_keys: Collected::Ok(Default::default()),
         };
         inv.s3 = S3Data {
             account_public_access_block: Collected::Ok(Some(PublicAccessBlock {

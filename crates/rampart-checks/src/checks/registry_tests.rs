@@ -4,7 +4,8 @@
 //! The inventories are made by walking a rich inventory's JSON and turning `Collected`
 //! nodes (`{"ok": ...}`) into gaps (`{"missing": ...}`): all of them, a whole service, a
 //! whole region, or one at a time. The inventories they start from are the example snapshot
-//! (`examples/demo-snapshot.json`, collected from moto), the empty fixture account (every
+//! (`examples/demo-snapshot.json`, collected from moto) and its schema 3 predecessor
+//! (`tests/data/demo-snapshot-schema-3.json`), the empty fixture account (every
 //! list read and empty) and an account built to take checks down their longer paths, so
 //! that each check is seen both with data and without.
 //!
@@ -24,6 +25,13 @@ const NOT_NEEDED_BY_ANY_CHECK: &[(Service, &str)] = &[];
 fn demo() -> Value {
     serde_json::from_str(include_str!("../../../../examples/demo-snapshot.json"))
         .expect("examples/demo-snapshot.json is valid JSON")
+}
+
+/// The example snapshot as schema 3 wrote it (every user's `ListAccessKeys`, no per-key
+/// answers): older snapshots must evaluate by the same rules (issue 10).
+fn demo_schema_3() -> Value {
+    serde_json::from_str(include_str!("../../tests/data/demo-snapshot-schema-3.json"))
+        .expect("tests/data/demo-snapshot-schema-3.json is valid JSON")
 }
 
 /// The fixture account: one region, every list read and empty.
@@ -57,6 +65,7 @@ fn exercised_account() -> Value {
 fn bases() -> Vec<(&'static str, Value)> {
     vec![
         ("demo snapshot", demo()),
+        ("schema 3 demo snapshot", demo_schema_3()),
         ("empty account", empty_account()),
         ("exercised account", exercised_account()),
     ]

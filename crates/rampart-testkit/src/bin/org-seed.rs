@@ -139,7 +139,7 @@ async fn seed_member(cfg: &SdkConfig, i: usize, regions: &[String], users: usize
                 .group_id()
                 .expect("group id")
                 .to_owned();
-            let (port, cidr) = if k == 0 && i % 2 == 0 {
+            let (port, cidr) = if k == 0 && i.is_multiple_of(2) {
                 (22, "0.0.0.0/0")
             } else {
                 (443, "10.0.0.0/8")

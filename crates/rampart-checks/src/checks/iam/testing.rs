@@ -88,7 +88,6 @@ pub(crate) fn user(name: &str) -> User {
         id: format!("AIDA{}", name.to_uppercase()),
         path: "/".into(),
         create_date: days_ago(400),
-        access_keys: Collected::Ok(vec![]),
         ..Default::default()
     }
 }
