@@ -260,6 +260,52 @@ impl Run {
     }
 }
 
+/// What identifies a run: its command and settings (`plan.key_parts`), the caller's account,
+/// where the accounts come from and which, the shard, the role and the regions. `--resume`
+/// continues only a run of the same identity.
+fn run_identity(plan: &FleetPlan, caller_account: &str, shard: Option<Shard>) -> Vec<String> {
+    let fleet = plan.fleet;
+    let accounts_file = fleet.accounts_file.as_ref().map(|p| {
+        (
+            std::fs::canonicalize(p).unwrap_or(p.clone()),
+            std::fs::read(p).ok(),
+        )
+    });
+    let mut parts = plan.key_parts.clone();
+    parts.extend([
+        caller_account.to_owned(),
+        format!("{:?} {:?} {accounts_file:?}", fleet.organization, fleet.ou),
+        format!("{:?}/{:?}", fleet.accounts, fleet.exclude_accounts),
+        format!("{shard:?}"),
+        format!("{} {:?}", fleet.role_name, fleet.external_id),
+        format!(
+            "{:?}/{:?}",
+            plan.account.regions, plan.account.exclude_regions
+        ),
+    ]);
+    parts
+}
+
+/// Empty the run folder for a new run. A folder that is neither empty nor a run folder
+/// (`run.json` in it) is refused: `--run-dir` may name a folder of the user's by mistake.
+fn clear_run_folder(dir: &Path) -> Result<()> {
+    let shown = || terminal_safe(&dir.to_string_lossy()).into_owned();
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    if !dir.join("run.json").is_file() {
+        bail!(
+            "{}: not a rampart run folder (no run.json) and not empty; give --run-dir a new or empty folder",
+            shown()
+        );
+    }
+    std::fs::remove_dir_all(dir)
+        .with_context(|| format!("{}: cannot clear the run folder", shown()))
+}
+
 /// Everything a fleet run needs from the command line.
 pub(crate) struct FleetPlan<'a> {
     pub fleet: &'a FleetArgs,
@@ -287,18 +333,7 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
         })
         .await;
         let identity = caller.identity().await?;
-        let mut key_parts = plan.key_parts.clone();
-        key_parts.extend([
-            identity.account_id.clone(),
-            format!("{:?}", fleet.organization),
-            format!("{:?}", fleet.ou),
-            format!("{:?}", fleet.accounts_file.as_ref().map(|p| std::fs::canonicalize(p).unwrap_or(p.clone()))),
-            format!("{:?}/{:?}", fleet.accounts, fleet.exclude_accounts),
-            format!("{:?}", shard),
-            fleet.role_name.clone(),
-            format!("{:?}/{:?}", plan.account.regions, plan.account.exclude_regions),
-        ]);
-        let key = run_key(&key_parts);
+        let key = run_key(&run_identity(plan, &identity.account_id, shard));
         let dir = run_dir(fleet, &key)?;
         let manifest_path = dir.join("run.json");
         let resumed: Option<RunManifest> = if fleet.resume && manifest_path.exists() {
@@ -332,11 +367,7 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                 if let Some(s) = shard {
                     targets.retain(|t| shard_of(&t.id, s.count) == s.index);
                 }
-                if dir.exists() {
-                    std::fs::remove_dir_all(&dir).with_context(|| {
-                        format!("{}: cannot clear the run folder", terminal_safe(&dir.to_string_lossy()))
-                    })?;
-                }
+                clear_run_folder(&dir)?;
                 create_dir(&dir.join("accounts"), "run folder")?;
                 let m = RunManifest {
                     key,
@@ -360,10 +391,11 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
             .collect();
         let total = run.manifest.targets.len();
         if !plan.quiet {
+            let in_shard = shard
+                .map(|s| format!(" in shard {}/{}", s.index, s.count))
+                .unwrap_or_default();
             eprintln!(
-                "rampart: {} account(s){}; {} to read; run folder {}",
-                total,
-                shard.map(|s| format!(" in shard {}/{}", s.index, s.count)).unwrap_or_default(),
+                "rampart: {total} account(s){in_shard}; {} to read; run folder {}",
                 pending.iter().filter(|t| t.skip.is_none()).count(),
                 terminal_safe(&run.dir.to_string_lossy())
             );
@@ -378,9 +410,12 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                 let account = plan.account.clone();
                 let quiet = plan.quiet;
                 async move {
-                    let entry = scan_account(&caller, &target, &fleet, &account, &run, work).await?;
+                    let entry =
+                        scan_account(&caller, &target, &fleet, &account, &run, work).await?;
                     if !quiet {
-                        eprintln!("rampart: account {} ({}): {}", target.id, terminal_safe(&target.name), describe(&entry.outcome));
+                        let name = terminal_safe(&target.name);
+                        let outcome = describe(&entry.outcome);
+                        eprintln!("rampart: account {} ({name}): {outcome}", target.id);
                     }
                     write_json(&run.entry_path(&target.id), &entry)
                 }
@@ -394,7 +429,10 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
             .manifest
             .targets
             .iter()
-            .map(|t| run.finished(&t.id).with_context(|| format!("account {} has no result in the run folder", t.id)))
+            .map(|t| {
+                run.finished(&t.id)
+                    .with_context(|| format!("account {} has no result in the run folder", t.id))
+            })
             .collect::<Result<_>>()?;
         let mut header = OrgHeader::new(accounts, run.manifest.started_at, Utc::now());
         header.organization_id = run.manifest.organization_id.clone();
@@ -525,6 +563,30 @@ mod tests {
         for bad in ["0/4", "4", "a/b", "1/0", "-1/4"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
+    }
+
+    // Issue 10: a new run empties its folder, but never a folder of the user's that
+    // `--run-dir` names by mistake.
+    #[test]
+    fn only_a_run_folder_is_cleared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("new");
+        clear_run_folder(&missing).unwrap();
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        clear_run_folder(&empty).unwrap();
+        assert!(empty.exists());
+        let mine = tmp.path().join("reports");
+        std::fs::create_dir(&mine).unwrap();
+        std::fs::write(mine.join("q3.pdf"), "keep").unwrap();
+        let e = clear_run_folder(&mine).unwrap_err().to_string();
+        assert!(e.contains("not a rampart run folder"), "{e}");
+        assert!(mine.join("q3.pdf").exists());
+        let run = tmp.path().join("run");
+        std::fs::create_dir_all(run.join("accounts")).unwrap();
+        std::fs::write(run.join("run.json"), "{}").unwrap();
+        clear_run_folder(&run).unwrap();
+        assert!(!run.exists());
     }
 
     // Issue 10: the split is deterministic and covers every account exactly once, and is
