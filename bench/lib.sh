@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared pieces of the issue 10 benchmarks (bench/peers.sh, bench/org.sh): sourced, not run.
 # Starts moto and the fault proxy on free 127.0.0.1 ports, stops everything it started on
 # exit, and gives every tool the same environment: fake credentials, no config files, no
@@ -101,7 +102,6 @@ while True:
 PY
   BENCH_PIDS+=("$!")
   GUARD_URL="http://127.0.0.1:$port"
-  GUARD_LOG=$1
 }
 
 # tool_env ENDPOINT CMD...: run CMD with the benchmark's AWS environment.
@@ -118,12 +118,13 @@ tool_env() {
     "$@"
 }
 
-# timed NAME CMD...: run CMD under /usr/bin/time, "%e %M" (wall seconds, peak RSS KiB) into
-# $OUT/NAME.time, its output into $OUT/NAME.log; the exit code into $OUT/NAME.rc.
+# timed NAME ENDPOINT CMD...: run CMD with tool_env ENDPOINT under /usr/bin/time, "%e %M"
+# (wall seconds, peak RSS KiB) into $OUT/NAME.time, its output into $OUT/NAME.log, its exit
+# code into $OUT/NAME.rc.
 timed() {
-  local name=$1
-  shift
+  local name=$1 endpoint=$2
+  shift 2
   local rc=0
-  /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1 || rc=$?
+  tool_env "$endpoint" /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1 || rc=$?
   echo "$rc" >"$OUT/$name.rc"
 }

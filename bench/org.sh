@@ -48,7 +48,7 @@ scan() {
   local cmd=("$BIN/rampart" scan --organization --region "$REGIONS" --run-dir "$OUT/$run.run"
     --format json --output-file "$OUT/$run.json" --fail-on none "${EXTRA[@]}" "$@")
   printf '%s\n' "${cmd[*]}" >"$OUT/$run.cmd"
-  timed "$run" tool_env "$PROXY_URL" "${cmd[@]}"
+  timed "$run" "$PROXY_URL" "${cmd[@]}"
   curl -sf "$PROXY_URL/__proxy/stats" >"$OUT/$run.stats.json"
   stop_proxy
   echo "  $(cat "$OUT/$run.time") (s, KiB) exit $(cat "$OUT/$run.rc")"
@@ -61,7 +61,7 @@ for k in $(seq "$SHARDS"); do
   scan "shard-$k" --shard "$k/$SHARDS"
   shard_reports+=("$OUT/shard-$k.json")
 done
-timed merge "$BIN/rampart" merge "${shard_reports[@]}" --format json --output-file "$OUT/merged.json"
+timed merge "$MOTO_URL" "$BIN/rampart" merge "${shard_reports[@]}" --format json --output-file "$OUT/merged.json"
 
 python3 - "$OUT" "$COMMIT" "$MEMBERS" "$SMALL" "$SHARDS" "$CONFIG" <<'PY'
 import datetime, json, os, re, sys

@@ -58,7 +58,7 @@ for mode in $MODES; do
     echo "$(date -u +%H:%M:%S) $run through $PROXY_URL"
     case $tool in
       rampart)
-        cmd=("$BIN/rampart" scan --region "$REGION" --services iam,ec2,vpc
+        cmd=("$BIN/rampart" scan --region "$REGION" --services "iam,ec2,vpc"
           --format json --output-file "$OUT/$run.json" --fail-on none)
         ;;
       prowler)
@@ -69,7 +69,7 @@ for mode in $MODES; do
       *) echo "unknown tool $tool" >&2; exit 2 ;;
     esac
     printf '%s\n' "${cmd[*]}" >"$OUT/$run.cmd"
-    timed "$run" tool_env "$PROXY_URL" "${cmd[@]}"
+    timed "$run" "$PROXY_URL" "${cmd[@]}"
     curl -sf "$PROXY_URL/__proxy/stats" >"$OUT/$run.stats.json"
     stop_proxy
     echo "  $(cat "$OUT/$run.time") (s, KiB) exit $(cat "$OUT/$run.rc")"
