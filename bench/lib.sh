@@ -27,7 +27,11 @@ bench_build() {
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
     cargo build --release -p rampart -p rampart-testkit -p rampart-faultproxy --bins
   fi
-  BIN=target/release
+  # A private copy: another build in target/ cannot swap a binary in the middle of a run.
+  BIN=bench/out/bin
+  mkdir -p "$BIN"
+  cp target/release/rampart target/release/rampart-fault-proxy target/release/bench-seed \
+    target/release/org-seed "$BIN/"
   COMMIT=$(git rev-parse --short HEAD)
   if ! git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null; then
     COMMIT="$COMMIT+dirty"
@@ -127,4 +131,24 @@ timed() {
   local rc=0
   tool_env "$endpoint" /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1 || rc=$?
   echo "$rc" >"$OUT/$name.rc"
+}
+
+# with_moto_gaps CONFIG OUT: CONFIG plus rules answering AccessDenied (never retried) for the
+# APIs moto 5.2.5 does not implement and answers with a 500, which an SDK retries with
+# backoff: IAM Access Analyzer (no backend) and iam:ListOrganizationsFeatures
+# (NotImplementedError). On AWS both answer at once; left as 500s, rampart's 10 attempts
+# with backoff up to 20 s cost about 40 s per account and region where they are called.
+with_moto_gaps() {
+  cat "$1" - >"$2" <<'TOML'
+
+# Added by bench/lib.sh (with_moto_gaps): APIs moto does not implement, denied at once.
+[[rule]]
+service = "access-analyzer"
+fault = "deny"
+
+[[rule]]
+service = "iam"
+action = "ListOrganizationsFeatures"
+fault = "deny"
+TOML
 }

@@ -38,12 +38,13 @@ echo "$(date -u +%H:%M:%S) seeding $MOTO_URL: an organization of $MEMBERS member
 tool_env "$MOTO_URL" /usr/bin/time -f "%e" -o "$OUT/seed.time" \
   "$BIN/org-seed" "$MOTO_URL" "$MEMBERS" "$REGIONS" >"$OUT/members.txt" 2>"$OUT/seed.log"
 SMALL_IDS=$(head -n "$SMALL" "$OUT/members.txt" | paste -sd, -)
+with_moto_gaps "$CONFIG" "$OUT/proxy.toml"
 
 # scan RUN ARGS...: one rampart organization scan through a fresh proxy.
 scan() {
   local run=$1
   shift
-  start_proxy "$CONFIG" "$OUT/$run.proxy.log"
+  start_proxy "$OUT/proxy.toml" "$OUT/$run.proxy.log"
   echo "$(date -u +%H:%M:%S) $run through $PROXY_URL"
   local cmd=("$BIN/rampart" scan --organization --region "$REGIONS" --run-dir "$OUT/$run.run"
     --format json --output-file "$OUT/$run.json" --fail-on none "${EXTRA[@]}" "$@")
@@ -120,7 +121,7 @@ body = "\n".join([
     f"Run {now}, rampart {commit} (release build), {os.cpu_count()} cores, moto "
     f"{open('tests/moto-requirements.txt').read().strip()}. An Organization of {members} member accounts "
     f"plus the management account, us-east-1 and eu-west-1, seeded in {seed} s; every scan through "
-    f"`rampart-fault-proxy --config {config}` (a fresh proxy per run). Command: `{open(f'{out}/org-all.cmd').read().strip()}`.",
+    f"`rampart-fault-proxy` with `{config}` and the moto-gap rules of `bench/lib.sh` (a fresh proxy per run). Command: `{open(f'{out}/org-all.cmd').read().strip()}`.",
     "",
     *lines,
     "",

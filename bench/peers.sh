@@ -54,7 +54,8 @@ for mode in $MODES; do
   esac
   for tool in $TOOLS; do
     run=$mode-$tool
-    start_proxy "$config" "$OUT/$run.proxy.log"
+    with_moto_gaps "$config" "$OUT/$mode.proxy.toml"
+    start_proxy "$OUT/$mode.proxy.toml" "$OUT/$run.proxy.log"
     echo "$(date -u +%H:%M:%S) $run through $PROXY_URL"
     case $tool in
       rampart)
