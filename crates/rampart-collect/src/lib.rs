@@ -19,6 +19,7 @@ macro_rules! client {
             $krate::config::Builder::from($base)
                 .region(aws_types::region::Region::new($region.to_owned()))
                 .interceptor($ledger.counter($counter))
+                .retry_classifier($crate::transport::ErrorRetries)
                 .build(),
         )
     };

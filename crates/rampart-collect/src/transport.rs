@@ -11,9 +11,14 @@ use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
 };
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority, RetryReason,
+};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::retry::ErrorKind;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -25,6 +30,10 @@ use tokio::sync::Semaphore;
 pub struct CallPolicy {
     /// Attempts per call (the first one included), with adaptive retry.
     pub max_attempts: u32,
+    /// Attempts per call when the answers are server errors (500s) or dropped connections
+    /// rather than throttling: an API that fails this way is broken, and waiting through
+    /// `max_attempts` backoffs would only delay the report.
+    pub max_error_attempts: u32,
     /// Backoff before the first retry; later retries back off exponentially, with jitter,
     /// up to `max_backoff`.
     pub initial_backoff: Duration,
@@ -51,6 +60,7 @@ impl Default for CallPolicy {
             // At 20% throttling, 3 attempts leave 0.8% of calls failed; 10 leave 1 in 10
             // million (issue 10).
             max_attempts: 10,
+            max_error_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(20),
             connect_timeout: Duration::from_secs(3),
@@ -92,6 +102,8 @@ impl RequestBudget {
             per_service: self.policy.max_in_flight_per_service.max(1),
             services: Mutex::default(),
             breaker_timeouts: self.policy.breaker_timeouts.max(1),
+            max_error_attempts: self.policy.max_error_attempts.max(1),
+            server_errors: Mutex::default(),
             timeouts: Mutex::default(),
         })
     }
@@ -104,6 +116,10 @@ pub(crate) struct AccountBudget {
     per_service: usize,
     services: Mutex<HashMap<Scope, Arc<Semaphore>>>,
     breaker_timeouts: u32,
+    max_error_attempts: u32,
+    /// Server errors so far per call in progress (`amz-sdk-invocation-id`, the same for
+    /// every attempt of one call).
+    server_errors: Mutex<HashMap<String, u32>>,
     /// Timeouts in a row per endpoint (host and region).
     timeouts: Mutex<HashMap<(String, String), u32>>,
 }
@@ -162,6 +178,24 @@ impl AccountBudget {
             .expect("budget lock")
             .get(endpoint)
             .is_some_and(|n| *n >= self.breaker_timeouts)
+    }
+
+    /// Count a call's answer; whether it is a server error that must not be retried (the
+    /// call's `max_error_attempts`-th).
+    fn server_error(&self, invocation: String, is_server_error: bool) -> bool {
+        let mut counts = self.server_errors.lock().expect("budget lock");
+        if !is_server_error {
+            counts.remove(&invocation);
+            return false;
+        }
+        let n = counts.entry(invocation.clone()).or_default();
+        *n += 1;
+        if *n >= self.max_error_attempts {
+            counts.remove(&invocation);
+            true
+        } else {
+            false
+        }
     }
 
     fn record(&self, endpoint: (String, String), timed_out: bool) {
@@ -258,11 +292,60 @@ impl HttpConnector for BudgetedConnector {
                 .acquire()
                 .await
                 .expect("semaphore never closed");
-            let result = inner.call(request).await;
+            let invocation = request
+                .headers()
+                .get("amz-sdk-invocation-id")
+                .map(str::to_owned);
+            let mut result = inner.call(request).await;
             let timed_out = matches!(&result, Err(e) if e.is_timeout());
             budget.record(endpoint, timed_out);
+            if let (Ok(response), Some(invocation)) = (&mut result, invocation) {
+                let server_error = matches!(response.status().as_u16(), 500 | 502 | 504);
+                if budget.server_error(invocation, server_error) {
+                    response.headers_mut().insert(LAST_ERROR_ATTEMPT, "true");
+                }
+            }
             result
         })
+    }
+}
+
+/// The response header the budget adds to a call's `max_error_attempts`-th server error
+/// (HTTP 500, 502 or 504), so that [`ErrorRetries`] stops there; never sent anywhere.
+const LAST_ERROR_ATTEMPT: &str = "x-rampart-last-error-attempt";
+
+/// Retries throttling up to `max_attempts`, but server errors only up to
+/// `max_error_attempts`: when the SDK's own classifiers call an answer retryable for another
+/// reason than throttling, and the budget marked it as the call's last server error, the
+/// call is not retried.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ErrorRetries;
+
+impl ClassifyRetry for ErrorRetries {
+    fn classify_retry(&self, _ctx: &InterceptorContext) -> RetryAction {
+        RetryAction::NoActionIndicated
+    }
+
+    fn classify_retry_v2(&self, ctx: &InterceptorContext, previous: &RetryAction) -> RetryAction {
+        let RetryAction::RetryIndicated(RetryReason::RetryableError { kind, .. }) = previous else {
+            return RetryAction::NoActionIndicated;
+        };
+        let last = ctx
+            .response()
+            .is_some_and(|r| r.headers().get(LAST_ERROR_ATTEMPT).is_some());
+        if *kind != ErrorKind::ThrottlingError && last {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "rampart-error-retries"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
     }
 }
 
@@ -429,6 +512,26 @@ mod tests {
             .await
             .expect("another account still tries the region");
         assert_eq!(alive.calls.load(Ordering::SeqCst), 2);
+    }
+
+    // Issue 10: throttling is retried up to max_attempts, but a call whose answers are server
+    // errors stops at its max_error_attempts-th; another answer in between starts again.
+    #[test]
+    fn server_errors_are_counted_per_call() {
+        let run = RequestBudget::new(&CallPolicy {
+            max_error_attempts: 3,
+            ..CallPolicy::default()
+        });
+        let a = run.account();
+        assert!(!a.server_error("call-1".into(), true));
+        assert!(!a.server_error("call-2".into(), true));
+        assert!(!a.server_error("call-1".into(), true));
+        assert!(a.server_error("call-1".into(), true), "third server error of call-1");
+        assert!(!a.server_error("call-2".into(), false), "call-2 answered");
+        assert!(!a.server_error("call-2".into(), true));
+        assert!(!a.server_error("call-2".into(), true));
+        assert!(a.server_error("call-2".into(), true));
+        assert!(a.server_errors.lock().unwrap().is_empty(), "finished calls are forgotten");
     }
 
     // An answer between timeouts resets the count: a slow moment is not a dead endpoint.

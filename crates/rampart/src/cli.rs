@@ -63,7 +63,8 @@ pub struct AccountArgs {
 #[derive(Debug, Args, Clone)]
 pub struct CallArgs {
     /// Attempts per AWS call, the first included (adaptive retry with exponential backoff
-    /// and jitter; throttling, 5xx answers and dropped connections are retried).
+    /// and jitter; throttling, 5xx answers and dropped connections are retried; server
+    /// errors only up to --max-error-attempts).
     #[arg(
         help_heading = "AWS calls",
         long,
@@ -71,6 +72,15 @@ pub struct CallArgs {
         value_name = "N"
     )]
     pub max_attempts: u32,
+    /// Attempts per AWS call when the answers are server errors (HTTP 500, 502, 504) rather
+    /// than throttling: an API that keeps failing this way is reported, not waited for.
+    #[arg(
+        help_heading = "AWS calls",
+        long,
+        default_value_t = 3,
+        value_name = "N"
+    )]
+    pub max_error_attempts: u32,
     /// Backoff before the first retry, in milliseconds (later ones double, with jitter, up
     /// to 20 s).
     #[arg(

@@ -2,7 +2,10 @@
 //! the command line, then the config file, then the defaults; every input file read and
 //! validated before anything is written), and the plan run: read the account or the
 //! snapshot, evaluate, triage ([`rampart_triage::triage`]), and write the reports
-//! ([`rampart_report::render`]; files through [`rampart_output::write_files`]).
+//! ([`rampart_report::render`]; files through [`rampart_output::write_files`]). With many
+//! accounts (`--organization`, `--accounts-file`) the plan is run by [`crate::fleet`], one
+//! account at a time into the run folder, and the organization report is streamed from it
+//! ([`write_org`]).
 
 use crate::cli::{AccountArgs, ColorChoice, FleetArgs, ScanArgs};
 use crate::commands::{collect_account, compliance_framework, create_dir, selection, services_for};

@@ -680,7 +680,12 @@ fn faults_do_not_change_findings_and_a_dead_service_is_error() {
                 .unwrap(),
         )
         .unwrap();
+    proxy.reset_stats();
     let dead = single(&proxy.url(), &[]);
+    // A call answered only with 500s stops after --max-error-attempts (3), not after the
+    // 10 attempts throttling gets: KMS is one ListKeys call in the one region read.
+    let kms_calls = proxy.stats().service("kms");
+    assert_eq!((kms_calls.seen, kms_calls.error), (3, 3));
     let kms: Vec<&Value> = findings(&dead)
         .iter()
         .filter(|f| f["check_id"].as_str().unwrap().starts_with("kms_"))
