@@ -526,12 +526,18 @@ mod tests {
         assert!(!a.server_error("call-1".into(), true));
         assert!(!a.server_error("call-2".into(), true));
         assert!(!a.server_error("call-1".into(), true));
-        assert!(a.server_error("call-1".into(), true), "third server error of call-1");
+        assert!(
+            a.server_error("call-1".into(), true),
+            "third server error of call-1"
+        );
         assert!(!a.server_error("call-2".into(), false), "call-2 answered");
         assert!(!a.server_error("call-2".into(), true));
         assert!(!a.server_error("call-2".into(), true));
         assert!(a.server_error("call-2".into(), true));
-        assert!(a.server_errors.lock().unwrap().is_empty(), "finished calls are forgotten");
+        assert!(
+            a.server_errors.lock().unwrap().is_empty(),
+            "finished calls are forgotten"
+        );
     }
 
     // An answer between timeouts resets the count: a slow moment is not a dead endpoint.
