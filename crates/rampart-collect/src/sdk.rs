@@ -36,10 +36,14 @@ pub(crate) async fn load_config(
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
         .retry_config(
-            RetryConfig::adaptive()
-                .with_max_attempts(policy.max_attempts.max(1))
-                .with_initial_backoff(policy.initial_backoff)
-                .with_max_backoff(policy.max_backoff),
+            if policy.adaptive {
+                RetryConfig::adaptive()
+            } else {
+                RetryConfig::standard()
+            }
+            .with_max_attempts(policy.max_attempts.max(1))
+            .with_initial_backoff(policy.initial_backoff)
+            .with_max_backoff(policy.max_backoff),
         )
         .timeout_config(
             TimeoutConfig::builder()

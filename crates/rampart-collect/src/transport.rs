@@ -28,8 +28,11 @@ use tokio::sync::Semaphore;
 /// Retries, timeouts and the request budget of a run.
 #[derive(Debug, Clone)]
 pub struct CallPolicy {
-    /// Attempts per call (the first one included), with adaptive retry.
+    /// Attempts per call (the first one included).
     pub max_attempts: u32,
+    /// The SDK's adaptive retry mode (a client-side rate limiter per service client that
+    /// slows down after throttling), else its standard mode (backoff only).
+    pub adaptive: bool,
     /// Attempts per call when the answers are server errors (500s) or dropped connections
     /// rather than throttling: an API that fails this way is broken, and waiting through
     /// `max_attempts` backoffs would only delay the report.
@@ -60,6 +63,7 @@ impl Default for CallPolicy {
             // At 20% throttling, 3 attempts leave 0.8% of calls failed; 10 leave 1 in 10
             // million (issue 10).
             max_attempts: 10,
+            adaptive: true,
             max_error_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(20),

@@ -81,6 +81,10 @@ pub struct CallArgs {
         value_name = "N"
     )]
     pub max_error_attempts: u32,
+    /// Retry mode: `adaptive` (the SDK slows each service client down after throttling) or
+    /// `standard` (exponential backoff only).
+    #[arg(help_heading = "AWS calls", long, value_enum, default_value_t = RetryMode::Adaptive)]
+    pub retry_mode: RetryMode,
     /// Backoff before the first retry, in milliseconds (later ones double, with jitter, up
     /// to 20 s).
     #[arg(
@@ -377,6 +381,15 @@ pub enum CatalogueFormat {
     Json,
     /// The documentation page.
     Markdown,
+}
+
+/// How throttled calls are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryMode {
+    /// The SDK's adaptive mode: backoff, and a client-side rate limiter.
+    Adaptive,
+    /// The SDK's standard mode: backoff only.
+    Standard,
 }
 
 /// Colour choice.

@@ -87,6 +87,7 @@ pub(crate) fn call_policy(args: &CallArgs) -> rampart_collect::CallPolicy {
     let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.001, 86_400.0));
     rampart_collect::CallPolicy {
         max_attempts: args.max_attempts.max(1),
+        adaptive: args.retry_mode == crate::cli::RetryMode::Adaptive,
         max_error_attempts: args.max_error_attempts.clamp(1, args.max_attempts.max(1)),
         initial_backoff: std::time::Duration::from_millis(args.retry_backoff_ms),
         connect_timeout: seconds(args.connect_timeout),
