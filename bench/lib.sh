@@ -21,21 +21,28 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# build: the release binaries of rampart, the testkit (seeders) and the fault proxy.
-# SKIP_BUILD=1 uses what target/release holds.
+# bench_build: the release binaries of rampart, the testkit (seeders) and the fault proxy,
+# copied to bench/out/bin; COMMIT names the source they were built from (`+dirty` when
+# crates/ or Cargo.* differed from HEAD). SKIP_BUILD=1 copies what target/release holds and
+# takes COMMIT from bench/out/build-commit, written by the last build of these scripts.
 bench_build() {
+  mkdir -p bench/out
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    local commit
+    commit=$(git rev-parse --short HEAD)
+    if ! git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null; then
+      commit="$commit+dirty"
+    fi
     cargo build --release -p rampart -p rampart-testkit -p rampart-faultproxy --bins
+    echo "$commit" >bench/out/build-commit
   fi
+  # shellcheck disable=SC2034 # read by the scripts that source this file
+  COMMIT=$(cat bench/out/build-commit 2>/dev/null || echo "unknown (SKIP_BUILD=1)")
   # A private copy: another build in target/ cannot swap a binary in the middle of a run.
   BIN=bench/out/bin
   mkdir -p "$BIN"
   cp target/release/rampart target/release/rampart-fault-proxy target/release/bench-seed \
     target/release/org-seed "$BIN/"
-  COMMIT=$(git rev-parse --short HEAD)
-  if ! git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null; then
-    COMMIT="$COMMIT+dirty"
-  fi
 }
 
 # The harness's own pinned moto, in .venv.
