@@ -153,7 +153,7 @@ impl OrgWriter for OrgJunit {
         let c = header.counts();
         let what = match &header.organization_id {
             Some(id) => format!("AWS Organization {id}"),
-            None => format!("{} AWS accounts", header.accounts.len()),
+            None => crate::org::accounts_phrase(header.accounts.len()),
         };
         let seconds = (header.finished_at - header.started_at)
             .num_milliseconds()

@@ -128,7 +128,7 @@ fn org_summary(header: &OrgHeader) -> String {
     let mut md = String::new();
     let what = match &header.organization_id {
         Some(id) => format!("AWS Organization {}", cell(id)),
-        None => format!("{} AWS accounts", header.accounts.len()),
+        None => crate::org::accounts_phrase(header.accounts.len()),
     };
     let _ = writeln!(md, "### rampart: {what}\n");
     let c = header.counts();

@@ -140,7 +140,7 @@ impl OrgWriter for OrgText {
 fn org_header(out: &mut Out, header: &OrgHeader) {
     let what = match &header.organization_id {
         Some(id) => format!("AWS Organization {}", terminal_safe(id)),
-        None => format!("{} AWS accounts", header.accounts.len()),
+        None => crate::org::accounts_phrase(header.accounts.len()),
     };
     let mut title = format!(
         "{} {} scan of {what}",

@@ -266,3 +266,13 @@ impl OrgReport {
 
 #[cfg(test)]
 mod tests;
+
+/// "1 AWS account", "3 AWS accounts": what a report of accounts outside a known
+/// Organization is of.
+pub(crate) fn accounts_phrase(n: usize) -> String {
+    if n == 1 {
+        "1 AWS account".to_owned()
+    } else {
+        format!("{n} AWS accounts")
+    }
+}
