@@ -182,7 +182,7 @@ impl Caller {
     /// cannot be assumed is reported now, with AWS's reason; later credentials are fetched
     /// by the session itself before these expire.
     pub async fn assume(&self, role: &RoleSpec) -> Result<AccountSession, CollectError> {
-        // The STS calls go through the same budget as the account's own calls.
+        // The STS calls go through the run's request budget too.
         let signer = self.session();
         let mut builder = AssumeRoleProvider::builder(role.role_arn.clone())
             .session_name(role.session_name.clone())
@@ -340,18 +340,5 @@ impl ProvideCredentials for Refreshing {
 
 /// A credentials error as one line: the service's code and message where STS answered.
 fn credentials_error(e: &CredentialsError) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        let text = err.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = err.source();
-    }
-    parts
-        .join(": ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    sdk::one_line(&sdk::chain(e))
 }

@@ -186,7 +186,7 @@ where
 
 /// An error and its sources, `outer: inner: innermost`, without repeats and without the
 /// debug dump the SDK's own formatter appends.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cur {
@@ -231,7 +231,7 @@ fn json_field(body: &str, names: &[&str]) -> Option<String> {
 }
 
 /// Collapse whitespace so a message fits on one line of a report.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
