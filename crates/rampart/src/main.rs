@@ -11,7 +11,29 @@ mod secrets_cmd;
 
 use std::process::ExitCode;
 
+/// Start again with glibc's mmap threshold fixed when many accounts are scanned
+/// ([`fleet::wants_fixed_mmap_threshold`]): the same process (`exec`), the same arguments and
+/// descriptors. If `exec` fails, the run goes on as it is.
+fn fix_mmap_threshold() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::process::CommandExt;
+        let (var, value) = fleet::MMAP_THRESHOLD;
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if !fleet::wants_fixed_mmap_threshold(&args, std::env::var_os(var)) {
+            return;
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            let _failed = std::process::Command::new(exe)
+                .args(&args[1..])
+                .env(var, value)
+                .exec();
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    fix_mmap_threshold();
     let cli = <cli::Cli as clap::Parser>::parse();
     match commands::run(cli) {
         Ok(code) => code,
