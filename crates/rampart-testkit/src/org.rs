@@ -37,6 +37,35 @@ pub struct Org {
     pub ou: String,
 }
 
+/// Create a member account named `name` in the organization of `org`'s caller; its id.
+pub async fn create_member(org: &aws_sdk_organizations::Client, name: &str) -> String {
+    let status = org
+        .create_account()
+        .account_name(name)
+        .email(format!("{name}@example.com"))
+        .send()
+        .await
+        .expect("create account");
+    status
+        .create_account_status()
+        .and_then(|s| s.account_id())
+        .expect("account id")
+        .to_owned()
+}
+
+/// The id of the default VPC that moto gives every account and region `ec2` reaches.
+pub async fn default_vpc(ec2: &aws_sdk_ec2::Client) -> String {
+    ec2.describe_vpcs()
+        .send()
+        .await
+        .expect("describe vpcs")
+        .vpcs()
+        .first()
+        .and_then(|v| v.vpc_id())
+        .expect("default VPC")
+        .to_owned()
+}
+
 /// Build an organization with `members` active members (and one closed) in moto, through
 /// `management` (the management account's configuration).
 pub async fn build_org(management: &SdkConfig, members: usize) -> Org {
@@ -55,19 +84,7 @@ pub async fn build_org(management: &SdkConfig, members: usize) -> Org {
     };
     let mut ids = Vec::new();
     for i in 0..=members {
-        let status = org
-            .create_account()
-            .account_name(format!("member{i}"))
-            .email(format!("member{i}@example.com"))
-            .send()
-            .await
-            .expect("create account");
-        let id = status
-            .create_account_status()
-            .and_then(|s| s.account_id())
-            .expect("account id")
-            .to_owned();
-        ids.push(id);
+        ids.push(create_member(&org, &format!("member{i}")).await);
     }
     out.closed = ids.pop().expect("one more account");
     org.close_account()
@@ -149,16 +166,7 @@ async fn seed_member(cfg: &SdkConfig, i: usize) {
     }
     if i == 0 {
         let ec2 = client!(aws_sdk_ec2, cfg);
-        let vpc = ec2
-            .describe_vpcs()
-            .send()
-            .await
-            .expect("describe vpcs")
-            .vpcs()
-            .first()
-            .and_then(|v| v.vpc_id())
-            .expect("default VPC")
-            .to_owned();
+        let vpc = default_vpc(&ec2).await;
         let sg = ec2
             .create_security_group()
             .group_name("member0-ssh")

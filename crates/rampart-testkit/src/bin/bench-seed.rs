@@ -57,16 +57,7 @@ async fn main() {
                 .region(Region::new(region.clone()))
                 .build(),
         );
-        let vpc = ec2
-            .describe_vpcs()
-            .send()
-            .await
-            .expect("vpcs")
-            .vpcs()
-            .first()
-            .and_then(|v| v.vpc_id())
-            .expect("default vpc")
-            .to_owned();
+        let vpc = rampart_testkit::org::default_vpc(&ec2).await;
         let per_region = sgs / regions.len() + usize::from(ri < sgs % regions.len());
         let group_ids: Vec<String> = futures::stream::iter(0..per_region)
             .map(|i| {

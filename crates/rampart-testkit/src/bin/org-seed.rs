@@ -47,19 +47,8 @@ async fn main() {
         .map(|i| {
             let org = org.clone();
             async move {
-                let status = org
-                    .create_account()
-                    .account_name(format!("bench-member-{i:03}"))
-                    .email(format!("bench-member-{i:03}@example.com"))
-                    .send()
-                    .await
-                    .expect("create account");
-                let id = status
-                    .create_account_status()
-                    .and_then(|s| s.account_id())
-                    .expect("account id")
-                    .to_owned();
-                (i, id)
+                let name = format!("bench-member-{i:03}");
+                (i, rampart_testkit::org::create_member(&org, &name).await)
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -117,16 +106,7 @@ async fn seed_member(cfg: &SdkConfig, i: usize, regions: &[String], users: usize
                 .region(Region::new(region.clone()))
                 .build(),
         );
-        let vpc = ec2
-            .describe_vpcs()
-            .send()
-            .await
-            .expect("vpcs")
-            .vpcs()
-            .first()
-            .and_then(|v| v.vpc_id())
-            .expect("default vpc")
-            .to_owned();
+        let vpc = rampart_testkit::org::default_vpc(&ec2).await;
         for k in 0..sgs {
             let id = ec2
                 .create_security_group()
