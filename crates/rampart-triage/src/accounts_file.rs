@@ -114,7 +114,7 @@ impl AccountsFile {
 fn locate(text: &str, message: &str) -> (usize, usize) {
     let quoted = message
         .split_whitespace()
-        .find(|w| w.len() == 12 && w.bytes().all(|b| b.is_ascii_digit()) || w.starts_with("arn:"));
+        .find(|w| validated::is_account_id(w) || w.starts_with("arn:"));
     let Some(needle) = quoted else {
         return (1, 1);
     };
@@ -161,22 +161,14 @@ struct AccountId(String);
 impl FromScalar for AccountId {
     const EXPECTING: &'static str = "a 12-digit account id";
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        if validated::is_account_id(s) {
             Ok(AccountId(s.to_owned()))
         } else {
             Err(format!("`{s}` is not a 12-digit account id"))
         }
     }
     fn from_u64(n: u64) -> Result<Self, String> {
-        let s = n.to_string();
-        if s.len() == 12 {
-            Self::from_str(&s)
-        } else {
-            Err(format!(
-                "account id {n} is not 12 digits; quote account ids (\"012345678901\"), as \
-                 YAML drops the leading zeros of a number"
-            ))
-        }
+        Self::from_str(&validated::account_id_number(n)?)
     }
 }
 
@@ -189,8 +181,7 @@ impl FromScalar for RoleArn {
         match parts.as_slice() {
             ["arn", partition, "iam", "", account, resource]
                 if !partition.is_empty()
-                    && account.len() == 12
-                    && account.bytes().all(|b| b.is_ascii_digit())
+                    && validated::is_account_id(account)
                     && resource.starts_with("role/")
                     && resource.len() > 5 =>
             {

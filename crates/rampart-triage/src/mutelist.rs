@@ -654,21 +654,13 @@ impl FromScalar for Account {
     const EXPECTING: &'static str = "a 12-digit account id or glob";
     fn from_str(s: &str) -> Result<Self, String> {
         let literal = !s.contains(['*', '?', '[', '{']);
-        if literal && !(s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())) {
+        if literal && !validated::is_account_id(s) {
             return Err(format!("`{s}` is not a 12-digit account id"));
         }
         Glob::new(s).map(Account)
     }
     fn from_u64(n: u64) -> Result<Self, String> {
-        let s = n.to_string();
-        if s.len() == 12 {
-            Self::from_str(&s)
-        } else {
-            Err(format!(
-                "account id {n} is not 12 digits; quote account ids (\"012345678901\"), as \
-                 YAML drops the leading zeros of a number"
-            ))
-        }
+        Self::from_str(&validated::account_id_number(n)?)
     }
 }
 

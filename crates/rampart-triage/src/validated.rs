@@ -40,6 +40,25 @@ pub(crate) trait FromScalar: Sized {
     }
 }
 
+/// Whether `s` is a 12-digit AWS account id.
+pub(crate) fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An account id that YAML read as a number: its 12 digits, or why it cannot be one (YAML
+/// drops the leading zeros of a number).
+pub(crate) fn account_id_number(n: u64) -> Result<String, String> {
+    let s = n.to_string();
+    if s.len() == 12 {
+        Ok(s)
+    } else {
+        Err(format!(
+            "account id {n} is not 12 digits; quote account ids (\"012345678901\"), as \
+             YAML drops the leading zeros of a number"
+        ))
+    }
+}
+
 /// Deserialize a [`FromScalar`] value through its visitor.
 pub(crate) fn scalar<'de, T: FromScalar, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
     d.deserialize_any(ScalarVisitor(PhantomData))
