@@ -165,6 +165,8 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             target: &crate::fleet::Target,
             inventory: Inventory,
         ) -> Result<rampart_report::ScanReport> {
+            // Made with the first snapshot, so that bad input leaves no folder behind.
+            create_dir(&self.dir, "snapshot folder")?;
             save_snapshot(&inventory, &self.dir.join(format!("{}.json", target.id)))?;
             // The run folder keeps what was read, without findings: `collect` evaluates
             // nothing.
@@ -182,7 +184,6 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             rampart_output::terminal_safe(&args.out.to_string_lossy())
         );
     }
-    create_dir(&args.out, "snapshot folder")?;
     let plan = crate::fleet::FleetPlan {
         fleet: &args.fleet,
         account: &args.account,

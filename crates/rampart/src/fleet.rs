@@ -120,6 +120,7 @@ pub(crate) trait AccountWork: Send + Sync + 'static {
 /// The accounts asked for, before `--shard`.
 async fn resolve_targets(
     fleet: &FleetArgs,
+    accounts_file: Option<AccountsFile>,
     caller: &Caller,
     caller_account: &str,
 ) -> Result<(Vec<Target>, Option<String>, Option<String>)> {
@@ -156,8 +157,7 @@ async fn resolve_targets(
         }
         org_id = Some(listing.organization_id);
         management = Some(listing.management_account_id);
-    } else if let Some(path) = &fleet.accounts_file {
-        let file = AccountsFile::load(path)?;
+    } else if let Some(file) = accounts_file {
         for a in file.accounts {
             let own = a.id == caller_account;
             targets.push(Target {
@@ -340,6 +340,12 @@ pub(crate) struct FleetPlan<'a> {
 pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finished> {
     let fleet = plan.fleet;
     let shard = fleet.shard.as_deref().map(parse_shard).transpose()?;
+    // Bad input is reported before anything is asked of AWS.
+    let accounts_file = fleet
+        .accounts_file
+        .as_deref()
+        .map(AccountsFile::load)
+        .transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -383,7 +389,7 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                     );
                 }
                 let (mut targets, organization_id, management_account_id) =
-                    resolve_targets(fleet, &caller, &identity.account_id).await?;
+                    resolve_targets(fleet, accounts_file, &caller, &identity.account_id).await?;
                 if let Some(s) = shard {
                     targets.retain(|t| shard_of(&t.id, s.count) == s.index);
                 }

@@ -589,3 +589,52 @@ fn errors_quoting_data_are_shown_escaped() {
         run.stderr
     );
 }
+
+// Issue 10, bad input: an accounts file is read and validated before anything is asked of
+// AWS (here there are no credentials at all), and nothing is left behind: no report, no
+// snapshot folder.
+#[test]
+fn accounts_file_errors_come_before_credentials_and_leave_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--accounts-file",
+            dir.path().join("missing.yaml").to_str().unwrap(),
+            "--output-file",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("missing.yaml: cannot read accounts file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+
+    let bad = dir.path().join("accounts.yaml");
+    write(&bad, "accounts:\n  - id: 12\n");
+    let snapshots = dir.path().join("snapshots");
+    let run = rampart(
+        &[
+            "collect",
+            "--accounts-file",
+            bad.to_str().unwrap(),
+            "--out",
+            snapshots.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("accounts.yaml:2:9: accounts[0].id: account id 12 is not 12 digits"),
+        "{}",
+        run.stderr
+    );
+    assert!(!snapshots.exists(), "no snapshot folder for bad input");
+}
