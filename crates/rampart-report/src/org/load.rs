@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    // Not a `source`: the message already says it, and an error chain would say it twice.
+    #[error("{}: cannot read: {error}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
         /// What reading said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file is not JSON, or not a rampart report.
     #[error("{}:{line}:{column}: not a rampart JSON report: {message}", path.display())]
@@ -57,9 +58,9 @@ impl OrgReport {
     /// The report in the JSON file at `path`: an organization report, or a single-account
     /// report (made an organization of one scanned account, [`OrgReport::from_single`]).
     pub fn load(path: &Path) -> Result<OrgReport, LoadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         OrgReport::parse(path, &text)
     }
