@@ -5,6 +5,7 @@
 //! last seen), so thirty scans of a quiet account cost little more than one. What a scan did
 //! not read is unknown for that scan: never removed, never resolved.
 
+pub mod change;
 pub mod extract;
 pub mod model;
 
