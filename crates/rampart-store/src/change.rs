@@ -829,12 +829,12 @@ fn trusted(doc: &Value) -> Vec<String> {
             continue;
         }
         match get(s, "Principal") {
-            Value::String(p) => atoms.push(abbr(p)),
+            Value::String(p) => atoms.push(p.clone()),
             Value::Object(m) => {
                 for (kind, v) in m {
                     for p in one_or_many(v) {
                         if let Some(p) = p.as_str() {
-                            atoms.push(format!("{} {}", abbr(kind), abbr(p)));
+                            atoms.push(format!("{kind} {p}"));
                         }
                     }
                 }
@@ -844,6 +844,14 @@ fn trusted(doc: &Value) -> Vec<String> {
     }
     atoms.dedup();
     atoms
+}
+
+/// A trusted principal as a line shows it: its type, and its value cut to [`MAX_VALUE`].
+fn show_principal(atom: &str) -> String {
+    match atom.split_once(' ') {
+        Some((kind, p)) => format!("{} {}", abbr(kind), abbr(p)),
+        None => abbr(atom),
+    }
 }
 
 /// Whether trusting `atom` lets in everyone or another account than `own`.
@@ -873,13 +881,20 @@ fn role_changed(b: &Value, a: &Value, out: &mut Vec<ChangeLine>) {
     if tb != ta {
         let (before, after) = (trusted(tb), trusted(ta));
         let start = out.len();
-        atoms_diff(
-            "trust",
-            &before,
-            &after,
-            |atom| widens(atom, own).then_some(RiskKind::TrustWidened),
-            out,
-        );
+        for atom in &before {
+            if !after.contains(atom) {
+                out.push(plain(format!("trust - {}", show_principal(atom))));
+            }
+        }
+        for atom in &after {
+            if !before.contains(atom) {
+                out.push(risky_if(
+                    format!("trust + {}", show_principal(atom)),
+                    RiskKind::TrustWidened,
+                    widens(atom, own),
+                ));
+            }
+        }
         if out.len() == start {
             diff("trust policy", tb, ta, out);
         }
@@ -891,7 +906,10 @@ fn role_added(body: &Value, out: &mut Vec<ChangeLine>) {
     let own = own_account(body);
     for atom in trusted(get(body, "assume_role_policy")) {
         if widens(&atom, own) {
-            out.push(risky(format!("trusts {atom}"), RiskKind::TrustWidened));
+            out.push(risky(
+                format!("trusts {}", show_principal(&atom)),
+                RiskKind::TrustWidened,
+            ));
         }
     }
     principal_policies_added(body, out);

@@ -11,6 +11,7 @@ use rampart_inventory::{Gap, Inventory, RegionData, Service};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::io::Write;
 
 /// One resource of a scan, as the store keeps it.
 #[derive(Debug, Clone, PartialEq)]
@@ -393,7 +394,10 @@ fn write_canonical(v: &Value, out: &mut Vec<u8>) {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
         Value::Bool(false) => out.extend_from_slice(b"false"),
-        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Value::Number(n) => {
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{n}");
+        }
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push(b'[');
@@ -406,10 +410,18 @@ fn write_canonical(v: &Value, out: &mut Vec<u8>) {
             out.push(b']');
         }
         Value::Object(m) => {
-            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
             out.push(b'{');
-            for (i, (k, item)) in entries.into_iter().enumerate() {
+            // serde_json's maps are sorted unless its `preserve_order` feature is on.
+            let sorted = m.keys().zip(m.keys().skip(1)).all(|(a, b)| a < b);
+            let mut entries: Vec<(&String, &Value)>;
+            let entries: &mut dyn Iterator<Item = (&String, &Value)> = if sorted {
+                &mut m.iter()
+            } else {
+                entries = m.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                &mut entries.into_iter()
+            };
+            for (i, (k, item)) in entries.enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }

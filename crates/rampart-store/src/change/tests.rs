@@ -537,6 +537,14 @@ fn role_trust() {
         texts(&lines),
         ["trust policy.Statement[0].Condition: none → {\"StringEquals\":{\"sts:ExternalId\":\"x\"}}"]
     );
+    // Two long principals that share their first 60 characters are both seen, each cut.
+    let long = |suffix: &str| format!("arn:aws:iam::444455556666:role/{}{suffix}", "x".repeat(60));
+    let wide = role(trust(&[json!({"AWS": [long("a"), long("b")]})]));
+    let lines = describe_changed("iam:roles", &v(&role(trust(&[]))), &v(&wide));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0].text, lines[1].text);
+    assert_eq!(risks(&lines), [RiskKind::TrustWidened; 2]);
+    assert!(lines[0].text.ends_with('…'));
     // A new role that trusts another account.
     let added = describe_added("iam:roles", &v(&after));
     assert_eq!(
