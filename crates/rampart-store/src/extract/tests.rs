@@ -216,6 +216,10 @@ fn demo_snapshot_yields_every_collection() {
         checked += 1;
     }
     assert!(checked > 80, "only {checked} sections read");
+    // Every demo resource has a natural key: none falls back to its content hash.
+    for r in &x.resources {
+        assert!(!r.key.contains('#'), "{} {}: {}", r.kind, r.region, r.key);
+    }
     // Known parts of the demo account.
     assert_eq!(of_kind(&x, "ec2:security_groups", "us-east-1").len(), 8);
     assert_eq!(of_kind(&x, "iam:users", GLOBAL).len(), 5);
