@@ -184,7 +184,7 @@ pub(super) fn diff(d: &ScanDiff) -> String {
         md,
         "Findings: **{} new** · **{} reopened** · {} changed · {} resolved · {} muted · {} \
          unknown  \nResources: {} added · {} removed · {} changed · {} unknown  \n\
-         **{} risky changes**{} · coverage: {} parts no longer read, {} newly read\n",
+         **{} risky changes**{} · coverage: {} no longer read, {} newly read\n",
         f.new,
         f.reopened,
         f.changed,

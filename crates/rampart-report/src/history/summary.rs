@@ -237,7 +237,9 @@ pub(crate) fn time_span(secs: i64) -> String {
     match secs {
         0..=59 => format!("{secs} s"),
         60..=3_599 => format!("{m} min"),
+        3_600..=86_399 if m == 0 => format!("{h} h"),
         3_600..=86_399 => format!("{h} h {m} min"),
+        _ if h == 0 => format!("{d} d"),
         _ => format!("{d} d {h} h"),
     }
 }
@@ -245,9 +247,4 @@ pub(crate) fn time_span(secs: i64) -> String {
 /// A time as the views print it: `2026-06-01 12:00`.
 pub(crate) fn minute(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// `1 thing` or `2 things`.
-pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -4,7 +4,7 @@
 //! [`terminal_safe`], so the only escape sequences printed are rampart's own colours.
 
 use super::label::{change_line, resource_label};
-use super::summary::{minute, plural, risk_name, signed, sparkline, time_span, Trend};
+use super::summary::{minute, risk_name, signed, sparkline, time_span, Trend};
 use super::{DiffSummary, ViewOptions};
 use crate::check_docs::truncate;
 use crate::text::{count, Out, Style};
@@ -14,7 +14,7 @@ use rampart_checks::Severity;
 use rampart_output::{terminal_safe, terminal_safe_lines};
 use rampart_store::model::{
     ChangeLine, CoverageChange, FindingChange, FindingState, Lifecycle, ResourceChange,
-    ResourceChangeKind, ResourceHistory, ScanDiff, ScanKind, ScanRow, ScanState,
+    ResourceChangeKind, ResourceHistory, Revision, ScanDiff, ScanKind, ScanRow, ScanState,
 };
 use std::collections::BTreeSet;
 
@@ -97,7 +97,7 @@ pub(super) fn history(scans: &[ScanRow], opts: &ViewOptions) -> String {
         );
         let row = match (s.state, s.kind) {
             (ScanState::Incomplete, _) => format!(
-                "{prefix}  {} not stored (stopped while being written)",
+                "{prefix}  {} stopped while being stored",
                 out.paint("INCOMPLETE:", Style::Error)
             ),
             (ScanState::Complete, ScanKind::Collect) => format!(
@@ -177,7 +177,7 @@ fn trend_lines(out: &mut Out, trend: &Trend, name_account: bool) {
             _ => out.paint(&change, Style::Pass),
         };
         out.lines.push(format!(
-            "{ITEM}{} {:>5} → {:<5} {change}  {}",
+            "{ITEM}{} {:>4} → {:<4}{change}  {}",
             out.paint(&name, Style::Severity(s.severity)),
             s.first,
             s.last,
@@ -190,14 +190,18 @@ pub(super) fn diff(d: &ScanDiff, opts: &ViewOptions) -> String {
     let mut out = lines(opts);
     let s = DiffSummary::of(d);
     let title = format!(
-        "DIFF OF ACCOUNT {}: scan {} ({} UTC) → scan {} ({} UTC)",
+        "DIFF OF ACCOUNT {}: scan {} → scan {}",
         safe(&d.to.account_id),
         d.from.id,
+        d.to.id
+    );
+    let times = format!(
+        "collected {} UTC → {} UTC",
         minute(d.from.collected_at),
-        d.to.id,
         minute(d.to.collected_at)
     );
     out.heading(&title, Style::Heading);
+    out.extend(wrap(&times, out.width, "", ""));
     if d.from.kind == ScanKind::Collect || d.to.kind == ScanKind::Collect {
         out.extend(wrap(
             "A collect holds no findings: only resources are compared.",
@@ -270,7 +274,11 @@ fn diff_summary(out: &mut Out, s: &DiffSummary) {
         count(
             out,
             s.coverage.no_longer_read,
-            "parts no longer read",
+            if s.coverage.no_longer_read == 1 {
+                "part no longer read"
+            } else {
+                "parts no longer read"
+            },
             Style::Error
         ),
         s.coverage.newly_read
@@ -550,21 +558,14 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
     out.extend(wrap(&safe(&h.key), out.width, ITEM, ITEM));
     out.blank();
     let n = h.revisions.len() as u64;
-    out.heading(
-        &format!("REVISIONS ({})", plural(n, "revision", "revisions")),
-        Style::Heading,
-    );
+    out.heading(&format!("REVISIONS ({n})"), Style::Heading);
     for (i, r) in h.revisions.iter().enumerate() {
         let scans = if r.first_scan == r.last_scan {
             format!("scan {}", r.first_scan)
         } else {
             format!("scans {} to {}", r.first_scan, r.last_scan)
         };
-        let seen = if r.first_seen == r.last_seen {
-            minute(r.first_seen)
-        } else {
-            format!("{} → {}", minute(r.first_seen), minute(r.last_seen))
-        };
+        let seen = seen(r);
         out.lines.push(format!(
             "{ITEM}{:>3}  {seen}  ({scans})",
             format!("#{}", i + 1)
@@ -613,12 +614,7 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
                 "  ",
             )),
             Some((i, r)) => {
-                let line = format!(
-                    "AT {when}: revision #{}, seen {} → {}",
-                    i + 1,
-                    minute(r.first_seen),
-                    minute(r.last_seen)
-                );
+                let line = format!("AT {when}: revision #{}, seen {}", i + 1, seen(r));
                 out.heading(&line, Style::Heading);
                 body(&mut out, r.body.as_ref());
             }
@@ -634,6 +630,15 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
         }
     }
     finish(out)
+}
+
+/// When a revision was seen: `2026-06-01 12:00`, or `2026-06-01 12:00 → 2026-06-03 12:00`.
+fn seen(r: &Revision) -> String {
+    if r.first_seen == r.last_seen {
+        minute(r.first_seen)
+    } else {
+        format!("{} → {}", minute(r.first_seen), minute(r.last_seen))
+    }
 }
 
 /// A revision's content as pretty JSON, indented, with control characters that JSON
