@@ -1,50 +1,68 @@
 //! `rampart diff` as one self-contained HTML page: the HTML report's head (its style and
-//! Content-Security-Policy, with no script at all), headline cards, then tables of the
-//! findings by lifecycle, the resource changes (risky ones marked), what is unknown and
-//! why, and the coverage changes. Plain HTML, readable and printable as it is; every
-//! string from the account is escaped ([`esc`]).
+//! Content-Security-Policy, with no script at all), headline cards, then the diff's tables
+//! ([`diff_tables`]): findings by lifecycle, resource changes (risky ones marked), what is
+//! unknown and why, and the coverage changes. Plain HTML, readable and printable as it
+//! is; every string from the account is escaped ([`esc`]).
 
-use super::label::{change_line, resource_label};
-use super::summary::{change_name, minute, risk_name, time_span};
-use super::text::unread_reason;
+use super::summary::minute;
+use super::tables::{diff_tables, Cells, Table};
 use super::DiffSummary;
 use crate::html::{card, esc, page_head, thousands};
 use crate::report::Tool;
-use rampart_store::model::{
-    ChangeLine, FindingChange, FindingState, Lifecycle, ResourceChangeKind, ScanDiff, ScanRow,
-};
+use rampart_store::model::{ScanDiff, ScanRow};
 use std::fmt::Write as _;
 
-/// A table's start: its section, heading and column names.
-fn table_start(h: &mut String, id: &str, title: &str, note: &str, columns: &[&str]) {
-    let _ = write!(
-        h,
-        "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{title}</h2>\n"
-    );
-    if !note.is_empty() {
-        let _ = writeln!(h, "<p class=\"hint\">{note}</p>");
+/// HTML's cell pieces: escaped text, `<code>`, `<strong>`, and a resource with its full
+/// key as the tooltip.
+struct HtmlCells;
+
+impl Cells for HtmlCells {
+    fn text(&self, s: &str) -> String {
+        esc(s)
     }
-    h.push_str("<table class=\"gap-table\"><thead><tr>");
-    for c in columns {
-        let _ = write!(h, "<th scope=\"col\">{c}</th>");
+
+    fn code(&self, s: &str) -> String {
+        format!("<code>{}</code>", esc(s))
     }
-    h.push_str("</tr></thead><tbody>\n");
+
+    fn strong(&self, s: &str) -> String {
+        format!("<strong>{s}</strong>")
+    }
+
+    fn resource(&self, text: &str, key: &str) -> String {
+        format!("<span title=\"{}\">{}</span>", esc(key), esc(text))
+    }
 }
 
-fn table_end(h: &mut String) {
+/// A table in its section, under its heading and note.
+fn table(h: &mut String, t: &Table) {
+    let _ = write!(
+        h,
+        "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{}</h2>\n",
+        t.title,
+        id = t.id
+    );
+    if !t.note.is_empty() {
+        let _ = writeln!(h, "<p class=\"hint\">{}</p>", t.note);
+    }
+    h.push_str("<table class=\"gap-table\"><thead><tr>");
+    for c in t.columns {
+        let mut name = c.to_string();
+        name[..1].make_ascii_uppercase();
+        let _ = write!(h, "<th scope=\"col\">{name}</th>");
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for row in &t.rows {
+        h.push_str("<tr>");
+        for c in row {
+            let _ = write!(h, "<td>{c}</td>");
+        }
+        h.push_str("</tr>\n");
+    }
     h.push_str("</tbody></table>\n</section>\n");
 }
 
-/// A row of cells already escaped.
-fn row(h: &mut String, cells: &[String]) {
-    h.push_str("<tr>");
-    for c in cells {
-        let _ = write!(h, "<td>{c}</td>");
-    }
-    h.push_str("</tr>\n");
-}
-
-/// `scan 12, collected 2026-06-01 12:00 UTC`.
+/// `scan 12 (2026-06-01 12:00 UTC)`.
 fn scan_fact(s: &ScanRow) -> String {
     format!(
         "scan {} (<time datetime=\"{}\">{} UTC</time>)",
@@ -52,22 +70,6 @@ fn scan_fact(s: &ScanRow) -> String {
         s.collected_at.to_rfc3339(),
         minute(s.collected_at)
     )
-}
-
-/// A finding's state: `FAIL high: reason (muted by rule)`, escaped.
-fn state(s: Option<&FindingState>) -> String {
-    let Some(s) = s else {
-        return "–".to_owned();
-    };
-    let mut text = format!("{} {}: {}", s.status.as_str(), s.severity, esc(&s.reason));
-    if let Some(rule) = &s.muted_by {
-        let _ = write!(text, " (muted by {})", esc(rule));
-    }
-    text
-}
-
-fn code(s: &str) -> String {
-    format!("<code>{}</code>", esc(s))
 }
 
 pub(super) fn diff(d: &ScanDiff) -> String {
@@ -96,144 +98,75 @@ pub(super) fn diff(d: &ScanDiff) -> String {
     let f = &s.findings;
     let r = &s.resources;
     let n = thousands;
-    card(
-        &mut h,
-        "fail",
-        n(f.new),
-        "new",
-        "#findings",
-        "failing now, never before",
-    );
-    card(
-        &mut h,
-        "fail",
-        n(f.reopened),
-        "reopened",
-        "#findings",
-        "failing again",
-    );
-    card(
-        &mut h,
-        "pass",
-        n(f.resolved),
-        "resolved",
-        "#findings",
-        "passing now, or gone",
-    );
-    let note = format!("{} changed, {} muted", n(f.changed), n(f.muted));
-    card(
-        &mut h,
-        "new",
-        n(f.changed + f.muted),
-        "changed",
-        "#findings",
-        &note,
-    );
-    card(
-        &mut h,
-        "critical",
-        n(s.risky_changes),
-        "risky changes",
-        "#resources",
-        "",
-    );
-    let note = format!("{} added, {} removed", n(r.added), n(r.removed));
-    let all = r.added + r.removed + r.changed;
-    card(
-        &mut h,
-        "new",
-        n(all),
-        "resources changed",
-        "#resources",
-        &note,
-    );
-    let note = "findings and resources the later scan could not tell about";
-    card(
-        &mut h,
-        "error",
-        n(f.unknown + r.unknown),
-        "unknown",
-        "#unknown",
-        note,
-    );
+    let unknown_link = if f.unknown > 0 {
+        "#unknown-findings"
+    } else {
+        "#unknown-resources"
+    };
+    let cards = [
+        (
+            "fail",
+            f.new,
+            "new",
+            "#findings",
+            "failing now, never before".to_owned(),
+        ),
+        (
+            "fail",
+            f.reopened,
+            "reopened",
+            "#findings",
+            "failing again".to_owned(),
+        ),
+        (
+            "pass",
+            f.resolved,
+            "resolved",
+            "#findings",
+            "passing now, or gone".to_owned(),
+        ),
+        (
+            "new",
+            f.changed + f.muted,
+            "changed",
+            "#findings",
+            format!("{} changed, {} muted", n(f.changed), n(f.muted)),
+        ),
+        (
+            "critical",
+            s.risky_changes,
+            "risky changes",
+            "#resources",
+            String::new(),
+        ),
+        (
+            "new",
+            r.added + r.removed + r.changed,
+            "resources",
+            "#resources",
+            format!(
+                "{} added, {} removed, {} changed",
+                n(r.added),
+                n(r.removed),
+                n(r.changed)
+            ),
+        ),
+        (
+            "error",
+            f.unknown + r.unknown,
+            "unknown",
+            unknown_link,
+            "findings and resources the later scan could not tell about".to_owned(),
+        ),
+    ];
+    for (class, count, label, link, note) in cards {
+        card(&mut h, class, n(count), label, link, &note);
+    }
     h.push_str("</section>\n");
 
-    let known: Vec<&FindingChange> = d
-        .findings
-        .iter()
-        .filter(|f| !matches!(f.lifecycle, Lifecycle::Unknown | Lifecycle::Unchanged))
-        .collect();
-    if !known.is_empty() {
-        let columns = [
-            "Lifecycle",
-            "Severity",
-            "Check",
-            "Resource",
-            "Before",
-            "After",
-            "First seen",
-        ];
-        table_start(&mut h, "findings", "Findings", "", &columns);
-        for f in known {
-            let mut seen = f.first_seen.map(minute).unwrap_or_default();
-            if let Some(secs) = f.time_to_fix_secs {
-                let _ = write!(seen, " (fixed in {})", time_span(secs));
-            }
-            let cells = [
-                f.lifecycle.as_str().to_owned(),
-                f.severity.as_str().to_owned(),
-                code(&f.check_id),
-                format!("<span class=\"mono\">{}</span>", esc(&f.resource)),
-                state(f.before.as_ref()),
-                state(f.after.as_ref()),
-                seen,
-            ];
-            row(&mut h, &cells);
-        }
-        table_end(&mut h);
+    for t in diff_tables(d, &HtmlCells) {
+        table(&mut h, &t);
     }
-
-    let changed: Vec<_> = d
-        .resources
-        .iter()
-        .filter(|r| r.change != ResourceChangeKind::Unknown)
-        .collect();
-    if !changed.is_empty() {
-        let columns = ["Change", "What", "Kind", "Risk"];
-        table_start(&mut h, "resources", "Resources", "", &columns);
-        for r in changed {
-            let label = resource_label(&r.key, r.name.as_deref(), false);
-            let lines: Vec<Option<&ChangeLine>> = if r.lines.is_empty() {
-                vec![None]
-            } else {
-                r.lines.iter().map(Some).collect()
-            };
-            for l in lines {
-                let text = change_line(&label, l.map(|l| l.text.as_str()).unwrap_or(""));
-                let risk = match l {
-                    Some(l) if l.unread => {
-                        "<span class=\"muted-text\">unknown: not read in one of the scans</span>"
-                            .to_owned()
-                    }
-                    Some(ChangeLine {
-                        risk: Some(kind), ..
-                    }) => format!("<strong class=\"risk\">{}</strong>", risk_name(*kind)),
-                    _ => String::new(),
-                };
-                let cells = [
-                    change_name(r.change).to_owned(),
-                    format!("<span title=\"{}\">{}</span>", esc(&r.key), esc(&text)),
-                    esc(&r.kind),
-                    risk,
-                ];
-                row(&mut h, &cells);
-            }
-        }
-        table_end(&mut h);
-    }
-
-    unknown(&mut h, d);
-    coverage(&mut h, d);
     h.push_str("</main>\n");
     let _ = writeln!(
         h,
@@ -242,77 +175,4 @@ pub(super) fn diff(d: &ScanDiff) -> String {
         esc(&tool.version)
     );
     h
-}
-
-/// What the later scan could not tell about, with why: never resolved, never removed.
-fn unknown(h: &mut String, d: &ScanDiff) {
-    let findings: Vec<&FindingChange> = d
-        .findings
-        .iter()
-        .filter(|f| f.lifecycle == Lifecycle::Unknown)
-        .collect();
-    let resources: Vec<_> = d
-        .resources
-        .iter()
-        .filter(|r| r.change == ResourceChangeKind::Unknown)
-        .collect();
-    if findings.is_empty() && resources.is_empty() {
-        return;
-    }
-    let columns = ["What", "Resource", "Before", "Why unknown"];
-    let note = "The later scan did not read what these need: they are neither resolved nor \
-                removed.";
-    table_start(h, "unknown", "Unknown", note, &columns);
-    for f in findings {
-        let cells = [
-            format!("finding {} ({})", code(&f.check_id), f.severity.as_str()),
-            format!("<span class=\"mono\">{}</span>", esc(&f.resource)),
-            state(f.before.as_ref()),
-            esc(f.unknown_reason.as_deref().unwrap_or("not said")),
-        ];
-        row(h, &cells);
-    }
-    for r in resources {
-        let label = resource_label(&r.key, r.name.as_deref(), false);
-        let cells = [
-            format!("resource {}", esc(&r.kind)),
-            format!("<span title=\"{}\">{}</span>", esc(&r.key), esc(&label)),
-            String::new(),
-            esc(unread_reason(d, r).unwrap_or("not said")),
-        ];
-        row(h, &cells);
-    }
-    table_end(h);
-}
-
-fn coverage(h: &mut String, d: &ScanDiff) {
-    let changes: Vec<_> = d
-        .coverage
-        .iter()
-        .filter(|c| c.before_read != c.after_read)
-        .collect();
-    if changes.is_empty() {
-        return;
-    }
-    let columns = ["Region", "Section", "Before", "After", "Why"];
-    table_start(h, "coverage", "Coverage", "", &columns);
-    let read = |b: bool| {
-        if b {
-            "read"
-        } else {
-            "<strong>not read</strong>"
-        }
-        .to_owned()
-    };
-    for c in changes {
-        let cells = [
-            esc(&c.region),
-            code(&c.section),
-            read(c.before_read),
-            read(c.after_read),
-            esc(c.reason.as_deref().unwrap_or("")),
-        ];
-        row(h, &cells);
-    }
-    table_end(h);
 }

@@ -3,15 +3,11 @@
 //! table cells through the Markdown report's escaping ([`cell`], [`code_cell`]): it stays
 //! in its cell and shows as written, with no live link, HTML or mention.
 
-use super::label::{change_line, resource_label};
-use super::summary::{change_name, minute, risk_name, signed, sparkline, time_span, Trend};
-use super::text::unread_reason;
+use super::summary::{minute, risk_name, signed, sparkline, Trend};
+use super::tables::{diff_tables, Cells};
 use super::DiffSummary;
 use crate::markdown::{cell, code_cell};
-use rampart_store::model::{
-    ChangeLine, FindingChange, FindingState, Lifecycle, ResourceChange, ResourceChangeKind,
-    ScanDiff, ScanKind, ScanRow, ScanState,
-};
+use rampart_store::model::{ScanDiff, ScanKind, ScanRow, ScanState};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -147,23 +143,21 @@ pub(super) fn history(scans: &[ScanRow]) -> String {
     md
 }
 
-/// A finding's state in a cell: `FAIL high: reason (muted by rule)`.
-fn state(s: Option<&FindingState>) -> String {
-    let Some(s) = s else {
-        return "–".to_owned();
-    };
-    let mut text = format!("{} {}: {}", s.status.as_str(), s.severity, cell(&s.reason));
-    if let Some(rule) = &s.muted_by {
-        let _ = write!(text, " (muted by {})", cell(rule));
-    }
-    text
-}
+/// Markdown's cell pieces: escaped text, code spans, bold.
+struct MarkdownCells;
 
-/// A resource's label and one of its lines, in a cell.
-fn change(r: &ResourceChange, line: Option<&ChangeLine>) -> String {
-    let label = resource_label(&r.key, r.name.as_deref(), false);
-    let text = line.map(|l| l.text.as_str()).unwrap_or("");
-    cell(&change_line(&label, text))
+impl Cells for MarkdownCells {
+    fn text(&self, s: &str) -> String {
+        cell(s)
+    }
+
+    fn code(&self, s: &str) -> String {
+        code_cell(s)
+    }
+
+    fn strong(&self, s: &str) -> String {
+        format!("**{s}**")
+    }
 }
 
 pub(super) fn diff(d: &ScanDiff) -> String {
@@ -180,11 +174,21 @@ pub(super) fn diff(d: &ScanDiff) -> String {
     );
     let f = &s.findings;
     let r = &s.resources;
+    let risks = if s.risks.is_empty() {
+        String::new()
+    } else {
+        let kinds: Vec<String> = s
+            .risks
+            .iter()
+            .map(|(&k, n)| format!("{} {n}", risk_name(k)))
+            .collect();
+        format!(" ({})", kinds.join(", "))
+    };
     let _ = writeln!(
         md,
         "Findings: **{} new** · **{} reopened** · {} changed · {} resolved · {} muted · {} \
          unknown  \nResources: {} added · {} removed · {} changed · {} unknown  \n\
-         **{} risky changes**{} · coverage: {} no longer read, {} newly read\n",
+         **{} risky changes**{risks} · coverage: {} no longer read, {} newly read\n",
         f.new,
         f.reopened,
         f.changed,
@@ -196,159 +200,15 @@ pub(super) fn diff(d: &ScanDiff) -> String {
         r.changed,
         r.unknown,
         s.risky_changes,
-        if s.risks.is_empty() {
-            String::new()
-        } else {
-            let kinds: Vec<String> = s
-                .risks
-                .iter()
-                .map(|(&k, n)| format!("{} {n}", risk_name(k)))
-                .collect();
-            format!(" ({})", kinds.join(", "))
-        },
         s.coverage.no_longer_read,
         s.coverage.newly_read,
     );
-
-    let known: Vec<&FindingChange> = d
-        .findings
-        .iter()
-        .filter(|f| !matches!(f.lifecycle, Lifecycle::Unknown | Lifecycle::Unchanged))
-        .collect();
-    if !known.is_empty() {
-        md.push_str("#### Findings\n\n");
-        let rows: Vec<Vec<String>> = known
-            .iter()
-            .map(|f| {
-                let mut seen = f.first_seen.map(minute).unwrap_or_default();
-                if let Some(secs) = f.time_to_fix_secs {
-                    let _ = write!(seen, " (fixed in {})", time_span(secs));
-                }
-                vec![
-                    f.lifecycle.as_str().to_owned(),
-                    f.severity.as_str().to_owned(),
-                    code_cell(&f.check_id),
-                    code_cell(&f.resource),
-                    state(f.before.as_ref()),
-                    state(f.after.as_ref()),
-                    seen,
-                ]
-            })
-            .collect();
-        table(
-            &mut md,
-            &[
-                "lifecycle",
-                "severity",
-                "check",
-                "resource",
-                "before",
-                "after",
-                "first seen",
-            ],
-            &rows,
-        );
-    }
-
-    let rows: Vec<Vec<String>> = d
-        .resources
-        .iter()
-        .filter(|r| r.change != ResourceChangeKind::Unknown)
-        .flat_map(|r| {
-            let lines: Vec<Option<&ChangeLine>> = if r.lines.is_empty() {
-                vec![None]
-            } else {
-                r.lines.iter().map(Some).collect()
-            };
-            lines.into_iter().map(move |l| {
-                let risk = match l {
-                    Some(l) if l.unread => "unknown: not read in one of the scans".to_owned(),
-                    Some(ChangeLine {
-                        risk: Some(kind), ..
-                    }) => format!("**{}**", risk_name(*kind)),
-                    _ => String::new(),
-                };
-                vec![
-                    change_name(r.change).to_owned(),
-                    change(r, l),
-                    cell(&r.kind),
-                    risk,
-                ]
-            })
-        })
-        .collect();
-    if !rows.is_empty() {
-        md.push_str("#### Resources\n\n");
-        table(&mut md, &["change", "what", "kind", "risk"], &rows);
-    }
-
-    let unknown: Vec<&FindingChange> = d
-        .findings
-        .iter()
-        .filter(|f| f.lifecycle == Lifecycle::Unknown)
-        .collect();
-    if !unknown.is_empty() {
-        md.push_str("#### Unknown findings: the later scan could not tell, so not resolved\n\n");
-        let rows: Vec<Vec<String>> = unknown
-            .iter()
-            .map(|f| {
-                vec![
-                    f.severity.as_str().to_owned(),
-                    code_cell(&f.check_id),
-                    code_cell(&f.resource),
-                    state(f.before.as_ref()),
-                    cell(f.unknown_reason.as_deref().unwrap_or("not said")),
-                ]
-            })
-            .collect();
-        table(
-            &mut md,
-            &["severity", "check", "resource", "before", "why"],
-            &rows,
-        );
-    }
-    let unknown: Vec<&ResourceChange> = d
-        .resources
-        .iter()
-        .filter(|r| r.change == ResourceChangeKind::Unknown)
-        .collect();
-    if !unknown.is_empty() {
-        md.push_str("#### Unknown resources: not read in the later scan, so not removed\n\n");
-        let rows: Vec<Vec<String>> = unknown
-            .iter()
-            .map(|r| {
-                vec![
-                    change(r, None),
-                    cell(&r.kind),
-                    cell(&r.region),
-                    cell(unread_reason(d, r).unwrap_or("not said")),
-                ]
-            })
-            .collect();
-        table(&mut md, &["resource", "kind", "region", "why"], &rows);
-    }
-    let coverage: Vec<Vec<String>> = d
-        .coverage
-        .iter()
-        .filter(|c| c.before_read != c.after_read)
-        .map(|c| {
-            let read = |b: bool| if b { "read" } else { "**not read**" }.to_owned();
-            vec![
-                cell(&c.region),
-                cell(&c.section),
-                read(c.before_read),
-                read(c.after_read),
-                cell(c.reason.as_deref().unwrap_or("")),
-            ]
-        })
-        .collect();
-    if !coverage.is_empty() {
-        md.push_str("#### Coverage\n\n");
-        table(
-            &mut md,
-            &["region", "section", "before", "after", "why"],
-            &coverage,
-        );
+    for t in diff_tables(d, &MarkdownCells) {
+        let _ = writeln!(md, "#### {}\n", t.title);
+        if !t.note.is_empty() {
+            let _ = writeln!(md, "{}\n", t.note);
+        }
+        table(&mut md, t.columns, &t.rows);
     }
     let end = md.trim_end().len();
     md.truncate(end);

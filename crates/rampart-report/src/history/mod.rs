@@ -15,6 +15,7 @@ mod json;
 mod label;
 mod markdown;
 mod summary;
+mod tables;
 mod text;
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use rampart_checks::Severity;
 use rampart_store::model::{
-    Lifecycle, ResourceChangeKind, RiskKind, ScanDiff, ScanKind, ScanRow, ScanState,
+    Lifecycle, ResourceChange, ResourceChangeKind, RiskKind, ScanDiff, ScanKind, ScanRow, ScanState,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -247,4 +247,13 @@ pub(crate) fn time_span(secs: i64) -> String {
 /// A time as the views print it: `2026-06-01 12:00`.
 pub(crate) fn minute(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// Why the later scan did not read a resource: the coverage change of its region and
+/// collection, if the store gave one.
+pub(crate) fn unread_reason<'a>(d: &'a ScanDiff, r: &ResourceChange) -> Option<&'a str> {
+    d.coverage
+        .iter()
+        .find(|c| !c.after_read && c.region == r.region && c.section == r.kind)
+        .and_then(|c| c.reason.as_deref())
 }

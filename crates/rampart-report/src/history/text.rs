@@ -4,7 +4,7 @@
 //! [`terminal_safe`], so the only escape sequences printed are rampart's own colours.
 
 use super::label::{change_line, resource_label};
-use super::summary::{minute, risk_name, signed, sparkline, time_span, Trend};
+use super::summary::{minute, risk_name, signed, sparkline, time_span, unread_reason, Trend};
 use super::{DiffSummary, ViewOptions};
 use crate::check_docs::truncate;
 use crate::text::{count, Out, Style};
@@ -455,15 +455,6 @@ fn resources(
     for r in list {
         resource_lines(out, r, mark, opts);
     }
-}
-
-/// Why the later scan did not read a resource: the coverage change of its region and
-/// collection, if the store gave one.
-pub(super) fn unread_reason<'a>(d: &'a ScanDiff, r: &ResourceChange) -> Option<&'a str> {
-    d.coverage
-        .iter()
-        .find(|c| !c.after_read && c.region == r.region && c.section == r.kind)
-        .and_then(|c| c.reason.as_deref())
 }
 
 /// Findings and resources the later scan could not tell about, apart from the rest: never
