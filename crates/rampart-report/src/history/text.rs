@@ -222,7 +222,7 @@ pub(super) fn diff(d: &ScanDiff, opts: &ViewOptions) -> String {
         if lifecycle == Lifecycle::Unchanged && !opts.verbose {
             continue;
         }
-        findings(&mut out, d, lifecycle, heading, style, opts);
+        findings(&mut out, d, (lifecycle, heading, ""), style, opts);
     }
     for (change, heading, mark) in [
         (ResourceChangeKind::Added, "RESOURCES ADDED", "+"),
@@ -288,14 +288,15 @@ fn diff_summary(out: &mut Out, s: &DiffSummary) {
 
 /// The findings of one lifecycle, most severe first, each with its check, resource and
 /// region, then what it was and is.
+/// `section` is the lifecycle, the heading and a note after the count.
 fn findings(
     out: &mut Out,
     d: &ScanDiff,
-    lifecycle: Lifecycle,
-    heading: &str,
+    section: (Lifecycle, &str, &str),
     style: Style,
     opts: &ViewOptions,
 ) {
+    let (lifecycle, heading, note) = section;
     let mut list: Vec<&FindingChange> = d
         .findings
         .iter()
@@ -312,7 +313,7 @@ fn findings(
         ))
     });
     out.blank();
-    out.heading(&format!("{heading} ({})", list.len()), style);
+    out.heading(&format!("{heading} ({}){note}", list.len()), style);
     for f in list {
         finding_head(out, f, opts);
         for line in finding_details(f) {
@@ -399,7 +400,7 @@ fn finding_details(f: &FindingChange) -> Vec<String> {
 fn line_text(out: &Out, line: &ChangeLine) -> String {
     let mut text = safe(&line.text);
     if line.unread {
-        text.push_str(" (not read in one of the scans: unknown, not a change)");
+        text.push_str(" (unknown: not read in one of the scans)");
     } else if let Some(risk) = line.risk {
         let tag = format!("[RISK: {}]", risk_name(risk));
         text.push(' ');
@@ -465,20 +466,18 @@ fn unknowns(out: &mut Out, d: &ScanDiff, opts: &ViewOptions) {
         .iter()
         .filter(|r| r.change == ResourceChangeKind::Unknown)
         .collect();
-    findings(
-        out,
-        d,
+    let section = (
         Lifecycle::Unknown,
-        "UNKNOWN FINDINGS: the later scan could not tell, so not resolved",
-        Style::Error,
-        opts,
+        "UNKNOWN FINDINGS",
+        ": the later scan could not tell, so not resolved",
     );
+    findings(out, d, section, Style::Error, opts);
     if unknown_resources.is_empty() {
         return;
     }
     out.blank();
     let heading = format!(
-        "UNKNOWN RESOURCES: not read in the later scan, so not removed ({})",
+        "UNKNOWN RESOURCES ({}): not read in the later scan, so not removed",
         unknown_resources.len()
     );
     out.heading(&heading, Style::Error);
@@ -509,19 +508,20 @@ fn coverage(out: &mut Out, coverage: &[CoverageChange]) {
     }
     out.blank();
     out.heading("COVERAGE", Style::Heading);
-    for (list, what, mark) in [
+    for (list, what, note, mark) in [
         (
             &lost,
-            "no longer read (what is there is unknown, not resolved or removed)",
+            "no longer read",
+            ": what is there is unknown, not resolved or removed",
             "-",
         ),
-        (&gained, "newly read", "+"),
+        (&gained, "newly read", "", "+"),
     ] {
         if list.is_empty() {
             continue;
         }
         out.extend(wrap(
-            &format!("{what} ({}):", list.len()),
+            &format!("{what} ({}){note}", list.len()),
             out.width,
             ITEM,
             "    ",

@@ -73,7 +73,7 @@ fn changes_read_at_a_glance() {
     assert!(text.contains("- bucket old-logs"), "{text}");
     // An unread field is an unknown, not a change, and never risky.
     assert!(
-        text.contains("? user alice: password last used (not read in one of the scans"),
+        text.contains("? user alice: password last used (unknown: not read in one of the scans)"),
         "{text}"
     );
 }
