@@ -3,6 +3,7 @@
 //! the JSON shapes, and hostile names escaped in every format.
 
 mod diff;
+mod docs;
 mod fixture;
 mod hostile;
 mod json_shape;
