@@ -3,7 +3,7 @@
 //! table cells through the Markdown report's escaping ([`cell`], [`code_cell`]): it stays
 //! in its cell and shows as written, with no live link, HTML or mention.
 
-use super::summary::{minute, risk_name, signed, sparkline, Trend};
+use super::summary::{kind_name, minute, risk_name, signed, sparkline, Trend};
 use super::tables::{diff_tables, Cells};
 use super::DiffSummary;
 use crate::markdown::{cell, code_cell};
@@ -75,11 +75,7 @@ pub(super) fn history(scans: &[ScanRow]) -> String {
             if many {
                 row.push(code_cell(&s.account_id));
             }
-            let kind = match s.kind {
-                ScanKind::Scan => "scan",
-                ScanKind::Collect => "collect",
-            };
-            row.push(kind.to_owned());
+            row.push(kind_name(s.kind).to_owned());
             match (s.state, s.kind) {
                 (ScanState::Incomplete, _) => {
                     row.push("**incomplete** (not stored)".to_owned());

@@ -212,6 +212,14 @@ pub(crate) fn signed(n: i64) -> String {
     }
 }
 
+/// `scan` or `collect`, as in JSON.
+pub(crate) fn kind_name(kind: ScanKind) -> &'static str {
+    match kind {
+        ScanKind::Scan => "scan",
+        ScanKind::Collect => "collect",
+    }
+}
+
 /// `added`, `removed`, `changed` or `unknown`, as in JSON.
 pub(crate) fn change_name(kind: ResourceChangeKind) -> &'static str {
     match kind {

@@ -4,7 +4,9 @@
 //! [`terminal_safe`], so the only escape sequences printed are rampart's own colours.
 
 use super::label::{change_line, resource_label};
-use super::summary::{minute, risk_name, signed, sparkline, time_span, unread_reason, Trend};
+use super::summary::{
+    kind_name, minute, risk_name, signed, sparkline, time_span, unread_reason, Trend,
+};
 use super::{DiffSummary, ViewOptions};
 use crate::check_docs::truncate;
 use crate::text::{count, Out, Style};
@@ -86,10 +88,7 @@ pub(super) fn history(scans: &[ScanRow], opts: &ViewOptions) -> String {
         } else {
             String::new()
         };
-        let kind = match s.kind {
-            ScanKind::Scan => "scan",
-            ScanKind::Collect => "collect",
-        };
+        let kind = kind_name(s.kind);
         let prefix = format!(
             "{:>6}  {:<16}  {account}{kind:<7}",
             s.id,
@@ -548,8 +547,10 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
     out.heading(&title, Style::Heading);
     out.extend(wrap(&safe(&h.key), out.width, ITEM, ITEM));
     out.blank();
-    let n = h.revisions.len() as u64;
-    out.heading(&format!("REVISIONS ({n})"), Style::Heading);
+    out.heading(
+        &format!("REVISIONS ({})", h.revisions.len()),
+        Style::Heading,
+    );
     for (i, r) in h.revisions.iter().enumerate() {
         let scans = if r.first_scan == r.last_scan {
             format!("scan {}", r.first_scan)
@@ -566,6 +567,8 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
             notes.push(out.paint("gone: read, and not found", Style::Error));
         } else if i == 0 {
             notes.push("first seen".to_owned());
+        } else if !h.revisions[i - 1].present {
+            notes.push("back: read again after it was gone".to_owned());
         } else if r.changes.is_empty() {
             notes.push("content changed".to_owned());
         }
@@ -612,9 +615,15 @@ pub(super) fn show(h: &ResourceHistory, at: Option<DateTime<Utc>>, opts: &ViewOp
         }
     } else if opts.verbose {
         if let Some(r) = h.revisions.iter().rev().find(|r| r.present) {
+            let gone = h.revisions.last().is_some_and(|last| !last.present);
+            let what = if gone {
+                "LAST CONTENT, BEFORE IT WAS GONE"
+            } else {
+                "LATEST CONTENT"
+            };
             out.blank();
             out.heading(
-                &format!("LATEST CONTENT (seen {})", minute(r.last_seen)),
+                &format!("{what} (seen {})", minute(r.last_seen)),
                 Style::Heading,
             );
             body(&mut out, r.body.as_ref());

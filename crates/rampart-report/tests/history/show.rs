@@ -64,3 +64,33 @@ fn at_a_time_with_no_revision_says_so() {
     let text = show(&h, None, HistoryFormat::Text, &ViewOptions::default());
     assert!(!text.contains("AT "), "{text}");
 }
+
+// Issue 11: a resource read as gone and then seen again says so, and the content shown
+// without --at is never passed off as current when the resource is gone.
+#[test]
+fn gone_and_back() {
+    let mut h = fixture::alice();
+    h.at = None;
+    let text = show(&h, None, HistoryFormat::Text, &opts(80, true));
+    assert!(
+        text.contains("LAST CONTENT, BEFORE IT WAS GONE (seen 2026-06-05 12:00)"),
+        "{text}"
+    );
+    let mut back = h.revisions[0].clone();
+    back.first_scan = 16;
+    back.last_scan = 16;
+    back.first_seen = day(7);
+    back.last_seen = day(7);
+    h.revisions.push(back);
+    let text = show(&h, None, HistoryFormat::Text, &opts(80, true));
+    assert!(
+        text.contains(
+            "#4  2026-06-07 12:00  (scan 16)\n         back: read again after it was gone"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("LATEST CONTENT (seen 2026-06-07 12:00)"),
+        "{text}"
+    );
+}
