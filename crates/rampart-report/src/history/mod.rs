@@ -18,8 +18,6 @@ mod summary;
 mod tables;
 mod text;
 
-#[cfg(test)]
-mod tests;
 
 pub use label::{change_line, resource_label, short_key};
 pub use summary::{

@@ -1,2 +1,0 @@
-//! Unit tests of the views' pieces; the views themselves are tested in
-//! `tests/history.rs`.
