@@ -18,7 +18,6 @@ mod summary;
 mod tables;
 mod text;
 
-
 pub use label::{change_line, resource_label, short_key};
 pub use summary::{
     CoverageCounts, DiffSummary, FindingCounts, ResourceCounts, SeverityTrend, Trend,
