@@ -23,7 +23,7 @@ pub fn render_html(report: &ScanReport) -> String {
     let data = embedded_json(&Data::of(report));
     let mut h = String::with_capacity(data.len() + STYLE.len() + SCRIPT.len() + 64 * 1024);
     let title = format!("rampart report: account {}", report.account_id);
-    page_head(&mut h, &report.tool, &title);
+    page_head(&mut h, &report.tool, &title, true);
     header(&mut h, report);
     h.push_str("<main>\n");
     warnings(&mut h, report);
@@ -52,17 +52,21 @@ pub fn render_html(report: &ScanReport) -> String {
 }
 
 /// The page up to `<body>`: the Content-Security-Policy that admits only the page's own
-/// script and style, and the style.
-fn page_head(h: &mut String, tool: &Tool, title: &str) {
+/// script (none when `script` is false: a page without one) and style, and the style.
+pub(crate) fn page_head(h: &mut String, tool: &Tool, title: &str, script: bool) {
+    let script_src = if script {
+        format!("'{}'", csp_hash(SCRIPT))
+    } else {
+        "'none'".to_owned()
+    };
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         script-src '{}'; style-src '{}'; base-uri 'none'; form-action 'none'\">\n\
+         script-src {script_src}; style-src '{}'; base-uri 'none'; form-action 'none'\">\n\
          <meta name=\"generator\" content=\"{} {}\">\n<title>{}</title>\n\
          <style>{STYLE}</style>\n</head>\n<body>\n",
-        csp_hash(SCRIPT),
         csp_hash(STYLE),
         esc(&tool.name),
         esc(&tool.version),
@@ -94,7 +98,12 @@ impl OrgWriter for OrgHtml {
             Some(id) => format!("organization {id}"),
             None => format!("{} accounts", header.accounts.len()),
         };
-        page_head(&mut h, &header.tool, &format!("rampart report: {what}"));
+        page_head(
+            &mut h,
+            &header.tool,
+            &format!("rampart report: {what}"),
+            true,
+        );
         org_header(&mut h, header, &what);
         h.push_str("<main>\n");
         org_headline(&mut h, header);
@@ -172,7 +181,7 @@ fn org_header(h: &mut String, header: &OrgHeader, what: &str) {
 }
 
 /// A headline card.
-fn card(h: &mut String, class: &str, n: String, label: &str, link: &str, note: &str) {
+pub(crate) fn card(h: &mut String, class: &str, n: String, label: &str, link: &str, note: &str) {
     let _ = write!(
         h,
         "<a class=\"card {class}\" href=\"{link}\"><span class=\"n\">{n}</span>\
@@ -511,7 +520,7 @@ impl<'a> Data<'a> {
 }
 
 /// Escape text for HTML element content and quoted attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -527,7 +536,7 @@ fn esc(s: &str) -> String {
 }
 
 /// `12,345`.
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

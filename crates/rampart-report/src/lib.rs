@@ -18,12 +18,16 @@
 //! any format by [`render_org`] while the reports stream in one at a time; the JSON form
 //! is an [`OrgReport`], read back by [`OrgReport::load`] and joined from shards by
 //! [`merge`].
+//!
+//! The store's history views, `rampart history`, `diff` and `show`, are rendered by
+//! [`history`].
 
 mod asff;
 mod check_docs;
 mod compliance;
 mod csv_rows;
 mod format;
+pub mod history;
 mod html;
 mod json;
 mod junit;

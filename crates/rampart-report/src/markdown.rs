@@ -259,7 +259,7 @@ fn table(md: &mut String, mut failing: Vec<&Finding>) {
 /// spaces and other control characters shown escaped (`\x1b`). A backslash right before a
 /// `|` would turn the table's `\|` into an escaped backslash and a live column break, and
 /// code cannot escape it: such text is written as an escaped [`cell`] instead.
-fn code_cell(text: &str) -> String {
+pub(crate) fn code_cell(text: &str) -> String {
     let flat = text.replace('\r', "").replace('\n', " ");
     let flat = terminal_safe(&flat);
     if flat.contains("\\|") {

@@ -254,15 +254,18 @@ const UNDER_RESOURCE: &str = "      ";
 const LABEL: usize = 18;
 
 /// The lines being written.
-struct Out {
-    lines: Vec<String>,
-    width: usize,
-    color: bool,
+pub(crate) struct Out {
+    /// The lines so far, without their newlines.
+    pub(crate) lines: Vec<String>,
+    /// Wrap at this many columns.
+    pub(crate) width: usize,
+    /// Paint with ANSI colours.
+    pub(crate) color: bool,
 }
 
 /// What a piece of text is, for its colour.
 #[derive(Clone, Copy)]
-enum Style {
+pub(crate) enum Style {
     Heading,
     CheckId,
     Severity(Severity),
@@ -273,16 +276,16 @@ enum Style {
 }
 
 impl Out {
-    fn blank(&mut self) {
+    pub(crate) fn blank(&mut self) {
         self.lines.push(String::new());
     }
 
-    fn extend(&mut self, lines: Vec<String>) {
+    pub(crate) fn extend(&mut self, lines: Vec<String>) {
         self.lines.extend(lines);
     }
 
     /// `text` in the colour of `style`, or as is without colour.
-    fn paint(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint(&self, text: &str, style: Style) -> String {
         if !self.color {
             return text.to_owned();
         }
@@ -302,7 +305,7 @@ impl Out {
 
     /// Each word of `text` painted on its own, so that wrapping between words never
     /// carries a colour onto the next line's indent.
-    fn paint_words(&self, text: &str, style: Style) -> String {
+    pub(crate) fn paint_words(&self, text: &str, style: Style) -> String {
         text.split_whitespace()
             .map(|w| self.paint(w, style))
             .collect::<Vec<_>>()
@@ -310,21 +313,21 @@ impl Out {
     }
 
     /// A section heading, painted after wrapping.
-    fn heading(&mut self, text: &str, style: Style) {
+    pub(crate) fn heading(&mut self, text: &str, style: Style) {
         let lines = wrap(text, self.width, "", "");
         let painted = lines.iter().map(|l| self.paint(l, style)).collect();
         self.extend(painted);
     }
 
     /// A summary row: the label in a fixed column, the value wrapped beside it.
-    fn row(&mut self, label: &str, value: &str) {
+    pub(crate) fn row(&mut self, label: &str, value: &str) {
         let first = format!("  {label:<LABEL$}");
         let rest = " ".repeat(2 + LABEL);
         self.extend(wrap(value, self.width, &first, &rest));
     }
 
     /// A line under a summary row, indented to its value column.
-    fn row_detail(&mut self, value: &str) {
+    pub(crate) fn row_detail(&mut self, value: &str) {
         let first = " ".repeat(2 + LABEL);
         let rest = " ".repeat(4 + LABEL);
         self.extend(wrap(value, self.width, &first, &rest));
@@ -692,7 +695,7 @@ fn warnings(out: &mut Out, report: &ScanReport) {
 }
 
 /// "N name", painted when N is not zero.
-fn count(out: &Out, n: u64, name: &str, style: Style) -> String {
+pub(crate) fn count(out: &Out, n: u64, name: &str, style: Style) -> String {
     let text = format!("{n} {name}");
     if n == 0 {
         text
