@@ -29,6 +29,16 @@ pub enum Command {
     /// Join the JSON reports of `rampart scan --shard K/N` runs (or of single accounts)
     /// into one report.
     Merge(MergeArgs),
+    /// List the scans kept in the store, with their counts and the trend per severity.
+    History(HistoryArgs),
+    /// What changed between two stored scans of an account: findings new, resolved,
+    /// changed and unknown; resources added, removed and changed, field by field (default:
+    /// the account's last two scans).
+    Diff(DiffArgs),
+    /// A resource as the store holds it: every revision, or the one in force `--at` a time.
+    Show(ShowArgs),
+    /// Remove stored scans older than `--keep` (each account's latest scan stays).
+    Prune(PruneArgs),
     /// Print a check's documentation.
     Explain {
         /// Check id, such as `iam_root_mfa`.
@@ -231,6 +241,19 @@ impl FleetArgs {
     }
 }
 
+/// Where scans are kept.
+#[derive(Debug, Args, Clone)]
+pub struct StoreArgs {
+    /// The store: a SQLite file, or a PostgreSQL URL (`postgres://user@host/db`) for a team
+    /// (default: `[store] path` in rampart.toml, else `rampart/store.db` in the user's data
+    /// directory).
+    #[arg(help_heading = "Store", long, env = "RAMPART_STORE", value_name = "PATH|URL")]
+    pub store: Option<String>,
+    /// Do not keep this scan.
+    #[arg(help_heading = "Store", long, env = "RAMPART_NO_STORE", conflicts_with = "store")]
+    pub no_store: bool,
+}
+
 /// Which checks to run.
 #[derive(Debug, Args, Clone)]
 pub struct SelectArgs {
@@ -264,6 +287,9 @@ pub struct ScanArgs {
     /// Check selection.
     #[command(flatten)]
     pub select: SelectArgs,
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -327,6 +353,117 @@ pub struct CollectArgs {
     /// Many accounts.
     #[command(flatten)]
     pub fleet: FleetArgs,
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// `rampart history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Only this account's scans.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The last N scans.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub limit: usize,
+    /// Output: text, json or markdown.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// More detail.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier scan's id (from `rampart history`; default: the account's previous scan).
+    #[arg(value_name = "A")]
+    pub from: Option<i64>,
+    /// The later scan's id (default: the account's latest scan).
+    #[arg(value_name = "B")]
+    pub to: Option<i64>,
+    /// The account, when the store holds several.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Output: text, json, markdown or html.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// List unchanged findings too (text).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The resource: its ARN, its id (`sg-0abc`) or its name.
+    #[arg(value_name = "RESOURCE")]
+    pub resource: String,
+    /// As it was at this time (`2026-11-30T12:00:00Z`, or a date: its end).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// The account, when the name is used in several.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Output: text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Every revision's whole content (text).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Keep scans collected within this long (`90d`, `12w`, `36h`; default: `keep` under
+    /// [store] in rampart.toml).
+    #[arg(long, value_name = "DURATION")]
+    pub keep: Option<String>,
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 /// `rampart merge`.

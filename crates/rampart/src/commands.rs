@@ -20,6 +20,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Checks(args) => checks(args),
         Command::Secrets(args) => crate::secrets_cmd::run(args),
         Command::Merge(args) => crate::merge_cmd::run(args),
+        Command::History(args) => crate::store_cmd::history(args),
+        Command::Diff(args) => crate::store_cmd::diff(args),
+        Command::Show(args) => crate::store_cmd::show(args),
+        Command::Prune(args) => crate::store_cmd::prune(args),
         Command::Explain { id } => explain(&id),
     }
 }
@@ -133,8 +137,12 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
     if args.fleet.is_fleet() {
         return collect_fleet(args);
     }
+    let store = collect_store(&args)?;
     let inventory = collect_account(&args.account, Service::ALL.into_iter().collect())?;
     save_snapshot(&inventory, &args.out)?;
+    if let Some(store) = &store {
+        keep_collect(store, &inventory)?;
+    }
     eprintln!(
         "rampart: wrote {} ({} region(s), {} API calls, {} gap(s), {} ms)",
         args.out.display(),
@@ -146,10 +154,38 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where `collect` keeps its inventories (checked before anything is read).
+fn collect_store(args: &CollectArgs) -> Result<Option<crate::store_cmd::StorePlan>> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let config = rampart_triage::Config::discover(args.config.as_deref(), &cwd)?
+        .map(|(_, c)| c)
+        .unwrap_or_default();
+    let store = crate::store_cmd::plan(&args.store, &config)?;
+    if let Some(s) = &store {
+        crate::store_cmd::preflight(s)?;
+    }
+    Ok(store)
+}
+
+/// Keep a collected inventory in the store: resources and coverage, no findings.
+fn keep_collect(store: &crate::store_cmd::StorePlan, inventory: &Inventory) -> Result<()> {
+    crate::store_cmd::keep(
+        store,
+        rampart_store::ScanKind::Collect,
+        inventory,
+        &[],
+        &[],
+        crate::store_cmd::source(None),
+        None,
+    )
+    .map(drop)
+}
+
 /// `collect` over many accounts: one snapshot per account in the `--out` folder.
 fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
     struct SaveSnapshots {
         dir: std::path::PathBuf,
+        store: Option<crate::store_cmd::StorePlan>,
     }
     impl crate::fleet::AccountWork for SaveSnapshots {
         fn selection(&self, organization_level: bool) -> Selection {
@@ -168,6 +204,9 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             // Made with the first snapshot, so that bad input leaves no folder behind.
             create_dir(&self.dir, "snapshot folder")?;
             save_snapshot(&inventory, &self.dir.join(format!("{}.json", target.id)))?;
+            if let Some(store) = &self.store {
+                keep_collect(store, &inventory)?;
+            }
             // The run folder keeps what was read, without findings: `collect` evaluates
             // nothing.
             Ok(rampart_report::ScanReport::new(
@@ -178,6 +217,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             ))
         }
     }
+    let store = collect_store(&args)?;
     if args.out.is_file() {
         bail!(
             "--out {}: with many accounts, --out is a folder (one <ACCOUNT_ID>.json snapshot each)",
@@ -197,6 +237,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
         &plan,
         Arc::new(SaveSnapshots {
             dir: args.out.clone(),
+            store,
         }),
     )?;
     finished.complete()?;

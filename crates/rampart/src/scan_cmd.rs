@@ -65,6 +65,8 @@ pub(crate) struct Plan {
     /// Warnings already printed (each account's triage repeats the mutelist's).
     warned: std::sync::Mutex<std::collections::BTreeSet<String>>,
     save_snapshot: Option<PathBuf>,
+    /// Where the scan is kept (none with --no-store).
+    store: Option<crate::store_cmd::StorePlan>,
     selection: Selection,
     settings: rampart_checks::Settings,
     compliance: Option<&'static rampart_checks::compliance::Framework>,
@@ -224,12 +226,17 @@ fn plan(args: &ScanArgs) -> Result<Plan> {
             Source::Account(account)
         }
     };
+    let store = crate::store_cmd::plan(&args.store, &config)?;
+    if let Some(store) = &store {
+        crate::store_cmd::preflight(store)?;
+    }
     Ok(Plan {
         source,
         fleet,
         per_account: args.per_account,
         warned: Default::default(),
         save_snapshot: args.save_snapshot.clone(),
+        store,
         selection,
         settings: config.thresholds.clone(),
         compliance,
@@ -270,11 +277,39 @@ impl Plan {
             eprintln!("rampart: warning: {}", terminal_safe(w));
         }
         self.write_reports(&report.report)?;
+        let snapshot = match &self.source {
+            Source::Snapshot(path) => Some(path.as_path()),
+            Source::Account(_) => None,
+        };
+        self.keep(&inventory, &report.report, &self.selection, snapshot)?;
         Ok(if report.failures > 0 {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         })
+    }
+
+    /// Keep the scan in the store (unless --no-store).
+    fn keep(
+        &self,
+        inventory: &Inventory,
+        report: &ScanReport,
+        selection: &Selection,
+        snapshot: Option<&std::path::Path>,
+    ) -> Result<()> {
+        if let Some(store) = &self.store {
+            let checks = crate::store_cmd::selected_checks(selection);
+            crate::store_cmd::keep(
+                store,
+                rampart_store::ScanKind::Scan,
+                inventory,
+                &report.findings,
+                &checks,
+                crate::store_cmd::source(snapshot),
+                None,
+            )?;
+        }
+        Ok(())
     }
 
     /// Evaluate the checks over `inventory` and triage the findings into the report.
@@ -547,6 +582,7 @@ impl crate::fleet::AccountWork for Plan {
         }
         let selection = crate::fleet::AccountWork::selection(self, target.organization_level);
         let evaluated = self.evaluate(&inventory, &selection)?;
+        self.keep(&inventory, &evaluated.report, &selection, None)?;
         drop(inventory);
         {
             let mut seen = self.warned.lock().expect("warnings lock");

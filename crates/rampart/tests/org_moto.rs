@@ -536,6 +536,7 @@ fn a_killed_run_resumes_without_reading_finished_accounts_again() {
         .env("AWS_CONFIG_FILE", "/nonexistent")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
         .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("RAMPART_NO_STORE", "1")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     for (k, v) in env_at(&moto, &proxy.url()) {

@@ -46,7 +46,10 @@ pub fn rampart_in(dir: &Path, args: &[&str], env: &[(String, String)]) -> Run {
             "/nonexistent/rampart-test/credentials",
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Scans are not kept unless a test asks (RAMPART_NO_STORE=0 and --store).
+        .env_remove("RAMPART_STORE")
+        .env("RAMPART_NO_STORE", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
