@@ -79,6 +79,9 @@ pub struct Shape {
     pub roles: usize,
     /// S3 buckets.
     pub buckets: usize,
+    /// Instances carry `Name` and `env` tags (the benchmark's do not: a tagged resource is
+    /// one more finding of the tag secrets check).
+    pub tagged_instances: bool,
 }
 
 impl Shape {
@@ -96,6 +99,7 @@ impl Shape {
             users: 2000,
             roles: 0,
             buckets: 500,
+            tagged_instances: false,
         }
     }
 
@@ -121,6 +125,7 @@ impl Shape {
             users: 0,
             roles: budget * 3 / 100,
             buckets: budget * 2 / 100,
+            tagged_instances: true,
         };
         shape.users = resources.saturating_sub(shape.resources());
         shape
@@ -250,6 +255,7 @@ fn instance(
     i: usize,
     id: String,
     groups: &[String],
+    tagged: bool,
 ) -> (Instance, NetworkInterface) {
     let vpc = ec2_id("vpc", r, 0);
     let subnet = ec2_id("subnet", r, i % 4);
@@ -292,10 +298,14 @@ fn instance(
             http_put_response_hop_limit: Some(1),
         },
         user_data: Collected::Ok(None),
-        tags: vec![
-            Tag::new("Name", format!("web-{i}")),
-            Tag::new("env", if i.is_multiple_of(2) { "prod" } else { "dev" }),
-        ],
+        tags: if tagged {
+            vec![
+                Tag::new("Name", format!("web-{i}")),
+                Tag::new("env", if i.is_multiple_of(2) { "prod" } else { "dev" }),
+            ]
+        } else {
+            vec![]
+        },
         ..Default::default()
     };
     (instance, interface)
@@ -371,7 +381,16 @@ fn region(r: usize, name: &str, shape: &Shape) -> RegionData {
         .collect();
     let groups: Vec<String> = security_groups.iter().map(|g| g.id.clone()).collect();
     let (instances, interfaces): (Vec<_>, Vec<_>) = (0..shape.instances_per_region)
-        .map(|i| instance(r, name, i, ec2_id("i", r, i), &groups))
+        .map(|i| {
+            instance(
+                r,
+                name,
+                i,
+                ec2_id("i", r, i),
+                &groups,
+                shape.tagged_instances,
+            )
+        })
         .unzip();
     let volumes = (0..shape.volumes_per_region)
         .map(|j| {
@@ -999,7 +1018,7 @@ fn add(inv: &mut Inventory, day: u32, n: usize, dice: &mut Dice) -> usize {
             let i = (1 << 24) + (day as usize) * 65536 + n;
             match kind {
                 3 | 4 => {
-                    let (inst, eni) = instance(r, name, i, ec2_id("i", r, i), &groups);
+                    let (inst, eni) = instance(r, name, i, ec2_id("i", r, i), &groups, true);
                     let vol = volume(ec2_id("vol", r, i), i, Some(inst.id.clone()));
                     push(&mut data.ec2.instances, inst);
                     push(&mut data.ec2.network_interfaces, eni);
