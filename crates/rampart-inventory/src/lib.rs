@@ -18,6 +18,8 @@ mod monitoring;
 mod organization;
 mod service;
 mod storage;
+#[cfg(feature = "synthetic")]
+pub mod synthetic;
 mod workloads;
 
 pub use ec2::*;
