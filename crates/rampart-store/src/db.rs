@@ -138,7 +138,8 @@ fn pg_row(row: &postgres::Row) -> Result<Row, postgres::Error> {
     for (i, col) in row.columns().iter().enumerate() {
         let ty = col.type_();
         let v = if *ty == Type::INT8 {
-            row.try_get::<_, Option<i64>>(i)?.map_or(Val::Null, Val::Int)
+            row.try_get::<_, Option<i64>>(i)?
+                .map_or(Val::Null, Val::Int)
         } else if *ty == Type::INT4 {
             row.try_get::<_, Option<i32>>(i)?
                 .map_or(Val::Null, |v| Val::Int(v.into()))
@@ -211,7 +212,11 @@ impl Conn {
     }
 
     /// The first row of a query, if any.
-    pub(crate) fn query_one(&mut self, sql: &str, params: &[Val]) -> Result<Option<Row>, StoreError> {
+    pub(crate) fn query_one(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+    ) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 

@@ -66,7 +66,11 @@ impl Store {
 
     /// Store a scan. A scan of an account collected at or before the account's latest
     /// stored scan is not stored (`Recorded::skipped` says so).
-    pub fn record(&mut self, input: &ScanInput<'_>, now: DateTime<Utc>) -> Result<Recorded, StoreError> {
+    pub fn record(
+        &mut self,
+        input: &ScanInput<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded, StoreError> {
         record::record(&mut self.conn, input, now, &mut |_, _| Vec::new())
     }
 
@@ -87,7 +91,11 @@ impl Store {
     }
 
     /// Scans, oldest first: of one account or all, the last `limit`.
-    pub fn scans(&mut self, account: Option<&str>, limit: Option<usize>) -> Result<Vec<ScanRow>, StoreError> {
+    pub fn scans(
+        &mut self,
+        account: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<ScanRow>, StoreError> {
         query::scans(&mut self.conn, account, limit)
     }
 
@@ -122,7 +130,8 @@ impl Store {
     pub fn prune(&mut self, cutoff: DateTime<Utc>) -> Result<PruneStats, StoreError> {
         let stats = query::prune(&mut self.conn, cutoff)?;
         if let db::Conn::Sqlite(_) = self.conn {
-            self.conn.batch("PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);")?;
+            self.conn
+                .batch("PRAGMA incremental_vacuum; PRAGMA wal_checkpoint(TRUNCATE);")?;
         }
         Ok(stats)
     }
@@ -133,7 +142,11 @@ impl Store {
     }
 
     /// Outbox messages due for delivery at `now`.
-    pub fn outbox_due(&mut self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
+    pub fn outbox_due(
+        &mut self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
         outbox::due(&mut self.conn, now, limit)
     }
 

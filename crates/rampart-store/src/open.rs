@@ -119,8 +119,10 @@ fn open_sqlite(location: &StoreLocation, path: &Path, create: bool) -> Result<Co
             Err(e) => return Err(io_error(location, e)),
         }
     }
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(|e| corrupt(location, e))?;
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn =
+        rusqlite::Connection::open_with_flags(path, flags).map_err(|e| corrupt(location, e))?;
     conn.busy_timeout(Duration::from_secs(300))?;
     let corrupt_err = |e: rusqlite::Error| corrupt(location, e);
     // Read before writing anything: a damaged file fails here and is left untouched.
@@ -128,7 +130,9 @@ fn open_sqlite(location: &StoreLocation, path: &Path, create: bool) -> Result<Co
         let mut st = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .map_err(corrupt_err)?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(corrupt_err)?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(corrupt_err)?;
         rows.collect::<Result<_, _>>().map_err(corrupt_err)?
     };
     let mut conn = Conn::Sqlite(conn);
@@ -263,8 +267,16 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            versions(sqlite_migrations::migrations::runner().get_migrations().to_vec()),
-            versions(postgres_migrations::migrations::runner().get_migrations().to_vec())
+            versions(
+                sqlite_migrations::migrations::runner()
+                    .get_migrations()
+                    .to_vec()
+            ),
+            versions(
+                postgres_migrations::migrations::runner()
+                    .get_migrations()
+                    .to_vec()
+            )
         );
     }
 }

@@ -79,7 +79,11 @@ pub(crate) fn record(
         } => conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? \
              WHERE id = ? AND status = 'pending'",
-            &[ts(*next_attempt_at).into(), error.as_str().into(), id.into()],
+            &[
+                ts(*next_attempt_at).into(),
+                error.as_str().into(),
+                id.into(),
+            ],
         )?,
         DeliveryOutcome::Failed { error } => conn.execute(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? \

@@ -119,7 +119,11 @@ pub(crate) fn pick_pair(
                 .collect();
             match accounts.as_slice() {
                 [one] => one.clone(),
-                [] => return Err(StoreError::Invalid("the store holds no complete scan".into())),
+                [] => {
+                    return Err(StoreError::Invalid(
+                        "the store holds no complete scan".into(),
+                    ))
+                }
                 many => {
                     return Err(StoreError::Invalid(format!(
                         "the store holds scans of {} accounts ({}): say which with --account",
@@ -477,7 +481,11 @@ fn diff_findings(
         };
         let entry = per.entry(r.int(0)).or_insert_with(|| {
             (
-                (r.text(11).to_owned(), r.text(12).to_owned(), r.text(13).to_owned()),
+                (
+                    r.text(11).to_owned(),
+                    r.text(12).to_owned(),
+                    r.text(13).to_owned(),
+                ),
                 None,
                 None,
             )
@@ -526,7 +534,9 @@ fn diff_findings(
         let severity = y
             .as_ref()
             .or(x.as_ref())
-            .map_or(rampart_checks::Severity::Info, |s| parse_severity(&s.severity));
+            .map_or(rampart_checks::Severity::Info, |s| {
+                parse_severity(&s.severity)
+            });
         let first_seen = x
             .as_ref()
             .filter(|s| s.failing())
@@ -535,13 +545,15 @@ fn diff_findings(
             .map(parse_ts);
         let time_to_fix = (lifecycle == Lifecycle::Resolved)
             .then(|| {
-                y.as_ref().and_then(|s| s.time_to_fix).or_else(|| {
-                    Some((at_b_time? - first_seen?).num_seconds())
-                })
+                y.as_ref()
+                    .and_then(|s| s.time_to_fix)
+                    .or_else(|| Some((at_b_time? - first_seen?).num_seconds()))
             })
             .flatten();
         let unknown_reason = (lifecycle == Lifecycle::Unknown).then(|| match &y {
-            Some(s) if s.status == "ERROR" => format!("the check could not read its data: {}", s.reason),
+            Some(s) if s.status == "ERROR" => {
+                format!("the check could not read its data: {}", s.reason)
+            }
             Some(_) => "the earlier scan did not read it".to_owned(),
             None => "the later scan did not read its data, or its check did not run".to_owned(),
         });
@@ -567,12 +579,18 @@ fn diff_findings(
         });
     }
     out.sort_by(|p, q| {
-        (p.lifecycle, std::cmp::Reverse(p.severity), &p.check_id, &p.resource).cmp(&(
-            q.lifecycle,
-            std::cmp::Reverse(q.severity),
-            &q.check_id,
-            &q.resource,
-        ))
+        (
+            p.lifecycle,
+            std::cmp::Reverse(p.severity),
+            &p.check_id,
+            &p.resource,
+        )
+            .cmp(&(
+                q.lifecycle,
+                std::cmp::Reverse(q.severity),
+                &q.check_id,
+                &q.resource,
+            ))
     });
     Ok(out)
 }
@@ -650,7 +668,15 @@ pub(crate) fn show(
             let list: Vec<String> = many
                 .iter()
                 .take(10)
-                .map(|r| format!("{} ({}, {}, account {})", r.text(4), r.text(2), r.text(3), r.text(1)))
+                .map(|r| {
+                    format!(
+                        "{} ({}, {}, account {})",
+                        r.text(4),
+                        r.text(2),
+                        r.text(3),
+                        r.text(1)
+                    )
+                })
                 .collect();
             return Err(StoreError::Invalid(format!(
                 "`{resource}` names {} resources; give one key (or --account):\n  {}",
@@ -676,7 +702,8 @@ pub(crate) fn show(
         let last = end.map_or(latest, |e| {
             times.range(..e).next_back().map_or(first, |(s, _)| *s)
         });
-        let body: Option<serde_json::Value> = r.opt_text(4).map(serde_json::from_str).transpose()?;
+        let body: Option<serde_json::Value> =
+            r.opt_text(4).map(serde_json::from_str).transpose()?;
         let present = r.int(2) != 0;
         let kind = m.text(2);
         let changes = match (&prev_body, &body, present) {

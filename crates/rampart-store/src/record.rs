@@ -91,17 +91,43 @@ struct Observed<'a> {
     hash: String,
 }
 
+/// A finding's state, for telling a change: status, severity, mutelist rule and reason,
+/// the reason without its ages (`expired 5290 days ago` is the same state as `5291 days
+/// ago` a day later: a finding does not change by getting older).
 fn state_hash(f: &Finding) -> String {
     let muted = f.muted.as_ref().map(|m| m.rule.as_str()).unwrap_or("");
     sha_hex(
         &[
             f.status.as_str(),
             f.severity.as_str(),
-            f.reason.as_str(),
+            &without_ages(&f.reason),
             muted,
         ],
         12,
     )
+}
+
+/// `reason` with every number that counts time units (`5290 days`, `748 day(s)`, `3
+/// hours`) replaced by `#`.
+pub(crate) fn without_ages(reason: &str) -> String {
+    const UNITS: [&str; 7] = ["day", "hour", "minute", "second", "week", "month", "year"];
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..start]);
+        let digits = rest[start..]
+            .find(|c: char| !(c.is_ascii_digit() || c == ','))
+            .map_or(rest.len(), |n| start + n);
+        let after = rest[digits..].trim_start_matches(' ');
+        if UNITS.iter().any(|u| after.starts_with(u)) {
+            out.push('#');
+        } else {
+            out.push_str(&rest[start..digits]);
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What the scan could not read, by service and region (`global` for account-wide data).
@@ -406,9 +432,16 @@ fn record_resources(
     let mut ids: HashMap<ResKey, i64> = HashMap::with_capacity(known.len());
     let mut info: HashMap<i64, (String, String, String, Option<String>)> = HashMap::new();
     for r in &known {
-        let key = (r.text(1).to_owned(), r.text(2).to_owned(), r.text(3).to_owned());
+        let key = (
+            r.text(1).to_owned(),
+            r.text(2).to_owned(),
+            r.text(3).to_owned(),
+        );
         ids.insert(key.clone(), r.int(0));
-        info.insert(r.int(0), (key.0, key.1, key.2, r.opt_text(4).map(str::to_owned)));
+        info.insert(
+            r.int(0),
+            (key.0, key.1, key.2, r.opt_text(4).map(str::to_owned)),
+        );
     }
     // Open revisions: (revision id, present, hash) by resource.
     let open: HashMap<i64, (i64, bool, Option<String>)> = conn
@@ -419,7 +452,12 @@ fn record_resources(
             &[account.into()],
         )?
         .into_iter()
-        .map(|r| (r.int(0), (r.int(1), r.int(2) != 0, r.opt_text(3).map(str::to_owned))))
+        .map(|r| {
+            (
+                r.int(0),
+                (r.int(1), r.int(2) != 0, r.opt_text(3).map(str::to_owned)),
+            )
+        })
         .collect();
 
     // New resources first, so that every resource has an id.
@@ -453,7 +491,11 @@ fn record_resources(
             &[account.into(), floor.into()],
         )? {
             ids.insert(
-                (r.text(1).to_owned(), r.text(2).to_owned(), r.text(3).to_owned()),
+                (
+                    r.text(1).to_owned(),
+                    r.text(2).to_owned(),
+                    r.text(3).to_owned(),
+                ),
                 r.int(0),
             );
         }
@@ -517,7 +559,13 @@ fn record_resources(
         match gaps.section_read(region, kind) {
             Ok(()) if present => {
                 close.push(rev);
-                rows.push(vec![id.into(), seq.into(), Val::Int(0), Val::Null, Val::Null]);
+                rows.push(vec![
+                    id.into(),
+                    seq.into(),
+                    Val::Int(0),
+                    Val::Null,
+                    Val::Null,
+                ]);
                 removed_bodies.push((rev, id));
             }
             Ok(()) => {}
@@ -572,7 +620,10 @@ fn record_resources(
         });
     }
     if !after_unknown.is_empty() {
-        let last = last_revisions(conn, &after_unknown.iter().map(|(id, _)| *id).collect::<Vec<_>>())?;
+        let last = last_revisions(
+            conn,
+            &after_unknown.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        )?;
         for (id, i) in after_unknown {
             let r = &resources[i];
             match last.get(&id) {
@@ -652,7 +703,10 @@ fn last_revisions(
                 Some(b) => serde_json::from_str(b)?,
                 None => serde_json::Value::Null,
             };
-            out.insert(r.int(0), (r.int(1) != 0, r.opt_text(2).map(str::to_owned), body));
+            out.insert(
+                r.int(0),
+                (r.int(1) != 0, r.opt_text(2).map(str::to_owned), body),
+            );
         }
     }
     Ok(out)
@@ -711,7 +765,14 @@ fn record_coverage(
     conn.update_ids("coverage", "end_seq", seq.into(), &close)?;
     conn.insert_rows(
         "coverage",
-        &["account_id", "region", "section", "first_seq", "read", "reason"],
+        &[
+            "account_id",
+            "region",
+            "section",
+            "first_seq",
+            "read",
+            "reason",
+        ],
         rows,
     )?;
     Ok(())
@@ -1014,7 +1075,12 @@ fn record_findings(
                     "no longer found: the check ran over data that was read".into(),
                     Val::Null,
                     GONE.into(),
-                    if resolved.is_some() { "resolved" } else { "gone" }.into(),
+                    if resolved.is_some() {
+                        "resolved"
+                    } else {
+                        "gone"
+                    }
+                    .into(),
                     k.failing_since.map(ts).into(),
                     resolved.into(),
                 ]);
@@ -1061,12 +1127,18 @@ fn record_findings(
         )?;
     }
     changes.sort_by(|a, b| {
-        (a.lifecycle, std::cmp::Reverse(a.severity), &a.check_id, &a.resource).cmp(&(
-            b.lifecycle,
-            std::cmp::Reverse(b.severity),
-            &b.check_id,
-            &b.resource,
-        ))
+        (
+            a.lifecycle,
+            std::cmp::Reverse(a.severity),
+            &a.check_id,
+            &a.resource,
+        )
+            .cmp(&(
+                b.lifecycle,
+                std::cmp::Reverse(b.severity),
+                &b.check_id,
+                &b.resource,
+            ))
     });
     Ok(changes)
 }
@@ -1082,6 +1154,21 @@ fn lifecycle_stored(l: Lifecycle, status: Status) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A finding does not change by getting a day older.
+    #[test]
+    fn ages_are_not_changes() {
+        assert_eq!(
+            without_ages("server certificate legacy-tls expired on 2012-05-08 (5290 days ago)"),
+            "server certificate legacy-tls expired on 2012-05-08 (# days ago)"
+        );
+        assert_eq!(
+            without_ages("deprecated since 2024-10-14 (748 day(s) before collection)"),
+            without_ages("deprecated since 2024-10-14 (749 day(s) before collection)")
+        );
+        assert_ne!(without_ages("port 22 open"), without_ages("port 23 open"));
+        assert_eq!(without_ages("key 1,200 days old"), "key # days old");
+    }
 
     // Issue 11: a finding keeps its identity when its check is renamed, through a chain of
     // renames too.

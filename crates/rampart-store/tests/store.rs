@@ -78,9 +78,16 @@ fn groups(inv: &mut Inventory) -> &mut Vec<SecurityGroup> {
 
 /// Open SSH to the world on the first non-default security group; its id.
 fn open_ssh(inv: &mut Inventory) -> String {
+    // A group that admits nothing from the world yet.
     let g = groups(inv)
         .iter_mut()
-        .find(|g| g.name != "default")
+        .find(|g| {
+            g.name != "default"
+                && !g
+                    .ingress
+                    .iter()
+                    .any(|r| r.ipv4_ranges.iter().any(|c| c == "0.0.0.0/0"))
+        })
         .unwrap();
     g.ingress.push(SgRule {
         protocol: "tcp".into(),
@@ -106,29 +113,40 @@ fn sg_finding<'a>(d: &'a ScanDiff, sg: &str, l: Lifecycle) -> Option<&'a Finding
 
 // A second scan of an unchanged account writes no revision, no finding state and no
 // coverage row: storage proportional to change.
-both!(unchanged_scan_writes_nothing_but_its_row, |loc: StoreLocation| {
-    let mut store = Store::open(&loc).unwrap();
-    let mut inv = demo();
-    let first = store_scan(&mut store, &mut inv, 0);
-    assert!(first.scan_id.is_some());
-    let after_one = store.stats().unwrap();
-    assert!(after_one.revisions > 100, "{after_one:?}");
-    assert!(after_one.finding_states > 100, "{after_one:?}");
-    let second = store_scan(&mut store, &mut inv, 1);
-    assert!(second.findings.is_empty(), "{:?}", second.findings);
-    assert!(second.resources.is_empty(), "{:?}", second.resources);
-    let after_two = store.stats().unwrap();
-    assert_eq!(after_two.scans, 2);
-    assert_eq!(
-        (after_two.revisions, after_two.finding_states, after_two.coverage),
-        (after_one.revisions, after_one.finding_states, after_one.coverage)
-    );
-    let scans = store.scans(None, None).unwrap();
-    assert_eq!(scans.len(), 2);
-    assert_eq!(scans[1].seq, Some(2));
-    assert_eq!(scans[1].state, ScanState::Complete);
-    assert!(scans[1].counts.fail > 0);
-});
+both!(
+    unchanged_scan_writes_nothing_but_its_row,
+    |loc: StoreLocation| {
+        let mut store = Store::open(&loc).unwrap();
+        let mut inv = demo();
+        let first = store_scan(&mut store, &mut inv, 0);
+        assert!(first.scan_id.is_some());
+        let after_one = store.stats().unwrap();
+        assert!(after_one.revisions > 100, "{after_one:?}");
+        assert!(after_one.finding_states > 100, "{after_one:?}");
+        let second = store_scan(&mut store, &mut inv, 1);
+        assert!(second.findings.is_empty(), "{:?}", second.findings);
+        assert!(second.resources.is_empty(), "{:?}", second.resources);
+        let after_two = store.stats().unwrap();
+        assert_eq!(after_two.scans, 2);
+        assert_eq!(
+            (
+                after_two.revisions,
+                after_two.finding_states,
+                after_two.coverage
+            ),
+            (
+                after_one.revisions,
+                after_one.finding_states,
+                after_one.coverage
+            )
+        );
+        let scans = store.scans(None, None).unwrap();
+        assert_eq!(scans.len(), 2);
+        assert_eq!(scans[1].seq, Some(2));
+        assert_eq!(scans[1].state, ScanState::Complete);
+        assert!(scans[1].counts.fail > 0);
+    }
+);
 
 // A finding's lifecycle over four scans: new, unchanged, resolved, reopened; first seen and
 // time to fix; and the resource's field-level change.
@@ -173,9 +191,18 @@ both!(lifecycle_new_resolved_reopened, |loc: StoreLocation| {
         r.findings
     );
     // The same answers from diff, between any two scans.
-    let ids: Vec<i64> = store.scans(None, None).unwrap().iter().map(|s| s.id).collect();
+    let ids: Vec<i64> = store
+        .scans(None, None)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
     let d = store.diff(ids[0], ids[2]).unwrap();
-    assert!(sg_finding(&d, &sg, Lifecycle::New).is_some(), "{:#?}", d.findings);
+    assert!(
+        sg_finding(&d, &sg, Lifecycle::New).is_some(),
+        "{:#?}",
+        d.findings
+    );
     let d = store.diff(ids[1], ids[3]).unwrap();
     let fixed = sg_finding(&d, &sg, Lifecycle::Resolved).unwrap();
     assert_eq!(fixed.time_to_fix_secs, Some(2 * 86_400));
@@ -201,95 +228,132 @@ fn open_ssh_again(inv: &mut Inventory, id: &str) {
 
 // Issue 11, partial scans: a second scan with permission denied for one service. Its
 // findings are unknown in the diff, not resolved; its resources unknown, not removed.
-both!(partial_scan_is_unknown_never_resolved, |loc: StoreLocation| {
-    let mut store = Store::open(&loc).unwrap();
-    let mut inv = demo();
-    let sg = open_ssh(&mut inv);
-    store_scan(&mut store, &mut inv, 0);
-    let gap = Gap {
-        api: "ec2:DescribeSecurityGroups".into(),
-        code: "AccessDenied".into(),
-        message: "not authorized".into(),
-    };
-    let mut denied = inv.clone();
-    denied.regional.get_mut(REGION).unwrap().ec2.security_groups = Collected::Missing(gap.clone());
-    denied.errors.push(CollectionError {
-        service: "ec2".into(),
-        region: REGION.into(),
-        gap,
-    });
-    let r = store_scan(&mut store, &mut denied, 1);
-    assert!(
-        !r.findings.iter().any(|f| f.lifecycle == Lifecycle::Resolved),
-        "{:#?}",
-        r.findings
-    );
-    let unknown = r
-        .findings
-        .iter()
-        .find(|f| f.resource.contains(&sg) && f.lifecycle == Lifecycle::Unknown)
-        .unwrap_or_else(|| panic!("{:#?}", r.findings));
-    assert!(unknown.unknown_reason.as_ref().unwrap().contains("AccessDenied"));
-    assert!(r
-        .resources
-        .iter()
-        .all(|c| c.change != ResourceChangeKind::Removed));
-    assert!(r
-        .resources
-        .iter()
-        .any(|c| c.key.contains(&sg) && c.change == ResourceChangeKind::Unknown));
-    let ids: Vec<i64> = store.scans(None, None).unwrap().iter().map(|s| s.id).collect();
-    let d = store.diff(ids[0], ids[1]).unwrap();
-    assert!(d.findings.iter().all(|f| f.lifecycle != Lifecycle::Resolved));
-    assert!(sg_finding(&d, &sg, Lifecycle::Unknown).is_some(), "{:#?}", d.findings);
-    assert!(d.resources.iter().all(|c| c.change != ResourceChangeKind::Removed));
-    assert!(d
-        .coverage
-        .iter()
-        .any(|c| c.section == "ec2:security_groups" && c.before_read && !c.after_read));
-    // Read again: still failing, so it is neither new nor resolved.
-    let r = store_scan(&mut store, &mut inv, 2);
-    assert!(
-        !r.findings
+both!(
+    partial_scan_is_unknown_never_resolved,
+    |loc: StoreLocation| {
+        let mut store = Store::open(&loc).unwrap();
+        let mut inv = demo();
+        let sg = open_ssh(&mut inv);
+        store_scan(&mut store, &mut inv, 0);
+        let gap = Gap {
+            api: "ec2:DescribeSecurityGroups".into(),
+            code: "AccessDenied".into(),
+            message: "not authorized".into(),
+        };
+        let mut denied = inv.clone();
+        denied.regional.get_mut(REGION).unwrap().ec2.security_groups =
+            Collected::Missing(gap.clone());
+        denied.errors.push(CollectionError {
+            service: "ec2".into(),
+            region: REGION.into(),
+            gap,
+        });
+        let r = store_scan(&mut store, &mut denied, 1);
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.lifecycle == Lifecycle::Resolved),
+            "{:#?}",
+            r.findings
+        );
+        let unknown = r
+            .findings
             .iter()
-            .any(|f| f.resource.contains(&sg) && matches!(f.lifecycle, Lifecycle::New | Lifecycle::Resolved)),
-        "{:#?}",
-        r.findings
-    );
-    let d = store.diff(ids[0], store.scans(None, None).unwrap()[2].id).unwrap();
-    assert!(sg_finding(&d, &sg, Lifecycle::New).is_none());
-    assert!(sg_finding(&d, &sg, Lifecycle::Resolved).is_none());
-});
+            .find(|f| f.resource.contains(&sg) && f.lifecycle == Lifecycle::Unknown)
+            .unwrap_or_else(|| panic!("{:#?}", r.findings));
+        assert!(unknown
+            .unknown_reason
+            .as_ref()
+            .unwrap()
+            .contains("AccessDenied"));
+        assert!(r
+            .resources
+            .iter()
+            .all(|c| c.change != ResourceChangeKind::Removed));
+        assert!(r
+            .resources
+            .iter()
+            .any(|c| c.key.contains(&sg) && c.change == ResourceChangeKind::Unknown));
+        let ids: Vec<i64> = store
+            .scans(None, None)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        let d = store.diff(ids[0], ids[1]).unwrap();
+        assert!(d
+            .findings
+            .iter()
+            .all(|f| f.lifecycle != Lifecycle::Resolved));
+        assert!(
+            sg_finding(&d, &sg, Lifecycle::Unknown).is_some(),
+            "{:#?}",
+            d.findings
+        );
+        assert!(d
+            .resources
+            .iter()
+            .all(|c| c.change != ResourceChangeKind::Removed));
+        assert!(d
+            .coverage
+            .iter()
+            .any(|c| c.section == "ec2:security_groups" && c.before_read && !c.after_read));
+        // Read again: still failing, so it is neither new nor resolved.
+        let r = store_scan(&mut store, &mut inv, 2);
+        assert!(
+            !r.findings.iter().any(|f| f.resource.contains(&sg)
+                && matches!(f.lifecycle, Lifecycle::New | Lifecycle::Resolved)),
+            "{:#?}",
+            r.findings
+        );
+        let third = store.scans(None, None).unwrap()[2].id;
+        let d = store.diff(ids[0], third).unwrap();
+        assert!(sg_finding(&d, &sg, Lifecycle::New).is_none());
+        assert!(sg_finding(&d, &sg, Lifecycle::Resolved).is_none());
+    }
+);
 
 // A resource read as gone is removed, and its failing findings resolved.
-both!(removed_resource_resolves_its_findings, |loc: StoreLocation| {
-    let mut store = Store::open(&loc).unwrap();
-    let mut inv = demo();
-    let sg = open_ssh(&mut inv);
-    store_scan(&mut store, &mut inv, 0);
-    groups(&mut inv).retain(|g| g.id != sg);
-    let r = store_scan(&mut store, &mut inv, 1);
-    assert!(r
-        .resources
-        .iter()
-        .any(|c| c.key.contains(&sg) && c.change == ResourceChangeKind::Removed));
-    let fixed = r
-        .findings
-        .iter()
-        .find(|f| f.resource.contains(&sg) && f.lifecycle == Lifecycle::Resolved)
-        .unwrap_or_else(|| panic!("{:#?}", r.findings));
-    assert!(fixed.after.is_none());
-    let h = store.show(&sg, None, None).unwrap();
-    assert_eq!(h.revisions.len(), 2);
-    assert!(!h.revisions[1].present);
-    // As it was on day 0.
-    let h = store.show(&sg, None, Some(day(0) + Duration::hours(1))).unwrap();
-    let at = h.at.unwrap();
-    assert!(h.revisions[at].body.as_ref().unwrap().to_string().contains("0.0.0.0/0"));
-    // After its removal nothing was in force.
-    let h = store.show(&sg, None, Some(day(1) + Duration::hours(1))).unwrap();
-    assert_eq!(h.at, None);
-});
+both!(
+    removed_resource_resolves_its_findings,
+    |loc: StoreLocation| {
+        let mut store = Store::open(&loc).unwrap();
+        let mut inv = demo();
+        let sg = open_ssh(&mut inv);
+        store_scan(&mut store, &mut inv, 0);
+        groups(&mut inv).retain(|g| g.id != sg);
+        let r = store_scan(&mut store, &mut inv, 1);
+        assert!(r
+            .resources
+            .iter()
+            .any(|c| c.key.contains(&sg) && c.change == ResourceChangeKind::Removed));
+        let fixed = r
+            .findings
+            .iter()
+            .find(|f| f.resource.contains(&sg) && f.lifecycle == Lifecycle::Resolved)
+            .unwrap_or_else(|| panic!("{:#?}", r.findings));
+        assert!(fixed.after.is_none());
+        let h = store.show(&sg, None, None).unwrap();
+        assert_eq!(h.revisions.len(), 2);
+        assert!(!h.revisions[1].present);
+        // As it was on day 0.
+        let h = store
+            .show(&sg, None, Some(day(0) + Duration::hours(1)))
+            .unwrap();
+        let at = h.at.unwrap();
+        assert!(h.revisions[at]
+            .body
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("0.0.0.0/0"));
+        // After its removal nothing was in force.
+        let h = store
+            .show(&sg, None, Some(day(1) + Duration::hours(1)))
+            .unwrap();
+        assert_eq!(h.at, None);
+    }
+);
 
 // Issue 11: a finding keeps its identity when a check is renamed: neither resolved nor new.
 both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
@@ -297,7 +361,12 @@ both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
     let mut inv = demo();
     inv.collected_at = day(0);
     let mut old = findings(&inv);
-    let failing = old.iter().find(|f| f.status == Status::Fail).unwrap().check_id.clone();
+    let failing = old
+        .iter()
+        .find(|f| f.status == Status::Fail)
+        .unwrap()
+        .check_id
+        .clone();
     for f in old.iter_mut().filter(|f| f.check_id == failing) {
         f.check_id = "legacy_name".into();
     }
@@ -384,9 +453,14 @@ both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
             day(1),
         )
         .unwrap();
-    assert!(r.findings.iter().any(|f| f.lifecycle == Lifecycle::New && f.check_id == failing));
-    assert!(r.findings.iter().any(|f| f.lifecycle == Lifecycle::Unknown
-        || f.lifecycle == Lifecycle::Resolved));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.lifecycle == Lifecycle::New && f.check_id == failing));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.lifecycle == Lifecycle::Unknown || f.lifecycle == Lifecycle::Resolved));
 });
 
 // A collect keeps the inventory and leaves findings alone; a scan of a check subset makes
@@ -414,7 +488,10 @@ both!(collect_and_check_subsets, |loc: StoreLocation| {
     assert_eq!(store.scans(None, None).unwrap()[1].kind, ScanKind::Collect);
     // Only IAM checks run.
     inv.collected_at = day(2);
-    let iam: Vec<&CheckMeta> = checks().into_iter().filter(|c| c.service == "iam").collect();
+    let iam: Vec<&CheckMeta> = checks()
+        .into_iter()
+        .filter(|c| c.service == "iam")
+        .collect();
     let sel = Selection {
         services: vec!["iam".into()],
         ..Selection::default()
@@ -433,7 +510,13 @@ both!(collect_and_check_subsets, |loc: StoreLocation| {
             day(2),
         )
         .unwrap();
-    assert!(r.findings.iter().all(|f| f.lifecycle != Lifecycle::Resolved), "{:#?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.lifecycle != Lifecycle::Resolved),
+        "{:#?}",
+        r.findings
+    );
     let u = r
         .findings
         .iter()
@@ -482,7 +565,11 @@ both!(prune_keeps_what_is_needed, |loc: StoreLocation| {
     assert_eq!(store.scans(None, None).unwrap().len(), 1);
     // And the next scan still knows the account.
     let r = store_scan(&mut store, &mut inv, 31);
-    assert!(r.findings.iter().all(|f| f.lifecycle != Lifecycle::New), "{:#?}", r.findings);
+    assert!(
+        r.findings.iter().all(|f| f.lifecycle != Lifecycle::New),
+        "{:#?}",
+        r.findings
+    );
 });
 
 // The outbox: messages written with their scan, ids stable, delivered at least once,
@@ -547,10 +634,16 @@ both!(outbox_rows_follow_deliveries, |loc: StoreLocation| {
             day(0),
         )
         .unwrap();
-    assert!(store.outbox_due(day(0) + Duration::minutes(1), 10).unwrap().is_empty());
+    assert!(store
+        .outbox_due(day(0) + Duration::minutes(1), 10)
+        .unwrap()
+        .is_empty());
     let again = store.outbox_due(day(0) + Duration::minutes(5), 10).unwrap();
     assert_eq!(again.len(), 1);
-    assert_eq!((again[0].attempts, again[0].last_error.as_deref()), (1, Some("HTTP 500")));
+    assert_eq!(
+        (again[0].attempts, again[0].last_error.as_deref()),
+        (1, Some("HTTP 500"))
+    );
     store
         .outbox_record(again[0].id, &DeliveryOutcome::Delivered, day(0))
         .unwrap();
@@ -558,7 +651,10 @@ both!(outbox_rows_follow_deliveries, |loc: StoreLocation| {
     let status = |d: &str| all.iter().find(|m| m.delivery_id.starts_with(d)).unwrap();
     assert_eq!(status("hook").status, DeliveryStatus::Delivered);
     assert_eq!(status("other").status, DeliveryStatus::Failed);
-    assert_eq!(status("other").last_error.as_deref(), Some("HTTP 404: no such hook"));
+    assert_eq!(
+        status("other").last_error.as_deref(),
+        Some("HTTP 404: no such hook")
+    );
 });
 
 // Issue 11, concurrency: two scans write to the same store at once, from two connections,
@@ -566,7 +662,10 @@ both!(outbox_rows_follow_deliveries, |loc: StoreLocation| {
 both!(concurrent_writers, |loc: StoreLocation| {
     Store::open(&loc).unwrap();
     let mut handles = Vec::new();
-    for (i, account) in ["111111111111", "111111111111", "222222222222"].iter().enumerate() {
+    for (i, account) in ["111111111111", "111111111111", "222222222222"]
+        .iter()
+        .enumerate()
+    {
         let loc = loc.clone();
         let account = account.to_string();
         handles.push(std::thread::spawn(move || {
@@ -581,12 +680,17 @@ both!(concurrent_writers, |loc: StoreLocation| {
     let scans = store.scans(None, None).unwrap();
     // The two scans of one account: one may be refused as older than the other, never
     // lost half-written.
-    assert!(scans.iter().all(|s| s.state == ScanState::Complete), "{scans:?}");
+    assert!(
+        scans.iter().all(|s| s.state == ScanState::Complete),
+        "{scans:?}"
+    );
     let stored = results.iter().filter(|r| r.scan_id.is_some()).count();
     assert_eq!(scans.len(), stored);
     assert!(stored >= 2);
-    let mut seqs: Vec<(String, Option<i64>)> =
-        scans.iter().map(|s| (s.account_id.clone(), s.seq)).collect();
+    let mut seqs: Vec<(String, Option<i64>)> = scans
+        .iter()
+        .map(|s| (s.account_id.clone(), s.seq))
+        .collect();
     seqs.sort();
     seqs.dedup();
     assert_eq!(seqs.len(), scans.len());
@@ -626,7 +730,11 @@ both!(newer_store_is_refused, |loc: StoreLocation| {
 fn corrupt_sqlite_is_left_alone_and_new_files_are_private() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.db");
-    std::fs::write(&path, b"this is not a database, it is my notes\n".repeat(200)).unwrap();
+    std::fs::write(
+        &path,
+        b"this is not a database, it is my notes\n".repeat(200),
+    )
+    .unwrap();
     let before = std::fs::read(&path).unwrap();
     let e = Store::open(&StoreLocation::Sqlite(path.clone())).unwrap_err();
     assert!(matches!(e, StoreError::Corrupt { .. }), "{e}");

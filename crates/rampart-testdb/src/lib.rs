@@ -15,6 +15,9 @@
 //! As root (CI), PostgreSQL refuses to run: the supervisor, `initdb` and `postgres` then
 //! run as the `postgres` user created by Debian's `postgresql` package (`setpriv`), in a
 //! directory owned by that user.
+//!
+//! A test takes its own database on the test binary's one server:
+//! `let url = rampart_testkit::postgres::shared().create_database("store_records_a_scan");`
 
 use std::io::Read;
 use std::net::TcpListener;
@@ -40,8 +43,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long a fast shutdown may take before the server is told to quit immediately.
 const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The supervisor. Arguments: the directory, the directory of the server binaries, then
-/// the `postgres` options. Files it keeps in the directory: `data/` (the cluster),
+/// The supervisor. Arguments: the directory, the directory of the server binaries, the
+/// superuser's name, then the `postgres` options. Files it keeps in the directory: `data/` (the cluster),
 /// `initdb.log`, `server.log`, `pid` (the postmaster's pid), `exited` (written when
 /// `postgres` has exited: its exit status, or `initdb` when initdb failed) and `stop`
 /// (written when standard input reached end-of-file). The watcher and the main line
@@ -49,7 +52,7 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 /// `initdb` or start-up runs is never lost.
 const SUPERVISOR: &str = r#"
 set -u
-dir=$1; bin=$2; shift 2
+dir=$1; bin=$2; superuser=$3; shift 3
 exec 3<&0 </dev/null
 {
     cat <&3 >/dev/null
@@ -59,7 +62,7 @@ exec 3<&0 </dev/null
     fi
 } &
 exec 3<&-
-if "$bin/initdb" -D "$dir/data" -U rampart --auth=trust --no-locale --encoding=UTF8 \
+if "$bin/initdb" -D "$dir/data" -U "$superuser" --auth=trust --no-locale --encoding=UTF8 \
         --no-sync >"$dir/initdb.log" 2>&1 && [ ! -e "$dir/stop" ]; then
     "$bin/postgres" -D "$dir/data" "$@" >"$dir/server.log" 2>&1 &
     pg=$!
@@ -133,6 +136,7 @@ impl PgServer {
             .arg("rampart-pg-supervisor")
             .arg(&dir)
             .arg(bin)
+            .arg(SUPERUSER)
             .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-k"])
             .arg(&dir)
             .args([

@@ -1,14 +1,11 @@
 //! Test harness: starts moto server (an AWS emulator) on a free 127.0.0.1 port, installed
 //! into the workspace's `.venv` on first use, and builds scenario accounts in it through the
 //! AWS SDK for Rust. Used by the integration tests, the example snapshot and the benchmark.
-//! Also a throwaway PostgreSQL server on 127.0.0.1 for the store's tests ([`postgres`]).
 
 pub mod breaking;
 pub mod catalogue;
 pub mod moto;
 pub mod org;
-pub mod postgres;
 pub mod scenario;
 
 pub use moto::{Moto, RecordedCall};
-pub use postgres::PgServer;

@@ -247,10 +247,20 @@ pub struct StoreArgs {
     /// The store: a SQLite file, or a PostgreSQL URL (`postgres://user@host/db`) for a team
     /// (default: `[store] path` in rampart.toml, else `rampart/store.db` in the user's data
     /// directory).
-    #[arg(help_heading = "Store", long, env = "RAMPART_STORE", value_name = "PATH|URL")]
+    #[arg(
+        help_heading = "Store",
+        long,
+        env = "RAMPART_STORE",
+        value_name = "PATH|URL"
+    )]
     pub store: Option<String>,
     /// Do not keep this scan.
-    #[arg(help_heading = "Store", long, env = "RAMPART_NO_STORE", conflicts_with = "store")]
+    #[arg(
+        help_heading = "Store",
+        long,
+        env = "RAMPART_NO_STORE",
+        conflicts_with = "store"
+    )]
     pub no_store: bool,
 }
 

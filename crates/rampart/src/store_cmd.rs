@@ -105,7 +105,9 @@ pub(crate) fn keep(
     findings: &[Finding],
     checks: &[&CheckMeta],
     source: String,
-    messages: Option<&mut dyn FnMut(&rampart_store::ScanRow, &Recorded) -> Vec<rampart_store::NewMessage>>,
+    messages: Option<
+        &mut dyn FnMut(&rampart_store::ScanRow, &Recorded) -> Vec<rampart_store::NewMessage>,
+    >,
 ) -> Result<Recorded> {
     let mut store = Store::open(&plan.location).map_err(store_error)?;
     let input = ScanInput {
@@ -131,7 +133,11 @@ pub(crate) fn keep(
         (_, Some(why)) => eprintln!("rampart: note: {}", terminal_safe(why)),
         (Some(id), None) if tty => {
             let count = |l: rampart_store::Lifecycle| {
-                recorded.findings.iter().filter(|f| f.lifecycle == l).count()
+                recorded
+                    .findings
+                    .iter()
+                    .filter(|f| f.lifecycle == l)
+                    .count()
             };
             eprintln!(
                 "rampart: kept as scan {id} in {} ({} new, {} resolved, {} resources changed; \
@@ -275,10 +281,16 @@ pub(crate) fn show(args: ShowArgs) -> Result<ExitCode> {
 pub(crate) fn prune(args: PruneArgs) -> Result<ExitCode> {
     let config = settings(args.config.as_deref())?;
     let keep = match (&args.keep, &config.store.keep) {
-        (Some(k), _) => humantime::parse_duration(k)
-            .with_context(|| format!("--keep `{}`: give a duration like 90d or 12w", terminal_safe(k)))?,
+        (Some(k), _) => humantime::parse_duration(k).with_context(|| {
+            format!(
+                "--keep `{}`: give a duration like 90d or 12w",
+                terminal_safe(k)
+            )
+        })?,
         (None, Some(k)) => k.0,
-        (None, None) => bail!("how long to keep scans? give --keep 90d, or `keep` under [store] in rampart.toml"),
+        (None, None) => bail!(
+            "how long to keep scans? give --keep 90d, or `keep` under [store] in rampart.toml"
+        ),
     };
     let Some(plan) = plan(&args.store, &config)? else {
         bail!("--no-store: there is no store to prune");

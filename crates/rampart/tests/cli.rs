@@ -656,9 +656,10 @@ fn example_on(dir: &std::path::Path, days: i64, open: bool) -> (PathBuf, String)
     let groups = v["regional"]["us-east-1"]["ec2"]["security_groups"]["ok"]
         .as_array_mut()
         .unwrap();
+    // A group that admits nothing from the world yet.
     let g = groups
         .iter_mut()
-        .find(|g| g["name"] != "default")
+        .find(|g| g["name"] != "default" && !g["ingress"].to_string().contains("0.0.0.0/0"))
         .unwrap();
     let id = g["id"].as_str().unwrap().to_owned();
     if open {
@@ -684,14 +685,34 @@ fn store_history_diff_show() {
     let (day1, _) = example_on(dir.path(), 1, true);
     for snap in [&day0, &day1] {
         let run = rampart(
-            &["scan", "--snapshot", snap.to_str().unwrap(), "--store", store_s, "--fail-on", "none", "--format", "json"],
+            &[
+                "scan",
+                "--snapshot",
+                snap.to_str().unwrap(),
+                "--store",
+                store_s,
+                "--fail-on",
+                "none",
+                "--format",
+                "json",
+            ],
             &keep_scans(),
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
     // The same snapshot again is not stored twice.
     let again = rampart(
-        &["scan", "--snapshot", day1.to_str().unwrap(), "--store", store_s, "--fail-on", "none", "--format", "json"],
+        &[
+            "scan",
+            "--snapshot",
+            day1.to_str().unwrap(),
+            "--store",
+            store_s,
+            "--fail-on",
+            "none",
+            "--format",
+            "json",
+        ],
         &keep_scans(),
     );
     assert_eq!(again.code, 0, "{}", again.stderr);
@@ -702,12 +723,20 @@ fn store_history_diff_show() {
     assert_eq!(h["scans"].as_array().unwrap().len(), 2, "{h:#}");
     let text = rampart(&["history", "--store", store_s], &[]);
     assert_eq!(text.code, 0, "{}", text.stderr);
-    assert!(text.stdout.contains("snapshot:day1.json") || text.stdout.contains("day1"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("snapshot:day1.json") || text.stdout.contains("day1"),
+        "{}",
+        text.stdout
+    );
 
     let diff = rampart(&["diff", "--store", store_s], &[]);
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     assert!(diff.stdout.contains(&sg), "{}", diff.stdout);
-    assert!(diff.stdout.contains("tcp/22") && diff.stdout.contains("0.0.0.0/0"), "{}", diff.stdout);
+    assert!(
+        diff.stdout.contains("tcp/22") && diff.stdout.contains("0.0.0.0/0"),
+        "{}",
+        diff.stdout
+    );
     let json = rampart(&["diff", "--store", store_s, "--format", "json"], &[]).json();
     let new: Vec<&serde_json::Value> = json["findings"]
         .as_array()
@@ -715,11 +744,23 @@ fn store_history_diff_show() {
         .iter()
         .filter(|f| f["lifecycle"] == "new")
         .collect();
-    assert!(new.iter().any(|f| f["resource"].as_str().unwrap().contains(&sg)), "{json:#}");
+    assert!(
+        new.iter()
+            .any(|f| f["resource"].as_str().unwrap().contains(&sg)),
+        "{json:#}"
+    );
     for (format, marker) in [("markdown", "|"), ("html", "<html")] {
         let out = dir.path().join(format!("diff.{format}"));
         let run = rampart(
-            &["diff", "--store", store_s, "--format", format, "--output-file", out.to_str().unwrap()],
+            &[
+                "diff",
+                "--store",
+                store_s,
+                "--format",
+                format,
+                "--output-file",
+                out.to_str().unwrap(),
+            ],
             &[],
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -729,10 +770,9 @@ fn store_history_diff_show() {
     let show = rampart(&["show", &sg, "--store", store_s, "--format", "json"], &[]).json();
     assert_eq!(show["revisions"].as_array().unwrap().len(), 2, "{show:#}");
     // As it was before SSH was opened.
-    let first_day = chrono::DateTime::parse_from_rfc3339(
-        show["revisions"][0]["first_seen"].as_str().unwrap(),
-    )
-    .unwrap();
+    let first_day =
+        chrono::DateTime::parse_from_rfc3339(show["revisions"][0]["first_seen"].as_str().unwrap())
+            .unwrap();
     let at = (first_day + chrono::Duration::hours(1)).to_rfc3339();
     let then = rampart(&["show", &sg, "--store", store_s, "--at", &at], &[]);
     assert_eq!(then.code, 0, "{}", then.stderr);
@@ -755,7 +795,13 @@ fn store_bad_input() {
     std::fs::write(&corrupt, "my notes, not a database\n".repeat(100)).unwrap();
     let before = std::fs::read(&corrupt).unwrap();
     for args in [
-        vec!["scan", "--snapshot", ex.to_str().unwrap(), "--store", corrupt.to_str().unwrap()],
+        vec![
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--store",
+            corrupt.to_str().unwrap(),
+        ],
         vec!["history", "--store", corrupt.to_str().unwrap()],
     ] {
         let run = rampart(&args, &keep_scans());
@@ -768,7 +814,15 @@ fn store_bad_input() {
 
     let newer = dir.path().join("newer.db");
     let ok = rampart(
-        &["scan", "--snapshot", ex.to_str().unwrap(), "--store", newer.to_str().unwrap(), "--fail-on", "none"],
+        &[
+            "scan",
+            "--snapshot",
+            ex.to_str().unwrap(),
+            "--store",
+            newer.to_str().unwrap(),
+            "--fail-on",
+            "none",
+        ],
         &keep_scans(),
     );
     assert_eq!(ok.code, 0, "{}", ok.stderr);
@@ -783,14 +837,29 @@ fn store_bad_input() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("newer rampart"), "{}", run.stderr);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("postgres://rampart:hunter2@127.0.0.1:{port}/rampart");
-    let run = rampart(&["scan", "--snapshot", ex.to_str().unwrap(), "--store", &url], &keep_scans());
+    let run = rampart(
+        &["scan", "--snapshot", ex.to_str().unwrap(), "--store", &url],
+        &keep_scans(),
+    );
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot connect to PostgreSQL"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot connect to PostgreSQL"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("hunter2"), "{}", run.stderr);
-    assert!(run.stdout.is_empty(), "no report before the store is known good: {}", run.stdout);
+    assert!(
+        run.stdout.is_empty(),
+        "no report before the store is known good: {}",
+        run.stdout
+    );
 
     let missing = dir.path().join("none.db");
     let run = rampart(&["diff", "--store", missing.to_str().unwrap()], &[]);
@@ -801,7 +870,9 @@ fn store_bad_input() {
 /// Both back ends: a SQLite file in `dir`, and a database on the shared PostgreSQL server.
 fn stores(dir: &std::path::Path, name: &str) -> Vec<String> {
     vec![
-        dir.join(format!("{name}.db")).to_string_lossy().into_owned(),
+        dir.join(format!("{name}.db"))
+            .to_string_lossy()
+            .into_owned(),
         rampart_testdb::shared().create_database(name),
     ]
 }
@@ -811,14 +882,25 @@ fn stores(dir: &std::path::Path, name: &str) -> Vec<String> {
 fn store_two_processes_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = example_on(dir.path(), 0, false);
-    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&a).unwrap()).unwrap();
     v["account"]["id"] = "222233334444".into();
     let b = dir.path().join("other-account.json");
     std::fs::write(&b, v.to_string()).unwrap();
     for store in stores(dir.path(), "two_processes") {
         let spawn = |snap: &PathBuf| {
             std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
-                .args(["scan", "--snapshot", snap.to_str().unwrap(), "--store", &store, "--fail-on", "none", "--format", "json"])
+                .args([
+                    "scan",
+                    "--snapshot",
+                    snap.to_str().unwrap(),
+                    "--store",
+                    &store,
+                    "--fail-on",
+                    "none",
+                    "--format",
+                    "json",
+                ])
                 .env("RAMPART_NO_STORE", "0")
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::piped())
@@ -828,7 +910,11 @@ fn store_two_processes_at_once() {
         let children = [spawn(&a), spawn(&b)];
         for c in children {
             let out = c.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let h = rampart(&["history", "--store", &store, "--format", "json"], &[]).json();
         let scans = h["scans"].as_array().unwrap();
@@ -846,23 +932,44 @@ fn store_survives_kill_while_storing() {
     let dir = tempfile::tempdir().unwrap();
     let (small, _) = example_on(dir.path(), -400, false);
     let mut big = rampart_inventory::synthetic::account(60_000);
-    big.account.id = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&small).unwrap())
-        .unwrap()["account"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    big.account.id =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&small).unwrap())
+            .unwrap()["account"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let big_path = dir.path().join("big.json");
     rampart_inventory::save_snapshot(&big, &big_path).unwrap();
     for store in stores(dir.path(), "kill_while_storing") {
         let run = rampart(
-            &["scan", "--snapshot", small.to_str().unwrap(), "--store", &store, "--fail-on", "none", "--format", "json"],
+            &[
+                "scan",
+                "--snapshot",
+                small.to_str().unwrap(),
+                "--store",
+                &store,
+                "--fail-on",
+                "none",
+                "--format",
+                "json",
+            ],
             &keep_scans(),
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         let loc = StoreLocation::parse(&store);
         let before = Store::open(&loc).unwrap().stats().unwrap();
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
-            .args(["scan", "--snapshot", big_path.to_str().unwrap(), "--store", &store, "--fail-on", "none", "--format", "json"])
+            .args([
+                "scan",
+                "--snapshot",
+                big_path.to_str().unwrap(),
+                "--store",
+                &store,
+                "--fail-on",
+                "none",
+                "--format",
+                "json",
+            ])
             .env("RAMPART_NO_STORE", "0")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -871,8 +978,14 @@ fn store_survives_kill_while_storing() {
         // Wait for the scan's mark, then a little more: the rows are being written.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
         loop {
-            assert!(std::time::Instant::now() < deadline, "the scan never started storing");
-            assert!(child.try_wait().unwrap().is_none(), "the scan finished before it could be killed");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the scan never started storing"
+            );
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the scan finished before it could be killed"
+            );
             let scans = Store::open(&loc).unwrap().scans(None, None).unwrap();
             if scans.iter().any(|s| s.state == ScanState::Incomplete) {
                 break;
@@ -880,7 +993,10 @@ fn store_survives_kill_while_storing() {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         std::thread::sleep(std::time::Duration::from_millis(300));
-        assert!(child.try_wait().unwrap().is_none(), "the scan finished before it could be killed");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the scan finished before it could be killed"
+        );
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
         let mut s = Store::open(&loc).unwrap();
@@ -890,19 +1006,39 @@ fn store_survives_kill_while_storing() {
         assert_eq!(scans[1].state, ScanState::Incomplete);
         // None of the interrupted scan's rows, all of the earlier one's.
         let after = s.stats().unwrap();
-        assert_eq!((after.revisions, after.finding_states), (before.revisions, before.finding_states));
+        assert_eq!(
+            (after.revisions, after.finding_states),
+            (before.revisions, before.finding_states)
+        );
         let h = rampart(&["history", "--store", &store], &[]);
         assert_eq!(h.code, 0, "{}", h.stderr);
         assert!(h.stdout.contains("incomplete"), "{}", h.stdout);
         // The store takes the next scan.
         let (next, _) = example_on(dir.path(), -399, true);
         let run = rampart(
-            &["scan", "--snapshot", next.to_str().unwrap(), "--store", &store, "--fail-on", "none", "--format", "json"],
+            &[
+                "scan",
+                "--snapshot",
+                next.to_str().unwrap(),
+                "--store",
+                &store,
+                "--fail-on",
+                "none",
+                "--format",
+                "json",
+            ],
             &keep_scans(),
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         let d = rampart(&["diff", "--store", &store, "--format", "json"], &[]).json();
-        assert!(d["findings"].as_array().unwrap().iter().any(|f| f["lifecycle"] == "new"), "{d:#}");
+        assert!(
+            d["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["lifecycle"] == "new"),
+            "{d:#}"
+        );
         if let StoreLocation::Sqlite(p) = &loc {
             let ok: String = rusqlite::Connection::open(p)
                 .unwrap()

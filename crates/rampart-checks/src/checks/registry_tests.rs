@@ -501,7 +501,10 @@ fn judge_partial_catches_silence_and_blind_passes() {
 #[test]
 fn renamed_checks_point_at_checks() {
     for (old, new) in crate::RENAMED_CHECKS {
-        assert!(crate::find(old).is_none(), "{old} is renamed but still a check");
+        assert!(
+            crate::find(old).is_none(),
+            "{old} is renamed but still a check"
+        );
         assert!(
             crate::find(new).is_some() || crate::RENAMED_CHECKS.iter().any(|(o, _)| o == new),
             "{old} is renamed to {new}, which is no check"

@@ -2,7 +2,7 @@
 //! PostgreSQL): it starts, serves isolated databases, and leaves nothing behind, whether it
 //! is dropped or its test process ends.
 
-use rampart_testkit::postgres::{shared, PgServer};
+use rampart_testdb::{shared, PgServer};
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
