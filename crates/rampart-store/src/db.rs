@@ -268,6 +268,43 @@ impl Conn {
         Ok(())
     }
 
+    /// Insert many rows into `table`; their new ids, in the order of `rows`. (SQLite: the
+    /// rowid of each insert; PostgreSQL: `RETURNING id`, which gives the rows of a
+    /// multi-row `VALUES` in their order.)
+    pub(crate) fn insert_rows_ids(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: Vec<Vec<Val>>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let cols = columns.join(", ");
+        let one = format!("({})", vec!["?"; columns.len()].join(", "));
+        let mut ids = Vec::with_capacity(rows.len());
+        match self {
+            Conn::Sqlite(c) => {
+                let sql = format!("INSERT INTO {table} ({cols}) VALUES {one}");
+                let mut st = c.prepare_cached(&sql)?;
+                for row in rows {
+                    st.execute(rusqlite::params_from_iter(row.iter()))?;
+                    ids.push(c.last_insert_rowid());
+                }
+            }
+            Conn::Postgres(c) => {
+                for chunk in rows.chunks(1000) {
+                    let sql = format!(
+                        "INSERT INTO {table} ({cols}) VALUES {} RETURNING id",
+                        vec![one.as_str(); chunk.len()].join(", ")
+                    );
+                    let params: Vec<Val> = chunk.iter().flatten().cloned().collect();
+                    for r in c.query(numbered(&sql).as_str(), &pg_params(&params))? {
+                        ids.push(r.try_get::<_, i64>(0)?);
+                    }
+                }
+            }
+        }
+        Ok(ids)
+    }
+
     /// `UPDATE table SET column = value WHERE id IN (ids)`, in chunks.
     pub(crate) fn update_ids(
         &mut self,

@@ -56,9 +56,19 @@ pub(crate) fn canonical_check<'a>(id: &'a str, renamed: &[(&'a str, &'a str)]) -
     id
 }
 
+/// 64 bits of the SHA-256 of the parts, as a number (a compact key for an index).
+fn sha_i64(parts: &[&str]) -> i64 {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    i64::from_be_bytes(h.finalize()[..8].try_into().unwrap_or([0; 8]))
+}
+
 /// A finding's identity: its check (as named now), account, region and resource.
-pub(crate) fn identity(check: &str, account: &str, region: &str, resource: &str) -> String {
-    sha_hex(&[check, account, region, resource], 16)
+pub(crate) fn identity(check: &str, account: &str, region: &str, resource: &str) -> i64 {
+    sha_i64(&[check, account, region, resource])
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
@@ -85,27 +95,27 @@ pub(crate) const GONE: &str = "GONE";
 
 /// One finding as this scan saw it.
 struct Observed<'a> {
-    identity: String,
+    identity: i64,
     finding: &'a Finding,
     check_id: &'a str,
-    hash: String,
+    hash: i64,
 }
 
 /// A finding's state, for telling a change: status, severity, mutelist rule and reason,
 /// the reason without its ages (`expired 5290 days ago` is the same state as `5291 days
 /// ago` a day later: a finding does not change by getting older).
-fn state_hash(f: &Finding) -> String {
+fn state_hash(f: &Finding) -> i64 {
     let muted = f.muted.as_ref().map(|m| m.rule.as_str()).unwrap_or("");
-    sha_hex(
-        &[
-            f.status.as_str(),
-            f.severity.as_str(),
-            &without_ages(&f.reason),
-            muted,
-        ],
-        12,
-    )
+    sha_i64(&[
+        f.status.as_str(),
+        f.severity.as_str(),
+        &without_ages(&f.reason),
+        muted,
+    ])
 }
+
+/// The state hash of a `GONE` row.
+const GONE_HASH: i64 = 0;
 
 /// `reason` with every number that counts time units (`5290 days`, `748 day(s)`, `3
 /// hours`) replaced by `#`.
@@ -463,6 +473,7 @@ fn record_resources(
     // New resources first, so that every resource has an id.
     let mut seen_keys: HashSet<ResKey> = HashSet::with_capacity(resources.len());
     let mut fresh: Vec<Vec<Val>> = Vec::new();
+    let mut fresh_keys: Vec<ResKey> = Vec::new();
     for r in resources {
         let key = (r.kind.clone(), r.region.clone(), r.key.clone());
         if !seen_keys.insert(key.clone()) {
@@ -476,30 +487,16 @@ fn record_resources(
                 r.key.as_str().into(),
                 r.name.clone().into(),
             ]);
+            fresh_keys.push(key);
         }
     }
-    let any_fresh = !fresh.is_empty();
-    if any_fresh {
-        let floor = known.iter().map(|r| r.int(0)).max().unwrap_or(0);
-        conn.insert_rows(
-            "resources",
-            &["account_id", "kind", "region", "key", "name"],
-            fresh,
-        )?;
-        for r in conn.query(
-            "SELECT id, kind, region, key FROM resources WHERE account_id = ? AND id > ?",
-            &[account.into(), floor.into()],
-        )? {
-            ids.insert(
-                (
-                    r.text(1).to_owned(),
-                    r.text(2).to_owned(),
-                    r.text(3).to_owned(),
-                ),
-                r.int(0),
-            );
-        }
-    }
+    drop(seen_keys);
+    let new_ids = conn.insert_rows_ids(
+        "resources",
+        &["account_id", "kind", "region", "key", "name"],
+        fresh,
+    )?;
+    ids.extend(fresh_keys.into_iter().zip(new_ids));
 
     let mut changes = Vec::new();
     let mut close: Vec<i64> = Vec::new();
@@ -791,7 +788,7 @@ struct KnownFinding {
 struct OpenState {
     id: i64,
     status: String,
-    hash: String,
+    hash: i64,
     severity: Severity,
     reason: String,
     muted_by: Option<String>,
@@ -836,8 +833,8 @@ fn record_findings(
 ) -> Result<Vec<FindingChange>, StoreError> {
     // Known findings by identity, recomputed with today's renames: a renamed check keeps
     // its findings.
-    let mut known: HashMap<String, KnownFinding> = HashMap::new();
-    let mut renames: Vec<(i64, String, String)> = Vec::new();
+    let mut known: HashMap<i64, KnownFinding> = HashMap::new();
+    let mut renames: Vec<(i64, String, i64)> = Vec::new();
     for r in conn.query(
         "SELECT id, identity, check_id, region, resource, failing_since, ever_resolved \
          FROM findings WHERE account_id = ?",
@@ -845,8 +842,8 @@ fn record_findings(
     )? {
         let check = canonical_check(r.text(2), renamed).to_owned();
         let ident = identity(&check, account, r.text(3), r.text(4));
-        if check != r.text(2) || ident != r.text(1) {
-            renames.push((r.int(0), check.clone(), ident.clone()));
+        if check != r.text(2) || ident != r.int(1) {
+            renames.push((r.int(0), check.clone(), ident));
         }
         known.insert(
             ident,
@@ -881,7 +878,7 @@ fn record_findings(
                 OpenState {
                     id: r.int(1),
                     status: r.text(2).to_owned(),
-                    hash: r.text(3).to_owned(),
+                    hash: r.int(3),
                     severity: parse_severity(r.text(4)),
                     reason,
                     muted_by: r.opt_text(6).map(str::to_owned),
@@ -892,42 +889,37 @@ fn record_findings(
 
     // New findings get their rows first.
     let mut fresh = Vec::new();
+    let mut fresh_of: Vec<&Observed<'_>> = Vec::new();
     let mut fresh_seen = HashSet::new();
     for o in observed {
-        if !known.contains_key(&o.identity) && fresh_seen.insert(o.identity.clone()) {
+        if !known.contains_key(&o.identity) && fresh_seen.insert(o.identity) {
             fresh.push(vec![
                 account.into(),
-                o.identity.as_str().into(),
+                o.identity.into(),
                 o.check_id.into(),
                 o.finding.region.as_str().into(),
                 o.finding.resource.as_str().into(),
             ]);
+            fresh_of.push(o);
         }
     }
-    if !fresh.is_empty() {
-        let floor = known.values().map(|k| k.id).max().unwrap_or(0);
-        conn.insert_rows(
-            "findings",
-            &["account_id", "identity", "check_id", "region", "resource"],
-            fresh,
-        )?;
-        for r in conn.query(
-            "SELECT id, identity, check_id, region, resource FROM findings \
-             WHERE account_id = ? AND id > ?",
-            &[account.into(), floor.into()],
-        )? {
-            known.insert(
-                r.text(1).to_owned(),
-                KnownFinding {
-                    id: r.int(0),
-                    failing_since: None,
-                    ever_resolved: false,
-                    check_id: r.text(2).to_owned(),
-                    region: r.text(3).to_owned(),
-                    resource: r.text(4).to_owned(),
-                },
-            );
-        }
+    let ids = conn.insert_rows_ids(
+        "findings",
+        &["account_id", "identity", "check_id", "region", "resource"],
+        fresh,
+    )?;
+    for (id, o) in ids.into_iter().zip(fresh_of) {
+        known.insert(
+            o.identity,
+            KnownFinding {
+                id,
+                failing_since: None,
+                ever_resolved: false,
+                check_id: o.check_id.to_owned(),
+                region: o.finding.region.clone(),
+                resource: o.finding.resource.clone(),
+            },
+        );
     }
 
     let mut changes = Vec::new();
@@ -1001,7 +993,7 @@ fn record_findings(
             f.severity.as_str().into(),
             f.reason.as_str().into(),
             f.muted.as_ref().map(|m| m.rule.clone()).into(),
-            o.hash.as_str().into(),
+            o.hash.into(),
             lifecycle_stored(lifecycle, f.status).into(),
             first_seen.map(ts).into(),
             time_to_fix.into(),
@@ -1074,7 +1066,7 @@ fn record_findings(
                     p.severity.as_str().into(),
                     "no longer found: the check ran over data that was read".into(),
                     Val::Null,
-                    GONE.into(),
+                    GONE_HASH.into(),
                     if resolved.is_some() {
                         "resolved"
                     } else {

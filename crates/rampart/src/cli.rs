@@ -39,6 +39,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Remove stored scans older than `--keep` (each account's latest scan stays).
     Prune(PruneArgs),
+    /// Scan on a schedule, keep each scan, and notify the `[[watch.targets]]` of
+    /// rampart.toml (webhook, Slack, SNS) about new failures and risky changes.
+    Watch(Box<WatchArgs>),
     /// Print a check's documentation.
     Explain {
         /// Check id, such as `iam_root_mfa`.
@@ -459,6 +462,26 @@ pub struct ShowArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// `rampart watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Time between the starts of two scans (`1h`, `30m`, `1d`; default: `every` under
+    /// [watch] in rampart.toml).
+    #[arg(long, value_name = "DURATION")]
+    pub every: Option<String>,
+    /// Run one cycle (scan, keep, queue messages, deliver what is due) and exit: for cron
+    /// and tests.
+    #[arg(long)]
+    pub once: bool,
+    /// Wait after a failed delivery before the first retry; it doubles after each failure,
+    /// up to an hour.
+    #[arg(long, default_value = "30s", value_name = "DURATION")]
+    pub retry_after: String,
+    /// What each scan reads and evaluates, as `rampart scan` takes it.
+    #[command(flatten)]
+    pub scan: ScanArgs,
 }
 
 /// `rampart prune`.

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Diff(args) => crate::store_cmd::diff(args),
         Command::Show(args) => crate::store_cmd::show(args),
         Command::Prune(args) => crate::store_cmd::prune(args),
+        Command::Watch(args) => crate::watch_cmd::run(*args),
         Command::Explain { id } => explain(&id),
     }
 }

@@ -9,6 +9,7 @@ mod merge_cmd;
 mod scan_cmd;
 mod secrets_cmd;
 mod store_cmd;
+mod watch_cmd;
 
 use std::process::ExitCode;
 

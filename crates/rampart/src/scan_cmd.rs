@@ -125,7 +125,7 @@ pub(crate) fn output(
     })
 }
 
-fn plan(args: &ScanArgs) -> Result<Plan> {
+pub(crate) fn plan(args: &ScanArgs) -> Result<Plan> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let config = Config::discover(args.config.as_deref(), &cwd)?;
     let (config_path, config) = match config {
@@ -264,6 +264,47 @@ pub(crate) fn run(args: ScanArgs) -> Result<ExitCode> {
 }
 
 impl Plan {
+    /// Whether many accounts are scanned.
+    pub(crate) fn is_fleet(&self) -> bool {
+        self.fleet.is_some()
+    }
+
+    /// Where scans are kept (none with --no-store).
+    pub(crate) fn store(&self) -> Option<&crate::store_cmd::StorePlan> {
+        self.store.as_ref()
+    }
+
+    /// The account options, when an account is read (not a snapshot).
+    pub(crate) fn account_args(&self) -> Option<&crate::cli::AccountArgs> {
+        match &self.source {
+            Source::Account(a) => Some(a),
+            Source::Snapshot(_) => None,
+        }
+    }
+
+    /// The snapshot evaluated, when one is.
+    pub(crate) fn snapshot_path(&self) -> Option<&std::path::Path> {
+        match &self.source {
+            Source::Snapshot(p) => Some(p),
+            Source::Account(_) => None,
+        }
+    }
+
+    /// One scan for `watch`: read (or load), evaluate and triage; reports written as
+    /// `scan` writes them when output options were given. Not kept: watch keeps it with its
+    /// messages.
+    pub(crate) fn scan_for_watch(&self) -> Result<(Inventory, ScanReport, Selection)> {
+        let inventory = match &self.source {
+            Source::Snapshot(path) => load_snapshot(path)?,
+            Source::Account(account) => collect_account(account, services_for(&self.selection))?,
+        };
+        let evaluated = self.evaluate(&inventory, &self.selection)?;
+        if !matches!(self.output, Output::Stdout(_)) {
+            self.write_reports(&evaluated.report)?;
+        }
+        Ok((inventory, evaluated.report, self.selection.clone()))
+    }
+
     fn run(&self) -> Result<ExitCode> {
         let inventory = match &self.source {
             Source::Snapshot(path) => load_snapshot(path)?,

@@ -665,7 +665,7 @@ fn example_on(dir: &std::path::Path, days: i64, open: bool) -> (PathBuf, String)
     if open {
         g["ingress"].as_array_mut().unwrap().push(serde_json::json!({
             "protocol": "tcp", "from_port": 22, "to_port": 22,
-            "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "group_ids": [], "prefix_list_ids": []
+            "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "source_groups": [], "prefix_lists": []
         }));
     }
     let path = dir.join(format!("day{days}.json"));
@@ -1012,7 +1012,11 @@ fn store_survives_kill_while_storing() {
         );
         let h = rampart(&["history", "--store", &store], &[]);
         assert_eq!(h.code, 0, "{}", h.stderr);
-        assert!(h.stdout.contains("incomplete"), "{}", h.stdout);
+        assert!(
+            h.stdout.to_lowercase().contains("incomplete"),
+            "{}",
+            h.stdout
+        );
         // The store takes the next scan.
         let (next, _) = example_on(dir.path(), -399, true);
         let run = rampart(
@@ -1047,4 +1051,173 @@ fn store_survives_kill_while_storing() {
             assert_eq!(ok, "ok");
         }
     }
+}
+
+/// The outbox's messages, newest first.
+fn outbox(store: &std::path::Path) -> Vec<rampart_store::OutboxMessage> {
+    rampart_store::Store::open(&rampart_store::StoreLocation::Sqlite(store.to_path_buf()))
+        .unwrap()
+        .outbox_list(100)
+        .unwrap()
+}
+
+// Issue 11, outbox: while the webhook receiver is down, watch is killed (-9) and started
+// again; when the receiver returns the message arrives, and every repeat carries the same
+// delivery id. A 500 is retried; a 4xx is recorded as failed, with the reason.
+#[test]
+fn watch_outbox_survives_kill_and_outage() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.db");
+    let store_s = store.to_str().unwrap().to_owned();
+    let mut receiver = rampart_testkit::webhook::WebhookReceiver::start();
+    let url = receiver.url("/hook");
+    receiver.stop();
+    write(
+        &dir.path().join("rampart.toml"),
+        &format!(
+            "[watch]\nmin_severity = \"low\"\n\n[[watch.targets]]\nname = \"hook\"\nkind = \"webhook\"\nurl = \"{url}\"\n"
+        ),
+    );
+    let (day0, _) = example_on(dir.path(), 0, false);
+    let watch_once = |snap: &PathBuf| {
+        rampart_in(
+            dir.path(),
+            &[
+                "watch",
+                "--once",
+                "--snapshot",
+                snap.to_str().unwrap(),
+                "--store",
+                &store_s,
+                "--retry-after",
+                "1s",
+            ],
+            &keep_scans(),
+        )
+    };
+    // First cycle: the scan is kept, its message queued, the receiver is down.
+    let run = watch_once(&day0);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let queued = outbox(&store);
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    assert_eq!(queued[0].status, rampart_store::DeliveryStatus::Pending);
+    assert_eq!(queued[0].attempts, 1);
+    let delivery_id = queued[0].delivery_id.clone();
+
+    // A scheduled watch tries again, still down, and is killed with -9.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "watch",
+            "--every",
+            "10m",
+            "--snapshot",
+            day0.to_str().unwrap(),
+            "--store",
+            &store_s,
+            "--retry-after",
+            "1s",
+        ])
+        .current_dir(dir.path())
+        .env("RAMPART_NO_STORE", "0")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while outbox(&store)[0].attempts < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "watch never tried again"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(receiver.requests().is_empty());
+
+    // The receiver is back; a new watch delivers what the killed one left.
+    receiver.restart();
+    let due = outbox(&store)[0].next_attempt_at;
+    while chrono::Utc::now() < due {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = watch_once(&day0);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = receiver.requests();
+    assert!(!got.is_empty());
+    for r in &got {
+        assert_eq!(
+            r.header("x-rampart-delivery-id"),
+            Some(delivery_id.as_str()),
+            "{r:?}"
+        );
+        assert!(r.body.contains(&delivery_id));
+    }
+    assert_eq!(
+        outbox(&store)[0].status,
+        rampart_store::DeliveryStatus::Delivered
+    );
+
+    // A 500 is retried, then delivered.
+    receiver.answer_with(&[500]);
+    let (day1, sg) = example_on(dir.path(), 1, true);
+    let run = watch_once(&day1);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let m = &outbox(&store)[0];
+    assert_eq!(
+        (m.status, m.attempts),
+        (rampart_store::DeliveryStatus::Pending, 1),
+        "{m:?}"
+    );
+    assert!(
+        m.last_error.as_deref().unwrap_or("").contains("500"),
+        "{m:?}"
+    );
+    assert!(m.payload.contains(&sg), "{}", m.payload);
+    while chrono::Utc::now() < m.next_attempt_at {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = watch_once(&day1);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        outbox(&store)[0].status,
+        rampart_store::DeliveryStatus::Delivered
+    );
+    let ids: Vec<String> = receiver
+        .requests()
+        .iter()
+        .filter(|r| r.body.contains(&sg))
+        .map(|r| r.header("x-rampart-delivery-id").unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2, "the 500 and the retry");
+    assert_eq!(ids[0], ids[1]);
+
+    // A 4xx is failed, with the reason, and not tried again.
+    receiver.answer_once(404, "no such hook");
+    let (day2, _) = example_on(dir.path(), 2, true);
+    // And RDP too: a new failure worth a message.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&day2).unwrap()).unwrap();
+    for g in v["regional"]["us-east-1"]["ec2"]["security_groups"]["ok"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .filter(|g| g["id"] == sg.as_str())
+    {
+        g["ingress"].as_array_mut().unwrap().push(serde_json::json!({
+            "protocol": "tcp", "from_port": 3389, "to_port": 3389,
+            "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": [], "source_groups": [], "prefix_lists": []
+        }));
+    }
+    std::fs::write(&day2, v.to_string()).unwrap();
+    let run = watch_once(&day2);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let m = &outbox(&store)[0];
+    assert_eq!(m.status, rampart_store::DeliveryStatus::Failed, "{m:?}");
+    assert!(m.last_error.as_deref().unwrap().contains("404"), "{m:?}");
+    assert!(
+        m.last_error.as_deref().unwrap().contains("no such hook"),
+        "{m:?}"
+    );
 }

@@ -45,7 +45,6 @@ CREATE TABLE resources (
     name TEXT
 ) STRICT;
 CREATE UNIQUE INDEX resources_identity ON resources (account_id, kind, region, key);
-CREATE INDEX resources_key ON resources (key);
 
 CREATE TABLE revisions (
     id INTEGER PRIMARY KEY,
@@ -62,7 +61,7 @@ CREATE INDEX revisions_open ON revisions (resource_id) WHERE end_seq IS NULL;
 CREATE TABLE findings (
     id INTEGER PRIMARY KEY,
     account_id TEXT NOT NULL,
-    identity TEXT NOT NULL,
+    identity INTEGER NOT NULL,
     check_id TEXT NOT NULL,
     region TEXT NOT NULL,
     resource TEXT NOT NULL,
@@ -80,7 +79,7 @@ CREATE TABLE finding_states (
     severity TEXT NOT NULL,
     reason TEXT NOT NULL,
     muted_by TEXT,
-    hash TEXT NOT NULL,
+    hash INTEGER NOT NULL,
     lifecycle TEXT NOT NULL,
     first_seen TEXT,
     time_to_fix INTEGER
