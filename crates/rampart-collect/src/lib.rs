@@ -54,6 +54,7 @@ mod transport;
 mod workloads;
 
 pub mod accounts;
+pub mod notify;
 
 use chrono::Utc;
 use futures::StreamExt;
@@ -138,6 +139,16 @@ pub enum CollectError {
         problem: String,
         /// The regions enabled for the account (empty when the list could not be read).
         enabled: Vec<String>,
+    },
+    /// A `rampart watch` message could not be published to an SNS topic.
+    #[error("cannot publish to {topic_arn}: {reason}")]
+    Publish {
+        /// The topic.
+        topic_arn: String,
+        /// AWS's error code and message, or why no answer came.
+        reason: String,
+        /// Whether another try may succeed (throttling, a 5xx, no answer).
+        transient: bool,
     },
 }
 

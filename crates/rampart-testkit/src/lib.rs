@@ -1,11 +1,14 @@
 //! Test harness: starts moto server (an AWS emulator) on a free 127.0.0.1 port, installed
 //! into the workspace's `.venv` on first use, and builds scenario accounts in it through the
 //! AWS SDK for Rust. Used by the integration tests, the example snapshot and the benchmark.
+//! Also a webhook receiver on 127.0.0.1 for the tests of `rampart watch`'s deliveries.
 
 pub mod breaking;
 pub mod catalogue;
 pub mod moto;
 pub mod org;
 pub mod scenario;
+pub mod webhook;
 
 pub use moto::{Moto, RecordedCall};
+pub use webhook::{ReceivedRequest, WebhookReceiver};

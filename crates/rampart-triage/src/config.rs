@@ -14,9 +14,12 @@
 //! [thresholds]
 //! access_key_max_age_days = 60
 //! ```
+//!
+//! The `[watch]` and `[store]` tables are read by `watch_config.rs`.
 
 use crate::error::{one_line, TriageError};
 use crate::validated::{self, FromScalar};
+use crate::watch_config::{StoreConfig, WatchConfig};
 use rampart_checks::{Settings, Severity};
 pub use rampart_report::ReportFormat;
 use serde::{Deserialize, Deserializer};
@@ -40,6 +43,12 @@ pub struct Config {
     /// CIS defaults.
     #[serde(default)]
     pub thresholds: Settings,
+    /// `[watch]`: schedule, rules and targets of `rampart watch`.
+    #[serde(default)]
+    pub watch: WatchConfig,
+    /// `[store]`: where scans are kept, and for how long.
+    #[serde(default)]
+    pub store: StoreConfig,
 }
 
 /// `[scan]`.
@@ -155,7 +164,9 @@ impl Config {
     ///
     /// Refused, with the file, line, column and key: malformed TOML, an unknown section or
     /// key, a value of the wrong type, an unknown severity, format, check id, service or
-    /// compliance framework, an empty path or format list, a negative threshold and an
+    /// compliance framework, an empty path or format list, a `[watch]` or `[store]`
+    /// duration that is not one (or too short), an unknown risky change kind, a target
+    /// whose keys do not fit its kind or whose name is taken, a negative threshold and an
     /// empty list in `[thresholds]` (every number there is a count of days or characters,
     /// or a port, and every list a port list).
     pub fn parse(text: &str, path: &Path) -> Result<Config, TriageError> {
@@ -183,6 +194,7 @@ impl Config {
         {
             p.0 = base.join(&p.0);
         }
+        self.store.resolve_paths(base);
     }
 }
 

@@ -120,6 +120,13 @@ pub(crate) fn optional_non_empty_list<'de, T: FromScalar, D: Deserializer<'de>>(
     non_empty_list(d).map(Some)
 }
 
+/// [`list`] for an optional key (an empty list is a choice: none of them).
+pub(crate) fn optional_list<'de, T: FromScalar, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    list(d).map(Some)
+}
+
 /// One element of a list, read through [`FromScalar`].
 struct Element<T>(T);
 

@@ -229,3 +229,176 @@ fn the_example_config_loads() {
     );
     rampart_triage::Mutelist::load(mutelist.as_path()).unwrap();
 }
+
+// Issue 11: `[watch]` and `[store]` are read whole, relative store paths resolve against
+// the file's folder, and each target's rules are `[watch]`'s with its own overrides.
+#[test]
+fn watch_and_store_tables_are_read() {
+    use rampart_store::RiskKind;
+    use rampart_triage::{StoreLocation, TargetKind, WatchRules};
+    use std::time::Duration;
+    let c = parse(
+        r#"
+[store]
+path = "state/rampart.db"
+keep = "90d"
+
+[watch]
+every = "1h"
+min_severity = "medium"
+new_only = false
+resource_changes = ["world_open", "mfa_removed"]
+
+[[watch.targets]]
+name = "hook"
+kind = "webhook"
+url = "https://hooks.example.com/rampart"
+
+[[watch.targets]]
+name = "chat"
+kind = "slack"
+url = "http://127.0.0.1:9/slack"
+min_severity = "critical"
+resource_changes = []
+
+[[watch.targets]]
+name = "pager"
+kind = "sns"
+topic_arn = "arn:aws:sns:eu-west-1:111122223333:alerts.fifo"
+region = "eu-west-1"
+profile = "notify"
+new_only = true
+"#,
+    );
+    assert_eq!(
+        c.store.path,
+        Some(StoreLocation::Sqlite(ConfigPath(PathBuf::from(
+            "/proj/state/rampart.db"
+        ))))
+    );
+    assert_eq!(
+        c.store.keep.map(|k| k.0),
+        Some(Duration::from_secs(90 * 86400))
+    );
+    assert_eq!(c.watch.every.map(|p| p.0), Some(Duration::from_secs(3600)));
+    let base = c.watch.rules();
+    assert_eq!(base.min_severity, Severity::Medium);
+    assert!(!base.new_only);
+    assert!(base.reports_change(RiskKind::WorldOpen));
+    assert!(!base.reports_change(RiskKind::AdminAttached));
+    assert_eq!(c.watch.targets.len(), 3);
+
+    let hook = c.watch.target("hook").unwrap();
+    assert_eq!(
+        hook.kind,
+        TargetKind::Webhook {
+            url: "https://hooks.example.com/rampart".into()
+        }
+    );
+    assert_eq!(hook.rules(&base), base, "no overrides: the [watch] rules");
+
+    let chat = c.watch.target("chat").unwrap().rules(&base);
+    assert_eq!(chat.min_severity, Severity::Critical);
+    assert!(!chat.new_only, "not overridden: inherited");
+    assert!(
+        !chat.reports_change(RiskKind::WorldOpen),
+        "an empty list: no resource changes"
+    );
+
+    let pager = c.watch.target("pager").unwrap();
+    assert_eq!(
+        pager.kind,
+        TargetKind::Sns {
+            topic_arn: "arn:aws:sns:eu-west-1:111122223333:alerts.fifo".into(),
+            region: Some("eu-west-1".into()),
+            profile: Some("notify".into()),
+        }
+    );
+    assert!(pager.rules(&base).new_only);
+
+    // Defaults: high, new only, every risky kind.
+    let d = parse("[watch]\n").watch.rules();
+    assert_eq!(d, WatchRules::default());
+    assert_eq!(d.min_severity, Severity::High);
+    assert!(d.new_only);
+    assert!(d.reports_change(RiskKind::PasswordPolicyWeakened));
+}
+
+// Issue 11: a PostgreSQL store URL is kept as written, never resolved as a path.
+#[test]
+fn store_path_may_be_a_postgres_url() {
+    let c = parse("[store]\npath = \"postgres://rampart@127.0.0.1/rampart\"\n");
+    assert_eq!(
+        c.store.path,
+        Some(rampart_triage::StoreLocation::Postgres(
+            "postgres://rampart@127.0.0.1/rampart".into()
+        ))
+    );
+}
+
+// Issue 11 with practice "errors point at the user's file": every bad `[watch]` or
+// `[store]` value is refused with the file, line, column and key.
+#[test]
+fn bad_watch_and_store_values_name_their_place() {
+    let e = parse_err("[watch]\nresource_changes = [\"world_open\", \"wide_open\"]\n");
+    assert!(
+        e.starts_with(
+            "rampart.toml:2:35: [watch] resource_changes[1]: unknown risky change kind `wide_open`"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("mfa_removed"), "lists the known kinds: {e}");
+
+    let e = parse_err("[watch]\nevery = \"soon\"\n");
+    assert!(
+        e.starts_with("rampart.toml:2:9: [watch] every: `soon` is not a duration"),
+        "{e}"
+    );
+    let e = parse_err("[watch]\nevery = \"10s\"\n");
+    assert!(e.contains("too short"), "{e}");
+    let e = parse_err("[store]\nkeep = \"0d\"\n");
+    assert!(e.starts_with("rampart.toml:2:8: [store] keep:"), "{e}");
+    let e = parse_err("[store]\nkeep = 90\n");
+    assert!(e.contains("expected a duration"), "{e}");
+    let e = parse_err("[watch]\nmin_severity = \"urgent\"\n");
+    assert!(
+        e.contains("[watch] min_severity: unknown severity `urgent`"),
+        "{e}"
+    );
+    let e = parse_err("[watch]\nevery = \"1h\"\nfrequency = \"1h\"\n");
+    assert!(e.starts_with("rampart.toml:3:1:"), "{e}");
+    assert!(e.contains("unknown field `frequency`"), "{e}");
+
+    let target = |body: &str| parse_err(&format!("[watch]\n\n[[watch.targets]]\n{body}"));
+    let e = target("name = \"a\"\nkind = \"webhook\"\n");
+    assert!(
+        e.starts_with("rampart.toml:3:1: [watch] targets[0]:"),
+        "the target's header: {e}"
+    );
+    assert!(
+        e.contains("target `a`: a webhook target needs `url`"),
+        "{e}"
+    );
+    let e = target("name = \"a\"\nkind = \"email\"\nurl = \"https://x.example\"\n");
+    assert!(
+        e.contains("unknown kind `email` (webhook, slack, sns)"),
+        "{e}"
+    );
+    let e = target("name = \"a\"\nkind = \"slack\"\nurl = \"ftp://x.example\"\n");
+    assert!(e.contains("must start with https:// or http://"), "{e}");
+    let e = target("name = \"a\"\nkind = \"webhook\"\nurl = \"https://x\"\ntopic_arn = \"arn:aws:sns:us-east-1:111122223333:t\"\n");
+    assert!(
+        e.contains("`topic_arn` does not apply to a webhook target"),
+        "{e}"
+    );
+    let e = target(
+        "name = \"a\"\nkind = \"sns\"\ntopic_arn = \"arn:aws:sqs:us-east-1:111122223333:q\"\n",
+    );
+    assert!(e.contains("not an SNS topic ARN"), "{e}");
+    let e = target("name = \"a\"\nkind = \"sns\"\n");
+    assert!(e.contains("an sns target needs `topic_arn`"), "{e}");
+    let e = target("name = \"a\"\nkind = \"webhook\"\nurl = \"https://x\"\nheaders = 1\n");
+    assert!(e.contains("unknown field `headers`"), "{e}");
+    let e = target("name = \"a\"\nkind = \"webhook\"\nurl = \"https://x\"\n\n[[watch.targets]]\nname = \"a\"\nkind = \"slack\"\nurl = \"https://y\"\n");
+    assert!(e.contains("two targets are named `a`"), "{e}");
+}

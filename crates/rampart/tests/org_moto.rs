@@ -883,3 +883,105 @@ fn assumed_credentials_are_refreshed_when_they_expire() {
         }
     }
 }
+
+// Issue 11: `watch`'s SNS target publishes through the AWS SDK (against moto): the subject,
+// the JSON message and the delivery id as a message attribute, and on a FIFO topic the
+// delivery id as the deduplication id too; a topic that does not exist is a failure that
+// is not worth another try.
+#[test]
+fn watch_publishes_to_sns_with_the_delivery_id() {
+    use rampart_collect::notify::{publish_sns, DELIVERY_ID_ATTRIBUTE, FIFO_GROUP};
+    let moto = Moto::start();
+    let (topic, fifo) = block_on(async {
+        std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+        std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+        std::env::set_var("AWS_REGION", "us-east-1");
+        std::env::set_var("AWS_CONFIG_FILE", "/nonexistent");
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent");
+        let sns = aws_sdk_sns::Client::new(&moto.sdk_config().await);
+        let arn = |name: &'static str, fifo: bool| {
+            let mut req = sns.create_topic().name(name);
+            if fifo {
+                req = req.attributes("FifoTopic", "true");
+            }
+            async move { req.send().await.unwrap().topic_arn().unwrap().to_owned() }
+        };
+        (
+            arn("rampart-alerts", false).await,
+            arn("rampart-alerts.fifo", true).await,
+        )
+    });
+    moto.start_recording();
+    block_on(async {
+        let caller = rampart_collect::Caller::connect(&rampart_collect::ConnectOptions {
+            endpoint_url: Some(moto.endpoint()),
+            ..Default::default()
+        })
+        .await;
+        let session = caller.session();
+        let message_id = publish_sns(
+            &session,
+            &topic,
+            None,
+            "rampart: 1 new failure in account 123456789012",
+            r#"{"delivery_id":"d0d0"}"#,
+            "d0d0",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!message_id.is_empty());
+        publish_sns(
+            &session,
+            &fifo,
+            Some("us-east-1"),
+            "rampart: fifo",
+            "{}",
+            "f1f1",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let missing = topic.replace("rampart-alerts", "no-such-topic");
+        match publish_sns(&session, &missing, None, "s", "{}", "e2e2").await {
+            Err(rampart_collect::CollectError::Publish {
+                topic_arn,
+                reason,
+                transient,
+            }) => {
+                assert_eq!(topic_arn, missing);
+                assert!(reason.starts_with("NotFound"), "{reason}");
+                assert!(!transient, "an unknown topic is not retried");
+            }
+            other => panic!("{other:?}"),
+        }
+    });
+    let publishes: Vec<String> = moto
+        .recorded_calls()
+        .into_iter()
+        .filter(|c| c.action == "Publish")
+        .map(|c| c.params)
+        .collect();
+    assert_eq!(publishes.len(), 3, "{publishes:?}");
+    let plain = &publishes[0];
+    for part in [
+        format!("TopicArn={topic}"),
+        "Subject=rampart: 1 new failure in account 123456789012".into(),
+        format!("MessageAttributes.entry.1.Name={DELIVERY_ID_ATTRIBUTE}"),
+        "MessageAttributes.entry.1.Value.DataType=String".into(),
+        "MessageAttributes.entry.1.Value.StringValue=d0d0".into(),
+    ] {
+        assert!(plain.split('&').any(|p| p == part), "{part} in {plain}");
+    }
+    assert!(!plain.contains("MessageDeduplicationId"), "{plain}");
+    let fifo_call = &publishes[1];
+    for part in [
+        format!("TopicArn={fifo}"),
+        "MessageDeduplicationId=f1f1".into(),
+        format!("MessageGroupId={FIFO_GROUP}"),
+        "MessageAttributes.entry.1.Value.StringValue=f1f1".into(),
+    ] {
+        assert!(
+            fifo_call.split('&').any(|p| p == part),
+            "{part} in {fifo_call}"
+        );
+    }
+}
