@@ -11,6 +11,8 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 pub(crate) enum Val {
     Int(i64),
     Text(String),
+    /// Text known at build time (a status, a severity): no allocation.
+    Static(&'static str),
     Null,
 }
 
@@ -45,6 +47,7 @@ impl rusqlite::ToSql for Val {
         Ok(ToSqlOutput::Borrowed(match self {
             Val::Int(i) => ValueRef::Integer(*i),
             Val::Text(s) => ValueRef::Text(s.as_bytes()),
+            Val::Static(s) => ValueRef::Text(s.as_bytes()),
             Val::Null => ValueRef::Null,
         }))
     }
@@ -60,6 +63,7 @@ impl ToSql for Val {
             Val::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
             Val::Int(i) => i.to_sql(ty, out),
             Val::Text(s) => s.as_str().to_sql(ty, out),
+            Val::Static(s) => s.to_sql(ty, out),
             Val::Null => Ok(IsNull::Yes),
         }
     }
@@ -86,6 +90,7 @@ impl Row {
         match &self.0[i] {
             Val::Int(v) => Some(*v),
             Val::Text(t) => t.parse().ok(),
+            Val::Static(t) => t.parse().ok(),
             Val::Null => None,
         }
     }
@@ -95,6 +100,7 @@ impl Row {
     pub(crate) fn opt_text(&self, i: usize) -> Option<&str> {
         match &self.0[i] {
             Val::Text(t) => Some(t),
+            Val::Static(t) => Some(t),
             _ => None,
         }
     }
@@ -231,9 +237,27 @@ impl Conn {
         let one = format!("({})", vec!["?"; columns.len()].join(", "));
         match self {
             Conn::Sqlite(c) => {
-                let sql = format!("INSERT INTO {table} ({cols}) VALUES {one}");
-                let mut st = c.prepare_cached(&sql)?;
+                // Fifty rows per statement: fewer statements to run for the same rows.
+                const CHUNK: usize = 50;
+                let many = format!(
+                    "INSERT INTO {table} ({cols}) VALUES {}",
+                    vec![one.as_str(); CHUNK].join(", ")
+                );
+                let single = format!("INSERT INTO {table} ({cols}) VALUES {one}");
+                let mut chunk: Vec<Val> = Vec::with_capacity(CHUNK * columns.len());
+                let mut n = 0;
                 for row in rows {
+                    chunk.extend(row);
+                    n += 1;
+                    if n == CHUNK {
+                        c.prepare_cached(&many)?
+                            .execute(rusqlite::params_from_iter(chunk.iter()))?;
+                        chunk.clear();
+                        n = 0;
+                    }
+                }
+                let mut st = c.prepare_cached(&single)?;
+                for row in chunk.chunks(columns.len().max(1)) {
                     st.execute(rusqlite::params_from_iter(row.iter()))?;
                 }
             }
@@ -282,11 +306,20 @@ impl Conn {
         let mut ids = Vec::with_capacity(rows.len());
         match self {
             Conn::Sqlite(c) => {
-                let sql = format!("INSERT INTO {table} ({cols}) VALUES {one}");
-                let mut st = c.prepare_cached(&sql)?;
-                for row in rows {
-                    st.execute(rusqlite::params_from_iter(row.iter()))?;
-                    ids.push(c.last_insert_rowid());
+                // In the store's write transaction nothing else inserts, and a rowid table
+                // numbers new rows one after the other: the rows of one statement get the
+                // ids up to the last one.
+                for chunk in rows.chunks(50) {
+                    let sql = format!(
+                        "INSERT INTO {table} ({cols}) VALUES {}",
+                        vec![one.as_str(); chunk.len()].join(", ")
+                    );
+                    let params: Vec<&Val> = chunk.iter().flatten().collect();
+                    c.prepare_cached(&sql)?
+                        .execute(rusqlite::params_from_iter(params))?;
+                    let last = c.last_insert_rowid();
+                    let n = chunk.len() as i64;
+                    ids.extend(last - n + 1..=last);
                 }
             }
             Conn::Postgres(c) => {

@@ -104,14 +104,15 @@ struct Observed<'a> {
 /// A finding's state, for telling a change: status, severity, mutelist rule and reason,
 /// the reason without its ages (`expired 5290 days ago` is the same state as `5291 days
 /// ago` a day later: a finding does not change by getting older).
+///
+/// A passing finding's reason is not part of its state: PASS is PASS, whatever it says.
 fn state_hash(f: &Finding) -> i64 {
     let muted = f.muted.as_ref().map(|m| m.rule.as_str()).unwrap_or("");
-    sha_i64(&[
-        f.status.as_str(),
-        f.severity.as_str(),
-        &without_ages(&f.reason),
-        muted,
-    ])
+    let reason = match f.status {
+        Status::Pass => String::new(),
+        _ => without_ages(&f.reason),
+    };
+    sha_i64(&[f.status.as_str(), f.severity.as_str(), &reason, muted])
 }
 
 /// The state hash of a `GONE` row.
@@ -865,14 +866,15 @@ fn record_findings(
     }
     let open: HashMap<i64, OpenState> = conn
         .query(
-            "SELECT s.finding_id, s.id, s.status, s.hash, s.severity, s.reason, s.muted_by \
+            "SELECT s.finding_id, s.id, s.status, s.hash, s.severity, s.muted_by \
              FROM finding_states s JOIN findings f ON f.id = s.finding_id \
              WHERE f.account_id = ? AND s.end_seq IS NULL",
             &[account.into()],
         )?
         .into_iter()
-        .map(|mut r| {
-            let reason = r.take_text(5).unwrap_or_default();
+        .map(|r| {
+            // Reasons are read later, for the states that changed only.
+            let reason = String::new();
             (
                 r.int(0),
                 OpenState {
@@ -881,7 +883,7 @@ fn record_findings(
                     hash: r.int(3),
                     severity: parse_severity(r.text(4)),
                     reason,
-                    muted_by: r.opt_text(6).map(str::to_owned),
+                    muted_by: r.opt_text(5).map(str::to_owned),
                 },
             )
         })
@@ -922,7 +924,10 @@ fn record_findings(
         );
     }
 
+    let at_text = ts(at);
     let mut changes = Vec::new();
+    // (index in `changes`, state id): the earlier states whose reason is read afterwards.
+    let mut reasons_for: Vec<(usize, i64)> = Vec::new();
     let mut close = Vec::new();
     let mut rows: Vec<Vec<Val>> = Vec::new();
     // (finding id, failing_since, ever_resolved) to write back.
@@ -989,13 +994,22 @@ fn record_findings(
         rows.push(vec![
             k.id.into(),
             eval_seq.into(),
-            f.status.as_str().into(),
-            f.severity.as_str().into(),
-            f.reason.as_str().into(),
+            Val::Static(f.status.as_str()),
+            Val::Static(f.severity.as_str()),
+            // A pass keeps its reason only when it resolves a failure: the rest are most of
+            // the findings, and their reasons are in the scan's own report.
+            if f.status == Status::Pass && lifecycle != Lifecycle::Resolved {
+                Val::Text(String::new())
+            } else {
+                f.reason.as_str().into()
+            },
             f.muted.as_ref().map(|m| m.rule.clone()).into(),
             o.hash.into(),
-            lifecycle_stored(lifecycle, f.status).into(),
-            first_seen.map(ts).into(),
+            Val::Static(lifecycle_stored(lifecycle, f.status)),
+            match first_seen {
+                Some(t) if t == at => at_text.clone().into(),
+                other => other.map(ts).into(),
+            },
             time_to_fix.into(),
         ]);
         if failing_since != k.failing_since || ever_resolved != k.ever_resolved {
@@ -1008,6 +1022,9 @@ fn record_findings(
             _ => true,
         };
         if reportable {
+            if let Some(p) = prev {
+                reasons_for.push((changes.len(), p.id));
+            }
             changes.push(FindingChange {
                 lifecycle,
                 check_id: o.check_id.to_owned(),
@@ -1041,6 +1058,7 @@ fn record_findings(
         match unread {
             Some(reason) => {
                 if k.failing_since.is_some() {
+                    reasons_for.push((changes.len(), p.id));
                     changes.push(FindingChange {
                         lifecycle: Lifecycle::Unknown,
                         check_id: k.check_id.clone(),
@@ -1078,6 +1096,7 @@ fn record_findings(
                 ]);
                 if let Some(secs) = resolved {
                     finding_updates.push((fid, None, true));
+                    reasons_for.push((changes.len(), p.id));
                     changes.push(FindingChange {
                         lifecycle: Lifecycle::Resolved,
                         check_id: k.check_id.clone(),
@@ -1093,6 +1112,13 @@ fn record_findings(
                     });
                 }
             }
+        }
+    }
+    let ids: Vec<i64> = reasons_for.iter().map(|(_, id)| *id).collect();
+    let reasons = state_reasons(conn, &ids)?;
+    for (i, id) in reasons_for {
+        if let (Some(before), Some(r)) = (changes[i].before.as_mut(), reasons.get(&id)) {
+            before.reason.clone_from(r);
         }
     }
     conn.update_ids("finding_states", "end_seq", eval_seq.into(), &close)?;
@@ -1133,6 +1159,22 @@ fn record_findings(
             ))
     });
     Ok(changes)
+}
+
+/// The reasons of the given finding states.
+fn state_reasons(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, reason FROM finding_states WHERE id IN ({})",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        let params: Vec<Val> = chunk.iter().map(|&i| Val::Int(i)).collect();
+        for mut r in conn.query(&sql, &params)? {
+            out.insert(r.int(0), r.take_text(1).unwrap_or_default());
+        }
+    }
+    Ok(out)
 }
 
 /// The lifecycle as stored on a state row (`pass` for a passing finding that never failed).

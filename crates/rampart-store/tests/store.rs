@@ -230,10 +230,17 @@ both!(lifecycle_new_resolved_reopened, |loc: StoreLocation| {
     );
     let last = store.scans(None, None).unwrap()[5].id;
     let d = store.diff(ids[4], last).unwrap();
-    assert!(sg_finding(&d, &sg, Lifecycle::Changed).is_some(), "{:#?}", d.findings);
+    assert!(
+        sg_finding(&d, &sg, Lifecycle::Changed).is_some(),
+        "{:#?}",
+        d.findings
+    );
     // Default pair: the account's last two scans.
     assert_eq!(store.diff_pair(None, None, None).unwrap(), (ids[4], last));
-    assert_eq!(store.diff_pair(Some(ids[1]), None, None).unwrap(), (ids[1], last));
+    assert_eq!(
+        store.diff_pair(Some(ids[1]), None, None).unwrap(),
+        (ids[1], last)
+    );
 });
 
 fn open_ssh_again(inv: &mut Inventory, id: &str) {
