@@ -293,7 +293,8 @@ pub(crate) fn record(
         )?;
         if let Some(p) = &prev {
             let prev_at = parse_ts(p.text(1));
-            if prev_at >= inv.collected_at {
+            // Compared as stored (to the microsecond).
+            if prev_at >= parse_ts(&ts(inv.collected_at)) {
                 conn.execute("DELETE FROM scans WHERE id = ?", &[scan_id.into()])?;
                 return Ok(Recorded {
                     scan_id: None,

@@ -565,6 +565,20 @@ both!(older_scans_are_not_stored, |loc: StoreLocation| {
     let r = store_scan(&mut store, &mut inv, 3);
     assert!(r.scan_id.is_none());
     assert_eq!(store.scans(None, None).unwrap().len(), 1);
+    // A collection time finer than the store keeps (nanoseconds) is the same time.
+    inv.collected_at = day(6) + Duration::nanoseconds(123_456_789);
+    let f = findings(&inv);
+    let checks = checks();
+    let input = ScanInput {
+        kind: ScanKind::Scan,
+        inventory: &inv,
+        findings: &f,
+        checks: &checks,
+        source: "test".into(),
+        renamed: &[],
+    };
+    assert!(store.record(&input, day(6)).unwrap().scan_id.is_some());
+    assert!(store.record(&input, day(6)).unwrap().scan_id.is_none());
 });
 
 // Retention: prune keeps each account's latest scan and every scan after the cutoff; what

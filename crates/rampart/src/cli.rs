@@ -257,14 +257,23 @@ pub struct StoreArgs {
         value_name = "PATH|URL"
     )]
     pub store: Option<String>,
-    /// Do not keep this scan.
+    /// Do not keep this scan (wins over --store; `RAMPART_NO_STORE=1` in the environment).
     #[arg(
         help_heading = "Store",
         long,
         env = "RAMPART_NO_STORE",
-        conflicts_with = "store"
+        value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub no_store: bool,
+}
+
+/// The store a reading command opens.
+#[derive(Debug, Args, Clone)]
+pub struct StoreLocationArgs {
+    /// The store: a SQLite file, or a PostgreSQL URL (default: `[store] path` in
+    /// rampart.toml, else `rampart/store.db` in the user's data directory).
+    #[arg(long, env = "RAMPART_STORE", value_name = "PATH|URL")]
+    pub store: Option<String>,
 }
 
 /// Which checks to run.
@@ -379,7 +388,7 @@ pub struct CollectArgs {
 pub struct HistoryArgs {
     /// The store.
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: StoreLocationArgs,
     /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -417,7 +426,7 @@ pub struct DiffArgs {
     pub account: Option<String>,
     /// The store.
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: StoreLocationArgs,
     /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -449,7 +458,7 @@ pub struct ShowArgs {
     pub account: Option<String>,
     /// The store.
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: StoreLocationArgs,
     /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -493,7 +502,7 @@ pub struct PruneArgs {
     pub keep: Option<String>,
     /// The store.
     #[command(flatten)]
-    pub store: StoreArgs,
+    pub store: StoreLocationArgs,
     /// Settings file (default: `rampart.toml` in the working directory, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,

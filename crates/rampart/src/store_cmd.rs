@@ -2,7 +2,7 @@
 //! directory), keeping each scan and collect, and the commands that read it back: `history`,
 //! `diff`, `show` and `prune`.
 
-use crate::cli::{DiffArgs, HistoryArgs, PruneArgs, ShowArgs, StoreArgs};
+use crate::cli::{DiffArgs, HistoryArgs, PruneArgs, ShowArgs, StoreArgs, StoreLocationArgs};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use rampart_checks::{CheckMeta, Finding, Selection};
@@ -33,7 +33,12 @@ pub(crate) fn plan(args: &StoreArgs, config: &Config) -> Result<Option<StorePlan
     if args.no_store {
         return Ok(None);
     }
-    let location = match (&args.store, &config.store.path) {
+    located(args.store.as_deref(), config).map(Some)
+}
+
+/// The store at `--store`, else `[store] path`, else the default.
+fn located(store: Option<&str>, config: &Config) -> Result<StorePlan> {
+    let location = match (store, &config.store.path) {
         (Some(s), _) => StoreLocation::parse(s),
         (None, Some(p)) => from_config(p),
         (None, None) => match StoreLocation::default_location() {
@@ -44,10 +49,10 @@ pub(crate) fn plan(args: &StoreArgs, config: &Config) -> Result<Option<StorePlan
             ),
         },
     };
-    Ok(Some(StorePlan {
+    Ok(StorePlan {
         location,
         keep: config.store.keep.as_ref().map(|k| k.0),
-    }))
+    })
 }
 
 fn from_config(p: &rampart_triage::StoreLocation) -> StoreLocation {
@@ -162,11 +167,9 @@ fn settings(config: Option<&Path>) -> Result<Config> {
 }
 
 /// The store a reading command opens: it must exist.
-fn open_for_reading(args: &StoreArgs, config: Option<&Path>) -> Result<Store> {
+fn open_for_reading(args: &StoreLocationArgs, config: Option<&Path>) -> Result<Store> {
     let config = settings(config)?;
-    let Some(plan) = plan(args, &config)? else {
-        bail!("--no-store: there is no store to read");
-    };
+    let plan = located(args.store.as_deref(), &config)?;
     Store::open_existing(&plan.location).map_err(store_error)
 }
 
@@ -292,9 +295,7 @@ pub(crate) fn prune(args: PruneArgs) -> Result<ExitCode> {
             "how long to keep scans? give --keep 90d, or `keep` under [store] in rampart.toml"
         ),
     };
-    let Some(plan) = plan(&args.store, &config)? else {
-        bail!("--no-store: there is no store to prune");
-    };
+    let plan = located(args.store.store.as_deref(), &config)?;
     let mut store = Store::open_existing(&plan.location).map_err(store_error)?;
     let cutoff = Utc::now() - chrono::Duration::from_std(keep).unwrap_or(chrono::Duration::MAX);
     let stats = store.prune(cutoff).map_err(store_error)?;
