@@ -683,11 +683,14 @@ pub(crate) fn revision_bodies(
     Ok(out)
 }
 
-/// The last revision (present, hash, body) of each of the given resources.
+/// A resource's last revision: present, hash, body.
+type LastRevision = (bool, Option<String>, serde_json::Value);
+
+/// The last revision of each of the given resources.
 fn last_revisions(
     conn: &mut Conn,
     resources: &[i64],
-) -> Result<HashMap<i64, (bool, Option<String>, serde_json::Value)>, StoreError> {
+) -> Result<HashMap<i64, LastRevision>, StoreError> {
     let mut out = HashMap::new();
     for chunk in resources.chunks(500) {
         let sql = format!(

@@ -20,7 +20,7 @@ pub enum Command {
     Scan(Box<ScanArgs>),
     /// Read an account and save its inventory as a snapshot file, evaluated later with
     /// `rampart scan --snapshot FILE`.
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// List the checks.
     Checks(ChecksArgs),
     /// Find leaked credentials in files and git history; with `--snapshot` or

@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Scan(args) => crate::scan_cmd::run(*args),
-        Command::Collect(args) => collect_cmd(args),
+        Command::Collect(args) => collect_cmd(*args),
         Command::Checks(args) => checks(args),
         Command::Secrets(args) => crate::secrets_cmd::run(args),
         Command::Merge(args) => crate::merge_cmd::run(args),

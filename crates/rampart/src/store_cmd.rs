@@ -101,6 +101,10 @@ pub(crate) fn source(snapshot: Option<&Path>) -> String {
     }
 }
 
+/// What turns a stored scan's changes into outbox messages (`watch`).
+pub(crate) type MessagesOf<'a> =
+    dyn FnMut(&rampart_store::ScanRow, &Recorded) -> Vec<rampart_store::NewMessage> + 'a;
+
 /// Keep one scan (or collect) in the store, then apply `[store] keep`. A line on standard
 /// error says where it went when standard error is a terminal.
 pub(crate) fn keep(
@@ -110,9 +114,7 @@ pub(crate) fn keep(
     findings: &[Finding],
     checks: &[&CheckMeta],
     source: String,
-    messages: Option<
-        &mut dyn FnMut(&rampart_store::ScanRow, &Recorded) -> Vec<rampart_store::NewMessage>,
-    >,
+    messages: Option<&mut MessagesOf<'_>>,
 ) -> Result<Recorded> {
     let mut store = Store::open(&plan.location).map_err(store_error)?;
     let input = ScanInput {
