@@ -338,6 +338,24 @@ impl Conn {
         Ok(ids)
     }
 
+    /// The rows of `sql` for every id of `ids`, read 500 ids at a time: `sql` has one `{}`
+    /// where the list of placeholders goes, after the placeholders of `before`.
+    pub(crate) fn query_ids(
+        &mut self,
+        sql: &str,
+        before: &[Val],
+        ids: &[i64],
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let sql = sql.replacen("{}", &vec!["?"; chunk.len()].join(", "), 1);
+            let mut params = before.to_vec();
+            params.extend(chunk.iter().map(|&i| Val::Int(i)));
+            out.extend(self.query(&sql, &params)?);
+        }
+        Ok(out)
+    }
+
     /// `UPDATE table SET column = value WHERE id IN (ids)`, in chunks.
     pub(crate) fn update_ids(
         &mut self,

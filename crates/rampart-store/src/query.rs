@@ -340,27 +340,23 @@ fn rows_before(
     seq: i64,
 ) -> Result<HashMap<i64, RevRow>, StoreError> {
     let mut out = HashMap::new();
-    for chunk in resources.chunks(500) {
-        let sql = format!(
-            "SELECT resource_id, id, first_seq, end_seq, present, hash FROM revisions \
-             WHERE id IN (SELECT MAX(id) FROM revisions WHERE first_seq <= ? AND resource_id IN ({}) \
-             GROUP BY resource_id)",
-            vec!["?"; chunk.len()].join(", ")
+    for r in conn.query_ids(
+        "SELECT resource_id, id, first_seq, end_seq, present, hash FROM revisions \
+         WHERE id IN (SELECT MAX(id) FROM revisions WHERE first_seq <= ? AND resource_id IN ({}) \
+         GROUP BY resource_id)",
+        &[Val::Int(seq)],
+        resources,
+    )? {
+        out.insert(
+            r.int(0),
+            RevRow {
+                id: r.int(1),
+                first: r.int(2),
+                end: r.opt_int(3),
+                present: r.int(4) != 0,
+                hash: r.opt_text(5).map(str::to_owned),
+            },
         );
-        let mut params = vec![Val::Int(seq)];
-        params.extend(chunk.iter().map(|&i| Val::Int(i)));
-        for r in conn.query(&sql, &params)? {
-            out.insert(
-                r.int(0),
-                RevRow {
-                    id: r.int(1),
-                    first: r.int(2),
-                    end: r.opt_int(3),
-                    present: r.int(4) != 0,
-                    hash: r.opt_text(5).map(str::to_owned),
-                },
-            );
-        }
     }
     Ok(out)
 }

@@ -666,21 +666,18 @@ pub(crate) fn revision_bodies(
     revs: &[i64],
 ) -> Result<HashMap<i64, serde_json::Value>, StoreError> {
     let mut out = HashMap::new();
-    for chunk in revs.chunks(500) {
-        let sql = format!(
-            "SELECT id, body FROM revisions WHERE id IN ({})",
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let params: Vec<Val> = chunk.iter().map(|&i| Val::Int(i)).collect();
-        for r in conn.query(&sql, &params)? {
-            let body = match r.opt_text(1) {
-                Some(b) => serde_json::from_str(b)?,
-                None => serde_json::Value::Null,
-            };
-            out.insert(r.int(0), body);
-        }
+    for r in conn.query_ids("SELECT id, body FROM revisions WHERE id IN ({})", &[], revs)? {
+        out.insert(r.int(0), body_of(&r, 1)?);
     }
     Ok(out)
+}
+
+/// The JSON body in column `i` (null for the mark of a removal).
+fn body_of(r: &Row, i: usize) -> Result<serde_json::Value, StoreError> {
+    Ok(match r.opt_text(i) {
+        Some(b) => serde_json::from_str(b)?,
+        None => serde_json::Value::Null,
+    })
 }
 
 /// A resource's last revision: present, hash, body.
@@ -692,24 +689,19 @@ fn last_revisions(
     resources: &[i64],
 ) -> Result<HashMap<i64, LastRevision>, StoreError> {
     let mut out = HashMap::new();
-    for chunk in resources.chunks(500) {
-        let sql = format!(
-            "SELECT v.resource_id, v.present, v.hash, v.body FROM revisions v \
-             WHERE v.id IN (SELECT MAX(id) FROM revisions WHERE resource_id IN ({}) \
-             GROUP BY resource_id)",
-            vec!["?"; chunk.len()].join(", ")
+    for r in conn.query_ids(
+        "SELECT v.resource_id, v.present, v.hash, v.body FROM revisions v \
+         WHERE v.id IN (SELECT MAX(id) FROM revisions WHERE resource_id IN ({}) \
+         GROUP BY resource_id)",
+        &[],
+        resources,
+    )? {
+        let last = (
+            r.int(1) != 0,
+            r.opt_text(2).map(str::to_owned),
+            body_of(&r, 3)?,
         );
-        let params: Vec<Val> = chunk.iter().map(|&i| Val::Int(i)).collect();
-        for r in conn.query(&sql, &params)? {
-            let body = match r.opt_text(3) {
-                Some(b) => serde_json::from_str(b)?,
-                None => serde_json::Value::Null,
-            };
-            out.insert(
-                r.int(0),
-                (r.int(1) != 0, r.opt_text(2).map(str::to_owned), body),
-            );
-        }
+        out.insert(r.int(0), last);
     }
     Ok(out)
 }
@@ -1168,15 +1160,12 @@ fn record_findings(
 /// The reasons of the given finding states.
 fn state_reasons(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, String>, StoreError> {
     let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT id, reason FROM finding_states WHERE id IN ({})",
-            vec!["?"; chunk.len()].join(", ")
-        );
-        let params: Vec<Val> = chunk.iter().map(|&i| Val::Int(i)).collect();
-        for mut r in conn.query(&sql, &params)? {
-            out.insert(r.int(0), r.take_text(1).unwrap_or_default());
-        }
+    for mut r in conn.query_ids(
+        "SELECT id, reason FROM finding_states WHERE id IN ({})",
+        &[],
+        ids,
+    )? {
+        out.insert(r.int(0), r.take_text(1).unwrap_or_default());
     }
     Ok(out)
 }
