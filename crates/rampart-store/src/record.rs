@@ -539,7 +539,9 @@ fn record_resources(
                 new_row(&mut rows);
                 if info.contains_key(&id) {
                     after_unknown.push((id, i));
-                } else {
+                } else if seq > 1 {
+                    // The account's first scan is where its history starts: its resources
+                    // are not "added" to anything.
                     changes.push(added(r));
                 }
             }
@@ -907,15 +909,17 @@ fn record_findings(
         fresh,
     )?;
     for (id, o) in ids.into_iter().zip(fresh_of) {
+        // Seen in this scan, so never among the findings it did not give: the names that
+        // only those need stay empty.
         known.insert(
             o.identity,
             KnownFinding {
                 id,
                 failing_since: None,
                 ever_resolved: false,
-                check_id: o.check_id.to_owned(),
-                region: o.finding.region.clone(),
-                resource: o.finding.resource.clone(),
+                check_id: String::new(),
+                region: String::new(),
+                resource: String::new(),
             },
         );
     }
