@@ -786,13 +786,16 @@ pub(crate) fn prune(conn: &mut Conn, cutoff: DateTime<Utc>) -> Result<PruneStats
                     &[account.as_str().into()],
                 )?
                 .and_then(|r| r.opt_int(0));
+            // An incomplete mark goes only when it was written before the cutoff too: a
+            // recent one may be a scan (of an old snapshot) being stored right now.
             let removed = conn.execute(
                 "DELETE FROM scans WHERE account_id = ? AND collected_at < ? \
-                 AND (seq IS NULL OR seq <> ?)",
+                 AND (seq IS NULL OR seq <> ?) AND (state = 'complete' OR stored_at < ?)",
                 &[
                     account.as_str().into(),
                     cutoff_s.as_str().into(),
                     latest.unwrap_or(-1).into(),
+                    cutoff_s.as_str().into(),
                 ],
             )?;
             stats.scans += removed;
