@@ -454,7 +454,15 @@ impl Browser {
             expected > 0,
             "{what}: a filter test needs matches in the fixture"
         );
-        let (matching, shown_total, rows) = self.counts();
+        // A link that changes the hash redraws the table on `hashchange`, after the click
+        // returns: wait (a little) for the page to follow before judging it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut counts = self.counts();
+        while (counts.0, counts.1) != (expected, total) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+            counts = self.counts();
+        }
+        let (matching, shown_total, rows) = counts;
         assert_eq!(
             (matching, shown_total),
             (expected, total),
