@@ -1068,6 +1068,16 @@ fn store_survives_kill_while_storing() {
     }
 }
 
+/// A child process killed when dropped: a failing test leaves no process behind.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The outbox's messages, newest first.
 fn outbox(store: &std::path::Path) -> Vec<rampart_store::OutboxMessage> {
     rampart_store::Store::open(&rampart_store::StoreLocation::Sqlite(store.to_path_buf()))
@@ -1123,24 +1133,27 @@ fn watch_outbox_survives_kill_and_outage() {
     while chrono::Utc::now() < queued[0].next_attempt_at {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args([
-            "watch",
-            "--every",
-            "10m",
-            "--snapshot",
-            day0.to_str().unwrap(),
-            "--store",
-            &store_s,
-            "--retry-after",
-            "1s",
-        ])
-        .current_dir(dir.path())
-        .env("RAMPART_NO_STORE", "0")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    // Killed when the test ends, however it ends.
+    let mut child = KillOnDrop(
+        std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args([
+                "watch",
+                "--every",
+                "10m",
+                "--snapshot",
+                day0.to_str().unwrap(),
+                "--store",
+                &store_s,
+                "--retry-after",
+                "1s",
+            ])
+            .current_dir(dir.path())
+            .env("RAMPART_NO_STORE", "0")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while outbox(&store)[0].attempts < 2 {
         assert!(
@@ -1149,8 +1162,8 @@ fn watch_outbox_survives_kill_and_outage() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     assert!(receiver.requests().is_empty());
 
     // The receiver is back; a new watch delivers what the killed one left.
