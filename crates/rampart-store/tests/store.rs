@@ -47,6 +47,23 @@ fn findings(inv: &Inventory) -> Vec<Finding> {
     evaluate(inv, &Settings::default(), &Selection::default())
 }
 
+/// A scan of `inv` with its findings, evaluated by `checks`.
+fn scan_input<'a>(
+    inventory: &'a Inventory,
+    findings: &'a [Finding],
+    checks: &'a [&'a CheckMeta],
+    renamed: &'a [(&'a str, &'a str)],
+) -> ScanInput<'a> {
+    ScanInput {
+        kind: ScanKind::Scan,
+        inventory,
+        findings,
+        checks,
+        source: "test".into(),
+        renamed,
+    }
+}
+
 /// Store `inv` as a scan collected on day `n`.
 fn store_scan(store: &mut Store, inv: &mut Inventory, n: i64) -> Recorded {
     inv.collected_at = day(n);
@@ -54,14 +71,7 @@ fn store_scan(store: &mut Store, inv: &mut Inventory, n: i64) -> Recorded {
     let checks = checks();
     store
         .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: inv,
-                findings: &f,
-                checks: &checks,
-                source: "test".into(),
-                renamed: &[],
-            },
+            &scan_input(inv, &f, &checks, &[]),
             day(n) + Duration::minutes(1),
         )
         .unwrap()
@@ -406,34 +416,14 @@ both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
     old_checks.retain(|c| c.id != failing);
     old_checks.push(meta);
     store
-        .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: &inv,
-                findings: &old,
-                checks: &old_checks,
-                source: "test".into(),
-                renamed: &[],
-            },
-            day(0),
-        )
+        .record(&scan_input(&inv, &old, &old_checks, &[]), day(0))
         .unwrap();
     inv.collected_at = day(1);
     let new = findings(&inv);
     let checks = checks();
     let renamed = [("legacy_name", failing.as_str())];
     let r = store
-        .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: &inv,
-                findings: &new,
-                checks: &checks,
-                source: "test".into(),
-                renamed: &renamed,
-            },
-            day(1),
-        )
+        .record(&scan_input(&inv, &new, &checks, &renamed), day(1))
         .unwrap();
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // Without the rename, the same change is a resolve and a new finding.
@@ -448,17 +438,7 @@ both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
     }
     inv2.collected_at = day(0);
     store
-        .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: &inv2,
-                findings: &old2,
-                checks: &old_checks,
-                source: "test".into(),
-                renamed: &[],
-            },
-            day(0),
-        )
+        .record(&scan_input(&inv2, &old2, &old_checks, &[]), day(0))
         .unwrap();
     inv2.collected_at = day(1);
     let new2: Vec<Finding> = findings(&inv2)
@@ -469,17 +449,7 @@ both!(renamed_check_keeps_its_findings, |loc: StoreLocation| {
         })
         .collect();
     let r = store
-        .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: &inv2,
-                findings: &new2,
-                checks: &checks,
-                source: "test".into(),
-                renamed: &[],
-            },
-            day(1),
-        )
+        .record(&scan_input(&inv2, &new2, &checks, &[]), day(1))
         .unwrap();
     assert!(r
         .findings
@@ -526,17 +496,7 @@ both!(collect_and_check_subsets, |loc: StoreLocation| {
     };
     let f = evaluate(&inv, &Settings::default(), &sel);
     let r = store
-        .record(
-            &ScanInput {
-                kind: ScanKind::Scan,
-                inventory: &inv,
-                findings: &f,
-                checks: &iam,
-                source: "test".into(),
-                renamed: &[],
-            },
-            day(2),
-        )
+        .record(&scan_input(&inv, &f, &iam, &[]), day(2))
         .unwrap();
     assert!(
         r.findings
@@ -569,14 +529,7 @@ both!(older_scans_are_not_stored, |loc: StoreLocation| {
     inv.collected_at = day(6) + Duration::nanoseconds(123_456_789);
     let f = findings(&inv);
     let checks = checks();
-    let input = ScanInput {
-        kind: ScanKind::Scan,
-        inventory: &inv,
-        findings: &f,
-        checks: &checks,
-        source: "test".into(),
-        renamed: &[],
-    };
+    let input = scan_input(&inv, &f, &checks, &[]);
     assert!(store.record(&input, day(6)).unwrap().scan_id.is_some());
     assert!(store.record(&input, day(6)).unwrap().scan_id.is_none());
 });
@@ -622,14 +575,7 @@ both!(outbox_rows_follow_deliveries, |loc: StoreLocation| {
     inv.collected_at = day(0);
     let f = findings(&inv);
     let checks = checks();
-    let input = ScanInput {
-        kind: ScanKind::Scan,
-        inventory: &inv,
-        findings: &f,
-        checks: &checks,
-        source: "test".into(),
-        renamed: &[],
-    };
+    let input = scan_input(&inv, &f, &checks, &[]);
     let r = store
         .record_with(&input, day(0), &mut |scan, rec| {
             assert!(!rec.findings.is_empty());

@@ -685,38 +685,10 @@ fn store_history_diff_show() {
     let (day0, sg) = example_on(dir.path(), -10, false);
     let (day1, _) = example_on(dir.path(), -9, true);
     for snap in [&day0, &day1] {
-        let run = rampart(
-            &[
-                "scan",
-                "--snapshot",
-                snap.to_str().unwrap(),
-                "--store",
-                store_s,
-                "--fail-on",
-                "none",
-                "--format",
-                "json",
-            ],
-            &keep_scans(),
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        scan_into(snap.to_str().unwrap(), store_s);
     }
     // The same snapshot again is not stored twice.
-    let again = rampart(
-        &[
-            "scan",
-            "--snapshot",
-            day1.to_str().unwrap(),
-            "--store",
-            store_s,
-            "--fail-on",
-            "none",
-            "--format",
-            "json",
-        ],
-        &keep_scans(),
-    );
-    assert_eq!(again.code, 0, "{}", again.stderr);
+    let again = scan_into(day1.to_str().unwrap(), store_s);
     assert!(again.stderr.contains("already holds"), "{}", again.stderr);
     let history = rampart(&["history", "--store", store_s, "--format", "json"], &[]);
     assert_eq!(history.code, 0, "{}", history.stderr);
@@ -882,6 +854,26 @@ fn store_bad_input() {
     assert!(!missing.exists());
 }
 
+/// `rampart scan --snapshot SNAP --store STORE --format json`, kept; it must succeed.
+fn scan_into(snap: &str, store: &str) -> Run {
+    let run = rampart(
+        &[
+            "scan",
+            "--snapshot",
+            snap,
+            "--store",
+            store,
+            "--fail-on",
+            "none",
+            "--format",
+            "json",
+        ],
+        &keep_scans(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
 /// Both back ends: a SQLite file in `dir`, and a database on the shared PostgreSQL server.
 fn stores(dir: &std::path::Path, name: &str) -> Vec<String> {
     vec![
@@ -956,21 +948,7 @@ fn store_survives_kill_while_storing() {
     let big_path = dir.path().join("big.json");
     rampart_inventory::save_snapshot(&big, &big_path).unwrap();
     for store in stores(dir.path(), "kill_while_storing") {
-        let run = rampart(
-            &[
-                "scan",
-                "--snapshot",
-                small.to_str().unwrap(),
-                "--store",
-                &store,
-                "--fail-on",
-                "none",
-                "--format",
-                "json",
-            ],
-            &keep_scans(),
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        scan_into(small.to_str().unwrap(), &store);
         let loc = StoreLocation::parse(&store);
         let before = Store::open(&loc).unwrap().stats().unwrap();
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
@@ -1034,21 +1012,7 @@ fn store_survives_kill_while_storing() {
         );
         // The store takes the next scan.
         let (next, _) = example_on(dir.path(), -399, true);
-        let run = rampart(
-            &[
-                "scan",
-                "--snapshot",
-                next.to_str().unwrap(),
-                "--store",
-                &store,
-                "--fail-on",
-                "none",
-                "--format",
-                "json",
-            ],
-            &keep_scans(),
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        scan_into(next.to_str().unwrap(), &store);
         let d = rampart(&["diff", "--store", &store, "--format", "json"], &[]).json();
         assert!(
             d["findings"]
