@@ -495,19 +495,3 @@ fn judge_partial_catches_silence_and_blind_passes() {
     let other_resource = ctx.finding(meta, "us-east-1", "arn:z").pass("fine");
     assert!(judge_partial(&[pass], &[other_resource]).is_some());
 }
-
-// Issue 11: the store follows RENAMED_CHECKS to keep a finding's identity across a rename;
-// an old id must not be a check of today, and every new id must be one (or renamed again).
-#[test]
-fn renamed_checks_point_at_checks() {
-    for (old, new) in crate::RENAMED_CHECKS {
-        assert!(
-            crate::find(old).is_none(),
-            "{old} is renamed but still a check"
-        );
-        assert!(
-            crate::find(new).is_some() || crate::RENAMED_CHECKS.iter().any(|(o, _)| o == new),
-            "{old} is renamed to {new}, which is no check"
-        );
-    }
-}
