@@ -62,6 +62,8 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         server_certificates,
         // Filled once the regions are scanned: see `found_keys.rs`.
         found_keys: Collected::default(),
+        // Filled after the principals are known: see `access_advisor.rs`.
+        service_last_accessed: Collected::default(),
     }
 }
 
@@ -232,17 +234,23 @@ async fn authorization_details(rec: &Recorder<'_>, client: &Client) -> Result<De
         policies: vec![],
     };
     for page in pages {
-        d.users.extend(page.user_detail_list().iter().map(|u| User {
-            name: s(u.user_name()),
-            arn: s(u.arn()),
-            id: s(u.user_id()),
-            path: s(u.path()),
-            create_date: time(u.create_date()),
-            groups: u.group_list().to_vec(),
-            attached_policies: attached(u.attached_managed_policies()),
-            inline_policies: inline(u.user_policy_list()),
-            access_keys: None,
-            tags: tags(u.tags()),
+        d.users.extend(page.user_detail_list().iter().map(|u| {
+            User {
+                name: s(u.user_name()),
+                arn: s(u.arn()),
+                id: s(u.user_id()),
+                path: s(u.path()),
+                create_date: time(u.create_date()),
+                groups: u.group_list().to_vec(),
+                attached_policies: attached(u.attached_managed_policies()),
+                inline_policies: inline(u.user_policy_list()),
+                permissions_boundary: u
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
+                access_keys: None,
+                tags: tags(u.tags()),
+            }
         }));
         d.groups
             .extend(page.group_detail_list().iter().map(|g| Group {
@@ -265,6 +273,10 @@ async fn authorization_details(rec: &Recorder<'_>, client: &Client) -> Result<De
                     .iter()
                     .map(|p| p.instance_profile_name().to_owned())
                     .collect(),
+                permissions_boundary: r
+                    .permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn())
+                    .map(str::to_owned),
                 last_used: r.role_last_used().and_then(|u| time(u.last_used_date())),
                 tags: tags(r.tags()),
             }

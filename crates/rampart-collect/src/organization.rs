@@ -104,6 +104,8 @@ pub(crate) async fn organizations(
         service_control_policies,
         delegated_administrators,
         iam_features,
+        // Read from the management account: see `org_policies.rs`.
+        applied_policies: Collected::default(),
     }
 }
 

@@ -28,18 +28,29 @@ pub(crate) async fn lambda(
                     .unwrap_or_default();
                 vars.sort();
                 let environment = scan_pairs(vars.iter().copied(), rec.found_keys());
-                let policy = rec
-                    .optional(
-                        "lambda:GetPolicy",
-                        request!(client.get_policy().function_name(&name)),
-                        &["ResourceNotFoundException"],
-                        |out| {
-                            out.policy()
-                                .filter(|p| !p.trim().is_empty())
-                                .map(|p| policy_document(Some(p)))
-                        },
-                    )
-                    .await;
+                let policy = rec.optional(
+                    "lambda:GetPolicy",
+                    request!(client.get_policy().function_name(&name)),
+                    &["ResourceNotFoundException"],
+                    |out| {
+                        out.policy()
+                            .filter(|p| !p.trim().is_empty())
+                            .map(|p| policy_document(Some(p)))
+                    },
+                );
+                // Whether the function can be called from the internet on its own URL.
+                let url = rec.optional(
+                    "lambda:GetFunctionUrlConfig",
+                    request!(client.get_function_url_config().function_name(&name)),
+                    &["ResourceNotFoundException"],
+                    |out| {
+                        Some(FunctionUrl {
+                            url: out.function_url().to_owned(),
+                            auth_type: out.auth_type().as_str().to_owned(),
+                        })
+                    },
+                );
+                let (policy, url) = tokio::join!(policy, url);
                 Function {
                     arn: f
                         .function_arn()
@@ -51,6 +62,7 @@ pub(crate) async fn lambda(
                     environment_keys: vars.iter().map(|(k, _)| (*k).to_owned()).collect(),
                     environment,
                     policy,
+                    url,
                     last_modified: f.last_modified().map(str::to_owned),
                 }
             },

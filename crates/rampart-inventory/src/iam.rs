@@ -39,6 +39,50 @@ pub struct IamData {
     /// schema 4, which hold [`User::access_keys`] instead.
     #[serde(default)]
     pub found_keys: Collected<BTreeMap<String, FoundKey>>,
+    /// Access Advisor: the services each user and role was granted and when it last used
+    /// them (`GenerateServiceLastAccessedDetails` then `GetServiceLastAccessedDetails`), by
+    /// the principal's ARN, each principal's job with its own gap (schema 5).
+    #[serde(default)]
+    pub service_last_accessed: Collected<BTreeMap<String, Collected<ServiceLastAccessed>>>,
+}
+
+/// What Access Advisor reported for one principal.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceLastAccessed {
+    /// When the job completed: the moment the report describes.
+    pub job_completion_date: Option<DateTime<Utc>>,
+    /// One entry per service the principal's policies grant.
+    pub services: Vec<ServiceAccess>,
+}
+
+/// One service a principal is granted, and its last use.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccess {
+    /// Service namespace (`s3`, `ec2`, `iam`, ...), the prefix of its actions.
+    pub namespace: String,
+    /// Service name (`Amazon S3`).
+    pub name: String,
+    /// Last authenticated use; `None` when never used within the tracking period.
+    pub last_authenticated: Option<DateTime<Utc>>,
+    /// The entity (user or role ARN) that used it last, for groups and policies.
+    pub last_authenticated_entity: Option<String>,
+    /// Region of the last use.
+    pub last_authenticated_region: Option<String>,
+    /// Actions tracked at action level (S3, EC2, IAM, Lambda, ...), each with its last use;
+    /// empty for services tracked at service level only.
+    pub tracked_actions: Vec<TrackedAction>,
+}
+
+/// An action Access Advisor tracks one by one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TrackedAction {
+    /// Action name without its namespace (`GetObject`).
+    pub action: String,
+    /// Last use; `None` when not used within the tracking period.
+    pub last_accessed: Option<DateTime<Utc>>,
 }
 
 /// An AWS access key id found in scanned configuration, and who holds it. The key id itself
@@ -191,6 +235,10 @@ pub struct User {
     pub attached_policies: Vec<AttachedPolicy>,
     /// Inline policies of the user.
     pub inline_policies: Vec<InlinePolicy>,
+    /// ARN of the managed policy set as the user's permissions boundary (schema 5; `None`
+    /// when it has none, and in older snapshots, which did not record it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
     /// Access keys (`ListAccessKeys` per user), as snapshots of schema 2 and 3 hold them.
     /// Since schema 4 (issue 10) they are not read per user, and this is `None`: key ages
     /// and activity come from the credential report, found keys from
@@ -248,6 +296,10 @@ pub struct Role {
     pub inline_policies: Vec<InlinePolicy>,
     /// Names of the instance profiles that hold this role.
     pub instance_profiles: Vec<String>,
+    /// ARN of the managed policy set as the role's permissions boundary (schema 5; `None`
+    /// when it has none, and in older snapshots, which did not record it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
     /// Last time the role was used, where IAM reports it.
     pub last_used: Option<DateTime<Utc>>,
     /// Tags.

@@ -50,7 +50,12 @@ use std::collections::BTreeMap;
 /// lists of version 2 and 3 snapshots still load and are evaluated as before), and
 /// `iam.found_keys` holds, per fingerprint, the owner and status of each AWS access key id
 /// found in scanned configuration.
-pub const SCHEMA_VERSION: u32 = 4;
+///
+/// 5 (issue 12): permissions boundaries of users and roles, Access Advisor
+/// (`iam.service_last_accessed`), the organization policies that apply to the account
+/// (`organizations.applied_policies`) and Lambda function URLs. Older snapshots load with
+/// these not collected (boundaries as none).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// One account's inventory, as collected at one moment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

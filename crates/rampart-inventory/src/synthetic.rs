@@ -195,6 +195,7 @@ pub fn build(shape: &Shape) -> Inventory {
         instance_profiles: Collected::Ok(vec![]),
         server_certificates: Collected::Ok(vec![]),
         found_keys: Collected::Ok(Default::default()),
+        service_last_accessed: Collected::Ok(Default::default()),
     };
     inv.s3 = S3Data {
         account_public_access_block: Collected::Ok(None),

@@ -36,8 +36,22 @@ pub struct Function {
     pub environment: ScannedText,
     /// Resource policy (`GetPolicy`); `None` when it has none.
     pub policy: Collected<Option<serde_json::Value>>,
+    /// Function URL (`GetFunctionUrlConfig`); `None` when it has none (schema 5).
+    #[serde(default)]
+    pub url: Collected<Option<FunctionUrl>>,
     /// Last modified.
     pub last_modified: Option<String>,
+}
+
+/// A Lambda function URL.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionUrl {
+    /// The URL.
+    pub url: String,
+    /// `NONE` (anyone on the internet may call it, subject to the function policy) or
+    /// `AWS_IAM`.
+    pub auth_type: String,
 }
 
 /// CloudFormation, per region.

@@ -51,6 +51,7 @@ impl Fixture {
             instance_profiles: Collected::Ok(vec![]),
             server_certificates: Collected::Ok(vec![]),
             found_keys: Collected::Ok(Default::default()),
+            service_last_accessed: Collected::Ok(Default::default()),
         };
         inv.s3 = S3Data {
             account_public_access_block: Collected::Ok(Some(PublicAccessBlock {
@@ -69,6 +70,7 @@ impl Fixture {
             service_control_policies: Collected::Ok(vec![]),
             delegated_administrators: Collected::Ok(vec![]),
             iam_features: Collected::Ok(vec![]),
+            applied_policies: Collected::Ok(None),
         };
         inv.account_settings = AccountSettings {
             security_contact: Collected::Ok(true),

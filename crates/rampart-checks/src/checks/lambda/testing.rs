@@ -23,6 +23,7 @@ pub(crate) fn function(name: &str) -> Function {
             secrets: vec![],
         },
         policy: Collected::Ok(None),
+        url: Collected::Ok(None),
         last_modified: Some("2026-05-01T10:00:00.000+0000".into()),
     }
 }
