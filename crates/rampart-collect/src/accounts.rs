@@ -39,6 +39,8 @@ pub struct ConnectOptions {
 pub struct Caller {
     config: SdkConfig,
     budget: RequestBudget,
+    /// Organization policy documents read so far (shared by the members of one run).
+    org_policies: Arc<crate::org_policies::PolicyCache>,
 }
 
 /// One account's credentials and its share of the run's request budget.
@@ -127,6 +129,7 @@ impl Caller {
         Caller {
             config,
             budget: RequestBudget::new(&opts.policy),
+            org_policies: Arc::default(),
         }
     }
 
@@ -308,6 +311,37 @@ impl Caller {
             management_account_id,
             accounts,
         })
+    }
+}
+
+impl Caller {
+    /// The service and resource control policies that apply to `account_id`, read with the
+    /// caller's credentials: an Organization scan run from the management account (or a
+    /// delegated administrator) reads them for each member, which cannot read its own.
+    /// The calls are not counted in any account's ledger; a failure is the gap.
+    pub async fn applied_org_policies(
+        &self,
+        account_id: &str,
+    ) -> rampart_inventory::Collected<rampart_inventory::AppliedOrgPolicies> {
+        let session = self.session();
+        let base = &session.config;
+        let collector = Collector::new(4);
+        let region = base
+            .region()
+            .map(|r| r.as_ref().to_owned())
+            .unwrap_or_else(|| "us-east-1".into());
+        let org = client!(
+            aws_sdk_organizations,
+            base,
+            region,
+            collector.ledger,
+            "organizations"
+        );
+        let rec = Recorder::setup(&collector, "organizations", "global");
+        match crate::org_policies::applied(&rec, &org, account_id, &self.org_policies).await {
+            Ok(applied) => rampart_inventory::Collected::Ok(applied),
+            Err(g) => rampart_inventory::Collected::Missing(g),
+        }
     }
 }
 

@@ -38,12 +38,14 @@ macro_rules! when_selected {
     };
 }
 
+mod access_advisor;
 mod credential_report;
 mod detection;
 mod ec2;
 mod found_keys;
 mod iam;
 mod monitoring;
+mod org_policies;
 mod organization;
 mod recorder;
 mod regions;
@@ -282,8 +284,13 @@ pub async fn collect_account(
         if !opts.services.contains(&Service::Iam) {
             return IamData::default();
         }
-        let data = iam::collect(&collector, &iam_client).await;
+        let mut data = iam::collect(&collector, &iam_client).await;
         progress("iam done");
+        if opts.services.contains(&Service::AccessAdvisor) {
+            data.service_last_accessed =
+                access_advisor::collect(&collector, &iam_client, &data).await;
+            progress("access advisor done");
+        }
         data
     };
     let total = inventory.regions.scanned.len();
@@ -348,6 +355,7 @@ pub async fn collect_account(
                 "organizations"
             ),
             &iam_client,
+            &global.account,
         )
     );
     let account_fut = when_selected!(

@@ -3,7 +3,7 @@
 
 use crate::recorder::{items, pages, request};
 use crate::sdk::s;
-use crate::{Collector, RegionCtx};
+use crate::{org_policies, Collector, RegionCtx};
 use rampart_inventory::*;
 
 /// Data that exists only inside an organization, for an account outside one.
@@ -20,6 +20,7 @@ pub(crate) async fn organizations(
     c: &Collector,
     client: &aws_sdk_organizations::Client,
     iam: &aws_sdk_iam::Client,
+    account_id: &str,
 ) -> OrganizationsData {
     let rec = c.recorder("organizations", "global");
     let organization = rec
@@ -40,39 +41,62 @@ pub(crate) async fn organizations(
         )
         .await;
     let in_org = matches!(organization, Collected::Ok(Some(_)));
-    let (service_control_policies, delegated_administrators) = if in_org {
-        let scps = rec.call(
-            "organizations:ListPolicies",
-            pages!(client
-                .list_policies()
-                .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)),
-            |pages| {
-                pages
-                    .iter()
-                    .flat_map(|page| page.policies())
-                    .map(|p| OrgPolicy {
-                        id: s(p.id()),
-                        name: s(p.name()),
-                        aws_managed: p.aws_managed(),
-                    })
-                    .collect()
+    let applied_policies = async {
+        if !in_org {
+            return None;
+        }
+        let cache = org_policies::PolicyCache::default();
+        Some(
+            match org_policies::applied(&rec, client, account_id, &cache).await {
+                Ok(applied) => Collected::Ok(Some(applied)),
+                Err(g) => rec.missing(g),
             },
-        );
-        let admins = rec.list(
-            "organizations:ListDelegatedAdministrators",
-            items!(client.list_delegated_administrators()),
-            |a| DelegatedAdministrator {
-                account_id: s(a.id()),
-                name: s(a.name()),
-            },
-        );
-        tokio::join!(scps, admins)
-    } else {
-        (
-            not_in_org("organizations:ListPolicies"),
-            not_in_org("organizations:ListDelegatedAdministrators"),
         )
     };
+    let ((service_control_policies, delegated_administrators), applied_policies) = tokio::join!(
+        async {
+            if in_org {
+                let scps = rec.call(
+                    "organizations:ListPolicies",
+                    pages!(client
+                        .list_policies()
+                        .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)),
+                    |pages| {
+                        pages
+                            .iter()
+                            .flat_map(|page| page.policies())
+                            .map(|p| OrgPolicy {
+                                id: s(p.id()),
+                                name: s(p.name()),
+                                aws_managed: p.aws_managed(),
+                            })
+                            .collect()
+                    },
+                );
+                let admins = rec.list(
+                    "organizations:ListDelegatedAdministrators",
+                    items!(client.list_delegated_administrators()),
+                    |a| DelegatedAdministrator {
+                        account_id: s(a.id()),
+                        name: s(a.name()),
+                    },
+                );
+                tokio::join!(scps, admins)
+            } else {
+                (
+                    not_in_org("organizations:ListPolicies"),
+                    not_in_org("organizations:ListDelegatedAdministrators"),
+                )
+            }
+        },
+        applied_policies
+    );
+    // Outside an organization no policy applies; where the organization could not be
+    // described, neither could its policies be.
+    let applied_policies = applied_policies.unwrap_or_else(|| match &organization {
+        Collected::Ok(_) => Collected::Ok(None),
+        Collected::Missing(g) => Collected::Missing(g.clone()),
+    });
     let iam_rec = rec.service("iam");
     let features = iam_rec
         .try_call(
@@ -104,8 +128,7 @@ pub(crate) async fn organizations(
         service_control_policies,
         delegated_administrators,
         iam_features,
-        // Read from the management account: see `org_policies.rs`.
-        applied_policies: Collected::default(),
+        applied_policies,
     }
 }
 

@@ -73,7 +73,7 @@ mod schedule;
 mod stats;
 
 pub use config::{Burst, Config, ConfigError, FaultKind, Fraction, PositiveRate, RateLimit, Rule};
-pub use proxy::{FaultProxy, ProxyError};
+pub use proxy::{Canned, FaultProxy, ProxyError, Responder};
 pub use request::{Protocol, RequestInfo};
 pub use schedule::decide;
 pub use stats::{ApiStats, Counts, Stats};

@@ -79,8 +79,25 @@ struct Upstream {
     base_path: String,
 }
 
+/// An answer a test gives in place of the upstream: for APIs the emulator does not serve,
+/// in the format AWS documents for them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Canned {
+    /// HTTP status.
+    pub status: u16,
+    /// `Content-Type` of the body (`text/xml` for the query protocols).
+    pub content_type: String,
+    /// The body.
+    pub body: String,
+}
+
+/// Decides, for each request that drew no fault, whether the test answers it itself
+/// (`Some`) or the upstream does (`None`).
+pub type Responder = Arc<dyn Fn(&RequestInfo) -> Option<Canned> + Send + Sync>;
+
 struct Shared {
     upstream: Upstream,
+    responder: RwLock<Option<Responder>>,
     config: RwLock<Arc<Config>>,
     attempts: Attempts,
     limiter: RateLimiter,
@@ -126,6 +143,7 @@ impl FaultProxy {
             .build(connector);
         let shared = Arc::new(Shared {
             upstream,
+            responder: RwLock::new(None),
             config: RwLock::new(Arc::new(config)),
             attempts: Attempts::default(),
             limiter: RateLimiter::default(),
@@ -186,6 +204,16 @@ impl FaultProxy {
     /// The configuration in force.
     pub fn config(&self) -> Config {
         Config::clone(&self.shared.current_config())
+    }
+
+    /// Answers the requests `responder` chooses in place of the upstream, from now on
+    /// (`None`: forward everything again). Faults and rate limits still come first.
+    pub fn set_responder(&self, responder: Option<Responder>) {
+        *self
+            .shared
+            .responder
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = responder;
     }
 
     /// Replaces the configuration for the requests that arrive from now on. The rate-limit
@@ -405,6 +433,27 @@ async fn handle(
             std::future::pending().await
         }
         None => {
+            let responder = shared
+                .responder
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if let Some(canned) = responder.and_then(|r| r(&info)) {
+                record(Outcome::Answered);
+                let mut response = Response::new(
+                    Full::new(Bytes::from(canned.body))
+                        .map_err(|never| match never {})
+                        .boxed(),
+                );
+                *response.status_mut() =
+                    StatusCode::from_u16(canned.status).unwrap_or(StatusCode::OK);
+                if let Ok(v) = HeaderValue::from_str(&canned.content_type) {
+                    response
+                        .headers_mut()
+                        .insert(hyper::header::CONTENT_TYPE, v);
+                }
+                return Ok(response);
+            }
             let outcome = forward(&shared, parts, body).await;
             record(if outcome.is_ok() {
                 Outcome::Forwarded

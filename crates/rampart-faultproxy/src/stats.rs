@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Forwarded,
+    Answered,
     Throttled,
     Error,
     Reset,
@@ -25,6 +26,9 @@ pub struct Counts {
     pub seen: u64,
     /// Forwarded upstream and answered by it.
     pub forwarded: u64,
+    /// Answered by the test's own [`Responder`](crate::Responder) instead of the upstream.
+    #[serde(default)]
+    pub answered: u64,
     /// Answered with a throttling error by a rule or `throttle_fraction`.
     pub throttled: u64,
     /// Answered with a 500 error.
@@ -46,6 +50,7 @@ impl Counts {
         self.seen += 1;
         let field = match outcome {
             Outcome::Forwarded => &mut self.forwarded,
+            Outcome::Answered => &mut self.answered,
             Outcome::Throttled => &mut self.throttled,
             Outcome::Error => &mut self.error,
             Outcome::Reset => &mut self.reset,
@@ -60,6 +65,7 @@ impl Counts {
     fn merge(&mut self, other: &Counts) {
         self.seen += other.seen;
         self.forwarded += other.forwarded;
+        self.answered += other.answered;
         self.throttled += other.throttled;
         self.error += other.error;
         self.reset += other.reset;

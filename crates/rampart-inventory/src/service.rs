@@ -76,6 +76,9 @@ pub enum Service {
     Account,
     /// Amazon Macie.
     Macie,
+    /// IAM Access Advisor: one job per user and role (read once per account, after IAM;
+    /// its data is `iam.service_last_accessed`).
+    AccessAdvisor,
 }
 
 impl Service {
@@ -97,6 +100,7 @@ impl Service {
                 | Service::Budgets
                 | Service::Organizations
                 | Service::Account
+                | Service::AccessAdvisor
         )
     }
 
@@ -105,6 +109,7 @@ impl Service {
     pub fn inventory_field(self) -> &'static str {
         match self {
             Service::Account => "account_settings",
+            Service::AccessAdvisor => "iam",
             other => other.as_str(),
         }
     }
@@ -138,9 +143,9 @@ mod tests {
     // Issue 9: the list is derived, and the names agree between serde, Display and FromStr.
     #[test]
     fn all_is_derived_and_names_round_trip() {
-        assert_eq!(Service::ALL.len(), 24);
+        assert_eq!(Service::ALL.len(), 25);
         assert_eq!(Service::ALL.first(), Some(&Service::Iam));
-        assert_eq!(Service::ALL.last(), Some(&Service::Macie));
+        assert_eq!(Service::ALL.last(), Some(&Service::AccessAdvisor));
         for s in Service::ALL {
             let json = serde_json::to_string(&s).unwrap();
             assert_eq!(json, format!("\"{s}\""));
@@ -148,6 +153,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Service>(&json).unwrap(), s);
         }
         assert_eq!(Service::GuardDuty.to_string(), "guardduty");
+        assert_eq!(Service::AccessAdvisor.to_string(), "accessadvisor");
         assert!("nope".parse::<Service>().is_err());
     }
 

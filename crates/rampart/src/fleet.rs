@@ -18,7 +18,7 @@ use anyhow::{bail, Context as _, Result};
 use chrono::{DateTime, Utc};
 use rampart_checks::Selection;
 use rampart_collect::{AccountSession, Caller, CollectError, ConnectOptions, RoleSpec};
-use rampart_inventory::Inventory;
+use rampart_inventory::{Collected, Inventory};
 use rampart_output::terminal_safe;
 use rampart_report::{AccountEntry as OrgAccount, AccountOutcome, OrgHeader, ScanReport, Shard};
 use rampart_triage::AccountsFile;
@@ -468,6 +468,30 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
     })
 }
 
+/// A member of an Organization may not read the organization policies that apply to it;
+/// the management account (the caller of an Organization scan) reads them for it. The
+/// member's own denial is then no longer a gap of its inventory.
+async fn fill_org_policies(caller: &Caller, inventory: &mut Inventory) {
+    let in_org = matches!(inventory.organizations.organization, Collected::Ok(Some(_)));
+    if !in_org
+        || !matches!(
+            inventory.organizations.applied_policies,
+            Collected::Missing(_)
+        )
+    {
+        return;
+    }
+    if let Collected::Ok(applied) = caller.applied_org_policies(&inventory.account.id).await {
+        inventory.organizations.applied_policies = Collected::Ok(Some(applied));
+        inventory.errors.retain(|e| {
+            !(e.gap.api == "organizations:ListParents"
+                || e.gap.api == "organizations:ListPoliciesForTarget"
+                || e.gap.api == "organizations:DescribePolicy"
+                || e.gap.api == "organizations:DescribeOrganizationalUnit")
+        });
+    }
+}
+
 fn describe(outcome: &AccountOutcome) -> String {
     match outcome {
         AccountOutcome::Scanned { summary, .. } => format!(
@@ -533,7 +557,7 @@ async fn scan_account(
         policy: call_policy(&account.calls),
         ..rampart_collect::Options::default()
     };
-    let inventory = match rampart_collect::collect_account(&session, &opts).await {
+    let mut inventory = match rampart_collect::collect_account(&session, &opts).await {
         Ok(inv) => inv,
         Err(e @ CollectError::RegionSelection { .. }) => {
             return Ok(entry(AccountOutcome::Error {
@@ -553,6 +577,9 @@ async fn scan_account(
                 target.id, inventory.account.id
             ),
         }));
+    }
+    if fleet.organization {
+        fill_org_policies(caller, &mut inventory).await;
     }
     if let Some(why) = nothing_read(&inventory) {
         return Ok(entry(AccountOutcome::Error {

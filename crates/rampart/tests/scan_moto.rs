@@ -937,3 +937,224 @@ fn a_denied_key_lookup_is_an_error() {
         "{gaps:#?}"
     );
 }
+
+/// Access Advisor in the format AWS documents for `GenerateServiceLastAccessedDetails` and
+/// `GetServiceLastAccessedDetails` (IAM API reference, examples of both actions), which
+/// moto 5.2.1 does not serve: every job answers IN_PROGRESS to its first poll; alice's
+/// report comes in two pages; bob's job fails; the rest have one service never used.
+mod access_advisor_stub {
+    use rampart_faultproxy::{Canned, RequestInfo, Responder};
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    fn param(info: &RequestInfo, name: &str) -> Option<String> {
+        info.form_body.as_deref()?.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    fn xml(action: &str, result: &str) -> Canned {
+        Canned {
+            status: 200,
+            content_type: "text/xml".into(),
+            body: format!(
+                "<{action}Response xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+                 <{action}Result>{result}</{action}Result>\
+                 <ResponseMetadata><RequestId>2f4d1b5e-0000-4000-8000-000000000000</RequestId>\
+                 </ResponseMetadata></{action}Response>"
+            ),
+        }
+    }
+
+    const S3: &str = "<member><LastAuthenticated>2026-11-20T10:00:00Z</LastAuthenticated>\
+        <TotalAuthenticatedEntities>1</TotalAuthenticatedEntities>\
+        <LastAuthenticatedEntity>ENTITY</LastAuthenticatedEntity>\
+        <ServiceName>Amazon Simple Storage Service</ServiceName>\
+        <ServiceNamespace>s3</ServiceNamespace>\
+        <LastAuthenticatedRegion>us-east-1</LastAuthenticatedRegion>\
+        <TrackedActionsLastAccessed><member><ActionName>GetObject</ActionName>\
+        <LastAccessedTime>2026-11-20T10:00:00Z</LastAccessedTime>\
+        <LastAccessedEntity>ENTITY</LastAccessedEntity>\
+        <LastAccessedRegion>us-east-1</LastAccessedRegion></member>\
+        <member><ActionName>PutObject</ActionName></member></TrackedActionsLastAccessed></member>";
+    const DYNAMODB: &str = "<member><ServiceName>Amazon DynamoDB</ServiceName>\
+        <TotalAuthenticatedEntities>0</TotalAuthenticatedEntities>\
+        <ServiceNamespace>dynamodb</ServiceNamespace></member>";
+
+    /// The responder, and the polls each job received.
+    pub fn responder() -> (Responder, Arc<Mutex<HashMap<String, u32>>>) {
+        let polls: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+        let seen = Arc::clone(&polls);
+        let responder: Responder = Arc::new(move |info: &RequestInfo| {
+            if info.service != "iam" {
+                return None;
+            }
+            match info.action.as_str() {
+                "GenerateServiceLastAccessedDetails" => {
+                    let arn = param(info, "Arn")?;
+                    let job = format!("job-{}", arn.rsplit('/').next().unwrap_or_default());
+                    Some(xml(
+                        "GenerateServiceLastAccessedDetails",
+                        &format!("<JobId>{job}</JobId>"),
+                    ))
+                }
+                "GetServiceLastAccessedDetails" => {
+                    let job = param(info, "JobId")?;
+                    let marker = param(info, "Marker");
+                    let n = {
+                        let mut polls = seen.lock().unwrap();
+                        let n = polls.entry(job.clone()).or_default();
+                        *n += 1;
+                        *n
+                    };
+                    let dates = "<JobCreationDate>2026-12-01T08:00:00Z</JobCreationDate>\
+                                 <JobType>ACTION_LEVEL</JobType>";
+                    if n == 1 {
+                        return Some(xml(
+                            "GetServiceLastAccessedDetails",
+                            &format!(
+                                "<JobStatus>IN_PROGRESS</JobStatus>{dates}\
+                                      <ServicesLastAccessed/><IsTruncated>false</IsTruncated>"
+                            ),
+                        ));
+                    }
+                    let done = format!(
+                        "<JobStatus>COMPLETED</JobStatus>{dates}\
+                         <JobCompletionDate>2026-12-01T08:00:05Z</JobCompletionDate>"
+                    );
+                    let entity = "arn:aws:iam::123456789012:user/alice";
+                    let body = match (job.as_str(), marker.as_deref()) {
+                        ("job-bob", _) => "<JobStatus>FAILED</JobStatus>\
+                            <JobCreationDate>2026-12-01T08:00:00Z</JobCreationDate>\
+                            <JobType>ACTION_LEVEL</JobType>\
+                            <Error><Code>ServiceFailure</Code>\
+                            <Message>the report could not be generated</Message></Error>\
+                            <ServicesLastAccessed/><IsTruncated>false</IsTruncated>"
+                            .to_owned(),
+                        ("job-alice", None) => format!(
+                            "{done}<ServicesLastAccessed>{}</ServicesLastAccessed>\
+                             <IsTruncated>true</IsTruncated><Marker>page-2</Marker>",
+                            S3.replace("ENTITY", entity)
+                        ),
+                        _ => format!(
+                            "{done}<ServicesLastAccessed>{DYNAMODB}</ServicesLastAccessed>\
+                             <IsTruncated>false</IsTruncated>"
+                        ),
+                    };
+                    Some(xml("GetServiceLastAccessedDetails", &body))
+                }
+                _ => None,
+            }
+        });
+        (responder, polls)
+    }
+}
+
+// Issue 12: Access Advisor is read job by job (started, polled with backoff until it
+// completes, every page read), a failed job is that principal's gap, and an endpoint that
+// does not serve the API at all is one gap, asked once, not one failure per principal.
+#[test]
+fn access_advisor_jobs_are_polled_paged_and_their_failures_recorded() {
+    let moto = Moto::start();
+    block_on(async {
+        let iam = aws_sdk_iam::Client::new(&moto.sdk_config().await);
+        for user in ["alice", "bob", "carol"] {
+            iam.create_user().user_name(user).send().await.unwrap();
+        }
+        iam.create_role()
+            .role_name("app")
+            .assume_role_policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            )
+            .send()
+            .await
+            .unwrap();
+    });
+    let proxy = rampart_faultproxy::FaultProxy::spawn(
+        &moto.endpoint(),
+        rampart_faultproxy::Config::default(),
+    )
+    .unwrap();
+    let (responder, polls) = access_advisor_stub::responder();
+    proxy.set_responder(Some(responder));
+    let mut env = moto.env();
+    env.retain(|(k, _)| k != "AWS_ENDPOINT_URL");
+    env.push(("AWS_ENDPOINT_URL".into(), proxy.url()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("snap.json");
+    let collect = |env: &[(String, String)]| {
+        let run = rampart(
+            &[
+                "collect",
+                "--out",
+                out.to_str().unwrap(),
+                "--region",
+                "us-east-1",
+            ],
+            env,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let snap: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        snap
+    };
+    let snap = collect(&env);
+    let sla = &snap["iam"]["service_last_accessed"]["ok"];
+    let arn = |name: &str| format!("arn:aws:iam::123456789012:{name}");
+    let alice = &sla[arn("user/alice")]["ok"];
+    let namespaces: Vec<&str> = alice["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["namespace"].as_str().unwrap())
+        .collect();
+    assert_eq!(namespaces, ["dynamodb", "s3"], "both pages read: {alice}");
+    let s3 = &alice["services"][1];
+    assert_eq!(s3["last_authenticated"], "2026-11-20T10:00:00Z");
+    assert_eq!(s3["last_authenticated_region"], "us-east-1");
+    assert_eq!(s3["tracked_actions"][0]["action"], "GetObject");
+    assert_eq!(
+        s3["tracked_actions"][1]["last_accessed"],
+        serde_json::Value::Null
+    );
+    assert_eq!(alice["job_completion_date"], "2026-12-01T08:00:05Z");
+    let bob = &sla[arn("user/bob")]["missing"];
+    assert_eq!(bob["code"], "ServiceFailure", "{sla}");
+    assert!(bob["message"].as_str().unwrap().contains("user/bob"));
+    for ok in ["user/carol", "role/app"] {
+        assert_eq!(
+            sla[arn(ok)]["ok"]["services"][0]["namespace"],
+            "dynamodb",
+            "{ok}: {sla}"
+        );
+    }
+    // Each job was polled again after IN_PROGRESS; alice's twice more (two pages).
+    let polls = polls.lock().unwrap().clone();
+    assert_eq!(polls["job-alice"], 3, "{polls:?}");
+    assert_eq!(polls["job-carol"], 2, "{polls:?}");
+    assert_eq!(polls["job-app"], 2, "{polls:?}");
+    let errors = snap["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["api"] == "iam:GetServiceLastAccessedDetails"
+                && e["code"] == "ServiceFailure"),
+        "{errors:?}"
+    );
+
+    // Without the stub, moto cannot answer: one gap for the whole account, and the job is
+    // started for the first principal only (with the SDK's retries), not for all four.
+    proxy.set_responder(None);
+    proxy.reset_stats();
+    let snap = collect(&env);
+    let gap = &snap["iam"]["service_last_accessed"]["missing"];
+    assert_eq!(
+        gap["api"], "iam:GenerateServiceLastAccessedDetails",
+        "{snap:#}"
+    );
+    let stats = proxy.stats();
+    let started = stats.get("iam", "GenerateServiceLastAccessedDetails").seen;
+    assert!((1..=3).contains(&started), "{started} attempts");
+    assert_eq!(stats.get("iam", "GetServiceLastAccessedDetails").seen, 0);
+}
