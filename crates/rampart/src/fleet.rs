@@ -468,17 +468,15 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
     })
 }
 
-/// A member of an Organization may not read the organization policies that apply to it;
-/// the management account (the caller of an Organization scan) reads them for it. The
+/// A member of an Organization may not read the organization policies that apply to it
+/// (and a scan of account-level checks does not ask); the management account (the caller
+/// of an Organization scan) reads them for it, for the policy engine of the IAM checks. The
 /// member's own denial is then no longer a gap of its inventory.
 async fn fill_org_policies(caller: &Caller, inventory: &mut Inventory) {
-    let in_org = matches!(inventory.organizations.organization, Collected::Ok(Some(_)));
-    if !in_org
-        || !matches!(
-            inventory.organizations.applied_policies,
-            Collected::Missing(_)
-        )
-    {
+    if !matches!(
+        inventory.organizations.applied_policies,
+        Collected::Missing(_)
+    ) {
         return;
     }
     if let Collected::Ok(applied) = caller.applied_org_policies(&inventory.account.id).await {
@@ -578,7 +576,7 @@ async fn scan_account(
             ),
         }));
     }
-    if fleet.organization {
+    if fleet.organization && opts.services.contains(&rampart_collect::Service::Iam) {
         fill_org_policies(caller, &mut inventory).await;
     }
     if let Some(why) = nothing_read(&inventory) {

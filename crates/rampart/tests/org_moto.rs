@@ -270,6 +270,34 @@ fn filters_and_bad_input() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let snapshot = snapshots.join(format!("{}.json", org.members[0]));
+    // Issue 12: the organization policies that apply to a member are read for it by the
+    // management account, root level first, with their documents.
+    let inv: Value = serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let scps = &inv["organizations"]["applied_policies"]["ok"]["service_control_policies"];
+    let levels: Vec<&str> = scps
+        .as_array()
+        .unwrap_or_else(|| panic!("{:#}", inv["organizations"]))
+        .iter()
+        .map(|l| l["target_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels.first(), Some(&"ROOT"), "{scps:#}");
+    assert_eq!(levels.last(), Some(&"ACCOUNT"), "{scps:#}");
+    assert!(levels.contains(&"ORGANIZATIONAL_UNIT"), "{scps:#}");
+    assert_eq!(scps[levels.len() - 1]["target_id"], org.members[0].as_str());
+    assert_eq!(scps[0]["policies"][0]["name"], "FullAWSAccess", "{scps:#}");
+    assert_eq!(
+        scps[0]["policies"][0]["document"]["Statement"][0]["Action"],
+        "*"
+    );
+    assert!(
+        !inv["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["api"] == "organizations:ListParents"),
+        "{:#}",
+        inv["errors"]
+    );
     let offline = rampart(
         &[
             "scan",
