@@ -176,6 +176,10 @@ pub fn build(shape: &Shape) -> Inventory {
         .enumerate()
         .map(|(i, u)| report_row(i, u, at))
         .collect();
+    let last_accessed_by_arn = users
+        .iter()
+        .map(|u| (u.arn.clone(), Collected::Ok(last_accessed(at, &u.arn))))
+        .collect();
     inv.iam = IamData {
         account_summary: Collected::Ok(Default::default()),
         password_policy: Collected::Ok(None),
@@ -195,7 +199,7 @@ pub fn build(shape: &Shape) -> Inventory {
         instance_profiles: Collected::Ok(vec![]),
         server_certificates: Collected::Ok(vec![]),
         found_keys: Collected::Ok(Default::default()),
-        service_last_accessed: Collected::Ok(Default::default()),
+        service_last_accessed: Collected::Ok(last_accessed_by_arn),
     };
     inv.s3 = S3Data {
         account_public_access_block: Collected::Ok(None),
@@ -503,6 +507,39 @@ fn user_named(name: String, i: usize) -> User {
             vec!["devs".into()]
         },
         ..Default::default()
+    }
+}
+
+/// Access Advisor's report for a user: S3 used five days before `at` (GetObject, not
+/// PutObject), DynamoDB granted and never used.
+fn last_accessed(at: chrono::DateTime<Utc>, arn: &str) -> ServiceLastAccessed {
+    let used = at - Duration::days(5);
+    ServiceLastAccessed {
+        job_completion_date: Some(at),
+        services: vec![
+            ServiceAccess {
+                namespace: "dynamodb".into(),
+                name: "Amazon DynamoDB".into(),
+                ..ServiceAccess::default()
+            },
+            ServiceAccess {
+                namespace: "s3".into(),
+                name: "Amazon S3".into(),
+                last_authenticated: Some(used),
+                last_authenticated_entity: Some(arn.to_owned()),
+                last_authenticated_region: Some("us-east-1".into()),
+                tracked_actions: vec![
+                    TrackedAction {
+                        action: "GetObject".into(),
+                        last_accessed: Some(used),
+                    },
+                    TrackedAction {
+                        action: "PutObject".into(),
+                        last_accessed: None,
+                    },
+                ],
+            },
+        ],
     }
 }
 

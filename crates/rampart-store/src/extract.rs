@@ -70,6 +70,24 @@ pub const VOLATILE_FIELDS: &[(&str, &str)] = &[
     ("iam:credential_report", "access_keys[].last_used_service"),
     // Last time a role was assumed.
     ("iam:roles", "last_used"),
+    // Access Advisor's report date, and each service's and tracked action's last use.
+    ("iam:service_last_accessed", "ok.job_completion_date"),
+    (
+        "iam:service_last_accessed",
+        "ok.services[].last_authenticated",
+    ),
+    (
+        "iam:service_last_accessed",
+        "ok.services[].last_authenticated_entity",
+    ),
+    (
+        "iam:service_last_accessed",
+        "ok.services[].last_authenticated_region",
+    ),
+    (
+        "iam:service_last_accessed",
+        "ok.services[].tracked_actions[].last_accessed",
+    ),
     // The outcome of the recorder's last delivery.
     ("config:recorders", "last_status"),
     // A trail's last delivery to CloudWatch Logs, and its last delivery error.
