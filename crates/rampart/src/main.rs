@@ -8,6 +8,7 @@ mod fleet;
 mod merge_cmd;
 mod scan_cmd;
 mod secrets_cmd;
+mod secrets_hook;
 mod store_cmd;
 mod watch_cmd;
 
