@@ -65,24 +65,32 @@ pub fn install(args: &InstallHookArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where git looks for the hooks of the repository at `repo`.
-fn hooks_dir(repo: &Path) -> Result<PathBuf> {
+/// Where git looks for the hooks of the repository whose work tree holds `dir`. Asked from
+/// the top of the work tree, where git runs hooks and resolves a relative
+/// `core.hooksPath`.
+fn hooks_dir(dir: &Path) -> Result<PathBuf> {
+    let top = PathBuf::from(git_line(dir, &["rev-parse", "--show-toplevel"])?);
+    Ok(top.join(git_line(&top, &["rev-parse", "--git-path", "hooks"])?))
+}
+
+/// The first line git prints for `args` in `dir`, or what it says when it fails.
+fn git_line(dir: &Path, args: &[&str]) -> Result<String> {
     let out = Command::new("git")
         .arg("-C")
-        .arg(repo)
-        .args(["rev-parse", "--git-path", "hooks"])
+        .arg(dir)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .context("cannot run git")?;
     if !out.status.success() {
         bail!(
-            "{}: not a git repository: {}",
-            terminal_safe(&repo.display().to_string()),
+            "{}: not a git work tree: {}",
+            terminal_safe(&dir.display().to_string()),
             terminal_safe(String::from_utf8_lossy(&out.stderr).trim())
         );
     }
-    let path = String::from_utf8_lossy(&out.stdout);
-    Ok(repo.join(path.trim_end_matches(['\n', '\r'])))
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
 }
 
 /// `s` as one word for `sh`.
@@ -124,7 +132,7 @@ while read -r local_ref local_sha remote_ref remote_sha; do
     case $local_sha in *[!0]*) ;; *) continue ;; esac
     # A remote sha not fetched here: scan what no remote-tracking branch holds.
     git cat-file -e "$remote_sha^{{commit}}" 2>/dev/null || remote_sha=$zero
-    {rampart} secrets --range "$remote_sha..$local_sha" </dev/null || status=$?
+    {rampart} secrets --range "$remote_sha..$local_sha" </dev/null >&2 || status=$?
 done
 if [ "$status" -ne 0 ]; then
     echo "rampart: push refused: the commits above add a secret, or could not be scanned (exit $status). To push anyway: git push --no-verify" >&2
