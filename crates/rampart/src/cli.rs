@@ -47,6 +47,20 @@ pub enum Command {
         /// Check id, such as `iam_root_mfa`.
         id: String,
     },
+    /// Print a shell completion script, generated from rampart's own arguments; e.g.
+    /// `rampart completions bash > ~/.local/share/bash-completion/completions/rampart`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page `rampart(1)` in roff (`rampart man | man -l -`), or with
+    /// `--out-dir`, write it and one page per subcommand (`rampart-scan.1`, ...) there.
+    Man {
+        /// Write `rampart.1` and every subcommand's page to this folder.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
 }
 
 /// Where the account is read from.

@@ -26,6 +26,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prune(args) => crate::store_cmd::prune(args),
         Command::Watch(args) => crate::watch_cmd::run(*args),
         Command::Explain { id } => explain(&id),
+        Command::Completions { shell } => crate::shell_cmd::completions(shell),
+        Command::Man { out_dir } => crate::shell_cmd::man(out_dir.as_deref()),
     }
 }
 

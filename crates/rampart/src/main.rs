@@ -9,6 +9,7 @@ mod merge_cmd;
 mod scan_cmd;
 mod secrets_cmd;
 mod secrets_hook;
+mod shell_cmd;
 mod store_cmd;
 mod watch_cmd;
 
