@@ -876,3 +876,72 @@ fn install_hook_existing_hooks_path_worktrees_and_pre_push() {
     git_ok(&wt, &["commit", "-q", "-m", "clean"]);
     git_ok(&wt, &["push", "-q", "origin", "HEAD:refs/heads/feature"]);
 }
+
+// Issue 13: the hooks of `.pre-commit-hooks.yaml` (the pre-commit framework, `language:
+// system`) run the `rampart` on PATH: the staged hook refuses a staged key and passes a
+// clean index; the push hook reads the range pre-commit gives in PRE_COMMIT_FROM_REF and
+// PRE_COMMIT_TO_REF, and with no FROM, the commits no remote-tracking branch holds.
+#[test]
+fn pre_commit_framework_hooks_run_the_installed_rampart() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.pre-commit-hooks.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let entry = |id: &str| -> String {
+        let block = text
+            .split("\n- id: ")
+            .find(|b| b.starts_with(&format!("{id}\n")))
+            .unwrap_or_else(|| panic!("no hook {id}"));
+        assert!(block.contains("\n  language: system\n"), "{block}");
+        assert!(block.contains("\n  pass_filenames: false\n"), "{block}");
+        let line = block
+            .lines()
+            .find_map(|l| l.strip_prefix("  entry: "))
+            .unwrap();
+        line.to_string()
+    };
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rampart")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let run_hook = |repo: &Path, id: &str, env: &[(&str, &str)]| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(entry(id))
+            .current_dir(repo)
+            .env("PATH", &path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    repo_with_readme(repo);
+    let base = git_ok(repo, &["rev-parse", "HEAD"]);
+    assert_eq!(run_hook(repo, "rampart-secrets", &[]).0, Some(0));
+    put(&repo.join("k.env"), &key_line());
+    git_ok(repo, &["add", "k.env"]);
+    let (code, out) = run_hook(repo, "rampart-secrets", &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("k.env:1:21") && !out.contains(PLANTED),
+        "{out}"
+    );
+    git_ok(repo, &["commit", "-q", "-m", "key"]);
+    let head = git_ok(repo, &["rev-parse", "HEAD"]);
+
+    let push = |from: Option<&str>| {
+        let mut env = vec![("PRE_COMMIT_TO_REF", head.as_str())];
+        env.extend(from.map(|f| ("PRE_COMMIT_FROM_REF", f)));
+        run_hook(repo, "rampart-secrets-push", &env)
+    };
+    let (code, out) = push(Some(&base));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("k.env:1:21"), "{out}");
+    assert_eq!(push(Some(&head)).0, Some(0));
+    assert_eq!(push(None).0, Some(1));
+    git_ok(repo, &["update-ref", "refs/remotes/origin/main", &head]);
+    assert_eq!(push(None).0, Some(0));
+}
