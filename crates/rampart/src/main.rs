@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod fleet;
 mod merge_cmd;
+mod progress;
 mod scan_cmd;
 mod secrets_cmd;
 mod secrets_hook;
