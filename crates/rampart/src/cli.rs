@@ -23,8 +23,9 @@ pub enum Command {
     Collect(Box<CollectArgs>),
     /// List the checks.
     Checks(ChecksArgs),
-    /// Find leaked credentials in files and git history; with `--snapshot` or
-    /// `--live-keys`, say which AWS access keys found are live keys of the account.
+    /// Find leaked credentials in files, git history, staged changes (`--staged`) or the
+    /// commits of a push (`--range`); `install-hook` makes git refuse them. With
+    /// `--snapshot` or `--live-keys`, say which AWS access keys found are live keys.
     Secrets(SecretsArgs),
     /// Join the JSON reports of `rampart scan --shard K/N` runs (or of single accounts)
     /// into one report.
