@@ -707,6 +707,65 @@ fn range_reads_the_commits_of_a_push() {
         &[],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // Merges: a side branch's key is reported once, at the side commit that added it, not
+    // again at the merge; a key the merge itself adds (in its conflict's resolution) is
+    // found at the merge.
+    let tip = git_ok(repo, &["rev-parse", "HEAD"]);
+    git_ok(repo, &["checkout", "-q", "-b", "side"]);
+    put(&repo.join("side.env"), &key_line());
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "side"]);
+    let side = git_ok(repo, &["rev-parse", "HEAD"]);
+    put(&repo.join("shared.txt"), "side\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "side 2"]);
+    git_ok(repo, &["checkout", "-q", "-"]);
+    put(&repo.join("shared.txt"), "main\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "main"]);
+    assert!(
+        !git_run(repo, &["merge", "-q", "side"]).status.success(),
+        "a conflict"
+    );
+    put(
+        &repo.join("shared.txt"),
+        &format!("main and side\nSECRET = \"{token}\"\n"),
+    );
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "--no-edit"]);
+    let merge = git_ok(repo, &["rev-parse", "HEAD"]);
+    let run = rampart_in(
+        repo,
+        &[
+            "secrets",
+            "--range",
+            &format!("{tip}..HEAD"),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let r = run.json();
+    let mut found: Vec<(&str, &str, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["commit"]["sha"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected = vec![
+        ("shared.txt", merge.as_str(), 2),
+        ("side.env", side.as_str(), 1),
+    ];
+    expected.sort();
+    assert_eq!(found, expected, "{r}");
 }
 
 // Issue 13: bad input in the commit path is exit 2 with a clear message: `--staged`
