@@ -696,11 +696,13 @@ pub struct SecretsArgs {
 /// What `rampart secrets` does instead of scanning.
 #[derive(Debug, Subcommand)]
 pub enum SecretsAction {
-    /// Write a git pre-commit hook that runs `rampart secrets --staged` (and with
-    /// `--pre-push`, a pre-push hook that runs `--range` on the commits pushed), where git
-    /// looks for hooks: `core.hooksPath` if set, else the hooks folder of the repository
-    /// (shared by its linked worktrees). The hook calls this rampart by its absolute path
-    /// (`--use-path`: the `rampart` found on PATH when the hook runs).
+    /// Write a git pre-commit hook that runs `rampart secrets --staged` (with `--pre-push`,
+    /// also a pre-push hook that runs `--range` on the commits pushed).
+    ///
+    /// Hooks go where git looks for them: `core.hooksPath` if set, else the hooks folder of
+    /// the repository (shared by its linked worktrees). A hook already there is kept (exit
+    /// 2) unless `--force`. The hook calls this rampart by its absolute path (`--use-path`:
+    /// the `rampart` found on PATH when the hook runs). `git commit --no-verify` skips it.
     InstallHook(InstallHookArgs),
 }
 
