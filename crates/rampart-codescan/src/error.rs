@@ -40,6 +40,21 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A range of commits (`--range A..B`) that is not two revisions git knows.
+    #[error(
+        "{}: bad range `{}`: {}",
+        shown(path),
+        terminal_safe(range),
+        terminal_safe(message)
+    )]
+    BadRange {
+        /// The repository.
+        path: PathBuf,
+        /// The range as given.
+        range: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An ignore file could not be read or parsed.
     #[error("{}: bad ignore file: {}", shown(path), terminal_safe(message))]
     IgnoreFile {

@@ -63,7 +63,7 @@ enum Listed {
 }
 
 /// The first 12 characters of an object id.
-fn short_sha(sha: &str) -> &str {
+pub(crate) fn short_sha(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
@@ -137,7 +137,7 @@ pub fn scan_history(engine: &Engine, repo: &Path, opts: &ScanOptions) -> Result<
 
 /// `.rampartignore` at the top of the work tree (if there is one) and the extra ignore
 /// files, matched against paths in the repository.
-fn ignore_rules(git: &Git, opts: &ScanOptions) -> Result<Gitignore, Error> {
+pub(crate) fn ignore_rules(git: &Git, opts: &ScanOptions) -> Result<Gitignore, Error> {
     let top = git
         .output(&["rev-parse", "--show-toplevel"])
         .ok()
@@ -153,12 +153,12 @@ fn ignore_rules(git: &Git, opts: &ScanOptions) -> Result<Gitignore, Error> {
 }
 
 /// Runs git in one repository.
-struct Git {
-    repo: PathBuf,
+pub(crate) struct Git {
+    pub(crate) repo: PathBuf,
 }
 
 impl Git {
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("git");
         cmd.arg("-C")
             .arg(&self.repo)
@@ -169,7 +169,7 @@ impl Git {
         cmd
     }
 
-    fn error(&self, args: &[&str], message: impl Into<String>) -> Error {
+    pub(crate) fn error(&self, args: &[&str], message: impl Into<String>) -> Error {
         Error::Git {
             path: self.repo.clone(),
             command: args.join(" "),
@@ -178,7 +178,7 @@ impl Git {
     }
 
     /// Run a git command to completion; its stdout, or its stderr as the error.
-    fn output(&self, args: &[&str]) -> Result<String, String> {
+    pub(crate) fn output(&self, args: &[&str]) -> Result<String, String> {
         let out = self
             .command(args)
             .output()
@@ -485,7 +485,11 @@ struct Scanned {
 }
 
 /// Wait for a git process, turning a failure into an error with its stderr.
-fn finish(mut child: std::process::Child, args: &[&str], git: &Git) -> Result<(), Error> {
+pub(crate) fn finish(
+    mut child: std::process::Child,
+    args: &[&str],
+    git: &Git,
+) -> Result<(), Error> {
     let mut stderr = String::new();
     if let Some(mut e) = child.stderr.take() {
         let _ = e.read_to_string(&mut stderr);

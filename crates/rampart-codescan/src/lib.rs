@@ -7,6 +7,9 @@
 //!   a size limit, and memory-maps large files.
 //! - [`scan_history`] reads every blob reachable from any ref once, through the `git`
 //!   command line, and attributes each to the first commit (and author) that added it.
+//! - [`scan_staged`] reads the lines a commit is about to add (the index against `HEAD`),
+//!   and [`scan_range`] those the commits of `A..B` add (a push, a pull request): each new
+//!   blob is scanned whole and a finding kept when it starts on an added line.
 //! - [`LiveKeys`] marks AWS access key ids found as keys of a known account (active or
 //!   inactive), of none, or unverified (the account could not say), by fingerprint; the
 //!   caller supplies the answers (a snapshot, or the live account asked about each key id
@@ -26,6 +29,7 @@
 //! ```
 
 mod baseline;
+mod diff;
 mod error;
 mod finding;
 mod git;
@@ -39,6 +43,7 @@ mod text;
 mod tree;
 
 pub use baseline::Baseline;
+pub use diff::{is_null_sha, scan_range, scan_staged};
 pub use error::Error;
 pub use finding::{AwsKeyState, AwsKeyStatus, Commit, Finding};
 pub use git::scan_history;

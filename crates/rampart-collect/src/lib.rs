@@ -45,6 +45,7 @@ mod ec2;
 mod found_keys;
 mod iam;
 mod monitoring;
+mod observer;
 mod org_policies;
 mod organization;
 mod recorder;
@@ -73,8 +74,7 @@ pub use found_keys::{look_up_access_keys, AccessKeyLookup};
 pub use rampart_inventory::Service;
 pub use transport::{CallPolicy, RequestBudget};
 
-/// Progress callback: receives one short line per event.
-pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+pub use observer::{Observer, Progress};
 
 /// What to collect and how.
 #[derive(Clone)]
@@ -95,7 +95,7 @@ pub struct Options {
     pub item_concurrency: usize,
     /// Retries, timeouts and requests in flight.
     pub policy: CallPolicy,
-    /// Progress lines, if wanted.
+    /// Told of the collection's progress (parts read, requests, errors), if wanted.
     pub progress: Option<Progress>,
 }
 
@@ -238,12 +238,11 @@ pub async fn collect_account(
     let started = Instant::now();
     let collected_at = Utc::now();
     let base = session.config().clone();
-    let collector = Arc::new(Collector::new(opts.item_concurrency));
-    let progress = |msg: &str| {
-        if let Some(p) = &opts.progress {
-            p(msg)
-        }
-    };
+    let mut collector = Collector::new(opts.item_concurrency);
+    let watch = observer::Watch(opts.progress.clone());
+    collector.ledger.watch = watch.clone();
+    let collector = Arc::new(collector);
+    let done = |part: &str| watch.tell(|o| o.part_done(part));
     let default_region = base
         .region()
         .map(|r| r.as_ref().to_owned())
@@ -262,15 +261,26 @@ pub async fn collect_account(
         partition: partition.clone(),
         caller_arn,
     };
-    progress(&format!("account {} ({})", account.id, account.caller_arn));
+    watch.tell(|o| o.account(&account.id, &account.caller_arn));
 
     let mut inventory = Inventory::new(account, collected_at);
     inventory.regions = discover_regions(&collector, &base, &default_region, opts).await?;
-    progress(&format!(
-        "reading {} region(s): {}",
-        inventory.regions.scanned.len(),
-        inventory.regions.scanned.join(" ")
-    ));
+    let account_wide = [
+        Service::Iam,
+        Service::AccessAdvisor,
+        Service::S3,
+        Service::Budgets,
+        Service::Organizations,
+        Service::Account,
+    ];
+    let parts = inventory.regions.scanned.len()
+        + account_wide
+            .iter()
+            .filter(|s| opts.services.contains(s))
+            // Access Advisor is read after IAM, and only with it.
+            .filter(|s| **s != Service::AccessAdvisor || opts.services.contains(&Service::Iam))
+            .count();
+    watch.tell(|o| o.parts(parts));
 
     // One IAM client for the account-wide IAM data and the IAM organization features.
     let iam_client = client!(
@@ -285,15 +295,14 @@ pub async fn collect_account(
             return IamData::default();
         }
         let mut data = iam::collect(&collector, &iam_client).await;
-        progress("iam done");
+        done("iam");
         if opts.services.contains(&Service::AccessAdvisor) {
             data.service_last_accessed =
                 access_advisor::collect(&collector, &iam_client, &data).await;
-            progress("access advisor done");
+            done("accessadvisor");
         }
         data
     };
-    let total = inventory.regions.scanned.len();
     let regions_fut = futures::stream::iter(inventory.regions.scanned.clone())
         .map(|name| {
             let base = &base;
@@ -311,13 +320,7 @@ pub async fn collect_account(
             }
         })
         .buffer_unordered(opts.region_concurrency.max(1))
-        .inspect({
-            let mut done = 0;
-            move |(name, _)| {
-                done += 1;
-                progress(&format!("region {name} done ({done}/{total})"));
-            }
-        })
+        .inspect(|(name, _)| done(name))
         .collect::<Vec<_>>();
     let global = RegionCtx {
         name: global_region(&partition).to_owned(),
@@ -329,42 +332,57 @@ pub async fn collect_account(
             return S3Data::default();
         }
         let data = storage::s3(&collector, &base, &global, &global.account).await;
-        progress("s3 done");
+        done("s3");
         data
     };
     let (services, ledger) = (&opts.services, &collector.ledger);
-    let budgets_fut = when_selected!(
+    let budgets_fut = then_done(
+        &watch,
         services,
         Service::Budgets,
-        monitoring::budgets(
-            &collector,
-            &client!(aws_sdk_budgets, &base, global.name, ledger, "budgets"),
-            &global.account,
-        )
+        when_selected!(
+            services,
+            Service::Budgets,
+            monitoring::budgets(
+                &collector,
+                &client!(aws_sdk_budgets, &base, global.name, ledger, "budgets"),
+                &global.account,
+            )
+        ),
     );
-    let organizations_fut = when_selected!(
+    let organizations_fut = then_done(
+        &watch,
         services,
         Service::Organizations,
-        organization::organizations(
-            &collector,
-            &client!(
-                aws_sdk_organizations,
-                &base,
-                global.name,
-                ledger,
-                "organizations"
-            ),
-            &iam_client,
-            &global.account,
-        )
+        when_selected!(
+            services,
+            Service::Organizations,
+            organization::organizations(
+                &collector,
+                &client!(
+                    aws_sdk_organizations,
+                    &base,
+                    global.name,
+                    ledger,
+                    "organizations"
+                ),
+                &iam_client,
+                &global.account,
+            )
+        ),
     );
-    let account_fut = when_selected!(
+    let account_fut = then_done(
+        &watch,
         services,
         Service::Account,
-        organization::account_settings(
-            &collector,
-            &client!(aws_sdk_account, &base, global.name, ledger, "account"),
-        )
+        when_selected!(
+            services,
+            Service::Account,
+            organization::account_settings(
+                &collector,
+                &client!(aws_sdk_account, &base, global.name, ledger, "account"),
+            )
+        ),
     );
     let (iam, regional, s3, budgets, organizations, account_settings) = tokio::join!(
         iam_fut,
@@ -388,6 +406,21 @@ pub async fn collect_account(
         successful_calls: collector.ledger.successes(),
     };
     Ok(inventory)
+}
+
+/// Await `read`, then tell the observer that account-wide part `service` is done (when it
+/// was selected, and so read).
+async fn then_done<T>(
+    watch: &observer::Watch,
+    services: &BTreeSet<Service>,
+    service: Service,
+    read: impl std::future::Future<Output = T>,
+) -> T {
+    let data = read.await;
+    if services.contains(&service) {
+        watch.tell(|o| o.part_done(<&'static str>::from(service)));
+    }
+    data
 }
 
 /// Read one region: every selected service at once.

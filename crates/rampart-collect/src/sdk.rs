@@ -67,6 +67,8 @@ pub(crate) async fn load_config(
 /// succeeded, and keeps the errors met.
 #[derive(Debug, Default)]
 pub(crate) struct Ledger {
+    /// Told of every request and failed call.
+    pub(crate) watch: crate::observer::Watch,
     calls: Mutex<BTreeMap<String, Arc<AtomicU64>>>,
     successes: Mutex<BTreeMap<String, u64>>,
     errors: Mutex<Vec<CollectionError>>,
@@ -77,11 +79,15 @@ impl Ledger {
     pub(crate) fn counter(&self, service: &str) -> CallCounter {
         let mut calls = self.calls.lock().expect("ledger lock");
         let n = calls.entry(service.to_owned()).or_default().clone();
-        CallCounter { calls: n }
+        CallCounter {
+            calls: n,
+            watch: self.watch.clone(),
+        }
     }
 
     /// Record a failed call.
     pub(crate) fn error(&self, service: &str, region: &str, gap: &Gap) {
+        self.watch.tell(|o| o.error());
         self.errors
             .lock()
             .expect("ledger lock")
@@ -132,6 +138,7 @@ impl Ledger {
 #[derive(Debug, Clone)]
 pub(crate) struct CallCounter {
     calls: Arc<AtomicU64>,
+    watch: crate::observer::Watch,
 }
 
 impl Intercept for CallCounter {
@@ -146,6 +153,7 @@ impl Intercept for CallCounter {
         _cfg: &mut ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
+        self.watch.tell(|o| o.request());
         Ok(())
     }
 }

@@ -23,8 +23,9 @@ pub enum Command {
     Collect(Box<CollectArgs>),
     /// List the checks.
     Checks(ChecksArgs),
-    /// Find leaked credentials in files and git history; with `--snapshot` or
-    /// `--live-keys`, say which AWS access keys found are live keys of the account.
+    /// Find leaked credentials in files, git history, staged changes (`--staged`) or the
+    /// commits of a push (`--range`); `install-hook` makes git refuse them. With
+    /// `--snapshot` or `--live-keys`, say which AWS access keys found are live keys.
     Secrets(SecretsArgs),
     /// Join the JSON reports of `rampart scan --shard K/N` runs (or of single accounts)
     /// into one report.
@@ -46,6 +47,20 @@ pub enum Command {
     Explain {
         /// Check id, such as `iam_root_mfa`.
         id: String,
+    },
+    /// Print a shell completion script, generated from rampart's own arguments; e.g.
+    /// `rampart completions bash > ~/.local/share/bash-completion/completions/rampart`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page `rampart(1)` in roff (`rampart man | man -l -`), or with
+    /// `--out-dir`, write it and one page per subcommand (`rampart-scan.1`, ...) there.
+    Man {
+        /// Write `rampart.1` and every subcommand's page to this folder.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
 }
 
@@ -595,13 +610,37 @@ impl ColorChoice {
 
 /// `rampart secrets`.
 #[derive(Debug, Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    after_help = "In the commit path: `rampart secrets install-hook` makes git run `rampart \
+secrets --staged` before each commit (and, with --pre-push, `--range` before each push); \
+`git commit --no-verify` skips it. Exit codes: 0 nothing at or above --fail-on, 1 such \
+findings, 2 bad usage or input, or an incomplete scan."
+)]
 pub struct SecretsArgs {
-    /// Files and directories to scan; with `--git`, repositories.
-    #[arg(required = true, value_name = "PATH")]
+    /// Install a git hook.
+    #[command(subcommand)]
+    pub action: Option<SecretsAction>,
+    /// Files and directories to scan; with `--git`, repositories; with `--staged` or
+    /// `--range`, one repository (default: the current directory).
+    #[arg(required_unless_present_any = ["staged", "range"], value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Scan every commit of every branch (each blob once), not the working tree.
     #[arg(long)]
     pub git: bool,
+    /// Scan what is about to be committed: the lines the index adds against HEAD (on a
+    /// first commit, every staged line), not the working tree and not lines already
+    /// committed. Lines are those of the staged version of each file.
+    #[arg(long, conflicts_with_all = ["git", "range", "no_gitignore"])]
+    pub staged: bool,
+    /// Scan the lines added by each commit of `A..B` (reachable from B, not from A): a push
+    /// or a pull request. An `A` of all zeros (what a pre-push hook is given for a branch
+    /// the remote does not have yet) means the commits of B on no remote-tracking branch
+    /// (`git rev-list B --not --remotes`); a `B` of all zeros (a deleted branch) scans
+    /// nothing. A merge's own lines (a conflict's resolution) are scanned too.
+    #[arg(long, value_name = "A..B", conflicts_with_all = ["git", "no_gitignore"])]
+    pub range: Option<String>,
     /// Check AWS access key ids found against what this snapshot (`rampart collect --out
     /// FILE`) says about them. Since snapshot schema 4 it answers only for the keys found in
     /// the account's own configuration: any other key is reported unverified.
@@ -652,6 +691,36 @@ pub struct SecretsArgs {
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// What `rampart secrets` does instead of scanning.
+#[derive(Debug, Subcommand)]
+pub enum SecretsAction {
+    /// Write a git pre-commit hook that runs `rampart secrets --staged` (with `--pre-push`,
+    /// also a pre-push hook that runs `--range` on the commits pushed).
+    ///
+    /// Hooks go where git looks for them: `core.hooksPath` if set, else the hooks folder of
+    /// the repository (shared by its linked worktrees). A hook already there is kept (exit
+    /// 2) unless `--force`. The hook calls this rampart by its absolute path (`--use-path`:
+    /// the `rampart` found on PATH when the hook runs). `git commit --no-verify` skips it.
+    InstallHook(InstallHookArgs),
+}
+
+/// `rampart secrets install-hook`.
+#[derive(Debug, Args)]
+pub struct InstallHookArgs {
+    /// The repository, or any folder in its work tree.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+    /// Replace a hook that is already there (else: exit 2, nothing written).
+    #[arg(long)]
+    pub force: bool,
+    /// Also write a pre-push hook that scans the commits being pushed.
+    #[arg(long)]
+    pub pre_push: bool,
+    /// Call `rampart` as found on PATH when the hook runs, not this binary's absolute path.
+    #[arg(long)]
+    pub use_path: bool,
 }
 
 /// `rampart secrets` report formats.

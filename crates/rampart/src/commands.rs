@@ -1,14 +1,14 @@
 //! What each subcommand does.
 
 use crate::cli::{
-    AccountArgs, CallArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, Command, SelectArgs,
+    AccountArgs, CallArgs, CatalogueFormat, ChecksArgs, Cli, CollectArgs, ColorChoice, Command,
+    SelectArgs,
 };
 use anyhow::{bail, Context as _, Result};
 use rampart_checks::{Selection, Severity};
 use rampart_collect::{Options, Service};
 use rampart_inventory::{save_snapshot, Inventory};
 use std::collections::BTreeSet;
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -26,6 +26,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Prune(args) => crate::store_cmd::prune(args),
         Command::Watch(args) => crate::watch_cmd::run(*args),
         Command::Explain { id } => explain(&id),
+        Command::Completions { shell } => crate::shell_cmd::completions(shell),
+        Command::Man { out_dir } => crate::shell_cmd::man(out_dir.as_deref()),
     }
 }
 
@@ -56,12 +58,6 @@ pub(crate) fn services_for(sel: &Selection) -> BTreeSet<Service> {
         .filter(|c| sel.includes(c.meta))
         .flat_map(|c| c.meta.needs.iter().copied())
         .collect()
-}
-
-fn stderr_progress() -> Option<rampart_collect::Progress> {
-    std::io::stderr()
-        .is_terminal()
-        .then(|| Arc::new(|msg: &str| eprintln!("rampart: {msg}")) as rampart_collect::Progress)
 }
 
 /// Why nothing could be read from an account, when nothing was: decided from the calls
@@ -104,11 +100,14 @@ pub(crate) fn call_policy(args: &CallArgs) -> rampart_collect::CallPolicy {
     }
 }
 
-/// Read the account through the SDK.
+/// Read the account through the SDK, with a progress line on a terminal (coloured as
+/// `color` says).
 pub(crate) fn collect_account(
     account: &AccountArgs,
     services: BTreeSet<Service>,
+    color: ColorChoice,
 ) -> Result<Inventory> {
+    let bar = crate::progress::Bar::on_stderr(color);
     let opts = Options {
         profile: account.profile.clone(),
         regions: account.regions.clone(),
@@ -117,14 +116,18 @@ pub(crate) fn collect_account(
         services,
         region_concurrency: account.region_concurrency,
         policy: call_policy(&account.calls),
-        progress: stderr_progress(),
+        progress: bar.clone().map(|b| b as Arc<dyn rampart_collect::Observer>),
         ..Options::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let inventory = runtime.block_on(rampart_collect::collect(&opts))?;
+    let inventory = runtime.block_on(rampart_collect::collect(&opts));
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    let inventory = inventory?;
     if let Some(why) = nothing_read(&inventory) {
         bail!(
             "nothing could be read from account {}: {why}",
@@ -139,7 +142,11 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
         return collect_fleet(args);
     }
     let store = collect_store(&args)?;
-    let inventory = collect_account(&args.account, Service::ALL.into_iter().collect())?;
+    let inventory = collect_account(
+        &args.account,
+        Service::ALL.into_iter().collect(),
+        ColorChoice::Auto,
+    )?;
     save_snapshot(&inventory, &args.out)?;
     if let Some(store) = &store {
         keep_collect(store, &inventory)?;

@@ -6,8 +6,11 @@ mod cli;
 mod commands;
 mod fleet;
 mod merge_cmd;
+mod progress;
 mod scan_cmd;
 mod secrets_cmd;
+mod secrets_hook;
+mod shell_cmd;
 mod store_cmd;
 mod watch_cmd;
 

@@ -296,7 +296,9 @@ impl Plan {
     pub(crate) fn scan_for_watch(&self) -> Result<(Inventory, ScanReport, Selection)> {
         let inventory = match &self.source {
             Source::Snapshot(path) => load_snapshot(path)?,
-            Source::Account(account) => collect_account(account, services_for(&self.selection))?,
+            Source::Account(account) => {
+                collect_account(account, services_for(&self.selection), self.color)?
+            }
         };
         let evaluated = self.evaluate(&inventory, &self.selection)?;
         if !matches!(self.output, Output::Stdout(_)) {
@@ -308,7 +310,9 @@ impl Plan {
     fn run(&self) -> Result<ExitCode> {
         let inventory = match &self.source {
             Source::Snapshot(path) => load_snapshot(path)?,
-            Source::Account(account) => collect_account(account, services_for(&self.selection))?,
+            Source::Account(account) => {
+                collect_account(account, services_for(&self.selection), self.color)?
+            }
         };
         if let Some(path) = &self.save_snapshot {
             save_snapshot(&inventory, path)?;

@@ -2,13 +2,14 @@
 //! ids cross-checked against an account's keys (from a snapshot, or read live through
 //! the collector), a baseline applied, the report in text, JSON or SARIF. Paths in
 //! messages are shown with their control characters escaped, as the text report shows
-//! them.
+//! them. With `--staged` or `--range`, only the lines a commit adds are read (the
+//! commit path: `rampart secrets install-hook` writes the git hooks, [`crate::secrets_hook`]).
 
-use crate::cli::{SecretsArgs, SecretsFormat};
+use crate::cli::{SecretsAction, SecretsArgs, SecretsFormat};
 use anyhow::{bail, Context as _, Result};
 use rampart_codescan::{
-    render_json, render_sarif, render_text, scan_history, scan_tree, Baseline, LiveKeys, Report,
-    ScanOptions, Severity, MAX_THREADS_PER_CORE,
+    render_json, render_sarif, render_text, scan_history, scan_range, scan_staged, scan_tree,
+    Baseline, LiveKeys, Report, ScanOptions, Severity, MAX_THREADS_PER_CORE,
 };
 use rampart_collect::{Options, Service};
 use rampart_inventory::{load_snapshot, Collected, FoundKey, Inventory, KeyOwner};
@@ -24,8 +25,20 @@ use std::process::ExitCode;
 /// that could not be read. As in ripgrep, such errors do not stop the scan (each is in the
 /// report) but decide the exit code, before any finding: exit 0 or 1 means every file
 /// and blob was read.
-pub fn run(args: SecretsArgs) -> Result<ExitCode> {
+pub fn run(mut args: SecretsArgs) -> Result<ExitCode> {
+    if let Some(SecretsAction::InstallHook(hook)) = &args.action {
+        return crate::secrets_hook::install(hook);
+    }
     let threshold = fail_threshold(&args.fail_on)?;
+    let diff_scan = args.staged || args.range.is_some();
+    if diff_scan {
+        let option = if args.staged { "--staged" } else { "--range" };
+        match args.paths.len() {
+            0 => args.paths.push(".".into()),
+            1 => {}
+            n => bail!("{option} reads one repository, not {n} paths"),
+        }
+    }
     for path in &args.paths {
         if std::fs::symlink_metadata(path).is_err() {
             bail!("{}: no such file or directory", shown(path));
@@ -60,7 +73,11 @@ pub fn run(args: SecretsArgs) -> Result<ExitCode> {
             args.threads
         );
     }
-    let mut report = if args.git {
+    let mut report = if args.staged {
+        scan_staged(engine, &args.paths[0], &opts)?
+    } else if let Some(range) = &args.range {
+        scan_range(engine, &args.paths[0], range, &opts)?
+    } else if args.git {
         let mut report = Report::default();
         for repo in &args.paths {
             report.merge(scan_history(engine, repo, &opts)?);

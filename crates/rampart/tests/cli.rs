@@ -1219,3 +1219,170 @@ fn watch_outbox_survives_kill_and_outage() {
         "{m:?}"
     );
 }
+
+/// The subcommands `rampart --help` lists.
+fn subcommands() -> Vec<String> {
+    let help = rampart(&["--help"], &[]);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    let names: Vec<String> = help
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A subcommand's line, not the continuation of a description.
+        .filter(|l| {
+            l.as_bytes()
+                .get(2)
+                .is_some_and(|b| !b.is_ascii_whitespace())
+        })
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() >= 12, "{}", help.stdout);
+    names
+}
+
+/// Whether `program` runs here.
+fn installed(program: &str) -> bool {
+    std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+// Issue 13 (CLI conventions): `rampart completions SHELL` for bash, zsh, fish and
+// powershell names every subcommand (and the nested `install-hook`); each script is
+// accepted by its shell where the shell is installed; in bash, completing `rampart se`
+// offers `secrets`, and `rampart secrets --st` offers `--staged`.
+#[test]
+fn completions_for_each_shell() {
+    let names = subcommands();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = rampart(&["completions", shell], &[]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for name in names.iter().map(String::as_str).chain(["install-hook"]) {
+            assert!(run.stdout.contains(name), "{shell}: no {name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("rampart.completion");
+        write(&script, &run.stdout);
+        let check: Option<(&str, Vec<&str>)> = match shell {
+            "bash" => Some(("bash", vec!["-n"])),
+            "zsh" => Some(("zsh", vec!["-n"])),
+            "fish" => Some(("fish", vec!["--no-execute"])),
+            _ => Some((
+                "pwsh",
+                vec![
+                    "-NoProfile",
+                    "-Command",
+                    "$null = [ScriptBlock]::Create((Get-Content -Raw $args[0]))",
+                ],
+            )),
+        };
+        if let Some((program, args)) = check.filter(|(p, _)| installed(p)) {
+            let out = std::process::Command::new(program)
+                .args(&args)
+                .arg(&script)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{program} refuses the {shell} script: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("rampart.bash");
+    write(&script, &rampart(&["completions", "bash"], &[]).stdout);
+    let complete =
+        |line: &str| {
+            let words: Vec<&str> = line.split(' ').collect();
+            let program =
+                format!(
+            "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT={}; \
+             _rampart rampart '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(" "),
+            words.len() - 1,
+            line.len(),
+            words[words.len() - 1],
+            words[words.len() - 2],
+        );
+            let out = std::process::Command::new("bash")
+                .args(["-c", &program])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+    let offered = complete("rampart se");
+    assert!(offered.lines().any(|l| l == "secrets"), "{offered}");
+    let offered = complete("rampart secrets --st");
+    assert!(offered.lines().any(|l| l == "--staged"), "{offered}");
+}
+
+// Issue 13 (CLI conventions): `rampart man` prints rampart(1) in roff: title, NAME,
+// SYNOPSIS, and every subcommand; `man -l` renders it where man is installed; `--out-dir`
+// writes one page per subcommand, the nested `secrets install-hook` included, each
+// generated from the same arguments as `--help`.
+#[test]
+fn man_page_renders_with_every_subcommand() {
+    let run = rampart(&["man"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = &run.stdout;
+    assert!(page.contains(".TH rampart 1"), "{page}");
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH SUBCOMMANDS"] {
+        assert!(page.contains(section), "{section}: {page}");
+    }
+    let names = subcommands();
+    for name in &names {
+        let roff_name = format!("rampart\\-{}(1)", name.replace('-', "\\-"));
+        assert!(page.contains(&roff_name), "{roff_name}: {page}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("rampart.1");
+    write(&file, page);
+    if installed("man") {
+        let out = std::process::Command::new("man")
+            .arg("-l")
+            .arg(&file)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(shown.contains("SYNOPSIS"), "{shown}");
+        assert!(shown.contains("rampart-secrets(1)"), "{shown}");
+        assert!(!shown.contains(".TH"), "{shown}");
+    }
+
+    let out = dir.path().join("man1");
+    let run = rampart(&["man", "--out-dir", out.to_str().unwrap()], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for name in names.iter().map(|n| format!("rampart-{n}.1")).chain([
+        "rampart.1".to_string(),
+        "rampart-secrets-install-hook.1".to_string(),
+    ]) {
+        let text =
+            std::fs::read_to_string(out.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.starts_with(".ie") || text.contains("\n.TH "), "{name}");
+    }
+    let secrets = std::fs::read_to_string(out.join("rampart-secrets.1")).unwrap();
+    for flag in ["\\-\\-staged", "\\-\\-range", "install\\-hook"] {
+        assert!(secrets.contains(flag), "{flag}: {secrets}");
+    }
+    let hook = std::fs::read_to_string(out.join("rampart-secrets-install-hook.1")).unwrap();
+    assert!(hook.contains("\\-\\-pre\\-push"), "{hook}");
+}

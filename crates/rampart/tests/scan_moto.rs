@@ -1158,3 +1158,83 @@ fn access_advisor_jobs_are_polled_paged_and_their_failures_recorded() {
     assert!((1..=3).contains(&started), "{started} attempts");
     assert_eq!(stats.get("iam", "GetServiceLastAccessedDetails").seen, 0);
 }
+
+/// Run `rampart ARGS` with standard error on a pseudo-terminal (util-linux `script`) and
+/// standard output to /dev/null, isolated as [`rampart`] runs it, with `env` on top; what
+/// the terminal received. None when `script` is not installed.
+fn on_a_terminal(args: &[&str], env: &[(String, String)]) -> Option<String> {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut line = quote(env!("CARGO_BIN_EXE_rampart"));
+    for a in args {
+        line.push(' ');
+        line.push_str(&quote(a));
+    }
+    line.push_str(" >/dev/null");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("RAMPART_NO_STORE", "1")
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().ok()?;
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+// Issue 13 (CLI conventions): on a terminal, `scan` shows its progress (parts read out of
+// the total, API calls, errors, elapsed time), in colour unless NO_COLOR is set, in which
+// case no colour code at all reaches the terminal; when standard error is not a terminal,
+// nothing of it is printed.
+#[test]
+fn progress_on_a_terminal_only_and_without_colour_under_no_color() {
+    let moto = Moto::start();
+    let args = [
+        "scan",
+        "--region",
+        "us-east-1",
+        "--services",
+        "iam,s3",
+        "--fail-on",
+        "none",
+    ];
+    let plain = rampart(&args, &moto.env());
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(
+        !plain.stderr.contains("regions and services"),
+        "{}",
+        plain.stderr
+    );
+    assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);
+
+    let Some(coloured) = on_a_terminal(&args, &moto.env()) else {
+        eprintln!("util-linux `script` is not installed: no pseudo-terminal to test on");
+        return;
+    };
+    let sgr = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+    // iam, s3 and one region: three parts.
+    assert!(coloured.contains("/3 regions and services"), "{coloured:?}");
+    assert!(coloured.contains("API calls"), "{coloured:?}");
+    assert!(coloured.contains(" errors"), "{coloured:?}");
+    assert!(coloured.contains("rampart: account "), "{coloured:?}");
+    assert!(sgr.is_match(&coloured), "{coloured:?}");
+
+    let mut env = moto.env();
+    env.push(("NO_COLOR".into(), "1".into()));
+    let plain = on_a_terminal(&args, &env).unwrap();
+    assert!(plain.contains("/3 regions and services"), "{plain:?}");
+    assert!(!sgr.is_match(&plain), "{plain:?}");
+}

@@ -421,3 +421,586 @@ fn threads_over_the_cap_are_capped_with_a_note() {
     let fine = secrets(&[dir.path().to_str().unwrap(), "--threads", "1"]);
     assert!(fine.stderr.is_empty(), "{}", fine.stderr);
 }
+
+/// Write `text` to `path`, creating its folders.
+fn put(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    write(path, text);
+}
+
+/// A planted AWS access key id, and how reports show it.
+const PLANTED: &str = "AKIAZ7Q3M5N2B4V6CWLD";
+
+/// Run git in `dir` as a user would (hooks included), with no machine or user settings;
+/// the outcome, not asserted.
+fn git_run(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// [`git_run`], which must succeed; its stdout.
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let out = git_run(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A new repository at `dir` with one commit of a clean README.
+fn repo_with_readme(dir: &Path) {
+    git_ok(dir, &["init", "-q"]);
+    put(&dir.join("README.md"), "# app\n");
+    git_ok(dir, &["add", "README.md"]);
+    git_ok(dir, &["commit", "-q", "-m", "readme"]);
+}
+
+fn key_line() -> String {
+    format!("aws_access_key_id = {PLANTED}\n")
+}
+
+// Issue 13 (in the commit path): the installed pre-commit hook refuses a commit whose
+// staged lines hold a key, naming file and line, the key redacted and `--no-verify` named
+// as the escape; `--no-verify` does commit; a clean commit passes the hook.
+#[test]
+fn pre_commit_hook_refuses_a_staged_secret_and_passes_a_clean_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    repo_with_readme(repo);
+    let run = rampart_in(repo, &["secrets", "install-hook"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hook = std::fs::read_to_string(repo.join(".git/hooks/pre-commit")).unwrap();
+    // The hook calls this binary by its absolute path.
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_rampart")).unwrap();
+    assert!(
+        hook.contains(&format!("'{}' secrets --staged", exe.display())),
+        "{hook}"
+    );
+
+    put(
+        &repo.join("deploy/prod.env"),
+        &format!("# prod\nregion = eu-west-1\n{}", key_line()),
+    );
+    git_ok(repo, &["add", "deploy/prod.env"]);
+    let out = git_run(repo, &["commit", "-q", "-m", "deploy"]);
+    let said =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "the commit went through: {said}");
+    assert!(said.contains("deploy/prod.env:3:21"), "{said}");
+    assert!(said.contains("AKIA************CWLD"), "{said}");
+    assert!(!said.contains(PLANTED), "the key in full: {said}");
+    assert!(said.contains("git commit --no-verify"), "{said}");
+    assert_eq!(git_ok(repo, &["rev-list", "--count", "HEAD"]), "1");
+
+    // The documented escape.
+    git_ok(repo, &["commit", "-q", "--no-verify", "-m", "deploy"]);
+    assert_eq!(git_ok(repo, &["rev-list", "--count", "HEAD"]), "2");
+
+    // A clean change to the file that holds the committed key passes: that line is not
+    // added again.
+    put(
+        &repo.join("deploy/prod.env"),
+        &format!("# prod\nregion = eu-west-1\n{}replicas = 3\n", key_line()),
+    );
+    put(&repo.join("app.py"), "print('hello')\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "clean"]);
+    assert_eq!(git_ok(repo, &["rev-list", "--count", "HEAD"]), "3");
+}
+
+// Issue 13: `--staged` reads the lines the index adds, nothing else: not lines already
+// committed, not changes in the working tree that are not staged (a key only there
+// passes), and a staged key is reported at its line in the staged version of the file
+// even when the working tree has moved it; on a first commit (no HEAD), every staged
+// line; from a subfolder, paths from the top of the work tree.
+#[test]
+fn staged_reads_only_the_lines_the_index_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_ok(repo, &["init", "-q"]);
+    // First commit: no HEAD yet, every staged line is read.
+    put(
+        &repo.join("src/config.py"),
+        &format!("# settings\n{}", key_line()),
+    );
+    git_ok(repo, &["add", "-A"]);
+    let run = rampart_in(repo, &["secrets", "--staged", "--format", "json"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let r = run.json();
+    assert_eq!(r["findings"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["findings"][0]["path"], "src/config.py");
+    assert_eq!(r["findings"][0]["line"], 2);
+    assert!(r["findings"][0].get("commit").is_none());
+    git_ok(repo, &["commit", "-q", "-m", "first"]);
+
+    // Nothing staged: nothing to read, whatever the committed files hold.
+    let run = rampart_in(repo, &["secrets", "--staged"], &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // A staged clean line in the file with the committed key, and a key in the working
+    // tree only (an unstaged edit, and an untracked file): passes.
+    put(
+        &repo.join("src/config.py"),
+        &format!("# settings\n{}debug = False\n", key_line()),
+    );
+    git_ok(repo, &["add", "src/config.py"]);
+    put(
+        &repo.join("src/config.py"),
+        &format!(
+            "# settings\n{}debug = False\ntoken = \"{}\"\n",
+            key_line(),
+            "ghp_R8mT2qLz9VwK4yHs7NcB1pJd6FgJ3aUe0Qio"
+        ),
+    );
+    put(&repo.join("notes.txt"), &key_line());
+    let run = rampart_in(repo, &["secrets", "--staged"], &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // A key staged at line 3 of the staged version; the working tree adds lines above it.
+    put(
+        &repo.join("app/settings.ini"),
+        &format!("[aws]\nregion = eu-west-1\n{}", key_line()),
+    );
+    git_ok(repo, &["add", "app/settings.ini"]);
+    put(
+        &repo.join("app/settings.ini"),
+        &format!(
+            "; comment\n; more\n[aws]\nregion = eu-west-1\n{}",
+            key_line()
+        ),
+    );
+    let sub = repo.join("src");
+    let run = rampart_in(&sub, &["secrets", "--staged", "--format", "json"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let r = run.json();
+    let found: Vec<(String, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![("app/settings.ini".to_string(), 3)]);
+    assert!(!run.stdout.contains(PLANTED));
+    // The text report too, redacted.
+    let run = rampart_in(repo, &["secrets", "--staged"], &[]);
+    assert!(
+        run.stdout.contains("app/settings.ini:3:21"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains(PLANTED), "{}", run.stdout);
+}
+
+// Issue 13: `--range A..B` reads the lines each commit of the range adds: a key added in
+// the middle commit is found (with that commit), a key added before the range is not. An
+// `A` of zeros (pre-push, new branch) means the commits no remote-tracking branch holds;
+// a `B` of zeros (a deleted branch) scans nothing.
+#[test]
+fn range_reads_the_commits_of_a_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    git_ok(repo, &["init", "-q"]);
+    put(&repo.join("old.env"), &format!("OLD_{}", key_line()));
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "before the range"]);
+    let base = git_ok(repo, &["rev-parse", "HEAD"]);
+    put(&repo.join("app.py"), "print('one')\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "first of the range"]);
+    let token = "ghp_R8mT2qLz9VwK4yHs7NcB1pJd6FgJ3aUe0Qio";
+    put(
+        &repo.join("app.py"),
+        &format!("print('one')\nTOKEN = \"{token}\"\n"),
+    );
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "middle"]);
+    let middle = git_ok(repo, &["rev-parse", "HEAD"]);
+    put(
+        &repo.join("app.py"),
+        &format!("print('one')\nTOKEN = \"{token}\"\nprint('two')\n"),
+    );
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "last"]);
+
+    let range = format!("{base}..HEAD");
+    let run = rampart_in(
+        repo,
+        &["secrets", "--range", &range, "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let r = run.json();
+    let findings = r["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{r}");
+    assert_eq!(findings[0]["path"], "app.py");
+    assert_eq!(findings[0]["line"], 2);
+    assert_eq!(findings[0]["commit"]["sha"], middle.as_str());
+    assert_eq!(r["scanned"]["commits"], 3);
+    assert!(!run.stdout.contains(token));
+
+    // From the middle commit on: nothing added.
+    let run = rampart_in(
+        repo,
+        &["secrets", "--range", &format!("{middle}..HEAD")],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // A new branch, no remote at all: every commit of HEAD, the old key too.
+    let zeros = "0".repeat(40);
+    let run = rampart_in(
+        repo,
+        &[
+            "secrets",
+            "--range",
+            &format!("{zeros}..HEAD"),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.json()["findings"].as_array().unwrap().len(), 2);
+    // What a remote-tracking branch holds is not read again.
+    git_ok(repo, &["update-ref", "refs/remotes/origin/main", &base]);
+    let run = rampart_in(
+        repo,
+        &[
+            "secrets",
+            "--range",
+            &format!("{zeros}..HEAD"),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let r = run.json();
+    assert_eq!(r["findings"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["findings"][0]["commit"]["sha"], middle.as_str());
+    let run = rampart_in(
+        repo,
+        &["secrets", "--range", &format!("HEAD..{zeros}")],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+
+    // Merges: a side branch's key is reported once, at the side commit that added it, not
+    // again at the merge; a key the merge itself adds (in its conflict's resolution) is
+    // found at the merge.
+    let tip = git_ok(repo, &["rev-parse", "HEAD"]);
+    git_ok(repo, &["checkout", "-q", "-b", "side"]);
+    put(&repo.join("side.env"), &key_line());
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "side"]);
+    let side = git_ok(repo, &["rev-parse", "HEAD"]);
+    put(&repo.join("shared.txt"), "side\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "side 2"]);
+    git_ok(repo, &["checkout", "-q", "-"]);
+    put(&repo.join("shared.txt"), "main\n");
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "-m", "main"]);
+    assert!(
+        !git_run(repo, &["merge", "-q", "side"]).status.success(),
+        "a conflict"
+    );
+    put(
+        &repo.join("shared.txt"),
+        &format!("main and side\nSECRET = \"{token}\"\n"),
+    );
+    git_ok(repo, &["add", "-A"]);
+    git_ok(repo, &["commit", "-q", "--no-edit"]);
+    let merge = git_ok(repo, &["rev-parse", "HEAD"]);
+    let run = rampart_in(
+        repo,
+        &[
+            "secrets",
+            "--range",
+            &format!("{tip}..HEAD"),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let r = run.json();
+    let mut found: Vec<(&str, &str, u64)> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap(),
+                f["commit"]["sha"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let mut expected = vec![
+        ("shared.txt", merge.as_str(), 2),
+        ("side.env", side.as_str(), 1),
+    ];
+    expected.sort();
+    assert_eq!(found, expected, "{r}");
+}
+
+// Issue 13: bad input in the commit path is exit 2 with a clear message: `--staged`
+// outside a repository, a range git does not know or that is not `A..B`, `--staged` with
+// an option it cannot honour, more than one repository, `install-hook` outside a
+// repository.
+#[test]
+fn commit_path_bad_input() {
+    let outside = tempfile::tempdir().unwrap();
+    let o = outside.path();
+    let bad = |dir: &Path, args: &[&str], says: &str| {
+        let run = rampart_in(dir, args, &[]);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    };
+    let env = [(
+        "GIT_CEILING_DIRECTORIES".to_string(),
+        o.display().to_string(),
+    )];
+    let run = rampart_in(o, &["secrets", "--staged"], &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a git repository"),
+        "{}",
+        run.stderr
+    );
+    let run = rampart_in(o, &["secrets", "install-hook"], &env);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a git repository"),
+        "{}",
+        run.stderr
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    repo_with_readme(repo);
+    bad(
+        repo,
+        &["secrets", "--range", "no-such-rev..HEAD"],
+        "unknown revision `no-such-rev`",
+    );
+    bad(repo, &["secrets", "--range", "HEAD"], "expected `A..B`");
+    bad(
+        repo,
+        &["secrets", "--range", "HEAD...HEAD"],
+        "`A...B` is not supported",
+    );
+    bad(
+        repo,
+        &["secrets", "--staged", "--git"],
+        "cannot be used with",
+    );
+    bad(
+        repo,
+        &["secrets", "--staged", "--range", "HEAD..HEAD"],
+        "cannot be used with",
+    );
+    bad(repo, &["secrets", "--staged", ".", "src"], "one repository");
+}
+
+/// The hook install of `rampart secrets install-hook ARGS` run in `dir`.
+fn install_hook(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["secrets", "install-hook"];
+    all.extend_from_slice(args);
+    rampart_in(dir, &all, &[])
+}
+
+// Issue 13: install-hook refuses a hook already there (exit 2, the hook untouched) and
+// `--force` replaces it; it writes where `core.hooksPath` says; from a linked worktree it
+// writes the hooks the worktree runs, and its commits are checked; `--pre-push` refuses a
+// push whose commits add a key, and `git push --no-verify` goes through.
+#[test]
+fn install_hook_existing_hooks_path_worktrees_and_pre_push() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    repo_with_readme(&repo);
+    let hook = repo.join(".git/hooks/pre-commit");
+    put(&hook, "#!/bin/sh\necho mine\n");
+    let run = install_hook(&repo, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pre-commit: a hook is already there"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
+    let run = install_hook(&repo, &["--force", "--use-path"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&hook).unwrap();
+    assert!(text.contains("\nrampart secrets --staged\n"), "{text}");
+    std::fs::remove_file(&hook).unwrap();
+
+    // core.hooksPath, relative to the top of the work tree.
+    git_ok(&repo, &["config", "core.hooksPath", ".githooks"]);
+    let run = install_hook(&repo.join(".git"), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("not a git work tree"), "{}", run.stderr);
+    std::fs::create_dir(repo.join("src")).unwrap();
+    let run = install_hook(&repo, &["--repo", "src"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(repo.join(".githooks/pre-commit").is_file());
+    assert!(!hook.exists());
+    put(&repo.join("key.env"), &key_line());
+    git_ok(&repo, &["add", "key.env"]);
+    assert!(!git_run(&repo, &["commit", "-q", "-m", "key"])
+        .status
+        .success());
+    git_ok(&repo, &["reset", "-q"]);
+    std::fs::remove_file(repo.join("key.env")).unwrap();
+    git_ok(&repo, &["config", "--unset", "core.hooksPath"]);
+
+    // A linked worktree: its hooks are the repository's.
+    let wt = dir.path().join("wt");
+    git_ok(&repo, &["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let run = install_hook(&wt, &["--pre-push"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(hook.is_file() && repo.join(".git/hooks/pre-push").is_file());
+    let run = install_hook(&wt, &["--pre-push"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    put(&wt.join("wt.env"), &key_line());
+    git_ok(&wt, &["add", "wt.env"]);
+    let out = git_run(&wt, &["commit", "-q", "-m", "key in a worktree"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wt.env:1:21"));
+
+    // Pre-push: the key committed past the pre-commit hook is caught on its way out.
+    git_ok(
+        &wt,
+        &["commit", "-q", "--no-verify", "-m", "key in a worktree"],
+    );
+    let remote = dir.path().join("remote.git");
+    git_ok(
+        dir.path(),
+        &["init", "-q", "--bare", remote.to_str().unwrap()],
+    );
+    git_ok(
+        &repo,
+        &["remote", "add", "origin", remote.to_str().unwrap()],
+    );
+    git_ok(&repo, &["push", "-q", "origin", "main"]);
+    let out = git_run(&wt, &["push", "-q", "origin", "HEAD:refs/heads/feature"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("wt.env:1:21"), "{said}");
+    assert!(said.contains("git push --no-verify"), "{said}");
+    assert!(!said.contains(PLANTED), "{said}");
+    git_ok(
+        &wt,
+        &[
+            "push",
+            "-q",
+            "--no-verify",
+            "origin",
+            "HEAD:refs/heads/feature",
+        ],
+    );
+    // A clean commit on top: pushing it reads only what the remote lacks.
+    put(&wt.join("app.py"), "print('hi')\n");
+    git_ok(&wt, &["add", "app.py"]);
+    git_ok(&wt, &["commit", "-q", "-m", "clean"]);
+    git_ok(&wt, &["push", "-q", "origin", "HEAD:refs/heads/feature"]);
+}
+
+// Issue 13: the hooks of `.pre-commit-hooks.yaml` (the pre-commit framework, `language:
+// system`) run the `rampart` on PATH: the staged hook refuses a staged key and passes a
+// clean index; the push hook reads the range pre-commit gives in PRE_COMMIT_FROM_REF and
+// PRE_COMMIT_TO_REF, and with no FROM, the commits no remote-tracking branch holds.
+#[test]
+fn pre_commit_framework_hooks_run_the_installed_rampart() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.pre-commit-hooks.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let entry = |id: &str| -> String {
+        let block = text
+            .split("\n- id: ")
+            .find(|b| b.starts_with(&format!("{id}\n")))
+            .unwrap_or_else(|| panic!("no hook {id}"));
+        assert!(block.contains("\n  language: system\n"), "{block}");
+        assert!(block.contains("\n  pass_filenames: false\n"), "{block}");
+        let line = block
+            .lines()
+            .find_map(|l| l.strip_prefix("  entry: "))
+            .unwrap();
+        line.to_string()
+    };
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rampart")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let run_hook = |repo: &Path, id: &str, env: &[(&str, &str)]| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(entry(id))
+            .current_dir(repo)
+            .env("PATH", &path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    repo_with_readme(repo);
+    let base = git_ok(repo, &["rev-parse", "HEAD"]);
+    assert_eq!(run_hook(repo, "rampart-secrets", &[]).0, Some(0));
+    put(&repo.join("k.env"), &key_line());
+    git_ok(repo, &["add", "k.env"]);
+    let (code, out) = run_hook(repo, "rampart-secrets", &[]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("k.env:1:21") && !out.contains(PLANTED),
+        "{out}"
+    );
+    git_ok(repo, &["commit", "-q", "-m", "key"]);
+    let head = git_ok(repo, &["rev-parse", "HEAD"]);
+
+    let push = |from: Option<&str>| {
+        let mut env = vec![("PRE_COMMIT_TO_REF", head.as_str())];
+        env.extend(from.map(|f| ("PRE_COMMIT_FROM_REF", f)));
+        run_hook(repo, "rampart-secrets-push", &env)
+    };
+    let (code, out) = push(Some(&base));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("k.env:1:21"), "{out}");
+    assert_eq!(push(Some(&head)).0, Some(0));
+    assert_eq!(push(None).0, Some(1));
+    git_ok(repo, &["update-ref", "refs/remotes/origin/main", &head]);
+    assert_eq!(push(None).0, Some(0));
+}

@@ -1,0 +1,89 @@
+//! The progress line of `scan` and `collect` while an account is read: regions and
+//! account-wide parts done out of the total, API requests sent, errors so far, elapsed
+//! time. Drawn on standard error when it is a terminal, never otherwise; without colour
+//! under `NO_COLOR` (or `--color never`). Cleared when the reading ends.
+
+use crate::cli::ColorChoice;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
+use rampart_collect::Observer;
+use rampart_output::terminal_safe;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A progress line fed by the collector ([`Observer`]).
+pub(crate) struct Bar {
+    bar: ProgressBar,
+    requests: AtomicU64,
+    errors: AtomicU64,
+}
+
+impl Bar {
+    /// A progress line on standard error when it is a terminal (else none), coloured as
+    /// `color` says for a terminal.
+    pub(crate) fn on_stderr(color: ColorChoice) -> Option<Arc<Bar>> {
+        if !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let template = if color.enabled(true) {
+            "{spinner:.cyan} [{bar:24.cyan/blue}] {pos}/{len} regions and services · {msg} · {elapsed}"
+        } else {
+            "{spinner} [{bar:24}] {pos}/{len} regions and services · {msg} · {elapsed}"
+        };
+        let style = ProgressStyle::with_template(template)
+            .expect("a valid template")
+            .progress_chars("=> ");
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_finish(ProgressFinish::AndClear)
+            .with_message("0 API calls, 0 errors");
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Some(Arc::new(Bar {
+            bar,
+            requests: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+        }))
+    }
+
+    /// Erase the line: the reading is over.
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    fn update_message(&self) {
+        self.bar.set_message(format!(
+            "{} API calls, {} errors",
+            self.requests.load(Ordering::Relaxed),
+            self.errors.load(Ordering::Relaxed)
+        ));
+    }
+}
+
+impl Observer for Bar {
+    fn account(&self, id: &str, caller_arn: &str) {
+        self.bar.println(format!(
+            "rampart: account {} ({})",
+            terminal_safe(id),
+            terminal_safe(caller_arn)
+        ));
+    }
+
+    fn parts(&self, total: usize) {
+        self.bar.set_length(total as u64);
+    }
+
+    fn part_done(&self, _name: &str) {
+        self.bar.inc(1);
+    }
+
+    fn request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.update_message();
+    }
+
+    fn error(&self) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        self.update_message();
+    }
+}
