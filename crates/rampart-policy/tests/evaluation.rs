@@ -544,3 +544,777 @@ fn decision_display_is_one_line() {
     assert!(!d.to_string().contains('\n'));
     let _ = Principal::from_arn(&iam_arn("user/alice")).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// Permissions boundaries
+// ---------------------------------------------------------------------------------------
+
+fn boundary(f: &mut Fixture, name: &str, actions: serde_json::Value) -> String {
+    f.managed_policy(name, doc(json!([allow(actions, json!("*"))])))
+        .arn
+}
+
+// IAM User Guide, "Permissions boundaries for IAM entities", "Evaluating effective
+// permissions with boundaries": the effective permissions are the intersection of the
+// identity-based policies and the boundary.
+#[test]
+fn boundary_intersects_identity_policies() {
+    let mut f = Fixture::new();
+    let b = boundary(&mut f, "OnlyS3", json!("s3:*"));
+    let u = f.user("alice");
+    u.inline_policies
+        .push(inline("all", doc(json!([allow(json!("*"), json!("*"))]))));
+    u.permissions_boundary = Some(b);
+    f.bucket("b", None);
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::b/k", &none());
+    verdict(&d, Verdict::Allowed);
+    assert!(d
+        .statements
+        .iter()
+        .any(|s| s.policy.kind == PolicyKind::Boundary));
+    let d = az.check("alice", "iam:CreateUser", "*", &none());
+    verdict(&d, Verdict::Denied);
+    assert!(
+        d.notes.iter().any(|n| n.contains("permissions boundary")),
+        "{d:?}"
+    );
+}
+
+// "Permissions boundaries for IAM entities": "A permissions boundary does not grant
+// permissions on its own."
+#[test]
+fn boundary_alone_grants_nothing() {
+    let mut f = Fixture::new();
+    let b = boundary(&mut f, "OnlyS3", json!("s3:*"));
+    f.user("alice").permissions_boundary = Some(b);
+    f.bucket("b", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/k", &none()),
+        Verdict::Denied,
+    );
+}
+
+// PEL, "How AWS enforcement code logic evaluates requests", "Deny evaluation": an explicit
+// deny in a permissions boundary denies.
+#[test]
+fn boundary_explicit_deny() {
+    let mut f = Fixture::new();
+    let b = f
+        .managed_policy(
+            "Guard",
+            doc(json!([
+                allow(json!("*"), json!("*")),
+                deny(json!("iam:*"), json!("*"))
+            ])),
+        )
+        .arn;
+    let u = f.user("alice");
+    u.inline_policies
+        .push(inline("all", doc(json!([allow(json!("*"), json!("*"))]))));
+    u.permissions_boundary = Some(b);
+    let az = f.authorizer();
+    let d = az.check("alice", "iam:CreateRole", "*", &none());
+    verdict(&d, Verdict::Denied);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Boundary);
+    assert_eq!(d.statements[0].effect, Effect::Deny);
+}
+
+// "Permissions boundaries for IAM entities", "Evaluating effective permissions with
+// boundaries", resource-based policies: "Within an account, an implicit deny in a
+// permissions boundary does not limit the permissions granted to an IAM user by a
+// resource-based policy."
+#[test]
+fn boundary_does_not_limit_same_account_resource_policy_for_user() {
+    let mut f = Fixture::new();
+    let b = boundary(&mut f, "OnlyEc2", json!("ec2:*"));
+    f.user("alice").permissions_boundary = Some(b);
+    f.bucket(
+        "shared",
+        Some(doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": iam_arn("user/alice")},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]),
+        )),
+    );
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::shared/k", &none());
+    verdict(&d, Verdict::Allowed);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Resource);
+}
+
+// Same section: "an implicit deny in a permissions boundary does limit the permissions
+// granted to the ARN of the underlying IAM role by the resource-based policy" (a role acts
+// through a session; the policy names the role's ARN).
+#[test]
+fn boundary_limits_resource_policy_grant_to_role_arn() {
+    let mut f = Fixture::new();
+    let b = boundary(&mut f, "OnlyEc2", json!("ec2:*"));
+    f.role("bounded", trust(json!({"Service": "ec2.amazonaws.com"})))
+        .permissions_boundary = Some(b);
+    f.role("free", trust(json!({"Service": "ec2.amazonaws.com"})));
+    f.bucket(
+        "shared",
+        Some(doc(json!([{"Effect": "Allow",
+            "Principal": {"AWS": [iam_arn("role/bounded"), iam_arn("role/free")]},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]))),
+    );
+    let az = f.authorizer();
+    verdict(
+        &az.check(
+            "role/bounded",
+            "s3:GetObject",
+            "arn:aws:s3:::shared/k",
+            &none(),
+        ),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check(
+            "role/free",
+            "s3:GetObject",
+            "arn:aws:s3:::shared/k",
+            &none(),
+        ),
+        Verdict::Allowed,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Resource-based policies
+// ---------------------------------------------------------------------------------------
+
+// PEL, "Policy evaluation for requests within a single account": "If either the
+// identity-based policy or the resource-based policy within the same account allows the
+// request and the other doesn't, the request is still allowed."
+#[test]
+fn same_account_resource_policy_naming_the_user_allows_alone() {
+    let mut f = Fixture::new();
+    f.user("alice");
+    f.user("bob");
+    f.bucket(
+        "b",
+        Some(doc(
+            json!([{"Sid": "Alice", "Effect": "Allow", "Principal": {"AWS": iam_arn("user/alice")},
+            "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"}]),
+        )),
+    );
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:PutObject", "arn:aws:s3:::b/x", &none());
+    verdict(&d, Verdict::Allowed);
+    assert_eq!(
+        d.statements[0].policy.arn.as_deref(),
+        Some("arn:aws:s3:::b/x")
+    );
+    assert_eq!(d.statements[0].sid.as_deref(), Some("Alice"));
+    verdict(
+        &az.check("bob", "s3:PutObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Denied,
+    );
+}
+
+// IAM User Guide, "Cross account resource access in IAM" / PEL: a resource policy that
+// names the account (its root) delegates to the account's IAM policies, which must allow.
+#[test]
+fn resource_policy_naming_the_account_needs_identity_allow() {
+    let mut f = Fixture::new();
+    f.user("alice");
+    f.user("bob").inline_policies.push(inline(
+        "s3",
+        doc(json!([allow(json!("s3:GetObject"), json!("*"))])),
+    ));
+    f.bucket(
+        "b",
+        Some(doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]),
+        )),
+    );
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("bob", "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Allowed,
+    );
+}
+
+// PEL, "Deny evaluation": an explicit deny in a resource-based policy beats an identity
+// allow.
+#[test]
+fn resource_policy_deny_beats_identity_allow() {
+    let mut f = Fixture::new();
+    f.user("alice")
+        .inline_policies
+        .push(inline("all", doc(json!([allow(json!("*"), json!("*"))]))));
+    f.bucket(
+        "locked",
+        Some(doc(json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::locked/*"}]))),
+    );
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:DeleteObject", "arn:aws:s3:::locked/x", &none());
+    verdict(&d, Verdict::Denied);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Resource);
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::locked/x", &none()),
+        Verdict::Allowed,
+    );
+}
+
+// IAM User Guide, "AWS JSON policy elements: Principal", "All principals": `"*"` grants
+// everyone, including principals with no identity policy.
+#[test]
+fn public_resource_policy_allows_everyone() {
+    let mut f = Fixture::new();
+    f.user("alice");
+    let topic = f.topic(
+        "alerts",
+        Some(doc(json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Publish", "Resource": "*"}]))),
+    );
+    let func = f.function(
+        "f",
+        Some(doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunctionUrl", "Resource": "*"}]))),
+    );
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "sns:Publish", &topic, &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "sns:Subscribe", &topic, &none()),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "lambda:InvokeFunctionUrl", &func, &none()),
+        Verdict::Allowed,
+    );
+    // A qualified function ARN (alias) is governed by the function's policy too.
+    verdict(
+        &az.check(
+            "alice",
+            "lambda:InvokeFunctionUrl",
+            &format!("{func}:live"),
+            &none(),
+        ),
+        Verdict::Allowed,
+    );
+}
+
+// AWS KMS Developer Guide, "Key policies in AWS KMS": "Unless the key policy explicitly
+// allows it, you cannot use IAM policies to allow access to a KMS key"; the default key
+// policy's account-root statement delegates to IAM.
+#[test]
+fn kms_key_policy_must_allow() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "kms",
+        doc(json!([allow(json!("kms:*"), json!("*"))])),
+    ));
+    f.user("bob");
+    let closed = f.kms_key(
+        "closed",
+        Some(doc(json!([{"Effect": "Allow", "Principal": {"AWS": iam_arn("role/keyadmin")}, "Action": "kms:*", "Resource": "*"}]))),
+    );
+    let delegating = f.kms_key(
+        "delegating",
+        Some(doc(json!([{"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "kms:*", "Resource": "*"}]))),
+    );
+    let direct = f.kms_key(
+        "direct",
+        Some(doc(json!([{"Effect": "Allow", "Principal": {"AWS": iam_arn("user/bob")}, "Action": "kms:Decrypt", "Resource": "*"}]))),
+    );
+    let az = f.authorizer();
+    let d = az.check("alice", "kms:Decrypt", &closed, &none());
+    verdict(&d, Verdict::Denied);
+    assert!(
+        d.notes.iter().any(|n| n.contains("KMS key policy")),
+        "{d:?}"
+    );
+    verdict(
+        &az.check("alice", "kms:Decrypt", &delegating, &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("bob", "kms:Decrypt", &delegating, &none()),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("bob", "kms:Decrypt", &direct, &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "kms:Decrypt", &direct, &none()),
+        Verdict::Denied,
+    );
+}
+
+// A KMS key policy that was not read leaves the answer conditional, with a note.
+#[test]
+fn kms_key_policy_not_read_is_conditional() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "kms",
+        doc(json!([allow(json!("kms:*"), json!("*"))])),
+    ));
+    let key = f.kms_key("k", None);
+    if let rampart_inventory::Collected::Ok(keys) = &mut f.region().kms.keys {
+        keys[0].policy = rampart_inventory::Collected::Missing(rampart_inventory::Gap {
+            api: "kms:GetKeyPolicy".into(),
+            code: "AccessDenied".into(),
+            message: String::new(),
+        });
+    }
+    let az = f.authorizer();
+    let d = az.check("alice", "kms:Decrypt", &key, &none());
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("AccessDenied on kms:GetKeyPolicy")),
+        "{d:?}"
+    );
+}
+
+// IAM User Guide, "Cross account resource access in IAM" and "Granting a user permissions
+// to switch roles": the trust policy must name the principal; naming the user's ARN allows
+// on its own within the account, naming the account needs an identity-based allow.
+#[test]
+fn trust_policy_must_name_the_principal() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "assume",
+        doc(json!([allow(json!("sts:AssumeRole"), json!("*"))])),
+    ));
+    f.user("bob");
+    f.user("carol");
+    f.role("ec2only", trust(json!({"Service": "ec2.amazonaws.com"})));
+    f.role("forbob", trust(json!({"AWS": iam_arn("user/bob")})));
+    f.role("foraccount", trust(json!({"AWS": ACCOUNT})));
+    let az = f.authorizer();
+    let role = |n: &str| iam_arn(&format!("role/{n}"));
+    let d = az.check("alice", "sts:AssumeRole", &role("ec2only"), &none());
+    verdict(&d, Verdict::Denied);
+    assert!(d.notes.iter().any(|n| n.contains("trust policy")), "{d:?}");
+    let d = az.check("bob", "sts:AssumeRole", &role("forbob"), &none());
+    verdict(&d, Verdict::Allowed);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Trust);
+    verdict(
+        &az.check("carol", "sts:AssumeRole", &role("forbob"), &none()),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "sts:AssumeRole", &role("foraccount"), &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("carol", "sts:AssumeRole", &role("foraccount"), &none()),
+        Verdict::Denied,
+    );
+    // Other actions on a role are not decided by its trust policy.
+    verdict(
+        &az.check("alice", "iam:PassRole", &role("ec2only"), &none()),
+        Verdict::Denied,
+    );
+}
+
+// IAM User Guide, "AWS JSON policy elements: NotPrincipal": with Deny, a principal is
+// exempt only if both it and its account are listed.
+#[test]
+fn not_principal_with_deny() {
+    let mut f = Fixture::new();
+    for u in ["alice", "bob", "carol"] {
+        f.user(u)
+            .inline_policies
+            .push(inline("s3", doc(json!([allow(json!("s3:*"), json!("*"))]))));
+    }
+    f.bucket(
+        "vault",
+        Some(doc(json!([{"Effect": "Deny",
+            "NotPrincipal": {"AWS": [iam_arn("user/alice"), format!("arn:aws:iam::{ACCOUNT}:root"), iam_arn("user/bob")]},
+            "Action": "s3:*", "Resource": ["arn:aws:s3:::vault", "arn:aws:s3:::vault/*"]}]))),
+    );
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::vault/x", &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("bob", "s3:GetObject", "arn:aws:s3:::vault/x", &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("carol", "s3:GetObject", "arn:aws:s3:::vault/x", &none()),
+        Verdict::Denied,
+    );
+}
+
+// "AWS JSON policy elements: Principal", "Role session principals": a resource policy that
+// names an assumed-role session applies only to that session, which the snapshot cannot
+// tell: the answer is conditional on the session.
+#[test]
+fn resource_policy_naming_a_role_session_is_conditional() {
+    let mut f = Fixture::new();
+    f.role("ops", trust(json!({"AWS": ACCOUNT})));
+    f.bucket(
+        "b",
+        Some(doc(json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:sts::{ACCOUNT}:assumed-role/ops/alice")},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]))),
+    );
+    let az = f.authorizer();
+    let d = az.check("role/ops", "s3:GetObject", "arn:aws:s3:::b/x", &none());
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions[0].operator, "Principal");
+    assert_eq!(
+        d.conditions[0].values,
+        [format!("arn:aws:sts::{ACCOUNT}:assumed-role/ops/alice")]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Cross-account
+// ---------------------------------------------------------------------------------------
+
+// PEL, "Cross-account policy evaluation logic": the principal's identity-based policy and
+// the resource-based policy must both allow. A principal of another account: its identity
+// side is not in the snapshot, so a resource policy that allows it gives a conditional
+// answer, one that does not gives a denial.
+#[test]
+fn cross_account_needs_both_sides_external_principal() {
+    let mut f = Fixture::new();
+    f.bucket(
+        "shared",
+        Some(doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::shared/*"}]),
+        )),
+    );
+    f.bucket("private", None);
+    let az = f.authorizer();
+    let ext = Principal::from_arn(&format!("arn:aws:iam::{OTHER_ACCOUNT}:role/reader")).unwrap();
+    let d = az.check_as(&ext, "s3:GetObject", "arn:aws:s3:::shared/x", &none());
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("identity policies are not in the snapshot")),
+        "{d:?}"
+    );
+    verdict(
+        &az.check_as(&ext, "s3:PutObject", "arn:aws:s3:::shared/x", &none()),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check_as(&ext, "s3:GetObject", "arn:aws:s3:::private/x", &none()),
+        Verdict::Denied,
+    );
+}
+
+// Same page, the other direction: a principal of the snapshot reaching a resource of
+// another account needs its own identity allow, and the other account's resource policy,
+// which is not in the snapshot.
+#[test]
+fn cross_account_needs_both_sides_internal_principal() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "sqs",
+        doc(json!([allow(json!("sqs:SendMessage"), json!("*"))])),
+    ));
+    f.user("bob");
+    let az = f.authorizer();
+    let queue = format!("arn:aws:sqs:us-east-1:{OTHER_ACCOUNT}:q");
+    let d = az.check("alice", "sqs:SendMessage", &queue, &none());
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("is in account 444455556666")),
+        "{d:?}"
+    );
+    verdict(
+        &az.check("bob", "sqs:SendMessage", &queue, &none()),
+        Verdict::Denied,
+    );
+    // A bucket the snapshot does not list belongs to another account.
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::elsewhere/x", &none());
+    verdict(&d, Verdict::Denied);
+}
+
+// "Cross-account policy evaluation logic": a resource policy naming a principal of another
+// account does not allow it on its own; that principal's identity side must allow too, so
+// the snapshot cannot decide (conditional), whereas an explicit deny decides.
+#[test]
+fn cross_account_resource_deny_decides() {
+    let mut f = Fixture::new();
+    f.bucket(
+        "b",
+        Some(doc(json!([
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Deny", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::b/*"}
+        ]))),
+    );
+    let az = f.authorizer();
+    let ext = Principal::from_arn(&format!("arn:aws:iam::{OTHER_ACCOUNT}:user/mallory")).unwrap();
+    verdict(
+        &az.check_as(&ext, "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Conditional,
+    );
+    verdict(
+        &az.check_as(&ext, "s3:DeleteObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Denied,
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Service control policies and resource control policies
+// ---------------------------------------------------------------------------------------
+
+fn admin_user(f: &mut Fixture, name: &str) {
+    f.user(name)
+        .inline_policies
+        .push(inline("all", doc(json!([allow(json!("*"), json!("*"))]))));
+}
+
+// AWS Organizations User Guide, "SCP evaluation": "an action is allowed only if every level
+// from the root down to the account allows it"; PEL: "If the enforcement code does not find
+// any applicable Allow statements in the SCPs, ... Deny".
+#[test]
+fn scp_level_without_allow_denies() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level("ROOT", vec![("FullAWSAccess", full_aws_access())]);
+    f.scp_level(
+        "ORGANIZATIONAL_UNIT",
+        vec![(
+            "OnlyS3AndEc2",
+            doc(json!([allow(json!(["s3:*", "ec2:*"]), json!("*"))])),
+        )],
+    );
+    f.scp_level("ACCOUNT", vec![("FullAWSAccess", full_aws_access())]);
+    admin_user(&mut f, "alice");
+    f.bucket("b", None);
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none());
+    verdict(&d, Verdict::Allowed);
+    assert!(d
+        .statements
+        .iter()
+        .any(|s| s.policy.kind == PolicyKind::Scp));
+    let d = az.check("alice", "iam:CreateUser", "*", &none());
+    verdict(&d, Verdict::Denied);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.contains("no SCP at ORGANIZATIONAL_UNIT Workloads")),
+        "{d:?}"
+    );
+    let admin = az.find_principal("alice").unwrap().clone();
+    verdict(&az.is_admin(&admin), Verdict::Denied);
+}
+
+// PEL, "Deny evaluation": an explicit deny in an SCP denies, whatever the identity policies
+// allow, the root user included.
+#[test]
+fn scp_explicit_deny() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level(
+        "ROOT",
+        vec![
+            ("FullAWSAccess", full_aws_access()),
+            (
+                "NoLeaving",
+                doc(json!([deny(
+                    json!("organizations:LeaveOrganization"),
+                    json!("*")
+                )])),
+            ),
+        ],
+    );
+    admin_user(&mut f, "alice");
+    let az = f.authorizer();
+    let d = az.check("alice", "organizations:LeaveOrganization", "*", &none());
+    verdict(&d, Verdict::Denied);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Scp);
+    assert_eq!(d.statements[0].policy.name, "NoLeaving");
+    let root = az.find_principal("root").unwrap().clone();
+    verdict(
+        &az.check_as(&root, "organizations:LeaveOrganization", "*", &none()),
+        Verdict::Denied,
+    );
+}
+
+// AWS Organizations User Guide, "Service control policies (SCPs)": "SCPs don't affect users
+// or roles in the management account."
+#[test]
+fn scp_ignored_in_management_account() {
+    let mut f = Fixture::new();
+    f.organization(ACCOUNT);
+    f.scp_level(
+        "ROOT",
+        vec![("DenyAll", doc(json!([deny(json!("*"), json!("*"))])))],
+    );
+    admin_user(&mut f, "alice");
+    let az = f.authorizer();
+    let d = az.check("alice", "iam:CreateUser", "*", &none());
+    verdict(&d, Verdict::Allowed);
+    assert!(d.notes.iter().any(|n| n.contains("management account")));
+}
+
+// Same page, "Tasks and entities not restricted by SCPs": "Any action performed by a
+// service-linked role".
+#[test]
+fn scp_ignored_for_service_linked_roles() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level(
+        "ROOT",
+        vec![("DenyAll", doc(json!([deny(json!("*"), json!("*"))])))],
+    );
+    f.service_linked_role("AWSServiceRoleForSupport", "support.amazonaws.com")
+        .inline_policies
+        .push(inline(
+            "p",
+            doc(json!([allow(json!("iam:Get*"), json!("*"))])),
+        ));
+    admin_user(&mut f, "alice");
+    let az = f.authorizer();
+    verdict(
+        &az.check("AWSServiceRoleForSupport", "iam:GetRole", "*", &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "iam:GetRole", "*", &none()),
+        Verdict::Denied,
+    );
+}
+
+// When SCPs could not be read, the answer says so and is given without them.
+#[test]
+fn scps_not_read_are_noted() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.inv.organizations.applied_policies =
+        rampart_inventory::Collected::Missing(rampart_inventory::Gap {
+            api: "organizations:ListPoliciesForTarget".into(),
+            code: "AccessDenied".into(),
+            message: String::new(),
+        });
+    admin_user(&mut f, "alice");
+    let az = f.authorizer();
+    let d = az.check("alice", "iam:CreateUser", "*", &none());
+    verdict(&d, Verdict::Allowed);
+    assert!(
+        d.notes
+            .iter()
+            .any(|n| n.starts_with("SCPs not read (AccessDenied")),
+        "{d:?}"
+    );
+}
+
+// PEL, "AWS Organizations RCPs": an RCP denies requests to the account's resources; a
+// typical data perimeter denies principals outside the organization (aws:PrincipalOrgID,
+// derived for the snapshot's principals).
+#[test]
+fn rcp_deny_outside_the_organization() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level("ROOT", vec![("FullAWSAccess", full_aws_access())]);
+    f.rcp_level(
+        "ROOT",
+        vec![
+            ("RCPFullAWSAccess", rcp_full_aws_access()),
+            (
+                "Perimeter",
+                doc(
+                    json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]),
+                ),
+            ),
+        ],
+    );
+    admin_user(&mut f, "alice");
+    f.bucket("b", Some(doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]))));
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Allowed,
+    );
+    let ext = Principal::from_arn(&format!("arn:aws:iam::{OTHER_ACCOUNT}:role/x")).unwrap();
+    let other_org = RequestContext::default().with("aws:PrincipalOrgID", "o-zzzzzzzzzz");
+    let d = az.check_as(&ext, "s3:GetObject", "arn:aws:s3:::b/x", &other_org);
+    verdict(&d, Verdict::Denied);
+    assert_eq!(d.statements[0].policy.kind, PolicyKind::Rcp);
+    // Not knowing the outsider's organization leaves it conditional, on that condition.
+    let d = az.check_as(&ext, "s3:GetObject", "arn:aws:s3:::b/x", &none());
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.conditions.iter().any(|c| c.key == "aws:PrincipalOrgID"),
+        "{d:?}"
+    );
+}
+
+// AWS Organizations User Guide, "Resource control policies (RCPs)": RCPs apply only to the
+// services that support them, not in the management account, and every level must allow.
+#[test]
+fn rcp_scope() {
+    let deny_all =
+        || doc(json!([{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]));
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level("ROOT", vec![("FullAWSAccess", full_aws_access())]);
+    f.rcp_level(
+        "ROOT",
+        vec![
+            ("RCPFullAWSAccess", rcp_full_aws_access()),
+            ("DenyAll", deny_all()),
+        ],
+    );
+    admin_user(&mut f, "alice");
+    f.bucket("b", None);
+    let topic = f.topic("t", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Denied,
+    );
+    // SNS does not support RCPs.
+    verdict(
+        &az.check("alice", "sns:Publish", &topic, &none()),
+        Verdict::Allowed,
+    );
+
+    let mut f = Fixture::new();
+    f.organization(ACCOUNT);
+    f.rcp_level("ROOT", vec![("DenyAll", deny_all())]);
+    admin_user(&mut f, "alice");
+    f.bucket("b", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none()),
+        Verdict::Allowed,
+    );
+
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level("ROOT", vec![("FullAWSAccess", full_aws_access())]);
+    f.rcp_level("ROOT", vec![("RCPFullAWSAccess", rcp_full_aws_access())]);
+    f.rcp_level(
+        "ACCOUNT",
+        vec![(
+            "OnlyKms",
+            doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}])),
+        )],
+    );
+    admin_user(&mut f, "alice");
+    f.bucket("b", None);
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::b/x", &none());
+    verdict(&d, Verdict::Denied);
+    assert!(
+        d.notes.iter().any(|n| n.contains("no RCP at ACCOUNT")),
+        "{d:?}"
+    );
+}
