@@ -68,6 +68,10 @@ pub struct Detector {
     /// For multi-line secrets (PEM keys): bytes after a keyword hit that a match may
     /// reach. `None` keeps a match on one line.
     pub reach: Option<usize>,
+    /// Whether a match is a `key = value` assignment whose value is read as code: a value
+    /// that is an identifier, a type path, a bind parameter or a placeholder, that names
+    /// the secret, or whose key is a segment of a path, is not reported.
+    pub assignment: bool,
     /// Text this detector must report.
     pub examples: Vec<String>,
     /// Text no detector may report.
@@ -112,6 +116,8 @@ struct RawDetector {
     keywords: Option<Vec<String>>,
     entropy_min: Option<f64>,
     reach: Option<usize>,
+    #[serde(default)]
+    assignment: bool,
     #[serde(default)]
     examples: Vec<String>,
     #[serde(default)]
@@ -242,6 +248,7 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
         keywords,
         entropy_min: r.entropy_min,
         reach: r.reach,
+        assignment: r.assignment,
         examples: r.examples,
         negative_examples: r.negative_examples,
     })

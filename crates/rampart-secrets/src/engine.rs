@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 use serde::Serialize;
 
+use crate::assignment;
 use crate::detector::{self, invalid, Detector, DetectorError, Severity};
 use crate::keywords::KeywordSet;
 use crate::noise;
@@ -122,8 +123,8 @@ impl Engine {
                         other.detector_id
                     )
                 } else {
-                    "the match is dropped as noise (placeholder, hash, UUID, low entropy, \
-                     allow comment), crosses a line without `reach`, or has none of the \
+                    "the match is dropped as noise (placeholder, hash, UUID, sequence, low \
+                     entropy, code on the value side of an assignment, allow comment), crosses a line without `reach`, or has none of the \
                      keywords on its line"
                         .to_string()
                 };
@@ -176,6 +177,8 @@ impl Engine {
             let regex = &self.regexes[d];
             let entropy_min = self.detectors[d].entropy_min;
             let reach = self.detectors[d].reach;
+            let assignment = self.detectors[d].assignment;
+            let keywords = &self.detectors[d].keywords;
             let mut locations = regex.capture_locations();
             for (start, end) in windows {
                 // Searching `hay[..end]` from `start` keeps the bytes before `start` as
@@ -197,6 +200,7 @@ impl Engine {
                     let secret = &hay[s..e];
                     if noise::is_noise(secret)
                         || entropy_min.is_some_and(|min| noise::shannon_entropy(secret) < min)
+                        || (assignment && assignment::is_code(hay, m.start(), s, e, keywords))
                         || noise::is_allowed(hay, s, e)
                         || !self.is_gated(d, reach, hay, m.start(), m.end())
                     {

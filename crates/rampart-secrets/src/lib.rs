@@ -20,6 +20,7 @@
 //! assert_eq!(matches[0].fingerprint, fingerprint(b"AKIAUJZDEGXDNCF32EPF"));
 //! ```
 
+mod assignment;
 mod detector;
 mod engine;
 mod keywords;
