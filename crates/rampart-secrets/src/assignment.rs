@@ -56,12 +56,22 @@ pub(crate) fn is_code(
         return true;
     }
     // An identifier made of words: unquoted it is a variable, a constant or a type
-    // (`LSA_UNICODE_STRING`, `key_password`, `WIN32_ERROR`); quoted and without a digit
-    // it is a name (`"IAmSensitive"`, `"sensitive_value"`), while `"Summer2024"` stays.
-    if is_identifier_path(value) && is_made_of_words(value) {
-        return !shape.value_quoted || !value.iter().any(u8::is_ascii_digit);
+    // (`LSA_UNICODE_STRING`, `key_password`, `CFStringRef`, `DBPROPENUM`); quoted, without
+    // a digit and pronounceable it is a name (`"IAmSensitive"`, `"sensitive_value"`),
+    // while `"Summer2024"` and random letters (`"rwSjiozdztwkikBu"`) stay.
+    if !is_identifier_path(value) {
+        return false;
     }
-    false
+    if shape.value_quoted {
+        !value.iter().any(u8::is_ascii_digit)
+            && is_made_of_words(value, QUOTED_WORDS)
+            && is_pronounceable(value)
+    } else {
+        is_made_of_words(value, UNQUOTED_WORDS)
+            || value
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+    }
 }
 
 /// The parts of an assignment around its value.
@@ -123,6 +133,26 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'$')
 }
 
+/// What a part of an identifier must look like to count as a word.
+struct WordRule {
+    /// Parts this short pass whatever their letters (`ty`, `psz`, `Http`).
+    short: usize,
+    /// The most consonants in a row a longer part may hold (`Str` in `String`: 3).
+    max_consonants: usize,
+}
+
+/// For unquoted values, which in code are mostly identifiers: lenient.
+const UNQUOTED_WORDS: WordRule = WordRule {
+    short: 4,
+    max_consonants: 4,
+};
+
+/// For quoted values, which are literals: a name must look more like words.
+const QUOTED_WORDS: WordRule = WordRule {
+    short: 2,
+    max_consonants: 3,
+};
+
 /// `name`, `Name_2`, `a.b.c`: identifiers joined by dots.
 fn is_identifier_path(value: &[u8]) -> bool {
     value.split(|&b| b == b'.').all(|segment| {
@@ -135,50 +165,91 @@ fn is_identifier_path(value: &[u8]) -> bool {
     })
 }
 
-/// Whether an identifier reads as words (`LSA_UNICODE_STRING`, `pszPassword`,
-/// `_bindgen_ty_3`, `MinimumLength14`) rather than random characters (`Zt7xQ9vLm2pW`):
-/// split at `_`, `.`, `$`, lower-to-upper and letter-digit changes, and before the last
-/// capital of an acronym that starts a word (`HTTPServer`: `HTTP`, `Server`), its parts
-/// are on average at least three characters long. Random strings change case and class
-/// every one or two characters.
-pub(crate) fn is_made_of_words(value: &[u8]) -> bool {
-    let mut parts = 0usize;
-    let mut chars = 0usize;
-    let mut current = 0usize;
-    let mut prev: Option<u8> = None;
+/// The parts of an identifier: split at `_`, `.`, `$`, lower-to-upper and letter-digit
+/// changes, and before the last capital of an acronym that starts a word (`HTTPServer`:
+/// `HTTP`, `Server`).
+fn parts(value: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = None::<usize>;
     for (i, &b) in value.iter().enumerate() {
         if !b.is_ascii_alphanumeric() {
-            if current > 0 {
-                parts += 1;
-                chars += current;
+            if let Some(s) = start.take() {
+                out.push(&value[s..i]);
             }
-            current = 0;
-            prev = None;
             continue;
         }
-        let breaks = match prev {
-            None => false,
-            Some(p) => {
-                (p.is_ascii_lowercase() && b.is_ascii_uppercase())
-                    || (p.is_ascii_digit() != b.is_ascii_digit())
-                    || (p.is_ascii_uppercase()
-                        && b.is_ascii_uppercase()
-                        && value.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+        if let Some(s) = start {
+            let p = value[i - 1];
+            let breaks = (p.is_ascii_lowercase() && b.is_ascii_uppercase())
+                || (p.is_ascii_digit() != b.is_ascii_digit())
+                || (p.is_ascii_uppercase()
+                    && b.is_ascii_uppercase()
+                    && value.get(i + 1).is_some_and(u8::is_ascii_lowercase));
+            if breaks {
+                out.push(&value[s..i]);
+                start = Some(i);
             }
-        };
-        if breaks {
-            parts += 1;
-            chars += current;
-            current = 0;
+        } else {
+            start = Some(i);
         }
-        current += 1;
-        prev = Some(b);
     }
-    if current > 0 {
-        parts += 1;
-        chars += current;
+    if let Some(s) = start {
+        out.push(&value[s..]);
     }
-    parts > 0 && chars >= 3 * parts
+    out
+}
+
+/// Whether an identifier reads as words (`LSA_UNICODE_STRING`, `pszPassword`,
+/// `_bindgen_ty_3`, `MinimumLength14`) rather than random characters (`Zt7xQ9vLm2pW`,
+/// `jjogYcQjjAgeDeyb`): its parts are on average at least three characters long, and
+/// each is digits, an acronym of up to four capitals, short, or holds a vowel with no
+/// longer run of consonants than `rule` allows. Random strings change case and class
+/// every one or two characters, or hold parts no word looks like.
+fn is_made_of_words(value: &[u8], rule: WordRule) -> bool {
+    let parts = parts(value);
+    let chars: usize = parts.iter().map(|p| p.len()).sum();
+    !parts.is_empty()
+        && chars >= 3 * parts.len()
+        && parts.iter().all(|p| {
+            p.iter().all(u8::is_ascii_digit)
+                || p.len() <= rule.short
+                || (p.len() <= 4 && p.iter().all(u8::is_ascii_uppercase))
+                || (p.iter().any(|&b| is_vowel(b, true))
+                    && longest_consonant_run(p, true) <= rule.max_consonants)
+        })
+}
+
+/// Whether the letters of `value` read aloud: at least a third vowels (`aeiou`) and no
+/// more than three consonants in a row. Random letters, with 42 of 52 consonants, fail.
+fn is_pronounceable(value: &[u8]) -> bool {
+    let letters: Vec<u8> = value
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_alphabetic)
+        .collect();
+    let vowels = letters.iter().filter(|&&b| is_vowel(b, false)).count();
+    !letters.is_empty()
+        && vowels * 3 >= letters.len()
+        && longest_consonant_run(&letters, false) <= 3
+}
+
+fn is_vowel(b: u8, with_y: bool) -> bool {
+    matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u')
+        || (with_y && b.eq_ignore_ascii_case(&b'y'))
+}
+
+/// The longest run of consonants among the letters of `part`.
+fn longest_consonant_run(part: &[u8], y_is_vowel: bool) -> usize {
+    let (mut run, mut longest) = (0, 0);
+    for &b in part.iter().filter(|b| b.is_ascii_alphabetic()) {
+        if is_vowel(b, y_is_vowel) {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    longest
 }
 
 #[cfg(test)]
@@ -198,17 +269,27 @@ mod tests {
             "HTTPServer",
             "credentials",
             "key_password",
+            "CFStringRef",
+            "WinHttpRequestOption",
+            "IAmSensitive",
         ] {
-            assert!(is_made_of_words(words.as_bytes()), "{words}");
+            assert!(
+                is_made_of_words(words.as_bytes(), UNQUOTED_WORDS),
+                "{words}"
+            );
         }
         for random in [
             "Zt7xQ9vLm2pW",
             "iYXjU2JgJngKtFI3",
             "q7Kd93LmZx0PaW2e",
             "Zt8Qw3Lp0Vn7Rx2K",
-            "FkM+R5Kjp1vRt/1fjORS+6ilI8ihN5KXSc7Tvo+h",
+            "jjogYcQjjAgeDeyb",
+            "rwSjiozdztwkikBu",
         ] {
-            assert!(!is_made_of_words(random.as_bytes()), "{random}");
+            assert!(
+                !is_made_of_words(random.as_bytes(), QUOTED_WORDS),
+                "{random}"
+            );
         }
     }
 
@@ -259,6 +340,15 @@ mod tests {
         ));
         assert!(code("\"password\": \"IAmSensitive\"", "IAmSensitive"));
         assert!(!code("\"password\": \"Summer2024x\"", "Summer2024x"));
+        assert!(!code(
+            "db_password = \"rwSjiozdztwkikBu\"",
+            "rwSjiozdztwkikBu"
+        ));
+        assert!(!code(
+            "db_password = \"jjogYcQjjAgeDeyb\"",
+            "jjogYcQjjAgeDeyb"
+        ));
+        assert!(code("pub X_PASSWORD: WIN32_ERROR = 1u32;", "WIN32_ERROR"));
         assert!(!code("MYSQL_ROOT_PASSWORD=Zt7xQ9vLm2pW", "Zt7xQ9vLm2pW"));
         assert!(!code("{password:\"Zt7xQ9vLm2pW\"}", "Zt7xQ9vLm2pW"));
         assert!(!code(
