@@ -55,23 +55,15 @@ pub(crate) fn is_code(
     {
         return true;
     }
-    // An identifier made of words: unquoted it is a variable, a constant or a type
-    // (`LSA_UNICODE_STRING`, `key_password`, `CFStringRef`, `DBPROPENUM`); quoted, without
-    // a digit and pronounceable it is a name (`"IAmSensitive"`, `"sensitive_value"`),
-    // while `"Summer2024"` and random letters (`"rwSjiozdztwkikBu"`) stay.
-    if !is_identifier_path(value) {
-        return false;
-    }
-    if shape.value_quoted {
-        !value.iter().any(u8::is_ascii_digit)
-            && is_made_of_words(value, QUOTED_WORDS)
-            && is_pronounceable(value)
-    } else {
-        is_made_of_words(value, UNQUOTED_WORDS)
+    // Unquoted, an identifier made of words is a variable, a constant or a type
+    // (`LSA_UNICODE_STRING`, `key_password`, `CFStringRef`, `DBPROPENUM`). Quoted, it is
+    // a literal, and stays a secret (`"Summer2024"`, `"rwSjiozdztwkikBu"`).
+    !shape.value_quoted
+        && is_identifier_path(value)
+        && (is_made_of_words(value)
             || value
                 .iter()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-    }
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_'))
 }
 
 /// The parts of an assignment around its value.
@@ -133,26 +125,6 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'$')
 }
 
-/// What a part of an identifier must look like to count as a word.
-struct WordRule {
-    /// Parts this short pass whatever their letters (`ty`, `psz`, `Http`).
-    short: usize,
-    /// The most consonants in a row a longer part may hold (`Str` in `String`: 3).
-    max_consonants: usize,
-}
-
-/// For unquoted values, which in code are mostly identifiers: lenient.
-const UNQUOTED_WORDS: WordRule = WordRule {
-    short: 4,
-    max_consonants: 4,
-};
-
-/// For quoted values, which are literals: a name must look more like words.
-const QUOTED_WORDS: WordRule = WordRule {
-    short: 2,
-    max_consonants: 3,
-};
-
 /// `name`, `Name_2`, `a.b.c`: identifiers joined by dots.
 fn is_identifier_path(value: &[u8]) -> bool {
     value.split(|&b| b == b'.').all(|segment| {
@@ -202,47 +174,34 @@ fn parts(value: &[u8]) -> Vec<&[u8]> {
 /// Whether an identifier reads as words (`LSA_UNICODE_STRING`, `pszPassword`,
 /// `_bindgen_ty_3`, `MinimumLength14`) rather than random characters (`Zt7xQ9vLm2pW`,
 /// `jjogYcQjjAgeDeyb`): its parts are on average at least three characters long, and
-/// each is digits, an acronym of up to four capitals, short, or holds a vowel with no
-/// longer run of consonants than `rule` allows. Random strings change case and class
-/// every one or two characters, or hold parts no word looks like.
-fn is_made_of_words(value: &[u8], rule: WordRule) -> bool {
+/// each is digits, an acronym of up to four capitals, at most four characters (`psz`,
+/// `Http`), or holds a vowel with at most four consonants in a row. Random strings
+/// change case and class every one or two characters, or hold parts no word looks like.
+fn is_made_of_words(value: &[u8]) -> bool {
     let parts = parts(value);
     let chars: usize = parts.iter().map(|p| p.len()).sum();
     !parts.is_empty()
         && chars >= 3 * parts.len()
         && parts.iter().all(|p| {
             p.iter().all(u8::is_ascii_digit)
-                || p.len() <= rule.short
-                || (p.len() <= 4 && p.iter().all(u8::is_ascii_uppercase))
-                || (p.iter().any(|&b| is_vowel(b, true))
-                    && longest_consonant_run(p, true) <= rule.max_consonants)
+                || p.len() <= 4
+                || (p.iter().any(|&b| is_vowel(b)) && longest_consonant_run(p) <= 4)
         })
 }
 
-/// Whether the letters of `value` read aloud: at least a third vowels (`aeiou`) and no
-/// more than three consonants in a row. Random letters, with 42 of 52 consonants, fail.
-fn is_pronounceable(value: &[u8]) -> bool {
-    let letters: Vec<u8> = value
-        .iter()
-        .copied()
-        .filter(u8::is_ascii_alphabetic)
-        .collect();
-    let vowels = letters.iter().filter(|&&b| is_vowel(b, false)).count();
-    !letters.is_empty()
-        && vowels * 3 >= letters.len()
-        && longest_consonant_run(&letters, false) <= 3
-}
-
-fn is_vowel(b: u8, with_y: bool) -> bool {
-    matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u')
-        || (with_y && b.eq_ignore_ascii_case(&b'y'))
+/// Vowels, `y` included (`Sys`, `Type`).
+fn is_vowel(b: u8) -> bool {
+    matches!(
+        b.to_ascii_lowercase(),
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+    )
 }
 
 /// The longest run of consonants among the letters of `part`.
-fn longest_consonant_run(part: &[u8], y_is_vowel: bool) -> usize {
+fn longest_consonant_run(part: &[u8]) -> usize {
     let (mut run, mut longest) = (0, 0);
     for &b in part.iter().filter(|b| b.is_ascii_alphabetic()) {
-        if is_vowel(b, y_is_vowel) {
+        if is_vowel(b) {
             run = 0;
         } else {
             run += 1;
@@ -271,25 +230,17 @@ mod tests {
             "key_password",
             "CFStringRef",
             "WinHttpRequestOption",
-            "IAmSensitive",
         ] {
-            assert!(
-                is_made_of_words(words.as_bytes(), UNQUOTED_WORDS),
-                "{words}"
-            );
+            assert!(is_made_of_words(words.as_bytes()), "{words}");
         }
         for random in [
             "Zt7xQ9vLm2pW",
             "iYXjU2JgJngKtFI3",
             "q7Kd93LmZx0PaW2e",
             "Zt8Qw3Lp0Vn7Rx2K",
-            "jjogYcQjjAgeDeyb",
             "rwSjiozdztwkikBu",
         ] {
-            assert!(
-                !is_made_of_words(random.as_bytes(), QUOTED_WORDS),
-                "{random}"
-            );
+            assert!(!is_made_of_words(random.as_bytes()), "{random}");
         }
     }
 
@@ -338,7 +289,8 @@ mod tests {
             "SECRET_KEY = 'AWS_SECRET_ACCESS_KEY'",
             "AWS_SECRET_ACCESS_KEY"
         ));
-        assert!(code("\"password\": \"IAmSensitive\"", "IAmSensitive"));
+        assert!(!code("\"password\": \"IAmSensitive\"", "IAmSensitive"));
+        assert!(code("password = IAmSensitive", "IAmSensitive"));
         assert!(!code("\"password\": \"Summer2024x\"", "Summer2024x"));
         assert!(!code(
             "db_password = \"rwSjiozdztwkikBu\"",
