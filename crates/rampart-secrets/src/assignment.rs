@@ -38,6 +38,11 @@ pub(crate) fn is_code(
             _ => return true,
         }
     }
+    // A quoted literal that goes on past a space is a phrase (`'development key'`), of
+    // which the pattern took the first word only.
+    if shape.value_quoted && matches!(hay.get(end), Some(b' ' | b'\t')) {
+        return true;
+    }
     // Type paths (`super::Foundation::UNICODE_STRING`), bind parameters (`:password`,
     // `@Password`) and `%NAME%` variables.
     if memmem::find(value, b"::").is_some()
@@ -290,6 +295,8 @@ mod tests {
             "AWS_SECRET_ACCESS_KEY"
         ));
         assert!(!code("\"password\": \"IAmSensitive\"", "IAmSensitive"));
+        assert!(code("SECRET_KEY = 'development key'", "development"));
+        assert!(!code("password = \"Tr0ub4dor&3\"", "Tr0ub4dor"));
         assert!(code("password = IAmSensitive", "IAmSensitive"));
         assert!(!code("\"password\": \"Summer2024x\"", "Summer2024x"));
         assert!(!code(
