@@ -34,8 +34,10 @@ if [ ! -x "$OUT/venv/bin/detect-secrets" ]; then
   python3 -m venv "$OUT/venv"
   "$OUT/venv/bin/pip" install --quiet --disable-pip-version-check detect-secrets
 fi
-CARGO_TARGET_DIR=target/codescan cargo build --release -p rampart-codescan --examples
-BIN=target/codescan/release/examples
+# Its own target dir (no AWS SDK in it) unless CARGO_TARGET_DIR names one.
+TARGET=${CARGO_TARGET_DIR:-target/codescan}
+CARGO_TARGET_DIR=$TARGET cargo build --release -p rampart-codescan --examples
+BIN=$TARGET/release/examples
 
 "$BIN/gen-corpus" "$CORPUS" "$MANIFEST" "$SIZE_MB"
 RE=$("$BIN/codescan-bench" --joined-regex)

@@ -4,9 +4,12 @@
 //! false positive), redacted.
 //!
 //! ```text
-//! codescan-bench [--no-ignore] [--threads N] [--manifest FILE] PATH...
+//! codescan-bench [--no-ignore] [--threads N] [--manifest FILE] [--list] PATH...
 //! codescan-bench --joined-regex      # the detectors' patterns as one regex, for ripgrep
 //! ```
+//!
+//! `--list` prints every finding (`finding: PATH:LINE:COLUMN DETECTOR REDACTED`), for the
+//! real-code precision benchmark (`bench/secrets-precision.sh`).
 //!
 //! The last line is machine-readable: `RESULT files=.. bytes=.. seconds=.. findings=..
 //! planted=.. found=.. false_positives=..`.
@@ -21,6 +24,7 @@ use rampart_secrets::Engine;
 fn main() {
     let mut opts = ScanOptions::default();
     let mut manifest = None;
+    let mut list = false;
     let mut paths = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -28,6 +32,7 @@ fn main() {
             "--no-ignore" => opts.respect_gitignore = false,
             "--threads" => opts.threads = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             "--manifest" => manifest = args.next().map(PathBuf::from),
+            "--list" => list = true,
             "--joined-regex" => {
                 let joined: Vec<String> = Engine::builtin()
                     .detectors()
@@ -41,7 +46,9 @@ fn main() {
         }
     }
     if paths.is_empty() {
-        eprintln!("usage: codescan-bench [--no-ignore] [--threads N] [--manifest FILE] PATH...");
+        eprintln!(
+            "usage: codescan-bench [--no-ignore] [--threads N] [--manifest FILE] [--list] PATH..."
+        );
         std::process::exit(2);
     }
     let started = Instant::now();
@@ -65,6 +72,14 @@ fn main() {
         *by_detector.entry(f.detector_id.as_str()).or_default() += 1;
     }
     println!("findings: {} {by_detector:?}", report.findings.len());
+    if list {
+        for f in &report.findings {
+            println!(
+                "finding: {}:{}:{} {} {}",
+                f.path, f.line, f.column, f.detector_id, f.redacted
+            );
+        }
+    }
 
     let (mut planted, mut found, mut false_positives) = (0usize, 0usize, 0usize);
     if let Some(manifest) = manifest {

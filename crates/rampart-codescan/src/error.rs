@@ -75,6 +75,18 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A repository's `.rampart/secrets.yaml` could not be read or was refused.
+    #[error("{}{}: {}", shown(path), location(*line, *column), terminal_safe(message))]
+    RepoConfig {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line, when known.
+        line: Option<usize>,
+        /// 1-based column, when known.
+        column: Option<usize>,
+        /// What is wrong, naming the detector and field or the `allowed` entry.
+        message: String,
+    },
 }
 
 /// A path as error messages show it: control characters escaped.

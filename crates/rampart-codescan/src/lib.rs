@@ -14,6 +14,8 @@
 //!   inactive), of none, or unverified (the account could not say), by fingerprint; the
 //!   caller supplies the answers (a snapshot, or the live account asked about each key id
 //!   in [`Report::aws_key_ids`]), so this crate needs no AWS SDK.
+//! - [`load_repo_config`] reads a repository's `.rampart/secrets.yaml` (team detectors and
+//!   allowed patterns); scanning with its engine applies them to trees and history alike.
 //! - [`Baseline`] suppresses accepted findings; [`render_text`], [`render_json`] and
 //!   [`render_sarif`] write the report.
 //!
@@ -37,6 +39,7 @@ mod ignore_files;
 mod json;
 mod live;
 mod read;
+mod repo_config;
 mod report;
 mod sarif;
 mod text;
@@ -50,6 +53,7 @@ pub use git::scan_history;
 pub use json::render_json;
 pub use live::LiveKeys;
 pub use rampart_secrets::Severity;
+pub use repo_config::load_repo_config;
 pub use report::{
     thread_count, AwsKeyIds, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE,
 };

@@ -7,6 +7,8 @@ use std::fmt;
 use regex::bytes::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::located::{self, Spot};
+
 /// How bad it is when a detector's secret is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,6 +70,10 @@ pub struct Detector {
     /// For multi-line secrets (PEM keys): bytes after a keyword hit that a match may
     /// reach. `None` keeps a match on one line.
     pub reach: Option<usize>,
+    /// Whether a match is a `key = value` assignment whose value is read as code: a value
+    /// that is an identifier, a type path, a bind parameter or a placeholder, that names
+    /// the secret, or whose key is a segment of a path, is not reported.
+    pub assignment: bool,
     /// Text this detector must report.
     pub examples: Vec<String>,
     /// Text no detector may report.
@@ -101,28 +107,86 @@ struct RawFile {
     detectors: Vec<RawDetector>,
 }
 
-/// Every field optional so that a missing one is reported with the detector's id.
+/// One detector as read, every field optional so that a missing one is reported with the
+/// detector's id, and each value a [`Spot`] so that an error found later can be placed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDetector {
-    id: Option<String>,
-    name: Option<String>,
-    severity: Option<String>,
-    pattern: Option<String>,
-    keywords: Option<Vec<String>>,
-    entropy_min: Option<f64>,
-    reach: Option<usize>,
+pub(crate) struct RawDetector {
+    id: Option<Spot<String>>,
+    name: Option<Spot<String>>,
+    severity: Option<Spot<String>>,
+    pattern: Option<Spot<String>>,
+    keywords: Option<Vec<Spot<String>>>,
+    entropy_min: Option<Spot<f64>>,
+    reach: Option<Spot<usize>>,
+    assignment: Option<Spot<bool>>,
     #[serde(default)]
-    examples: Vec<String>,
+    examples: Vec<Spot<String>>,
     #[serde(default)]
-    negative_examples: Vec<String>,
+    negative_examples: Vec<Spot<String>>,
+}
+
+impl RawDetector {
+    /// The ordinal of the value that `field` (as [`DetectorError::Invalid`] names it:
+    /// `pattern`, `examples[2]`) refers to; for a missing field or a whole list, the
+    /// detector's first value. `None` for an entry with no value at all.
+    pub(crate) fn ordinal_of(&self, field: &str) -> Option<usize> {
+        let indexed = |list: &[Spot<String>], prefix: &str| {
+            field
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| list.get(i))
+                .map(|s| s.ordinal)
+        };
+        let keywords = self.keywords.as_deref().unwrap_or_default();
+        let own = match field {
+            "id" => self.id.as_ref().map(|s| s.ordinal),
+            "name" => self.name.as_ref().map(|s| s.ordinal),
+            "severity" => self.severity.as_ref().map(|s| s.ordinal),
+            "pattern" => self.pattern.as_ref().map(|s| s.ordinal),
+            "entropy_min" => self.entropy_min.as_ref().map(|s| s.ordinal),
+            "reach" => self.reach.as_ref().map(|s| s.ordinal),
+            _ => indexed(keywords, "keywords")
+                .or_else(|| indexed(&self.examples, "examples"))
+                .or_else(|| indexed(&self.negative_examples, "negative_examples")),
+        };
+        own.or_else(|| self.first_ordinal())
+    }
+
+    /// The ordinal of the first value read in this entry.
+    fn first_ordinal(&self) -> Option<usize> {
+        let single = [
+            self.id.as_ref().map(|s| s.ordinal),
+            self.name.as_ref().map(|s| s.ordinal),
+            self.severity.as_ref().map(|s| s.ordinal),
+            self.pattern.as_ref().map(|s| s.ordinal),
+            self.entropy_min.as_ref().map(|s| s.ordinal),
+            self.reach.as_ref().map(|s| s.ordinal),
+            self.assignment.as_ref().map(|s| s.ordinal),
+        ];
+        let lists = self
+            .keywords
+            .iter()
+            .flatten()
+            .chain(&self.examples)
+            .chain(&self.negative_examples)
+            .map(|s| s.ordinal);
+        single.into_iter().flatten().chain(lists).min()
+    }
+
+    /// The id as written, if any (for error messages about an entry that failed).
+    pub(crate) fn id(&self) -> Option<&str> {
+        self.id.as_ref().map(|s| s.value.as_str())
+    }
 }
 
 /// Parse and validate detectors, compiling each pattern. Examples are checked later, by
 /// the engine built from the result.
 pub(crate) fn parse(text: &str) -> Result<Vec<(Detector, Regex)>, DetectorError> {
-    let raw: RawFile =
-        serde_yaml_ng::from_str(text).map_err(|e| DetectorError::Yaml(e.to_string()))?;
+    let raw: RawFile = located::read(None, || serde_yaml_ng::from_str(text))
+        .map_err(|e| DetectorError::Yaml(e.to_string()))?;
     if raw.detectors.is_empty() {
         return Err(DetectorError::Yaml(
             "`detectors` lists no detector".to_string(),
@@ -130,7 +194,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<(Detector, Regex)>, DetectorError>
     }
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(raw.detectors.len());
-    for (index, r) in raw.detectors.into_iter().enumerate() {
+    for (index, r) in raw.detectors.iter().enumerate() {
         let detector = validate(index, r)?;
         if !seen.insert(detector.id.clone()) {
             return Err(invalid(&detector.id, "id", "duplicate id"));
@@ -159,9 +223,11 @@ fn is_kebab_case(id: &str) -> bool {
         })
 }
 
-fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
+/// Validate one detector's fields (not its examples, which need an engine).
+pub(crate) fn validate(index: usize, r: &RawDetector) -> Result<Detector, DetectorError> {
     let position = format!("#{}", index + 1);
-    let id = match r.id {
+    let value = |s: &Option<Spot<String>>| s.as_ref().map(|s| s.value.clone());
+    let id = match value(&r.id) {
         None => return Err(invalid(&position, "id", "missing")),
         Some(id) if !is_kebab_case(&id) => {
             return Err(invalid(
@@ -172,12 +238,12 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
         }
         Some(id) => id,
     };
-    let name = match r.name {
+    let name = match value(&r.name) {
         Some(name) if !name.trim().is_empty() => name,
         Some(_) => return Err(invalid(&id, "name", "empty")),
         None => return Err(invalid(&id, "name", "missing")),
     };
-    let severity = match r.severity {
+    let severity = match value(&r.severity) {
         None => return Err(invalid(&id, "severity", "missing")),
         Some(s) => Severity::parse(&s).ok_or_else(|| {
             invalid(
@@ -187,12 +253,14 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
             )
         })?,
     };
-    let pattern = r
-        .pattern
-        .ok_or_else(|| invalid(&id, "pattern", "missing"))?;
-    let keywords = r
+    let pattern = value(&r.pattern).ok_or_else(|| invalid(&id, "pattern", "missing"))?;
+    let keywords: Vec<String> = r
         .keywords
-        .ok_or_else(|| invalid(&id, "keywords", "missing"))?;
+        .as_ref()
+        .ok_or_else(|| invalid(&id, "keywords", "missing"))?
+        .iter()
+        .map(|k| k.value.clone())
+        .collect();
     if keywords.is_empty() {
         return Err(invalid(
             &id,
@@ -209,7 +277,8 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
             ));
         }
     }
-    if let Some(e) = r.entropy_min {
+    let entropy_min = r.entropy_min.as_ref().map(|s| s.value);
+    if let Some(e) = entropy_min {
         if !(0.0..=8.0).contains(&e) {
             return Err(invalid(
                 &id,
@@ -218,7 +287,8 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
             ));
         }
     }
-    if let Some(reach) = r.reach {
+    let reach = r.reach.as_ref().map(|s| s.value);
+    if let Some(reach) = reach {
         if reach == 0 || reach > MAX_REACH {
             return Err(invalid(
                 &id,
@@ -234,16 +304,18 @@ fn validate(index: usize, r: RawDetector) -> Result<Detector, DetectorError> {
             "missing: every detector needs at least one example it reports",
         ));
     }
+    let texts = |list: &[Spot<String>]| list.iter().map(|s| s.value.clone()).collect();
     Ok(Detector {
         id,
         name,
         severity,
         pattern,
         keywords,
-        entropy_min: r.entropy_min,
-        reach: r.reach,
-        examples: r.examples,
-        negative_examples: r.negative_examples,
+        entropy_min,
+        reach,
+        assignment: r.assignment.as_ref().is_some_and(|s| s.value),
+        examples: texts(&r.examples),
+        negative_examples: texts(&r.negative_examples),
     })
 }
 

@@ -2,12 +2,13 @@
 //! regex runs only over the merged windows around its keywords' hits, and noise control
 //! and overlap resolution turn regex matches into redacted [`Match`]es.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
-use regex::bytes::Regex;
+use regex::bytes::{Regex, RegexSet};
 use serde::Serialize;
 
+use crate::assignment;
 use crate::detector::{self, invalid, Detector, DetectorError, Severity};
 use crate::keywords::KeywordSet;
 use crate::noise;
@@ -53,6 +54,13 @@ pub struct Engine {
     detectors: Vec<Detector>,
     regexes: Vec<Regex>,
     keywords: KeywordSet,
+    /// A repository's allowed patterns: a match whose secret or line one of them matches
+    /// is not reported.
+    allowed: Option<RegexSet>,
+    /// Fingerprints of the secrets a repository's own detectors hold in their examples:
+    /// the examples live in the repository's config file and are fake by contract, so
+    /// they are not reported, there or anywhere.
+    example_fingerprints: HashSet<String>,
 }
 
 /// A secret a detector's regex found and noise control kept, before overlaps are resolved.
@@ -77,8 +85,9 @@ impl Engine {
     /// reports any negative example. Errors name the detector and the field.
     pub fn from_yaml(text: &str) -> Result<Engine, DetectorError> {
         let (detectors, regexes): (Vec<_>, Vec<_>) = detector::parse(text)?.into_iter().unzip();
+        let count = detectors.len();
         let engine = Engine::compile(detectors, regexes)?;
-        engine.check_examples()?;
+        engine.check_examples(0..count)?;
         Ok(engine)
     }
 
@@ -101,12 +110,67 @@ impl Engine {
             detectors,
             regexes,
             keywords,
+            allowed: None,
+            example_fingerprints: HashSet::new(),
         })
     }
 
-    /// The second, cross-detector validation step: examples through the whole engine.
-    fn check_examples(&self) -> Result<(), DetectorError> {
-        for (d, detector) in self.detectors.iter().enumerate() {
+    /// A repository's engine: its own detectors (validated and compiled), listed before
+    /// the builtin ones so that they win an overlap, and its allowed patterns (compiled
+    /// with Unicode off, as the patterns are). The custom detectors' examples and negative
+    /// examples are checked through the whole engine, allowed patterns included.
+    pub(crate) fn with_repo(
+        custom: Vec<(Detector, Regex)>,
+        allowed: &[String],
+    ) -> Result<Engine, DetectorError> {
+        let builtin = Engine::builtin();
+        let count = custom.len();
+        let (mut detectors, mut regexes): (Vec<_>, Vec<_>) = custom.into_iter().unzip();
+        detectors.extend(builtin.detectors.iter().cloned());
+        regexes.extend(builtin.regexes.iter().cloned());
+        let mut engine = Engine::compile(detectors, regexes)?;
+        if !allowed.is_empty() {
+            let set = regex::bytes::RegexSetBuilder::new(allowed)
+                .unicode(false)
+                .build()
+                .map_err(|e| invalid("*", "allowed", e.to_string()))?;
+            engine.allowed = Some(set);
+        }
+        engine.check_examples(0..count)?;
+        let fingerprints: HashSet<String> = engine.detectors[..count]
+            .iter()
+            .flat_map(|d| d.examples.iter())
+            .flat_map(|example| engine.scan(example.as_bytes()))
+            .map(|m| m.fingerprint)
+            .collect();
+        engine.example_fingerprints = fingerprints;
+        Ok(engine)
+    }
+
+    /// Whether one of the allowed patterns matches the secret at `start..end` or the line
+    /// that holds its first byte.
+    fn is_allowed_by_pattern(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        let Some(allowed) = &self.allowed else {
+            return false;
+        };
+        if allowed.is_match(&hay[start..end]) {
+            return true;
+        }
+        let line_start = memchr::memrchr(b'\n', &hay[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &hay[start..]).map_or(hay.len(), |i| start + i);
+        allowed.is_match(&hay[line_start..line_end])
+    }
+
+    /// The second, cross-detector validation step: the examples of the detectors in
+    /// `range` through the whole engine.
+    fn check_examples(&self, range: std::ops::Range<usize>) -> Result<(), DetectorError> {
+        for (d, detector) in self
+            .detectors
+            .iter()
+            .enumerate()
+            .take(range.end)
+            .skip(range.start)
+        {
             for (i, example) in detector.examples.iter().enumerate() {
                 let found = self.scan(example.as_bytes());
                 if found.iter().any(|m| m.detector_id == detector.id) {
@@ -121,10 +185,16 @@ impl Engine {
                         "reported by `{}`, listed earlier, instead",
                         other.detector_id
                     )
+                } else if self
+                    .allowed
+                    .as_ref()
+                    .is_some_and(|a| a.is_match(example.as_bytes()))
+                {
+                    "an `allowed` pattern matches it".to_string()
                 } else {
-                    "the match is dropped as noise (placeholder, hash, UUID, low entropy, \
-                     allow comment), crosses a line without `reach`, or has none of the \
-                     keywords on its line"
+                    "the match is dropped as noise (placeholder, hash, UUID, sequence, low \
+                     entropy, code on the value side of an assignment, allow comment), \
+                     crosses a line without `reach`, or has none of the keywords on its line"
                         .to_string()
                 };
                 return Err(invalid(&detector.id, &format!("examples[{i}]"), reason));
@@ -176,6 +246,8 @@ impl Engine {
             let regex = &self.regexes[d];
             let entropy_min = self.detectors[d].entropy_min;
             let reach = self.detectors[d].reach;
+            let assignment = self.detectors[d].assignment;
+            let keywords = &self.detectors[d].keywords;
             let mut locations = regex.capture_locations();
             for (start, end) in windows {
                 // Searching `hay[..end]` from `start` keeps the bytes before `start` as
@@ -197,7 +269,11 @@ impl Engine {
                     let secret = &hay[s..e];
                     if noise::is_noise(secret)
                         || entropy_min.is_some_and(|min| noise::shannon_entropy(secret) < min)
+                        || (assignment && assignment::is_code(hay, m.start(), s, e, keywords))
                         || noise::is_allowed(hay, s, e)
+                        || self.is_allowed_by_pattern(hay, s, e)
+                        || (!self.example_fingerprints.is_empty()
+                            && self.example_fingerprints.contains(&fingerprint(secret)))
                         || !self.is_gated(d, reach, hay, m.start(), m.end())
                     {
                         continue;

@@ -20,16 +20,20 @@
 //! assert_eq!(matches[0].fingerprint, fingerprint(b"AKIAUJZDEGXDNCF32EPF"));
 //! ```
 
+mod assignment;
 mod detector;
 mod engine;
 mod keywords;
+mod located;
 mod noise;
 mod redact;
+mod repo_config;
 
 pub use detector::{Detector, DetectorError, Severity};
 pub use engine::{Engine, Match};
 pub use noise::ALLOW_COMMENT;
 pub use redact::{fingerprint, redact};
+pub use repo_config::{AllowedPattern, RepoConfigError, RepoSecretsConfig, REPO_CONFIG_FILE};
 
 /// Id of the builtin detector for AWS access key ids. Its matches are redacted as
 /// `AKIA************WXYZ` and fingerprinted over the key id, so a collector can compare

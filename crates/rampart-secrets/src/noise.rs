@@ -1,6 +1,6 @@
 //! Noise control: what a detector's regex matched but is not a secret worth reporting,
-//! i.e. documentation examples, placeholders, hashes, UUIDs, code references, low-entropy
-//! values, and lines that carry the allow comment.
+//! i.e. documentation examples, placeholders, hashes, UUIDs, code references, alphabet and
+//! digit sequences, low-entropy values, and lines that carry the allow comment.
 
 use memchr::memmem;
 
@@ -34,6 +34,42 @@ pub(crate) fn is_noise(secret: &[u8]) -> bool {
         || is_hex_hash(secret)
         || is_uuid(secret)
         || is_code_reference(secret)
+        || is_sequence(secret)
+}
+
+/// `ABCDE123`, `12345678`, `abcdefgh`: at least three quarters of the value in runs of
+/// three or more consecutive letters or digits, up or down. Test fixtures and
+/// placeholders are written that way; generated secrets almost never are.
+fn is_sequence(secret: &[u8]) -> bool {
+    let step = |a: u8, b: u8| -> i16 {
+        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
+            i16::from(b.to_ascii_lowercase()) - i16::from(a.to_ascii_lowercase())
+        } else {
+            0
+        }
+    };
+    let mut in_runs = 0usize;
+    let mut run = 1usize;
+    let mut direction = 0i16;
+    for i in 1..=secret.len() {
+        let d = if i < secret.len() {
+            step(secret[i - 1], secret[i])
+        } else {
+            0
+        };
+        if (d == 1 || d == -1) && (run == 1 || d == direction) {
+            direction = d;
+            run += 1;
+            continue;
+        }
+        if run >= 3 {
+            in_runs += run;
+        }
+        // A change of direction starts a new run at the previous character.
+        run = if d == 1 || d == -1 { 2 } else { 1 };
+        direction = d;
+    }
+    !secret.is_empty() && in_runs * 4 >= secret.len() * 3
 }
 
 /// AWS's documentation keys (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`)
@@ -225,6 +261,23 @@ mod tests {
         // 40 characters that are not all hex.
         assert!(!is_noise(b"da39a3ee5e6b4b0d3255bfef95601890afd8070g"));
         assert!(!is_noise(b"3f2b8c1e-9a4d-4e7b-8c2a-1d5e6f7a8b9"));
+    }
+
+    // Issue 13: alphabet and digit sequences (`ABCDE123`) are test values, not secrets.
+    #[test]
+    fn sequences() {
+        for s in [
+            "ABCDE123",
+            "12345678",
+            "abcdefgh",
+            "987654321",
+            "abc123def456",
+        ] {
+            assert!(is_sequence(s.as_bytes()), "{s}");
+        }
+        for s in ["Zt7xQ9vLm2pW", "abc9Xq2Lm7", "iYXjU2JgJngKtFI3", "1a2b3c4d"] {
+            assert!(!is_sequence(s.as_bytes()), "{s}");
+        }
     }
 
     // Practice: the AWS documentation keys are not reported.
