@@ -28,6 +28,7 @@
 //! collected (SQS, Secrets Manager, ECR, ...), and the policies of other accounts. See
 //! `docs/policy-engine.md`.
 
+pub mod actions;
 mod condition;
 mod document;
 mod evaluate;
