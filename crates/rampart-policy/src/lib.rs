@@ -53,6 +53,8 @@ pub struct Request<'r> {
     /// Who makes it.
     pub principal: &'r Principal,
     /// The action (`s3:GetObject`), matched case-insensitively; `*` asks for every action.
+    /// Other patterns (`iam:Put*`) are not expanded here: expand them with
+    /// [`actions::Catalogue::expand`] and ask for each action.
     pub action: &'r str,
     /// The resource's ARN, or `*`: every resource (only statements whose resource element
     /// covers every resource then decide; a `Deny` on some resources is noted).
