@@ -30,16 +30,28 @@
 
 mod condition;
 mod document;
+pub mod escalation;
 mod evaluate;
+pub mod graph;
 mod pattern;
+pub mod paths;
 mod principal;
+pub mod rightsize;
+pub mod scenario;
 pub mod testing;
 
 pub use document::{
     ConditionClause, DocumentError, Effect, Elements, PolicyDocument, PrincipalElement, Principals,
     Statement,
 };
+pub use escalation::{method, Mechanism, Method, METHODS};
 pub use evaluate::Authorizer;
+pub use graph::Graph;
+pub use paths::{
+    data_access, data_summary, paths_to_admin, render_paths, DataAccess, EscalationPath, Hop,
+    PathNode,
+};
+pub use rightsize::{rightsize, RightsizeError, Rightsized};
 pub use pattern::{action_matches, arn_matches};
 pub use principal::{Principal, PrincipalKind};
 
