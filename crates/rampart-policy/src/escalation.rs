@@ -256,7 +256,11 @@ pub const METHODS: &[Method] = &[
         title: "Create a Lambda function with the role and invoke it",
         mechanism: Mechanism::PassRole,
         target: "role",
-        actions: &["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
+        actions: &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ],
         service: Some("lambda.amazonaws.com"),
         how: "Create a function running as the role whose code does what the attacker wants, \
               and invoke it.",
@@ -282,7 +286,11 @@ pub const METHODS: &[Method] = &[
         title: "Create a Lambda function with the role and let anyone invoke it",
         mechanism: Mechanism::PassRole,
         target: "role",
-        actions: &["iam:PassRole", "lambda:CreateFunction", "lambda:AddPermission"],
+        actions: &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:AddPermission",
+        ],
         service: Some("lambda.amazonaws.com"),
         how: "Create a function running as the role and add a function policy that lets the \
               attacker (or everyone) invoke it.",

@@ -11,9 +11,8 @@
 
 use crate::escalation::{Mechanism, Method, METHODS};
 use crate::{
-    action_matches, Authorizer, DecidingStatement, Decision, Effect, Elements,
-    PendingCondition, PolicyDocument, Principal, PrincipalElement, PrincipalKind, Request,
-    RequestContext, Verdict,
+    action_matches, Authorizer, DecidingStatement, Decision, Effect, Elements, PendingCondition,
+    PolicyDocument, Principal, PrincipalElement, PrincipalKind, Request, RequestContext, Verdict,
 };
 use rampart_inventory::{Inventory, Role, User};
 use serde::Serialize;
@@ -471,8 +470,10 @@ impl<'a> Graph<'a> {
                 external: false,
             });
         }
-        let user_ids: HashMap<&str, &str> =
-            users.iter().map(|u| (u.id.as_str(), u.arn.as_str())).collect();
+        let user_ids: HashMap<&str, &str> = users
+            .iter()
+            .map(|u| (u.id.as_str(), u.arn.as_str()))
+            .collect();
         let trusts: Vec<(usize, Trust)> = roles
             .iter()
             .filter_map(|r| Some((*index.get(&r.arn)?, trust_of(r, &account, &user_ids))))
@@ -518,6 +519,30 @@ impl<'a> Graph<'a> {
             notes: Vec::new(),
             index,
         };
+        // Lists the methods read that are missing: their edges are unknown.
+        if let Err(gap) = iam.instance_profiles.get() {
+            g.notes.push(format!(
+                "instance profiles not read ({}): ec2-run-instances and the ssm-* methods not \
+                 evaluated",
+                gap.describe()
+            ));
+        }
+        for (region, data) in &inv.regional {
+            if let Err(gap) = data.ec2.instances.get() {
+                g.notes.push(format!(
+                    "EC2 instances in {region} not read ({}): the ssm-* methods not evaluated \
+                     there",
+                    gap.describe()
+                ));
+            }
+            if let Err(gap) = data.lambda.functions.get() {
+                g.notes.push(format!(
+                    "Lambda functions in {region} not read ({}): lambda-update-function-code \
+                     not evaluated there",
+                    gap.describe()
+                ));
+            }
+        }
         let idx = ActionIndex::new(inv);
         let asker = Asker {
             auth,
@@ -584,8 +609,10 @@ impl<'a> Graph<'a> {
             .filter(|r| !r.instance_profiles.is_empty())
             .map(|r| r.arn.as_str())
             .collect();
-        let role_by_name: HashMap<&str, &str> =
-            roles.iter().map(|r| (r.name.as_str(), r.arn.as_str())).collect();
+        let role_by_name: HashMap<&str, &str> = roles
+            .iter()
+            .map(|r| (r.name.as_str(), r.arn.as_str()))
+            .collect();
         let profile_roles: HashMap<&str, Vec<&str>> = iam
             .instance_profiles
             .ok()
@@ -699,7 +726,7 @@ impl<'a> Graph<'a> {
                         if !idx.may(arn, m.actions[0]) {
                             continue;
                         }
-                        for (_, data) in &inv.regional {
+                        for data in inv.regional.values() {
                             for f in data.lambda.functions.ok().into_iter().flatten() {
                                 let Some(t) = of(&f.role) else { continue };
                                 if t == x {
@@ -720,7 +747,7 @@ impl<'a> Graph<'a> {
                         if !idx.may(arn, m.actions[0]) {
                             continue;
                         }
-                        for (_, data) in &inv.regional {
+                        for data in inv.regional.values() {
                             for i in data.ec2.instances.ok().into_iter().flatten() {
                                 if i.state != "running" {
                                     continue;
@@ -728,7 +755,8 @@ impl<'a> Graph<'a> {
                                 let Some(profile) = &i.iam_instance_profile_arn else {
                                     continue;
                                 };
-                                for role_arn in profile_roles.get(profile.as_str()).into_iter().flatten()
+                                for role_arn in
+                                    profile_roles.get(profile.as_str()).into_iter().flatten()
                                 {
                                     let Some(t) = of(role_arn) else { continue };
                                     if t == x {
@@ -997,8 +1025,8 @@ impl<'a> Graph<'a> {
                             }),
                         }
                     }
-                    let m = crate::escalation::method("iam-add-user-to-group")
-                        .expect("in the table");
+                    let m =
+                        crate::escalation::method("iam-add-user-to-group").expect("in the table");
                     let group_admin: HashMap<&str, Decision> = probe_groups
                         .iter()
                         .filter_map(|grp| {
@@ -1007,7 +1035,9 @@ impl<'a> Graph<'a> {
                         })
                         .collect();
                     for (x, t, grp, p) in join_group {
-                        let Some(gd) = group_admin.get(grp).filter(|d| d.verdict != Verdict::Denied)
+                        let Some(gd) = group_admin
+                            .get(grp)
+                            .filter(|d| d.verdict != Verdict::Denied)
                         else {
                             continue;
                         };
@@ -1080,10 +1110,10 @@ impl<'a> Graph<'a> {
         let mut queue = VecDeque::new();
         let ok = |conditional: bool| allow_conditional || !conditional;
         // Terminals: administrators, and principals that can raise themselves.
-        for v in 0..n {
+        for (v, slot) in next.iter_mut().enumerate() {
             if let Some(cond) = self.admin_state(v) {
                 if ok(cond) {
-                    next[v] = Some(Step::Admin);
+                    *slot = Some(Step::Admin);
                     queue.push_back(v);
                     continue;
                 }
@@ -1092,7 +1122,7 @@ impl<'a> Graph<'a> {
                 .iter()
                 .position(|r| r.by == v && ok(r.conditional))
             {
-                next[v] = Some(Step::Raise {
+                *slot = Some(Step::Raise {
                     target: v,
                     raise: ri,
                     path: vec![],
@@ -1154,7 +1184,7 @@ impl<'a> Graph<'a> {
         y: usize,
         targets: &[(usize, usize)],
         allow_conditional: bool,
-    ) -> Option<(usize, usize, Vec<(usize, usize)>)> {
+    ) -> Option<RaisePath> {
         let wanted: HashMap<usize, usize> = targets.iter().copied().collect();
         let mut prev: HashMap<usize, (usize, usize)> = HashMap::new();
         let mut seen: BTreeSet<usize> = BTreeSet::from([y]);
@@ -1183,6 +1213,10 @@ impl<'a> Graph<'a> {
         None
     }
 }
+
+/// A raise reached by a forward walk: the target node, the raise's index, and the edges
+/// walked as `(from, edge index)`.
+type RaisePath = (usize, usize, Vec<(usize, usize)>);
 
 /// The next step from a node towards an administrator.
 #[derive(Debug, Clone)]

@@ -33,8 +33,8 @@ mod document;
 pub mod escalation;
 mod evaluate;
 pub mod graph;
-mod pattern;
 pub mod paths;
+mod pattern;
 mod principal;
 pub mod rightsize;
 pub mod scenario;
@@ -48,12 +48,12 @@ pub use escalation::{method, Mechanism, Method, METHODS};
 pub use evaluate::Authorizer;
 pub use graph::Graph;
 pub use paths::{
-    data_access, data_summary, paths_to_admin, render_paths, DataAccess, EscalationPath, Hop,
-    PathNode,
+    data_access, data_summary, paths_to_admin, render_paths, DataAccess, DataReach, EscalationPath,
+    Hop, PathNode,
 };
-pub use rightsize::{rightsize, RightsizeError, Rightsized};
 pub use pattern::{action_matches, arn_matches};
 pub use principal::{Principal, PrincipalKind};
+pub use rightsize::{rightsize, RightsizeError, Rightsized};
 
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -5,7 +5,9 @@
 //! read (objects, keys, secrets, parameters, tables), for the joined attack paths.
 
 use crate::graph::{Graph, Permission, Step};
-use crate::{Authorizer, DecidingStatement, PolicyKind, Principal, Request, RequestContext, Verdict};
+use crate::{
+    Authorizer, DecidingStatement, PolicyKind, Principal, Request, RequestContext, Verdict,
+};
 use serde::Serialize;
 use std::fmt::{self, Write as _};
 
@@ -99,7 +101,18 @@ fn permission_text(p: &Permission) -> String {
     if !allows.is_empty() {
         let _ = write!(out, ", {}", allows.join(" and "));
     }
-    if p.verdict == Verdict::Conditional {
+    out
+}
+
+/// What the conditional permissions of a hop hang on, each once: the conditions the
+/// engine could not decide, or its notes when there are none (`aws:SourceIp IpAddress
+/// 10.0.0.0/8`).
+fn pending(permissions: &[Permission]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in permissions
+        .iter()
+        .filter(|p| p.verdict == Verdict::Conditional)
+    {
         let mut conds: Vec<String> = p
             .conditions
             .iter()
@@ -108,7 +121,11 @@ fn permission_text(p: &Permission) -> String {
         if conds.is_empty() {
             conds.extend(p.notes.iter().cloned());
         }
-        let _ = write!(out, " [conditional: {}]", conds.join(", "));
+        for c in conds {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
     }
     out
 }
@@ -121,6 +138,10 @@ impl fmt::Display for Hop {
         }
         if let Some(via) = &self.via {
             parts.push(format!("via {via}"));
+        }
+        let pending = pending(&self.permissions);
+        if !pending.is_empty() {
+            parts.push(format!("conditional on {}", pending.join(", ")));
         }
         if let Some(note) = &self.note {
             parts.push(format!("conditional: {note}"));
@@ -153,7 +174,11 @@ impl EscalationPath {
             "{} → {}{}\n",
             self.from.label,
             self.admin.label,
-            if self.conditional { " (conditional)" } else { "" }
+            if self.conditional {
+                " (conditional)"
+            } else {
+                ""
+            }
         );
         for (i, hop) in self.hops.iter().enumerate() {
             let _ = writeln!(
@@ -218,7 +243,11 @@ fn walk(g: &Graph, next: &[Option<crate::graph::Step>], start: usize) -> Option<
                 at = g.edges[*from][*edge].to;
                 hops.push(hop);
             }
-            Step::Raise { target, raise, path } => {
+            Step::Raise {
+                target,
+                raise,
+                path,
+            } => {
                 for (from, ei) in path {
                     hops.push(edge_hop(g, *from, *ei));
                 }
@@ -263,8 +292,7 @@ impl Graph<'_> {
             .filter_map(|v| {
                 if self.admin_state(v) == Some(true) {
                     // A conditional administrator: an unconditional path still helps.
-                    return walk(self, &solution.unconditional, v)
-                        .filter(|p| !p.hops.is_empty());
+                    return walk(self, &solution.unconditional, v).filter(|p| !p.hops.is_empty());
                 }
                 walk(self, &solution.unconditional, v).or_else(|| walk(self, &solution.any, v))
             })
@@ -318,17 +346,26 @@ impl fmt::Display for DataAccess {
     }
 }
 
+/// What data a principal reads, and the lists that could not be read to tell.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DataReach {
+    /// Each read allowed (or conditionally allowed).
+    pub access: Vec<DataAccess>,
+    /// The resource lists that were not in the snapshot (`S3 buckets (AccessDenied ...)`).
+    pub unread: Vec<String>,
+}
+
 /// The data a principal can read: S3 objects of every bucket, KMS decryption with every
 /// key, SSM parameters of the inventory, and, for the services whose resources the
 /// inventory does not list, every Secrets Manager secret and DynamoDB table of the
 /// account (evaluated on the wildcard ARN of the service in the account).
-pub fn data_access(auth: &Authorizer, principal: &Principal) -> Vec<DataAccess> {
+pub fn data_access(auth: &Authorizer, principal: &Principal) -> DataReach {
     let inv = auth.inventory();
     let partition = &inv.account.partition;
     let account = &inv.account.id;
     let ctx = RequestContext::default();
-    let mut out = Vec::new();
-    let mut ask = |action: &'static str, resource: String, what: String| {
+    let mut out = DataReach::default();
+    let ask = |out: &mut DataReach, action: &'static str, resource: String, what: String| {
         let d = auth.evaluate(&Request {
             principal,
             action,
@@ -336,7 +373,7 @@ pub fn data_access(auth: &Authorizer, principal: &Principal) -> Vec<DataAccess> 
             context: &ctx,
         });
         if d.verdict != Verdict::Denied {
-            out.push(DataAccess {
+            out.access.push(DataAccess {
                 action,
                 what,
                 resource,
@@ -344,31 +381,59 @@ pub fn data_access(auth: &Authorizer, principal: &Principal) -> Vec<DataAccess> 
             });
         }
     };
-    for b in inv.s3.buckets.ok().into_iter().flatten() {
-        ask(
-            "s3:GetObject",
-            format!("arn:{partition}:s3:::{}/*", b.name),
-            format!("bucket {}", b.name),
-        );
+    match inv.s3.buckets.get() {
+        Ok(buckets) => {
+            for b in buckets {
+                ask(
+                    &mut out,
+                    "s3:GetObject",
+                    format!("arn:{partition}:s3:::{}/*", b.name),
+                    format!("bucket {}", b.name),
+                );
+            }
+        }
+        Err(gap) => out.unread.push(format!("S3 buckets ({})", gap.describe())),
     }
     for (region, data) in &inv.regional {
-        for k in data.kms.keys.ok().into_iter().flatten() {
-            ask("kms:Decrypt", k.arn.clone(), format!("key {} in {region}", k.id));
+        match data.kms.keys.get() {
+            Ok(keys) => {
+                for k in keys {
+                    ask(
+                        &mut out,
+                        "kms:Decrypt",
+                        k.arn.clone(),
+                        format!("key {} in {region}", k.id),
+                    );
+                }
+            }
+            Err(gap) => out
+                .unread
+                .push(format!("KMS keys in {region} ({})", gap.describe())),
         }
-        for p in data.ssm.parameters.ok().into_iter().flatten() {
-            ask(
-                "ssm:GetParameter",
-                p.arn.clone(),
-                format!("parameter {} in {region}", p.name),
-            );
+        match data.ssm.parameters.get() {
+            Ok(params) => {
+                for p in params {
+                    ask(
+                        &mut out,
+                        "ssm:GetParameter",
+                        p.arn.clone(),
+                        format!("parameter {} in {region}", p.name),
+                    );
+                }
+            }
+            Err(gap) => out
+                .unread
+                .push(format!("SSM parameters in {region} ({})", gap.describe())),
         }
     }
     ask(
+        &mut out,
         "secretsmanager:GetSecretValue",
         format!("arn:{partition}:secretsmanager:*:{account}:secret:*"),
         "every secret".into(),
     );
     ask(
+        &mut out,
         "dynamodb:Scan",
         format!("arn:{partition}:dynamodb:*:{account}:table/*"),
         "every table".into(),

@@ -10,7 +10,9 @@
 //! replaces the principal's identity policies (inline, attached and through groups); the
 //! permissions boundary stays.
 
-use crate::{action_matches, Authorizer, Principal, PrincipalKind, Request, RequestContext, Verdict};
+use crate::{
+    action_matches, Authorizer, Principal, PrincipalKind, Request, RequestContext, Verdict,
+};
 use chrono::{DateTime, Utc};
 use rampart_inventory::{Collected, InlinePolicy, Inventory, ServiceAccess};
 use serde::Serialize;
@@ -172,7 +174,11 @@ fn sources(inv: &Inventory, principal: &Principal) -> Vec<Source> {
     };
     match principal.kind {
         PrincipalKind::User => {
-            if let Some(u) = iam.users.ok().and_then(|us| us.iter().find(|u| u.arn == principal.arn)) {
+            if let Some(u) = iam
+                .users
+                .ok()
+                .and_then(|us| us.iter().find(|u| u.arn == principal.arn))
+            {
                 add_inline(&format!("user {}", u.name), &u.inline_policies, &mut out);
                 attached_of(&u.attached_policies, &mut out);
                 for g in iam.groups.ok().into_iter().flatten() {
@@ -184,7 +190,11 @@ fn sources(inv: &Inventory, principal: &Principal) -> Vec<Source> {
             }
         }
         PrincipalKind::Role => {
-            if let Some(r) = iam.roles.ok().and_then(|rs| rs.iter().find(|r| r.arn == principal.arn)) {
+            if let Some(r) = iam
+                .roles
+                .ok()
+                .and_then(|rs| rs.iter().find(|r| r.arn == principal.arn))
+            {
                 add_inline(&format!("role {}", r.name), &r.inline_policies, &mut out);
                 attached_of(&r.attached_policies, &mut out);
             }

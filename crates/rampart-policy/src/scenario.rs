@@ -139,7 +139,11 @@ impl Scenario {
             }
         }
         for u in &s.users {
-            if let Some(g) = u.groups.iter().find(|g| !s.groups.iter().any(|x| &x.name == *g)) {
+            if let Some(g) = u
+                .groups
+                .iter()
+                .find(|g| !s.groups.iter().any(|x| &x.name == *g))
+            {
                 return Err(ScenarioError::Undefined(format!(
                     "user {} is in group {g}, which `groups` does not define",
                     u.name
@@ -156,7 +160,11 @@ impl Scenario {
 
     /// The snapshot a collector would take of the scenario's account (IAM only; every
     /// other list read and empty where the engine reads it).
-    pub fn inventory(&self, account: &str, collected_at: chrono::DateTime<chrono::Utc>) -> Inventory {
+    pub fn inventory(
+        &self,
+        account: &str,
+        collected_at: chrono::DateTime<chrono::Utc>,
+    ) -> Inventory {
         let arn = |kind: &str, name: &str| format!("arn:aws:iam::{account}:{kind}/{name}");
         let attach = |names: &[String]| -> Vec<AttachedPolicy> {
             names

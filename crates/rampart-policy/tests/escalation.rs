@@ -32,7 +32,10 @@ struct Case {
 }
 
 fn own_policy(fx: &mut Fixture) -> (String, Vec<Value>) {
-    let p = fx.managed_policy("dev-tools", doc(json!([allow(json!("s3:ListBucket"), json!("*"))])));
+    let p = fx.managed_policy(
+        "dev-tools",
+        doc(json!([allow(json!("s3:ListBucket"), json!("*"))])),
+    );
     dev(fx).attached_policies.push(p.clone());
     (p.arn, vec![])
 }
@@ -48,8 +51,14 @@ fn own_group(fx: &mut Fixture) -> (String, Vec<Value>) {
 }
 
 fn assumable_worker(fx: &mut Fixture) -> (String, Vec<Value>) {
-    let arn = fx.role("worker", trust(json!({"AWS": iam_arn("root")}))).arn.clone();
-    (arn.clone(), vec![allow(json!("sts:AssumeRole"), json!(arn))])
+    let arn = fx
+        .role("worker", trust(json!({"AWS": iam_arn("root")})))
+        .arn
+        .clone();
+    (
+        arn.clone(),
+        vec![allow(json!("sts:AssumeRole"), json!(arn))],
+    )
 }
 
 fn admin_group(fx: &mut Fixture) -> (String, Vec<Value>) {
@@ -154,36 +163,156 @@ fn existing_instance(fx: &mut Fixture) -> (String, Vec<Value>) {
 }
 
 const CASES: &[Case] = &[
-    Case { method: "iam-create-policy-version", setup: own_policy, conditional: false },
-    Case { method: "iam-set-default-policy-version", setup: own_policy, conditional: true },
-    Case { method: "iam-attach-user-policy", setup: itself, conditional: false },
-    Case { method: "iam-attach-group-policy", setup: own_group, conditional: false },
-    Case { method: "iam-attach-role-policy", setup: assumable_worker, conditional: false },
-    Case { method: "iam-put-user-policy", setup: itself, conditional: false },
-    Case { method: "iam-put-group-policy", setup: own_group, conditional: false },
-    Case { method: "iam-put-role-policy", setup: assumable_worker, conditional: false },
-    Case { method: "iam-add-user-to-group", setup: admin_group, conditional: false },
-    Case { method: "iam-create-access-key", setup: admin_user, conditional: false },
-    Case { method: "iam-create-login-profile", setup: admin_user, conditional: false },
-    Case { method: "iam-update-login-profile", setup: admin_user, conditional: false },
-    Case { method: "sts-assume-role", setup: trusting_admin_role, conditional: false },
-    Case { method: "iam-update-assume-role-policy", setup: untrusting_admin_role, conditional: false },
-    Case { method: "ec2-run-instances", setup: pass_ec2, conditional: false },
-    Case { method: "lambda-create-function-invoke", setup: pass_lambda, conditional: false },
-    Case { method: "lambda-create-function-event-source", setup: pass_lambda, conditional: false },
-    Case { method: "lambda-create-function-add-permission", setup: pass_lambda, conditional: false },
-    Case { method: "lambda-update-function-code", setup: existing_function, conditional: false },
-    Case { method: "cloudformation-create-stack", setup: pass_cfn, conditional: false },
-    Case { method: "glue-create-dev-endpoint", setup: pass_glue, conditional: false },
-    Case { method: "glue-update-dev-endpoint", setup: glue_endpoint, conditional: true },
-    Case { method: "codebuild-create-project", setup: pass_codebuild, conditional: false },
-    Case { method: "sagemaker-create-notebook-instance", setup: pass_sagemaker, conditional: false },
-    Case { method: "sagemaker-create-training-job", setup: pass_sagemaker, conditional: false },
-    Case { method: "sagemaker-create-processing-job", setup: pass_sagemaker, conditional: false },
-    Case { method: "datapipeline-create-pipeline", setup: pass_datapipeline, conditional: false },
-    Case { method: "ecs-run-task", setup: pass_ecs, conditional: false },
-    Case { method: "ssm-send-command", setup: existing_instance, conditional: false },
-    Case { method: "ssm-start-session", setup: existing_instance, conditional: false },
+    Case {
+        method: "iam-create-policy-version",
+        setup: own_policy,
+        conditional: false,
+    },
+    Case {
+        method: "iam-set-default-policy-version",
+        setup: own_policy,
+        conditional: true,
+    },
+    Case {
+        method: "iam-attach-user-policy",
+        setup: itself,
+        conditional: false,
+    },
+    Case {
+        method: "iam-attach-group-policy",
+        setup: own_group,
+        conditional: false,
+    },
+    Case {
+        method: "iam-attach-role-policy",
+        setup: assumable_worker,
+        conditional: false,
+    },
+    Case {
+        method: "iam-put-user-policy",
+        setup: itself,
+        conditional: false,
+    },
+    Case {
+        method: "iam-put-group-policy",
+        setup: own_group,
+        conditional: false,
+    },
+    Case {
+        method: "iam-put-role-policy",
+        setup: assumable_worker,
+        conditional: false,
+    },
+    Case {
+        method: "iam-add-user-to-group",
+        setup: admin_group,
+        conditional: false,
+    },
+    Case {
+        method: "iam-create-access-key",
+        setup: admin_user,
+        conditional: false,
+    },
+    Case {
+        method: "iam-create-login-profile",
+        setup: admin_user,
+        conditional: false,
+    },
+    Case {
+        method: "iam-update-login-profile",
+        setup: admin_user,
+        conditional: false,
+    },
+    Case {
+        method: "sts-assume-role",
+        setup: trusting_admin_role,
+        conditional: false,
+    },
+    Case {
+        method: "iam-update-assume-role-policy",
+        setup: untrusting_admin_role,
+        conditional: false,
+    },
+    Case {
+        method: "ec2-run-instances",
+        setup: pass_ec2,
+        conditional: false,
+    },
+    Case {
+        method: "lambda-create-function-invoke",
+        setup: pass_lambda,
+        conditional: false,
+    },
+    Case {
+        method: "lambda-create-function-event-source",
+        setup: pass_lambda,
+        conditional: false,
+    },
+    Case {
+        method: "lambda-create-function-add-permission",
+        setup: pass_lambda,
+        conditional: false,
+    },
+    Case {
+        method: "lambda-update-function-code",
+        setup: existing_function,
+        conditional: false,
+    },
+    Case {
+        method: "cloudformation-create-stack",
+        setup: pass_cfn,
+        conditional: false,
+    },
+    Case {
+        method: "glue-create-dev-endpoint",
+        setup: pass_glue,
+        conditional: false,
+    },
+    Case {
+        method: "glue-update-dev-endpoint",
+        setup: glue_endpoint,
+        conditional: true,
+    },
+    Case {
+        method: "codebuild-create-project",
+        setup: pass_codebuild,
+        conditional: false,
+    },
+    Case {
+        method: "sagemaker-create-notebook-instance",
+        setup: pass_sagemaker,
+        conditional: false,
+    },
+    Case {
+        method: "sagemaker-create-training-job",
+        setup: pass_sagemaker,
+        conditional: false,
+    },
+    Case {
+        method: "sagemaker-create-processing-job",
+        setup: pass_sagemaker,
+        conditional: false,
+    },
+    Case {
+        method: "datapipeline-create-pipeline",
+        setup: pass_datapipeline,
+        conditional: false,
+    },
+    Case {
+        method: "ecs-run-task",
+        setup: pass_ecs,
+        conditional: false,
+    },
+    Case {
+        method: "ssm-send-command",
+        setup: existing_instance,
+        conditional: false,
+    },
+    Case {
+        method: "ssm-start-session",
+        setup: existing_instance,
+        conditional: false,
+    },
 ];
 
 /// How the method's permissions are given, or blocked.
@@ -257,7 +386,10 @@ fn account(case: &Case, variant: Variant) -> Fixture {
             "ACCOUNT",
             vec![
                 ("FullAWSAccess", full_aws_access()),
-                ("no-escalation", doc(json!([deny(json!(method.actions[0]), json!("*"))]))),
+                (
+                    "no-escalation",
+                    doc(json!([deny(json!(method.actions[0]), json!("*"))])),
+                ),
             ],
         );
     }
@@ -285,7 +417,11 @@ fn every_method_gives_a_path() {
             "{}: {path}",
             case.method
         );
-        assert_eq!(path.conditional, case.conditional, "{}: {path}", case.method);
+        assert_eq!(
+            path.conditional, case.conditional,
+            "{}: {path}",
+            case.method
+        );
         assert_eq!(path.from.label, "user/dev");
     }
 }
@@ -309,8 +445,7 @@ fn every_blocker_removes_the_path() {
 fn an_undecidable_condition_gives_a_conditional_path() {
     for case in CASES {
         let fx = account(case, Variant::ConditionUnknown);
-        let path = dev_path(&fx)
-            .unwrap_or_else(|| panic!("{}: no conditional path", case.method));
+        let path = dev_path(&fx).unwrap_or_else(|| panic!("{}: no conditional path", case.method));
         assert!(path.conditional, "{}: {path}", case.method);
         assert!(path.to_string().ends_with("[admin, conditional]"), "{path}");
     }
@@ -336,11 +471,17 @@ fn two_hops_render_hop_by_hop() {
     let mut fx = Fixture::new();
     fx.user("dev").inline_policies = vec![inline(
         "dev-inline",
-        doc(json!([allow(json!("iam:CreateAccessKey"), json!(iam_arn("user/ops")))])),
+        doc(json!([allow(
+            json!("iam:CreateAccessKey"),
+            json!(iam_arn("user/ops"))
+        )])),
     )];
     fx.user("ops").inline_policies = vec![inline(
         "ops-inline",
-        doc(json!([allow(json!("sts:AssumeRole"), json!(iam_arn("role/admin")))])),
+        doc(json!([allow(
+            json!("sts:AssumeRole"),
+            json!(iam_arn("role/admin"))
+        )])),
     )];
     trusting_admin_role(&mut fx);
     let path = dev_path(&fx).expect("a path");
@@ -352,7 +493,10 @@ fn two_hops_render_hop_by_hop() {
          role/admin Statement[0]) → role/admin [admin]"
     );
     let block = path.render_text();
-    assert!(block.starts_with("user/dev → role/admin\n  1. user/dev → user/ops: iam-create-access-key"), "{block}");
+    assert!(
+        block.starts_with("user/dev → role/admin\n  1. user/dev → user/ops: iam-create-access-key"),
+        "{block}"
+    );
 }
 
 // Issue 12: the shortest path wins, and an unconditional path is preferred to a shorter
@@ -370,7 +514,10 @@ fn shortest_unconditional_path_first() {
     )];
     fx.user("ops").inline_policies = vec![inline(
         "ops-inline",
-        doc(json!([allow(json!("sts:AssumeRole"), json!(iam_arn("role/admin")))])),
+        doc(json!([allow(
+            json!("sts:AssumeRole"),
+            json!(iam_arn("role/admin"))
+        )])),
     )];
     trusting_admin_role(&mut fx);
     let path = dev_path(&fx).expect("a path");
@@ -390,7 +537,10 @@ fn shortest_unconditional_path_first() {
 #[test]
 fn cross_account_trust_is_an_edge_from_the_external_account() {
     let mut fx = Fixture::new();
-    let r = fx.role("vendor", trust(json!({"AWS": "arn:aws:iam::444455556666:root"})));
+    let r = fx.role(
+        "vendor",
+        trust(json!({"AWS": "arn:aws:iam::444455556666:root"})),
+    );
     r.inline_policies = vec![inline("all", admin_doc())];
     let auth = fx.authorizer();
     let paths = paths_to_admin(&auth, None);
@@ -402,7 +552,7 @@ fn cross_account_trust_is_an_edge_from_the_external_account() {
     // The other account's identity policies are not in the snapshot: conditional.
     let text = external[0].to_string();
     assert!(
-        text.starts_with("account/444455556666 → (sts:AssumeRole on role/vendor, trust of role/vendor Statement[0] [conditional: ")
+        text.starts_with("account/444455556666 → (sts:AssumeRole on role/vendor, trust of role/vendor Statement[0]; conditional on ")
             && text.ends_with("→ role/vendor [admin, conditional]"),
         "{text}"
     );
@@ -415,14 +565,19 @@ fn raising_a_bounded_principal_is_no_path() {
     let mut fx = Fixture::new();
     let b = fx.managed_policy(
         "s3-and-iam",
-        doc(json!([allow(json!(["s3:*", "iam:PutUserPolicy"]), json!("*"))])),
+        doc(json!([allow(
+            json!(["s3:*", "iam:PutUserPolicy"]),
+            json!("*")
+        )])),
     );
     let dev = fx.user("dev");
     dev.inline_policies = vec![inline(
         "self",
-        doc(json!([allow(json!("iam:PutUserPolicy"), json!(iam_arn("user/dev")))])),
+        doc(json!([allow(
+            json!("iam:PutUserPolicy"),
+            json!(iam_arn("user/dev"))
+        )])),
     )];
     dev.permissions_boundary = Some(b.arn);
     assert!(dev_path(&fx).is_none());
 }
-

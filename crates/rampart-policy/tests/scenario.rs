@@ -27,7 +27,10 @@ fn the_engine_finds_every_path_and_no_blocked_one() {
     assert_eq!(found, scenario.escalates);
     for b in &scenario.blocked {
         // Each blocked twin is a principal of the account (so the check is not vacuous).
-        assert!(auth.find_principal(b).is_some(), "{b} is not in the scenario");
+        assert!(
+            auth.find_principal(b).is_some(),
+            "{b} is not in the scenario"
+        );
         assert!(!found.contains_key(b), "{b} escalates");
     }
     assert!(scenario.escalates.len() >= 10 && scenario.blocked.len() >= 10);

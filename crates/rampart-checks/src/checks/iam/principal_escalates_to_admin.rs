@@ -1,7 +1,7 @@
 //! `iam_principal_escalates_to_admin`: no principal that is not an administrator can make
 //! itself one, by any published privilege-escalation method.
 
-use crate::checks::paths::{gaps_text, iam_gaps};
+use crate::checks::paths::{gaps_text, iam_gaps, scp_gap};
 use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use rampart_policy::{Authorizer, Graph, METHODS};
 use std::collections::HashMap;
@@ -42,7 +42,12 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
     ],
     cis: &[],
-    needs: &[Service::Iam, Service::Ec2, Service::Lambda, Service::Organizations],
+    needs: &[
+        Service::Iam,
+        Service::Ec2,
+        Service::Lambda,
+        Service::Organizations,
+    ],
 };
 
 /// The check.
@@ -107,10 +112,12 @@ fn run(ctx: &Context) -> Vec<Finding> {
             ))),
         }
     }
-    if !graph.notes.is_empty() {
+    let mut unknown = graph.notes.clone();
+    unknown.extend(scp_gap(ctx));
+    if !unknown.is_empty() {
         findings.push(account.error_reason(format!(
             "could not be fully evaluated: {}",
-            graph.notes.join("; ")
+            unknown.join("; ")
         )));
     }
     findings
@@ -194,11 +201,14 @@ mod tests {
             .find(|f| f.resource.ends_with("user/dev"))
             .unwrap();
         assert!(
-            dev.reason.contains("user/dev → (iam:CreateAccessKey on user/ops"),
+            dev.reason
+                .contains("user/dev → (iam:CreateAccessKey on user/ops"),
             "{}",
             dev.reason
         );
-        assert!(!findings.iter().any(|f| f.resource.contains("aws-service-role")));
+        assert!(!findings
+            .iter()
+            .any(|f| f.resource.contains("aws-service-role")));
         insta::assert_json_snapshot!("pass_and_fail", findings);
     }
 

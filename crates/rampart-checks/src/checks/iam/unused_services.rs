@@ -48,7 +48,11 @@ fn run(ctx: &Context) -> Vec<Finding> {
     let mut principals: Vec<(String, &str)> = Vec::new();
     let mut unread = Vec::new();
     match iam.users.get() {
-        Ok(users) => principals.extend(users.iter().map(|u| (format!("user {}", u.name), u.arn.as_str()))),
+        Ok(users) => principals.extend(
+            users
+                .iter()
+                .map(|u| (format!("user {}", u.name), u.arn.as_str())),
+        ),
         Err(gap) => unread.push(format!("users not read ({})", gap.describe())),
     }
     match iam.roles.get() {
@@ -111,10 +115,8 @@ fn run(ctx: &Context) -> Vec<Finding> {
         })
         .collect();
     if !unread.is_empty() {
-        findings.push(account.error_reason(format!(
-            "could not be evaluated: {}",
-            unread.join("; ")
-        )));
+        findings
+            .push(account.error_reason(format!("could not be evaluated: {}", unread.join("; "))));
     }
     findings
 }

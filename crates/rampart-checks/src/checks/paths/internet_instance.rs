@@ -41,7 +41,15 @@ pub const META: CheckMeta = CheckMeta {
         "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
     ],
     cis: &[],
-    needs: &[Service::Iam, Service::Ec2, Service::S3, Service::Kms, Service::Ssm],
+    needs: &[
+        Service::Iam,
+        Service::Ec2,
+        Service::Lambda,
+        Service::S3,
+        Service::Kms,
+        Service::Ssm,
+        Service::Organizations,
+    ],
 };
 
 /// The check.
@@ -56,7 +64,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
         d.ec2
             .instances
             .ok()
-            .is_some_and(|list| list.iter().any(|i| with_profile(i)))
+            .is_some_and(|list| list.iter().any(&with_profile))
     });
     if !any {
         return over_instances(ctx, &META, with_profile, |_, _| unreachable!());
@@ -99,7 +107,10 @@ fn judge(
             }
             Verdict::Exposed { reason, .. } => reason,
         };
-        let profile_arn = instance.iam_instance_profile_arn.as_deref().unwrap_or_default();
+        let profile_arn = instance
+            .iam_instance_profile_arn
+            .as_deref()
+            .unwrap_or_default();
         let Some(profiles) = &profiles else {
             return f.error_reason(format!(
                 "could not be evaluated: {exposure}, but its instance profile's role is \
@@ -162,53 +173,12 @@ fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::ec2::reachability::tests::{iface, two_subnets};
-    use crate::checks::ec2::testing::{ec2, instance, name, rule, sg};
-    use crate::checks::fixtures::{denied, run_check, Fixture, ACCOUNT};
+    use crate::checks::ec2::reachability::tests::two_subnets;
+    use crate::checks::fixtures::{denied, run_check, Fixture};
     use crate::checks::iam::testing::{inline, role};
-    use rampart_inventory::{Collected, Instance, InstanceProfile, NetworkInterface};
+    use crate::checks::paths::testing::{placed, profile};
+    use rampart_inventory::Collected;
     use serde_json::json;
-
-    /// A running instance in `subnet` with profile `profile`, SSH open to the world.
-    fn placed(fx: &mut Fixture, id: &str, subnet: &str, ip: Option<&str>, profile: &str) {
-        let eni = format!("eni-{}", id.trim_start_matches("i-"));
-        let data = ec2(fx);
-        data.security_groups = Collected::Ok(vec![sg(
-            "sg-web",
-            "web",
-            vec![rule("tcp", Some((22, 22)), &["0.0.0.0/0"])],
-        )]);
-        let i = Instance {
-            subnet_id: Some(subnet.into()),
-            public_ip: ip.map(String::from),
-            security_group_ids: vec!["sg-web".into()],
-            network_interface_ids: vec![eni.clone()],
-            tags: name(id),
-            iam_instance_profile_arn: Some(format!(
-                "arn:aws:iam::{ACCOUNT}:instance-profile/{profile}"
-            )),
-            ..instance(id)
-        };
-        let e = NetworkInterface {
-            instance_id: Some(id.into()),
-            private_ip: i.private_ip.clone(),
-            ..iface(&eni, subnet, ip)
-        };
-        if let Collected::Ok(list) = &mut data.instances {
-            list.push(i);
-        }
-        if let Collected::Ok(list) = &mut data.network_interfaces {
-            list.push(e);
-        }
-    }
-
-    fn profile(name: &str, role: &str) -> InstanceProfile {
-        InstanceProfile {
-            name: name.into(),
-            arn: format!("arn:aws:iam::{ACCOUNT}:instance-profile/{name}"),
-            roles: vec![role.into()],
-        }
-    }
 
     fn account(fx: &mut Fixture) {
         two_subnets(fx);

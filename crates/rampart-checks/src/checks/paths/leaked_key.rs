@@ -45,6 +45,7 @@ pub const META: CheckMeta = CheckMeta {
         Service::S3,
         Service::Kms,
         Service::Ssm,
+        Service::Organizations,
     ],
 };
 
@@ -58,7 +59,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
         Err(gap) => return vec![account.error(gap)],
     };
     // Where each found key id is, by fingerprint.
-    let (sources, _) = all_sources(ctx);
+    let (sources, unread_sources) = all_sources(ctx);
     let mut places: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for s in &sources {
         for m in s.secrets.iter() {
@@ -73,32 +74,83 @@ fn run(ctx: &Context) -> Vec<Finding> {
             }
         }
     }
-    // Live keys by user name: the redacted key and its places.
+    // Live keys by user name: the redacted key and its places; and the keys whose owner or
+    // status is unknown.
     let mut live: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut unread: Vec<String> = Vec::new();
     for (fp, key) in answers {
-        if let Collected::Ok(KeyOwner::User {
-            name,
-            active: Collected::Ok(true),
-        }) = &key.owner
-        {
-            let at = places
-                .get(fp.as_str())
-                .map(|p| p.join("; "))
-                .unwrap_or_else(|| "scanned configuration".into());
-            live.entry(name.as_str())
+        let at = places
+            .get(fp.as_str())
+            .map(|p| p.join("; "))
+            .unwrap_or_else(|| "scanned configuration".into());
+        match &key.owner {
+            Collected::Ok(KeyOwner::User {
+                name,
+                active: Collected::Ok(true),
+            }) => live
+                .entry(name.as_str())
                 .or_default()
-                .push(format!("{} (in {at})", key.redacted));
+                .push(format!("{} (in {at})", key.redacted)),
+            Collected::Ok(KeyOwner::User {
+                name,
+                active: Collected::Missing(gap),
+            }) => unread.push(format!(
+                "whether key {} of user {name} is active ({})",
+                key.redacted,
+                gap.describe()
+            )),
+            Collected::Missing(gap) => unread.push(format!(
+                "the owner of key {} found in {at} ({})",
+                key.redacted,
+                gap.describe()
+            )),
+            Collected::Ok(_) => {}
         }
     }
+    for (fp, at) in &places {
+        let is_key = sources.iter().any(|s| {
+            s.secrets
+                .iter()
+                .any(|m| m.fingerprint == *fp && m.detector == "aws-access-key-id")
+        });
+        if is_key && !answers.contains_key(*fp) {
+            unread.push(format!(
+                "the owner of a key found in {} (no lookup is recorded in the snapshot)",
+                at.join("; ")
+            ));
+        }
+    }
+    unread.extend(
+        unread_sources
+            .iter()
+            .map(|u| format!("{} ({})", u.what, u.gap.describe())),
+    );
+    let unread_finding = || {
+        ctx.finding(&META, "global", ctx.account_arn())
+            .error_reason(format!(
+                "could not be fully evaluated: a live key among what could not be read would \
+                 go unnoticed: {}",
+                unread.join("; ")
+            ))
+    };
     if live.is_empty() {
+        if !unread.is_empty() {
+            return vec![unread_finding()];
+        }
         return vec![account.pass(format!(
             "none of the {} AWS key id(s) found in scanned configuration is an active key of \
              a user of this account",
             answers.len()
         ))];
     }
-    with_graph(ctx, &META, |reach| {
-        let users = ctx.inventory.iam.users.ok().map(Vec::as_slice).unwrap_or_default();
+    let mut findings = with_graph(ctx, &META, |reach| {
+        let users = ctx
+            .inventory
+            .iam
+            .users
+            .ok()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         live.iter()
             .map(|(name, keys)| {
                 let arn = users
@@ -139,7 +191,11 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 }
             })
             .collect()
-    })
+    });
+    if !unread.is_empty() {
+        findings.push(unread_finding());
+    }
+    findings
 }
 
 #[cfg(test)]
@@ -238,14 +294,27 @@ mod tests {
         insta::assert_json_snapshot!("pass_and_fail", findings);
     }
 
-    // No found key is live: one PASS for the account; found keys not looked up, or IAM not
-    // read: ERROR.
+    // No found key is live: one PASS for the account; a found key without an answer, found
+    // keys not looked up, or IAM not read: ERROR.
     #[test]
     fn pass_account_and_error() {
         let mut fx = Fixture::new();
         account(&mut fx);
-        fx.inv.iam.found_keys = Collected::Ok(Default::default());
+        fx.inv.iam.found_keys = Collected::Ok(
+            [
+                answer(&"a1".repeat(32), "ci", false),
+                answer(&"b2".repeat(32), "intern", false),
+                answer(&"c3".repeat(32), "old", false),
+            ]
+            .into_iter()
+            .collect(),
+        );
         let mut findings = run_check(&CHECK, &fx.inv);
+        // A found key without an answer: ERROR, never the account's PASS.
+        if let Collected::Ok(keys) = &mut fx.inv.iam.found_keys {
+            keys.remove(&"a1".repeat(32));
+        }
+        findings.extend(run_check(&CHECK, &fx.inv));
         fx.inv.iam.found_keys = Collected::Missing(denied("iam:GetAccessKeyLastUsed"));
         findings.extend(run_check(&CHECK, &fx.inv));
         let mut fx = Fixture::new();

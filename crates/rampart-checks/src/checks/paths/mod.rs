@@ -13,6 +13,9 @@ mod internet_instance;
 mod leaked_key;
 mod public_function;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// The joined attack path checks.
 pub const CHECKS: &[Check] = &[
     internet_instance::CHECK,
@@ -97,20 +100,62 @@ impl<'g, 'a> Reach<'g, 'a> {
                 }
             }
         }
+        if self.graph.admin_state(node) == Some(false) {
+            // An administrator reads everything: no need to list it.
+            return Ok(Some(Reached {
+                text: parts.join("; "),
+                conditional: false,
+            }));
+        }
         let data = data_access(self.graph.authorizer(), &self.graph.nodes[node].principal);
-        if !data.is_empty() {
+        if !data.access.is_empty() {
             conditional &= data
+                .access
                 .iter()
                 .all(|d| d.verdict == rampart_policy::Verdict::Conditional);
-            parts.push(format!("{label} reads {}", data_summary(&data)));
+            parts.push(format!("{label} reads {}", data_summary(&data.access)));
         }
+        let mut unread = data.unread;
+        unread.extend(self.graph.notes.iter().cloned());
         if parts.is_empty() {
-            return Ok(None);
+            if unread.is_empty() {
+                return Ok(None);
+            }
+            return Err(format!(
+                "{label} reaches no administrator and reads no data among what was read, but \
+                 not everything was: {}",
+                unread.join("; ")
+            ));
+        }
+        if !unread.is_empty() {
+            parts.push(format!("(not read: {})", unread.join("; ")));
         }
         Ok(Some(Reached {
             text: parts.join("; "),
             conditional,
         }))
+    }
+}
+
+/// Why SCPs that may apply to the account are unknown, if they are: the account is in an
+/// organization it is not the management account of (or whether it is in one was not
+/// read) and the SCPs that apply to it were not read. A path found may then be blocked by
+/// an SCP.
+pub(crate) fn scp_gap(ctx: &Context) -> Option<String> {
+    let orgs = &ctx.inventory.organizations;
+    match (orgs.organization.get(), orgs.applied_policies.get()) {
+        (Ok(None), _) | (_, Ok(_)) => None,
+        (Ok(Some(org)), Err(_)) if org.management_account_id == ctx.inventory.account.id => None,
+        (Ok(Some(_)), Err(gap)) => Some(format!(
+            "the SCPs that apply to the account were not read ({}): a path reported may be \
+             blocked by one",
+            gap.describe()
+        )),
+        (Err(gap), Err(_)) => Some(format!(
+            "whether the account is in an organization was not read ({}): an SCP may block a \
+             path reported",
+            gap.describe()
+        )),
     }
 }
 
@@ -142,5 +187,12 @@ pub(crate) fn with_graph(
     };
     let graph = Graph::build(&auth);
     let reach = Reach::new(&graph);
-    each(&reach)
+    let mut findings = each(&reach);
+    if let Some(why) = scp_gap(ctx) {
+        findings.push(
+            ctx.finding(meta, "global", ctx.account_arn())
+                .error_reason(format!("could not be fully evaluated: {why}")),
+        );
+    }
+    findings
 }

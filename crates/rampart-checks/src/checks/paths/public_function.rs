@@ -34,7 +34,15 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
     ],
     cis: &[],
-    needs: &[Service::Iam, Service::Lambda, Service::S3, Service::Kms, Service::Ssm],
+    needs: &[
+        Service::Iam,
+        Service::Ec2,
+        Service::Lambda,
+        Service::S3,
+        Service::Kms,
+        Service::Ssm,
+        Service::Organizations,
+    ],
 };
 
 /// The check.
@@ -46,11 +54,17 @@ fn public(function: &Function) -> Result<Option<String>, String> {
     let mut how = Vec::new();
     match &function.url {
         Collected::Ok(Some(url)) if url.auth_type.eq_ignore_ascii_case("NONE") => {
-            how.push(format!("its function URL {} takes calls without authentication", url.url))
+            how.push(format!(
+                "its function URL {} takes calls without authentication",
+                url.url
+            ))
         }
         Collected::Ok(_) => {}
         Collected::Missing(gap) => {
-            return Err(format!("its function URL could not be read: {}", gap.describe()))
+            return Err(format!(
+                "its function URL could not be read: {}",
+                gap.describe()
+            ))
         }
     }
     match exposure(&function.policy) {
@@ -81,52 +95,58 @@ fn each(ctx: &Context, reach: Option<&super::Reach>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (region, data) in ctx.regions() {
         let gap_resource = ctx.region_resource("lambda", region);
-        findings.extend(ctx.over(&META, region, &gap_resource, &data.lambda.functions, |function| {
-            let f = ctx.finding(&META, region, function.arn.clone());
-            let name = format!("function {}", function.name);
-            let how = match public(function) {
-                Err(reason) => {
-                    return f.error_reason(format!("could not be evaluated: {name}: {reason}"))
-                }
-                Ok(None) => {
-                    return f.pass(format!(
-                        "{name} takes no calls from everyone (no unauthenticated URL, no \
+        findings.extend(ctx.over(
+            &META,
+            region,
+            &gap_resource,
+            &data.lambda.functions,
+            |function| {
+                let f = ctx.finding(&META, region, function.arn.clone());
+                let name = format!("function {}", function.name);
+                let how = match public(function) {
+                    Err(reason) => {
+                        return f.error_reason(format!("could not be evaluated: {name}: {reason}"))
+                    }
+                    Ok(None) => {
+                        return f.pass(format!(
+                            "{name} takes no calls from everyone (no unauthenticated URL, no \
                          public function policy)"
-                    ))
-                }
-                Ok(Some(how)) => how,
-            };
-            let Some(reach) = reach else {
-                unreachable!("the graph is built when a function is public")
-            };
-            match reach.of(&function.role) {
-                Err(e) => f.error_reason(format!(
-                    "could not be evaluated: {name} is public ({how}), but its execution \
+                        ))
+                    }
+                    Ok(Some(how)) => how,
+                };
+                let Some(reach) = reach else {
+                    unreachable!("the graph is built when a function is public")
+                };
+                match reach.of(&function.role) {
+                    Err(e) => f.error_reason(format!(
+                        "could not be evaluated: {name} is public ({how}), but its execution \
                      role is unknown: {e}"
-                )),
-                Ok(None) => f.pass(format!(
-                    "{name} is public ({how}), but its execution role reaches no \
+                    )),
+                    Ok(None) => f.pass(format!(
+                        "{name} is public ({how}), but its execution role reaches no \
                      administrator and reads no data"
-                )),
-                Ok(Some(r)) => {
-                    let f = if r.conditional {
-                        f.severity(Severity::High)
-                    } else {
-                        f
-                    };
-                    f.fail(format!(
-                        "anyone → {name} ({how}) → execution role → {}{}",
-                        r.text,
-                        if r.conditional {
-                            " (what it reaches hangs on a condition the engine cannot decide: \
-                             high rather than critical)"
+                    )),
+                    Ok(Some(r)) => {
+                        let f = if r.conditional {
+                            f.severity(Severity::High)
                         } else {
-                            ""
-                        }
-                    ))
+                            f
+                        };
+                        f.fail(format!(
+                            "anyone → {name} ({how}) → execution role → {}{}",
+                            r.text,
+                            if r.conditional {
+                                " (what it reaches hangs on a condition the engine cannot decide: \
+                             high rather than critical)"
+                            } else {
+                                ""
+                            }
+                        ))
+                    }
                 }
-            }
-        }));
+            },
+        ));
     }
     findings
 }
