@@ -424,6 +424,43 @@ pub fn rightsize(
         })
         .collect();
 
+    let v = verify(auth, principal, &policy, &sources, &kept, &removed)?;
+    Ok(Rightsized {
+        principal: principal.arn.clone(),
+        label: crate::graph::short_arn(&principal.arn),
+        days,
+        report_date: report.job_completion_date,
+        policy,
+        kept,
+        removed,
+        verified: v.discrepancies.is_empty(),
+        used_checked: v.used_checked,
+        removed_checked: v.removed_checked,
+        discrepancies: v.discrepancies,
+        notes: v.notes,
+    })
+}
+
+/// What the engine said about a narrowed policy.
+struct Verification {
+    used_checked: usize,
+    removed_checked: usize,
+    discrepancies: Vec<Discrepancy>,
+    notes: Vec<String>,
+}
+
+/// Evaluates, over an account where the principal's identity policies are replaced by
+/// `policy`, every used action (probed on the resources the original statements name) and
+/// every removed service's actions: the first must stay allowed, the second be denied.
+fn verify(
+    auth: &Authorizer,
+    principal: &Principal,
+    policy: &Value,
+    sources: &[Source],
+    kept: &[KeptService],
+    removed: &[RemovedService],
+) -> Result<Verification, RightsizeError> {
+    let inv = auth.inventory();
     // Verification: the engine over an account where the principal's identity policies are
     // replaced by the narrowed one.
     let mut h = inv.clone();
@@ -467,7 +504,7 @@ pub fn rightsize(
     // Probes: (action, resource) pairs from the original Allow statements.
     let probes_for = |ns: &str, only: Option<&[String]>| -> BTreeSet<(String, String)> {
         let mut set = BTreeSet::new();
-        for src in &sources {
+        for src in sources {
             for st in &src.statements {
                 if st.get("Effect").and_then(Value::as_str) != Some("Allow") {
                     continue;
@@ -499,7 +536,7 @@ pub fn rightsize(
     let mut discrepancies = Vec::new();
     let mut notes = Vec::new();
     let (mut used_checked, mut removed_checked) = (0, 0);
-    for k in &kept {
+    for k in kept {
         for (action, resource) in probes_for(&k.namespace, k.actions.as_deref()) {
             let before = decide(auth, principal, &action, &resource);
             if before == Verdict::Denied {
@@ -519,7 +556,7 @@ pub fn rightsize(
             }
         }
     }
-    for s in &removed {
+    for s in removed {
         let probes = probes_for(&s.namespace, None);
         let mut any = false;
         for (action, resource) in probes {
@@ -547,15 +584,7 @@ pub fn rightsize(
             ));
         }
     }
-    Ok(Rightsized {
-        principal: principal.arn.clone(),
-        label: crate::graph::short_arn(&principal.arn),
-        days,
-        report_date: report.job_completion_date,
-        policy,
-        kept,
-        removed,
-        verified: discrepancies.is_empty(),
+    Ok(Verification {
         used_checked,
         removed_checked,
         discrepancies,
@@ -623,5 +652,60 @@ impl Rightsized {
             serde_json::to_string_pretty(&self.policy).unwrap_or_default()
         );
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{allow, doc, inline, trust, Fixture};
+    use serde_json::json;
+
+    // The verification is not a formality: a narrowed policy that still grants a removed
+    // service, or lost a used action, is reported with each discrepancy.
+    #[test]
+    fn a_wrong_narrowing_is_caught() {
+        let mut fx = Fixture::new();
+        fx.role("app", trust(json!({"Service": "ec2.amazonaws.com"})))
+            .inline_policies = vec![inline(
+            "app",
+            doc(json!([allow(
+                json!(["s3:GetObject", "iam:ListRoles"]),
+                json!("*")
+            )])),
+        )];
+        let auth = fx.authorizer();
+        let app = auth.find_principal("role/app").unwrap().clone();
+        let sources = sources(auth.inventory(), &app);
+        let kept = vec![KeptService {
+            namespace: "s3".into(),
+            name: "Amazon S3".into(),
+            last_used: auth.inventory().collected_at,
+            actions: Some(vec!["s3:GetObject".into()]),
+        }];
+        let removed = vec![RemovedService {
+            namespace: "iam".into(),
+            name: "IAM".into(),
+            last_used: None,
+            granted_by: vec![],
+            reason: String::new(),
+        }];
+        // Wrong: keeps IAM and drops S3.
+        let wrong = doc(json!([allow(json!("iam:*"), json!("*"))]));
+        let v = verify(&auth, &app, &wrong, &sources, &kept, &removed).unwrap();
+        let found: Vec<(&str, &str)> = v
+            .discrepancies
+            .iter()
+            .map(|d| (d.action.as_str(), d.expected))
+            .collect();
+        assert_eq!(
+            found,
+            [("s3:GetObject", "allowed"), ("iam:ListRoles", "denied")]
+        );
+        // Right: no discrepancy.
+        let right = doc(json!([allow(json!("s3:GetObject"), json!("*"))]));
+        let v = verify(&auth, &app, &right, &sources, &kept, &removed).unwrap();
+        assert!(v.discrepancies.is_empty());
+        assert_eq!((v.used_checked, v.removed_checked), (1, 1));
     }
 }
