@@ -16,7 +16,7 @@ use crate::{
 };
 use rampart_inventory::{Inventory, Role, User};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// A node of the graph: a principal of the account, or another account (or everyone) that
 /// a trust policy names.
@@ -126,28 +126,66 @@ pub struct Graph<'a> {
     index: HashMap<String, usize>,
 }
 
+/// The `Allow` statements of one document, reduced to what the index reads: action and
+/// resource elements.
+type Allows = Vec<(Elements, Elements)>;
+
 /// The policy-derived facts that decide which requests are worth evaluating: for each
-/// principal, the `Allow` action elements of its identity policies.
+/// principal, the `Allow` statements (action and resource) of its identity policies, each
+/// document parsed once. A request no such statement matches is never allowed without a
+/// resource policy, so the engine is not asked.
 struct ActionIndex {
-    allows: HashMap<String, Vec<Elements>>,
+    documents: Vec<Allows>,
+    by_principal: HashMap<String, Vec<usize>>,
+}
+
+fn resource_may_match(e: &Elements, resource: &str) -> bool {
+    match e {
+        // A variable is resolved per principal by the engine: do not prejudge it.
+        Elements::Listed(ps) => ps
+            .iter()
+            .any(|p| p.contains("${") || resource == "*" || crate::arn_matches(p, resource)),
+        Elements::AllExcept(_) | Elements::Absent => true,
+    }
 }
 
 impl ActionIndex {
     fn new(inv: &Inventory) -> ActionIndex {
         let iam = &inv.iam;
-        let managed: HashMap<&str, &serde_json::Value> = iam
+        let mut documents: Vec<Allows> = Vec::new();
+        let mut parse = |doc: &serde_json::Value| -> usize {
+            let allows = PolicyDocument::parse(doc)
+                .map(|d| {
+                    d.statements
+                        .into_iter()
+                        .filter(|s| s.effect == Effect::Allow)
+                        .map(|s| (s.action, s.resource))
+                        .collect()
+                })
+                .unwrap_or_default();
+            documents.push(allows);
+            documents.len() - 1
+        };
+        let managed: HashMap<&str, usize> = iam
             .policies
             .ok()
-            .map(|ps| ps.iter().map(|p| (p.arn.as_str(), &p.document)).collect())
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| (p.arn.as_str(), parse(&p.document)))
+                    .collect()
+            })
             .unwrap_or_default();
-        let group_docs: HashMap<&str, Vec<&serde_json::Value>> = iam
+        let group_docs: HashMap<&str, Vec<usize>> = iam
             .groups
             .ok()
             .map(|gs| {
                 gs.iter()
                     .map(|g| {
-                        let mut docs: Vec<&serde_json::Value> =
-                            g.inline_policies.iter().map(|p| &p.document).collect();
+                        let mut docs: Vec<usize> = g
+                            .inline_policies
+                            .iter()
+                            .map(|p| parse(&p.document))
+                            .collect();
                         docs.extend(
                             g.attached_policies
                                 .iter()
@@ -158,18 +196,13 @@ impl ActionIndex {
                     .collect()
             })
             .unwrap_or_default();
-        let elements = |docs: Vec<&serde_json::Value>| -> Vec<Elements> {
-            docs.into_iter()
-                .filter_map(|d| PolicyDocument::parse(d).ok())
-                .flat_map(|d| d.statements)
-                .filter(|s| s.effect == Effect::Allow)
-                .map(|s| s.action)
-                .collect()
-        };
-        let mut allows = HashMap::new();
+        let mut by_principal = HashMap::new();
         for u in iam.users.ok().into_iter().flatten() {
-            let mut docs: Vec<&serde_json::Value> =
-                u.inline_policies.iter().map(|p| &p.document).collect();
+            let mut docs: Vec<usize> = u
+                .inline_policies
+                .iter()
+                .map(|p| parse(&p.document))
+                .collect();
             docs.extend(
                 u.attached_policies
                     .iter()
@@ -178,35 +211,100 @@ impl ActionIndex {
             for g in &u.groups {
                 docs.extend(group_docs.get(g.as_str()).into_iter().flatten().copied());
             }
-            allows.insert(u.arn.clone(), elements(docs));
+            by_principal.insert(u.arn.clone(), docs);
         }
         for r in iam.roles.ok().into_iter().flatten() {
-            let mut docs: Vec<&serde_json::Value> =
-                r.inline_policies.iter().map(|p| &p.document).collect();
+            let mut docs: Vec<usize> = r
+                .inline_policies
+                .iter()
+                .map(|p| parse(&p.document))
+                .collect();
             docs.extend(
                 r.attached_policies
                     .iter()
                     .filter_map(|a| managed.get(a.arn.as_str()).copied()),
             );
-            allows.insert(r.arn.clone(), elements(docs));
+            by_principal.insert(r.arn.clone(), docs);
         }
-        ActionIndex { allows }
+        ActionIndex {
+            documents,
+            by_principal,
+        }
+    }
+
+    fn statements<'s>(&'s self, arn: &str) -> impl Iterator<Item = &'s (Elements, Elements)> {
+        self.by_principal
+            .get(arn)
+            .into_iter()
+            .flatten()
+            .flat_map(|&d| self.documents[d].iter())
     }
 
     /// Whether some `Allow` statement of the principal's identity policies names `action`
     /// (a necessary condition for the engine to allow it without a resource policy).
     fn may(&self, arn: &str, action: &str) -> bool {
-        self.allows.get(arn).is_some_and(|els| {
-            els.iter().any(|e| match e {
-                Elements::Listed(ps) => ps.iter().any(|p| action_matches(p, action)),
-                Elements::AllExcept(ps) => !ps.iter().any(|p| action_matches(p, action)),
-                Elements::Absent => false,
-            })
-        })
+        self.statements(arn)
+            .any(|(a, _)| action_may_match(a, action))
+    }
+
+    /// Whether some `Allow` statement names `action` on a resource pattern that may match
+    /// `resource`.
+    fn may_on(&self, arn: &str, action: &str, resource: &str) -> bool {
+        self.statements(arn)
+            .any(|(a, r)| action_may_match(a, action) && resource_may_match(r, resource))
     }
 
     fn may_all(&self, arn: &str, actions: &[&str]) -> bool {
         actions.iter().all(|a| self.may(arn, a))
+    }
+
+    /// The resources the principal's `Allow` statements for `action` name, when every one
+    /// is a literal ARN (no wildcard, variable or `NotResource`): only they can be allowed.
+    fn targets(&self, arn: &str, action: &str) -> Targets {
+        let mut only = HashSet::new();
+        for (a, r) in self.statements(arn) {
+            if !action_may_match(a, action) {
+                continue;
+            }
+            match r {
+                Elements::Listed(ps) => {
+                    for p in ps {
+                        if p.contains(['*', '?']) || p.contains("${") {
+                            return Targets::Any;
+                        }
+                        only.insert(p.clone());
+                    }
+                }
+                Elements::AllExcept(_) | Elements::Absent => return Targets::Any,
+            }
+        }
+        Targets::Only(only)
+    }
+}
+
+/// Which resources an action may be allowed on, as far as the identity policies tell.
+enum Targets {
+    /// Any (a pattern with a wildcard or variable, or `NotResource`).
+    Any,
+    /// Only these ARNs.
+    Only(HashSet<String>),
+}
+
+impl Targets {
+    /// Whether `resource` may be allowed: in the literal set, or matched by a pattern.
+    fn admits(&self, idx: &ActionIndex, arn: &str, action: &str, resource: &str) -> bool {
+        match self {
+            Targets::Only(set) => set.contains(resource),
+            Targets::Any => idx.may_on(arn, action, resource),
+        }
+    }
+}
+
+fn action_may_match(e: &Elements, action: &str) -> bool {
+    match e {
+        Elements::Listed(ps) => ps.iter().any(|p| action_matches(p, action)),
+        Elements::AllExcept(ps) => !ps.iter().any(|p| action_matches(p, action)),
+        Elements::Absent => false,
     }
 }
 
@@ -345,6 +443,24 @@ fn hypothetical(
         ..Default::default()
     };
     h
+}
+
+/// The nodes reachable from `from` over `edges`, `from` included, in breadth-first order.
+fn reachable(edges: &[Vec<Edge>], from: usize) -> Vec<usize> {
+    let mut seen = vec![false; edges.len()];
+    seen[from] = true;
+    let mut order = vec![from];
+    let mut i = 0;
+    while i < order.len() {
+        for e in &edges[order[i]] {
+            if !seen[e.to] {
+                seen[e.to] = true;
+                order.push(e.to);
+            }
+        }
+        i += 1;
+    }
+    order
 }
 
 /// An inline policy allowing everything, added to a hypothetical principal.
@@ -637,7 +753,14 @@ impl<'a> Graph<'a> {
         // Group memberships that would make a user an administrator, asked likewise.
         let mut join_group: Vec<(usize, usize, &str, Permission)> = Vec::new();
 
-        for &x in &internal {
+        // An administrator is where paths end: what it could do next is never followed, so
+        // its edges are not computed (conditional administrators keep theirs).
+        let actors: Vec<usize> = internal
+            .iter()
+            .copied()
+            .filter(|&x| g.admin_state(x) != Some(false))
+            .collect();
+        for &x in &actors {
             let actor = &g.nodes[x].principal;
             let arn = actor.arn.as_str();
             for m in METHODS {
@@ -646,6 +769,7 @@ impl<'a> Graph<'a> {
                         if !idx.may(arn, m.actions[0]) {
                             continue;
                         }
+                        let targets = idx.targets(arn, m.actions[0]);
                         for u in users {
                             let Some(t) = of(&u.arn) else { continue };
                             if t == x {
@@ -660,6 +784,9 @@ impl<'a> Graph<'a> {
                             if !applies {
                                 continue;
                             }
+                            if !targets.admits(&idx, arn, m.actions[0], &u.arn) {
+                                continue;
+                            }
                             if let Some(p) = asker.ask(actor, m.actions[0], &u.arn, None) {
                                 edges[x].push(edge(t, m, None, vec![p]));
                             }
@@ -667,6 +794,7 @@ impl<'a> Graph<'a> {
                     }
                     Mechanism::AssumeRole => {
                         let may = idx.may(arn, "sts:AssumeRole");
+                        let targets = idx.targets(arn, "sts:AssumeRole");
                         for (t, trust) in &trusts {
                             if *t == x {
                                 continue;
@@ -676,6 +804,12 @@ impl<'a> Graph<'a> {
                                 continue;
                             }
                             let role_arn = &g.nodes[*t].arn;
+                            if !named
+                                && !trust.everyone
+                                && !targets.admits(&idx, arn, "sts:AssumeRole", role_arn)
+                            {
+                                continue;
+                            }
                             if let Some(p) = asker.ask(actor, "sts:AssumeRole", role_arn, None) {
                                 edges[x].push(edge(*t, m, None, vec![p]));
                             }
@@ -688,6 +822,9 @@ impl<'a> Graph<'a> {
                         for r in roles {
                             let Some(t) = of(&r.arn) else { continue };
                             if t == x || g.nodes[t].principal.service_linked {
+                                continue;
+                            }
+                            if !idx.may_on(arn, m.actions[0], &r.arn) {
                                 continue;
                             }
                             if let Some(p) = asker.ask(actor, m.actions[0], &r.arn, None) {
@@ -714,6 +851,9 @@ impl<'a> Graph<'a> {
                             {
                                 continue;
                             }
+                            if !idx.may_on(arn, "iam:PassRole", &role.arn) {
+                                continue;
+                            }
                             if let Some(p) = asker.ask(actor, "iam:PassRole", &role.arn, Some(&ctx))
                             {
                                 let mut ps = vec![p];
@@ -730,6 +870,9 @@ impl<'a> Graph<'a> {
                             for f in data.lambda.functions.ok().into_iter().flatten() {
                                 let Some(t) = of(&f.role) else { continue };
                                 if t == x {
+                                    continue;
+                                }
+                                if !idx.may_on(arn, m.actions[0], &f.arn) {
                                     continue;
                                 }
                                 if let Some(p) = asker.ask(actor, m.actions[0], &f.arn, None) {
@@ -760,6 +903,9 @@ impl<'a> Graph<'a> {
                                 {
                                     let Some(t) = of(role_arn) else { continue };
                                     if t == x {
+                                        continue;
+                                    }
+                                    if !idx.may_on(arn, m.actions[0], &i.arn) {
                                         continue;
                                     }
                                     if let Some(p) = asker.ask(actor, m.actions[0], &i.arn, None) {
@@ -799,89 +945,12 @@ impl<'a> Graph<'a> {
                             edges[x].push(e);
                         }
                     }
-                    Mechanism::ManagedPolicy => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for (policy, held_by) in &holders {
-                            if !customer.contains(policy) {
-                                continue;
-                            }
-                            let Some(p) = asker.ask(actor, m.actions[0], policy, None) else {
-                                continue;
-                            };
-                            for (t, through) in held_by {
-                                let via = match through {
-                                    Some(grp) => format!("policy {} of {grp}", short_arn(policy)),
-                                    None => format!("policy {}", short_arn(policy)),
-                                };
-                                let mut r = raise(x, m, Some(via), vec![p.clone()]);
-                                if m.id == "iam-set-default-policy-version" {
-                                    r.conditional = true;
-                                    r.note = Some(
-                                        "if another version of the policy grants more (the \
-                                         snapshot holds only the default version)"
-                                            .into(),
-                                    );
-                                }
-                                raises[*t].push(r);
-                            }
-                        }
-                    }
-                    Mechanism::PrincipalPolicy => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        let kind = if m.target == "user" {
-                            PrincipalKind::User
-                        } else {
-                            PrincipalKind::Role
-                        };
-                        for &t in &internal {
-                            let target = &g.nodes[t].principal;
-                            if target.kind != kind || target.service_linked {
-                                continue;
-                            }
-                            if let Some(p) = asker.ask(actor, m.actions[0], &target.arn, None) {
-                                raises[t].push(raise(x, m, None, vec![p]));
-                            }
-                        }
-                    }
-                    Mechanism::GroupPolicy => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for grp in groups {
-                            let Some(p) = asker.ask(actor, m.actions[0], &grp.arn, None) else {
-                                continue;
-                            };
-                            for &t in group_members.get(grp.name.as_str()).into_iter().flatten() {
-                                raises[t].push(raise(
-                                    x,
-                                    m,
-                                    Some(format!("group {}", grp.name)),
-                                    vec![p.clone()],
-                                ));
-                            }
-                        }
-                    }
-                    Mechanism::GroupMembership => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for (gi, grp) in groups.iter().enumerate() {
-                            let Some(p) = asker.ask(actor, m.actions[0], &grp.arn, None) else {
-                                continue;
-                            };
-                            // The actor itself, and the users it can act as, may be added.
-                            for u in users {
-                                let Some(t) = of(&u.arn) else { continue };
-                                if !u.groups.contains(&grp.name) {
-                                    join_group.push((x, t, groups[gi].name.as_str(), p.clone()));
-                                }
-                            }
-                        }
-                    }
+                    // Raising permissions: below, once the edges tell whom each actor
+                    // reaches.
+                    Mechanism::ManagedPolicy
+                    | Mechanism::PrincipalPolicy
+                    | Mechanism::GroupPolicy
+                    | Mechanism::GroupMembership => {}
                 }
             }
         }
@@ -955,6 +1024,116 @@ impl<'a> Graph<'a> {
                 Err(e) => g.notes.push(format!(
                     "iam:UpdateAssumeRolePolicy edges not evaluated: {e}"
                 )),
+            }
+        }
+
+        // Raising a principal's permissions is worth something to an actor only for a
+        // principal it is or can act as: the principals each actor reaches over the edges.
+        let user_of: HashMap<usize, &User> = users
+            .iter()
+            .filter_map(|u| Some((of(&u.arn)?, u)))
+            .collect();
+        let mut attached_of: HashMap<usize, Vec<(&str, Option<String>)>> = HashMap::new();
+        for (policy, held_by) in &holders {
+            if customer.contains(policy) {
+                for (t, via) in held_by {
+                    attached_of
+                        .entry(*t)
+                        .or_default()
+                        .push((policy, via.clone()));
+                }
+            }
+        }
+        for &x in &actors {
+            let actor = &g.nodes[x].principal;
+            let arn = actor.arn.as_str();
+            let raisers: Vec<&'static Method> = METHODS
+                .iter()
+                .filter(|m| m.mechanism.raises_permissions() && idx.may(arn, m.actions[0]))
+                .collect();
+            if raisers.is_empty() {
+                continue;
+            }
+            let reach = reachable(&edges, x);
+            for m in raisers {
+                let action = m.actions[0];
+                let targets = idx.targets(arn, action);
+                // One decision per resource, whatever the number of targets it serves.
+                let mut asked: HashMap<String, Option<Permission>> = HashMap::new();
+                let mut ask = |resource: &str| -> Option<Permission> {
+                    asked
+                        .entry(resource.to_owned())
+                        .or_insert_with(|| {
+                            if targets.admits(&idx, arn, action, resource) {
+                                asker.ask(actor, action, resource, None)
+                            } else {
+                                None
+                            }
+                        })
+                        .clone()
+                };
+                for &t in &reach {
+                    let target = &g.nodes[t].principal;
+                    if target.service_linked {
+                        continue;
+                    }
+                    match m.mechanism {
+                        Mechanism::ManagedPolicy => {
+                            for (policy, through) in attached_of.get(&t).into_iter().flatten() {
+                                let Some(p) = ask(policy) else { continue };
+                                let via = match through {
+                                    Some(grp) => format!("policy {} of {grp}", short_arn(policy)),
+                                    None => format!("policy {}", short_arn(policy)),
+                                };
+                                let mut r = raise(x, m, Some(via), vec![p]);
+                                if m.id == "iam-set-default-policy-version" {
+                                    r.conditional = true;
+                                    r.note = Some(
+                                        "if another version of the policy grants more (the \
+                                         snapshot holds only the default version)"
+                                            .into(),
+                                    );
+                                }
+                                raises[t].push(r);
+                            }
+                        }
+                        Mechanism::PrincipalPolicy => {
+                            let kind = if m.target == "user" {
+                                PrincipalKind::User
+                            } else {
+                                PrincipalKind::Role
+                            };
+                            if target.kind != kind {
+                                continue;
+                            }
+                            if let Some(p) = ask(&target.arn) {
+                                raises[t].push(raise(x, m, None, vec![p]));
+                            }
+                        }
+                        Mechanism::GroupPolicy => {
+                            let Some(u) = user_of.get(&t) else { continue };
+                            for grp in groups.iter().filter(|grp| u.groups.contains(&grp.name)) {
+                                if let Some(p) = ask(&grp.arn) {
+                                    raises[t].push(raise(
+                                        x,
+                                        m,
+                                        Some(format!("group {}", grp.name)),
+                                        vec![p],
+                                    ));
+                                }
+                            }
+                        }
+                        Mechanism::GroupMembership => {
+                            let Some(u) = user_of.get(&t) else { continue };
+                            for grp in groups.iter().filter(|grp| !u.groups.contains(&grp.name)) {
+                                if let Some(p) = ask(&grp.arn) {
+                                    join_group.push((x, t, grp.name.as_str(), p));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
         }
 
