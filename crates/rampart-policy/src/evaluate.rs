@@ -289,7 +289,7 @@ impl<'a> Authorizer<'a> {
                             None => d.identity.push(Slot::Missing {
                                 reference: PolicyRef {
                                     kind: PolicyKind::GroupInline,
-                                    name: "*".into(),
+                                    name: g.clone(),
                                     arn: None,
                                     via: Some(g.clone()),
                                 },
@@ -687,6 +687,9 @@ struct Target<'e> {
     service: String,
     /// Its entry, when the snapshot holds it.
     entry: Option<&'e ResourceEntry>,
+    /// The ARN its policy is attached to (the bucket of an object, the function of an
+    /// alias).
+    policy_arn: String,
     /// Its kind, when it is one whose policy the snapshot may hold.
     kind: Option<ResourceKind>,
     /// Why its account or policy is not known.
@@ -992,6 +995,7 @@ impl Eval<'_> {
                 account: Some(principal_account),
                 service: String::new(),
                 entry: None,
+                policy_arn: String::new(),
                 kind: None,
                 note: None,
             };
@@ -1002,6 +1006,7 @@ impl Eval<'_> {
                 account: Some(principal_account),
                 service: String::new(),
                 entry: None,
+                policy_arn: String::new(),
                 kind: None,
                 note: Some(format!("resource {resource:?} is not an ARN")),
             };
@@ -1060,6 +1065,7 @@ impl Eval<'_> {
             account,
             service,
             entry,
+            policy_arn: lookup,
             kind,
             note,
         }
@@ -1229,7 +1235,7 @@ impl Eval<'_> {
                         PolicyKind::Resource
                     },
                     name: entry.kind.policy_name().to_owned(),
-                    arn: Some(self.req.resource.to_owned()),
+                    arn: Some(target.policy_arn.clone()),
                     via: None,
                 };
                 match &entry.policy {

@@ -28,6 +28,7 @@
 //! collected (SQS, Secrets Manager, ECR, ...), and the policies of other accounts. See
 //! `docs/policy-engine.md`.
 
+pub mod actions;
 mod condition;
 mod document;
 pub mod escalation;
@@ -64,6 +65,8 @@ pub struct Request<'r> {
     /// Who makes it.
     pub principal: &'r Principal,
     /// The action (`s3:GetObject`), matched case-insensitively; `*` asks for every action.
+    /// Other patterns (`iam:Put*`) are not expanded here: expand them with
+    /// [`actions::Catalogue::expand`] and ask for each action.
     pub action: &'r str,
     /// The resource's ARN, or `*`: every resource (only statements whose resource element
     /// covers every resource then decide; a `Deny` on some resources is noted).

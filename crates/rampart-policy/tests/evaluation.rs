@@ -704,7 +704,7 @@ fn same_account_resource_policy_naming_the_user_allows_alone() {
     verdict(&d, Verdict::Allowed);
     assert_eq!(
         d.statements[0].policy.arn.as_deref(),
-        Some("arn:aws:s3:::b/x")
+        Some("arn:aws:s3:::b")
     );
     assert_eq!(d.statements[0].sid.as_deref(), Some("Alice"));
     verdict(
@@ -1317,4 +1317,728 @@ fn rcp_scope() {
         d.notes.iter().any(|n| n.contains("no RCP at ACCOUNT")),
         "{d:?}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Conditions, in three-valued logic
+// ---------------------------------------------------------------------------------------
+
+fn with_condition(condition: serde_json::Value) -> Fixture {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "cond",
+        doc(json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}])),
+    ));
+    f.bucket("b", None);
+    f
+}
+
+const OBJ: &str = "arn:aws:s3:::b/x";
+
+// "Condition operators", "IP address condition operators": aws:SourceIp against CIDR
+// blocks, v4 and v6; an unknown source address leaves the answer conditional, with the
+// condition shown.
+#[test]
+fn source_ip_true_false_unknown() {
+    let f =
+        with_condition(json!({"IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/32"]}}));
+    let az = f.authorizer();
+    let ctx = |ip: &str| RequestContext::default().with("aws:SourceIp", ip);
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("203.0.113.9")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("2001:db8::5")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("198.51.100.1")),
+        Verdict::Denied,
+    );
+    let d = az.check("alice", "s3:GetObject", OBJ, &none());
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions.len(), 1);
+    let c = &d.conditions[0];
+    assert_eq!(
+        (c.operator.as_str(), c.key.as_str(), c.index),
+        ("IpAddress", "aws:SourceIp", 0)
+    );
+    assert_eq!(c.values, ["203.0.113.0/24", "2001:db8::/32"]);
+    assert!(d.to_string().contains("if IpAddress aws:SourceIp"), "{d}");
+}
+
+// "Condition operators", "Boolean condition operators": aws:MultiFactorAuthPresent; keys
+// compare case-insensitively ("IAM JSON policy elements: Condition").
+#[test]
+fn mfa_bool() {
+    let f = with_condition(json!({"Bool": {"AWS:MultiFactorAuthPresent": "true"}}));
+    let az = f.authorizer();
+    let mfa = |v: &str| RequestContext::default().with("aws:multifactorauthpresent", v);
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &mfa("true")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &mfa("false")),
+        Verdict::Denied,
+    );
+    // "If the key ... is not present in the request context, ... the condition is false".
+    let absent = RequestContext::default().with_absent("aws:MultiFactorAuthPresent");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &absent),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Conditional,
+    );
+}
+
+// "Condition operators", "...IfExists condition operators": a Deny with BoolIfExists false
+// applies when the key is absent; Bool alone would not.
+#[test]
+fn if_exists_on_missing_key() {
+    let mut f = Fixture::new();
+    let u = f.user("alice");
+    u.inline_policies
+        .push(inline("all", doc(json!([allow(json!("*"), json!("*"))]))));
+    u.inline_policies.push(inline(
+        "mfa",
+        doc(json!([{"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}])),
+    ));
+    f.user("bob").inline_policies.push(inline(
+        "p",
+        doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*",
+            "Condition": {"StringEqualsIfExists": {"aws:RequestedRegion": "eu-west-1"}}}])),
+    ));
+    let az = f.authorizer();
+    let absent = RequestContext::default().with_absent("aws:MultiFactorAuthPresent");
+    verdict(
+        &az.check("alice", "ec2:RunInstances", "*", &absent),
+        Verdict::Denied,
+    );
+    let mfa = RequestContext::default().with("aws:MultiFactorAuthPresent", "true");
+    verdict(
+        &az.check("alice", "ec2:RunInstances", "*", &mfa),
+        Verdict::Allowed,
+    );
+    // Not knowing whether the key is there: conditional, showing the deny's condition.
+    let d = az.check("alice", "ec2:RunInstances", "*", &none());
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions[0].operator, "BoolIfExists");
+    assert!(d.statements.iter().any(|s| s.effect == Effect::Deny));
+    let no_region = RequestContext::default().with_absent("aws:RequestedRegion");
+    verdict(
+        &az.check("bob", "iam:ListUsers", "*", &no_region),
+        Verdict::Allowed,
+    );
+    let us = RequestContext::default().with("aws:RequestedRegion", "us-east-1");
+    verdict(
+        &az.check("bob", "ec2:RunInstances", "*", &us),
+        Verdict::Denied,
+    );
+}
+
+// "Single-valued vs. multivalued context keys": "ForAllValues ... returns true if there's no
+// context key in the request or if the key value resolves to a null data set"; ForAnyValue
+// returns false then.
+#[test]
+fn for_all_values_with_absent_key_is_true() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "tags",
+        doc(
+            json!([{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+            "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["env", "team"]}}}]),
+        ),
+    ));
+    f.user("bob").inline_policies.push(inline(
+        "tags",
+        doc(
+            json!([{"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"aws:TagKeys": ["env", "team"]}}}]),
+        ),
+    ));
+    let az = f.authorizer();
+    let absent = RequestContext::default().with_absent("aws:TagKeys");
+    verdict(
+        &az.check("alice", "ec2:CreateTags", "*", &absent),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("bob", "ec2:CreateTags", "*", &absent),
+        Verdict::Denied,
+    );
+    let mut tags = RequestContext::default();
+    tags.set_values("aws:TagKeys", vec!["env".into(), "owner".into()]);
+    verdict(
+        &az.check("alice", "ec2:CreateTags", "*", &tags),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("bob", "ec2:CreateTags", "*", &tags),
+        Verdict::Allowed,
+    );
+}
+
+// "Condition operators", "Condition key not present": with a Not operator, a key absent
+// from the request makes the condition true.
+#[test]
+fn negated_operator_on_absent_key() {
+    let f = with_condition(json!({"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}));
+    let az = f.authorizer();
+    let absent = RequestContext::default().with_absent("aws:SourceVpce");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &absent),
+        Verdict::Allowed,
+    );
+    let same = RequestContext::default().with("aws:SourceVpce", "vpce-1a2b3c4d");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &same),
+        Verdict::Denied,
+    );
+}
+
+// "Condition operators", "Null condition operator".
+#[test]
+fn null_operator() {
+    let f = with_condition(json!({"Null": {"aws:TokenIssueTime": "true"}}));
+    let az = f.authorizer();
+    let absent = RequestContext::default().with_absent("aws:TokenIssueTime");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &absent),
+        Verdict::Allowed,
+    );
+    let present = RequestContext::default().with("aws:TokenIssueTime", "2026-06-01T00:00:00Z");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &present),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Conditional,
+    );
+}
+
+// "Condition operators", "Numeric" and "Date" operators through a whole evaluation.
+#[test]
+fn numeric_and_date_operators() {
+    let f = with_condition(json!({
+        "NumericLessThanEquals": {"s3:max-keys": "100"},
+        "DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}
+    }));
+    let az = f.authorizer();
+    let ctx = |keys: &str, time: &str| {
+        RequestContext::default()
+            .with("s3:max-keys", keys)
+            .with("aws:CurrentTime", time)
+    };
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            OBJ,
+            &ctx("100", "2026-06-01T00:00:00Z"),
+        ),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            OBJ,
+            &ctx("101", "2026-06-01T00:00:00Z"),
+        ),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            OBJ,
+            &ctx("10", "2027-06-01T00:00:00Z"),
+        ),
+        Verdict::Denied,
+    );
+    // One clause false decides even when the other is unknown.
+    let only_keys = RequestContext::default().with("s3:max-keys", "500");
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &only_keys),
+        Verdict::Denied,
+    );
+    let d = az.check(
+        "alice",
+        "s3:GetObject",
+        OBJ,
+        &RequestContext::default().with("s3:max-keys", "5"),
+    );
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions.len(), 1);
+    assert_eq!(d.conditions[0].key, "aws:CurrentTime");
+}
+
+// "Condition operators", "String condition operators": StringLike with wildcards,
+// StringEqualsIgnoreCase.
+#[test]
+fn string_like_and_ignore_case() {
+    let f = with_condition(json!({
+        "StringLike": {"s3:prefix": ["home/*", "public/??"]},
+        "StringEqualsIgnoreCase": {"aws:RequestTag/env": "Prod"}
+    }));
+    let az = f.authorizer();
+    let ctx = |prefix: &str, env: &str| {
+        RequestContext::default()
+            .with("s3:prefix", prefix)
+            .with("aws:RequestTag/env", env)
+    };
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("home/alice/x", "PROD")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("public/ab", "prod")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("public/abc", "prod")),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &ctx("home/x", "dev")),
+        Verdict::Denied,
+    );
+}
+
+// "Condition operators", "Amazon Resource Name (ARN) condition operators" with
+// aws:PrincipalArn, which the engine derives from the principal ("AWS global condition
+// context keys", aws:PrincipalArn).
+#[test]
+fn principal_arn_is_derived() {
+    let mut f = Fixture::new();
+    f.user("alice");
+    f.role("ops-admin", trust(json!({"AWS": ACCOUNT})));
+    f.bucket(
+        "b",
+        Some(doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+            "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ops-*"}}}]))),
+    );
+    let az = f.authorizer();
+    verdict(
+        &az.check("role/ops-admin", "s3:GetObject", OBJ, &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Denied,
+    );
+}
+
+// "AWS global condition context keys", aws:PrincipalAccount and aws:PrincipalOrgID:
+// derived from the snapshot for its principals.
+#[test]
+fn principal_account_and_org_are_derived() {
+    let mut f = with_condition(json!({
+        "StringEquals": {"aws:PrincipalAccount": ACCOUNT, "aws:PrincipalOrgID": "o-a1b2c3d4e5"}
+    }));
+    f.organization("999999999999");
+    f.scp_level("ROOT", vec![("FullAWSAccess", full_aws_access())]);
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Allowed,
+    );
+    // An account in no organization: aws:PrincipalOrgID is absent, the condition false.
+    let f = with_condition(json!({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}));
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Denied,
+    );
+}
+
+// "AWS global condition context keys", aws:PrincipalTag: the principal's tags.
+#[test]
+fn principal_tag_condition() {
+    let mut f = with_condition(json!({"StringEquals": {"aws:PrincipalTag/team": "data"}}));
+    if let rampart_inventory::Collected::Ok(users) = &mut f.inv.iam.users {
+        users[0]
+            .tags
+            .push(rampart_inventory::Tag::new("team", "data"));
+    }
+    f.user("bob").inline_policies.push(inline(
+        "cond",
+        doc(
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:PrincipalTag/team": "data"}}}]),
+        ),
+    ));
+    let az = f.authorizer();
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("bob", "s3:GetObject", OBJ, &none()),
+        Verdict::Denied,
+    );
+}
+
+// IAM User Guide, "Cross account resource access in IAM" / "How to use an external ID":
+// sts:ExternalId in a trust policy; not knowing it leaves the answer conditional.
+#[test]
+fn external_id_in_trust_policy() {
+    let mut f = Fixture::new();
+    f.role(
+        "vendor",
+        doc(json!([{"Effect": "Allow", "Principal": {"AWS": OTHER_ACCOUNT}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "Unique-1234"}}}])),
+    );
+    let az = f.authorizer();
+    let ext =
+        Principal::from_arn(&format!("arn:aws:iam::{OTHER_ACCOUNT}:role/vendor-app")).unwrap();
+    let role = iam_arn("role/vendor");
+    let wrong = RequestContext::default().with("sts:ExternalId", "guess");
+    verdict(
+        &az.check_as(&ext, "sts:AssumeRole", &role, &wrong),
+        Verdict::Denied,
+    );
+    let d = az.check_as(&ext, "sts:AssumeRole", &role, &none());
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.conditions.iter().any(|c| c.key == "sts:ExternalId"),
+        "{d:?}"
+    );
+    // Even the right id leaves the other account's identity side unknown.
+    let right = RequestContext::default().with("sts:ExternalId", "Unique-1234");
+    let d = az.check_as(&ext, "sts:AssumeRole", &role, &right);
+    verdict(&d, Verdict::Conditional);
+    assert!(d.conditions.is_empty(), "{d:?}");
+}
+
+// Amazon S3 User Guide, "Enforce encryption in transit": Deny unless aws:SecureTransport.
+#[test]
+fn secure_transport_deny() {
+    let mut f = Fixture::new();
+    f.user("alice")
+        .inline_policies
+        .push(inline("s3", doc(json!([allow(json!("s3:*"), json!("*"))]))));
+    f.bucket(
+        "b",
+        Some(doc(json!([{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]))),
+    );
+    let az = f.authorizer();
+    let tls = |v: &str| RequestContext::default().with("aws:SecureTransport", v);
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &tls("true")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &tls("false")),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &none()),
+        Verdict::Conditional,
+    );
+}
+
+// IAM User Guide, "IAM condition keys", iam:PassedToService.
+#[test]
+fn passed_to_service() {
+    let mut f = Fixture::new();
+    f.role("app", trust(json!({"Service": "ec2.amazonaws.com"})));
+    f.user("alice").inline_policies.push(inline(
+        "pass",
+        doc(
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam_arn("role/app"),
+            "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}]),
+        ),
+    ));
+    let az = f.authorizer();
+    let to = |s: &str| RequestContext::default().with("iam:PassedToService", s);
+    let role = iam_arn("role/app");
+    verdict(
+        &az.check("alice", "iam:PassRole", &role, &to("ec2.amazonaws.com")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "iam:PassRole", &role, &to("lambda.amazonaws.com")),
+        Verdict::Denied,
+    );
+}
+
+// SCP region restriction with aws:RequestedRegion (AWS Organizations User Guide, "Example
+// SCPs", "Deny access to AWS based on the requested AWS Region").
+#[test]
+fn scp_region_restriction() {
+    let mut f = Fixture::new();
+    f.organization("999999999999");
+    f.scp_level(
+        "ROOT",
+        vec![
+            ("FullAWSAccess", full_aws_access()),
+            ("Regions", doc(json!([{"Effect": "Deny", "NotAction": ["iam:*", "sts:*"], "Resource": "*",
+                "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}]))),
+        ],
+    );
+    admin_user(&mut f, "alice");
+    let az = f.authorizer();
+    let region = |r: &str| RequestContext::default().with("aws:RequestedRegion", r);
+    verdict(
+        &az.check("alice", "ec2:RunInstances", "*", &region("eu-west-1")),
+        Verdict::Allowed,
+    );
+    let d = az.check("alice", "ec2:RunInstances", "*", &region("us-east-1"));
+    verdict(&d, Verdict::Denied);
+    assert_eq!(d.statements[0].policy.name, "Regions");
+    verdict(
+        &az.check("alice", "iam:CreateUser", "*", &region("us-east-1")),
+        Verdict::Allowed,
+    );
+    let d = az.check("alice", "ec2:RunInstances", "*", &none());
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions[0].key, "aws:RequestedRegion");
+}
+
+// An operator IAM does not define: conditional, with a note naming it.
+#[test]
+fn unknown_operator_is_conditional_with_note() {
+    let f = with_condition(json!({"StringEqualsSometimes": {"aws:SourceVpce": "vpce-1"}}));
+    let az = f.authorizer();
+    let d = az.check(
+        "alice",
+        "s3:GetObject",
+        OBJ,
+        &RequestContext::default().with("aws:SourceVpce", "vpce-1"),
+    );
+    verdict(&d, Verdict::Conditional);
+    assert!(
+        d.notes.iter().any(|n| n.contains("StringEqualsSometimes")),
+        "{d:?}"
+    );
+}
+
+// PEL: an Allow whose condition is unknown and a Deny that applies: the deny decides.
+#[test]
+fn definite_deny_beats_conditional_allow() {
+    let mut f = with_condition(json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}));
+    if let rampart_inventory::Collected::Ok(users) = &mut f.inv.iam.users {
+        users[0].inline_policies.push(inline(
+            "no",
+            doc(json!([deny(json!("s3:GetObject"), json!("*"))])),
+        ));
+    }
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", OBJ, &none());
+    verdict(&d, Verdict::Denied);
+    assert!(d.conditions.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// Policy variables
+// ---------------------------------------------------------------------------------------
+
+// Variables, "Introduction": ${aws:username} in a Resource, the per-user home folder.
+#[test]
+fn username_variable_in_resource() {
+    let mut f = Fixture::new();
+    f.managed_policy(
+        "Home",
+        doc(json!([allow(
+            json!("s3:*"),
+            json!("arn:aws:s3:::home/${aws:username}/*")
+        )])),
+    );
+    let home = rampart_inventory::AttachedPolicy {
+        name: "Home".into(),
+        arn: iam_arn("policy/Home"),
+    };
+    f.user("alice").attached_policies.push(home.clone());
+    f.role("ops", trust(json!({"AWS": ACCOUNT})))
+        .attached_policies
+        .push(home);
+    f.bucket("home", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::home/alice/a",
+            &none(),
+        ),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::home/bob/a", &none()),
+        Verdict::Denied,
+    );
+    // A role session has no aws:username: the resource matches nothing.
+    verdict(
+        &az.check(
+            "role/ops",
+            "s3:GetObject",
+            "arn:aws:s3:::home/ops/a",
+            &none(),
+        ),
+        Verdict::Denied,
+    );
+}
+
+// Variables, "Request information that you can use for policy variables": aws:userid,
+// aws:PrincipalTag/..., aws:PrincipalAccount; "Specifying default values".
+#[test]
+fn other_resolvable_variables() {
+    let mut f = Fixture::new();
+    let u = f.user("alice");
+    u.tags.push(rampart_inventory::Tag::new("team", "data"));
+    u.inline_policies.push(inline(
+        "p",
+        doc(json!([allow(
+            json!("s3:GetObject"),
+            json!([
+                "arn:aws:s3:::ids/${aws:userid}/*",
+                "arn:aws:s3:::teams/${aws:PrincipalTag/team}/*",
+                "arn:aws:s3:::accounts/${aws:PrincipalAccount}/*",
+                "arn:aws:s3:::projects/${aws:PrincipalTag/project, 'shared'}/*"
+            ])
+        )])),
+    ));
+    for b in ["ids", "teams", "accounts", "projects"] {
+        f.bucket(b, None);
+    }
+    let az = f.authorizer();
+    for (resource, want) in [
+        ("arn:aws:s3:::ids/AIDAALICE/x", Verdict::Allowed),
+        ("arn:aws:s3:::ids/AIDABOB/x", Verdict::Denied),
+        ("arn:aws:s3:::teams/data/x", Verdict::Allowed),
+        ("arn:aws:s3:::teams/web/x", Verdict::Denied),
+        ("arn:aws:s3:::accounts/111122223333/x", Verdict::Allowed),
+        ("arn:aws:s3:::projects/shared/x", Verdict::Allowed),
+        ("arn:aws:s3:::projects/other/x", Verdict::Denied),
+    ] {
+        verdict(&az.check("alice", "s3:GetObject", resource, &none()), want);
+    }
+}
+
+// Variables, "Special characters": ${*}, ${?} and ${$} are literal characters.
+#[test]
+fn special_character_variables() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "p",
+        doc(json!([allow(
+            json!("s3:GetObject"),
+            json!("arn:aws:s3:::b/literal${*}${?}${$}")
+        )])),
+    ));
+    f.bucket("b", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::b/literal*?$",
+            &none(),
+        ),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::b/literalab$",
+            &none(),
+        ),
+        Verdict::Denied,
+    );
+}
+
+// A variable whose value is not known (not in the context, not derivable) makes the
+// answer conditional, the variable shown; never a silent allow or deny.
+#[test]
+fn unresolvable_variable_is_conditional() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "p",
+        doc(json!([allow(
+            json!("s3:GetObject"),
+            json!("arn:aws:s3:::b/${aws:SourceVpce}/*")
+        )])),
+    ));
+    f.bucket("b", None);
+    let az = f.authorizer();
+    let d = az.check("alice", "s3:GetObject", "arn:aws:s3:::b/vpce-1/x", &none());
+    verdict(&d, Verdict::Conditional);
+    assert_eq!(d.conditions[0].operator, "PolicyVariable");
+    assert_eq!(d.conditions[0].key, "aws:SourceVpce");
+    let ctx = RequestContext::default().with("aws:SourceVpce", "vpce-1");
+    verdict(
+        &az.check("alice", "s3:GetObject", "arn:aws:s3:::b/vpce-1/x", &ctx),
+        Verdict::Allowed,
+    );
+}
+
+// Variables, "Policy variables and policy versions": in a document without Version
+// 2012-10-17 a variable is literal text.
+#[test]
+fn variables_need_version_2012_10_17() {
+    let mut f = Fixture::new();
+    f.user("alice").inline_policies.push(inline(
+        "old",
+        json!({"Version": "2008-10-17", "Statement": [allow(json!("s3:GetObject"), json!("arn:aws:s3:::home/${aws:username}/*"))]}),
+    ));
+    f.bucket("home", None);
+    let az = f.authorizer();
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::home/alice/x",
+            &none(),
+        ),
+        Verdict::Denied,
+    );
+    verdict(
+        &az.check(
+            "alice",
+            "s3:GetObject",
+            "arn:aws:s3:::home/${aws:username}/x",
+            &none(),
+        ),
+        Verdict::Allowed,
+    );
+}
+
+// Variables, "Where you can use policy variables": in condition values of string
+// operators.
+#[test]
+fn variable_in_condition_value() {
+    let f = with_condition(json!({"StringLike": {"s3:prefix": "home/${aws:username}/*"}}));
+    let az = f.authorizer();
+    let prefix = |p: &str| RequestContext::default().with("s3:prefix", p);
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &prefix("home/alice/docs")),
+        Verdict::Allowed,
+    );
+    verdict(
+        &az.check("alice", "s3:GetObject", OBJ, &prefix("home/bob/docs")),
+        Verdict::Denied,
+    );
+}
+
+// The synthetic account of the benchmarks (its roles, trust and bucket policies) parses, and
+// every principal gets a decision: the engine runs over a realistic snapshot, not only
+// fixtures.
+#[test]
+fn synthetic_account_parses_and_evaluates() {
+    let inv = rampart_inventory::synthetic::account(2_000);
+    let az = Authorizer::new(&inv).expect("synthetic policies parse");
+    assert!(az.principals().len() > 1);
+    for p in az.principals() {
+        let d = az.is_admin(p);
+        assert!(!d.to_string().is_empty());
+    }
 }
