@@ -27,6 +27,9 @@ pub struct Settings {
     pub unused_role_days: i64,
     /// Root user activity (sign-in or key use) within this many days fails (default 90).
     pub root_use_days: i64,
+    /// Services a principal is granted but has not used (Access Advisor) for this many days
+    /// are reported as unused (default 90).
+    pub unused_service_days: i64,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             ami_max_age_days: 90,
             unused_role_days: 90,
             root_use_days: 90,
+            unused_service_days: 90,
         }
     }
 }

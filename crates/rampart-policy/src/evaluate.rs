@@ -509,6 +509,12 @@ impl<'a> Authorizer<'a> {
         })
     }
 
+    /// The snapshot the authorizer reads (for what is built on the engine: escalation
+    /// paths, rightsizing).
+    pub fn inventory(&self) -> &'a Inventory {
+        self.inv
+    }
+
     /// IAM users and roles of the account (groups are not principals), plus the account root.
     pub fn principals(&self) -> &[Principal] {
         &self.principals

@@ -31,18 +31,30 @@
 pub mod actions;
 mod condition;
 mod document;
+pub mod escalation;
 mod evaluate;
+pub mod graph;
+pub mod paths;
 mod pattern;
 mod principal;
+pub mod rightsize;
+pub mod scenario;
 pub mod testing;
 
 pub use document::{
     ConditionClause, DocumentError, Effect, Elements, PolicyDocument, PrincipalElement, Principals,
     Statement,
 };
+pub use escalation::{method, Mechanism, Method, METHODS};
 pub use evaluate::Authorizer;
+pub use graph::Graph;
+pub use paths::{
+    data_access, data_summary, paths_to_admin, render_paths, DataAccess, DataReach, EscalationPath,
+    Hop, PathNode,
+};
 pub use pattern::{action_matches, arn_matches};
 pub use principal::{Principal, PrincipalKind};
+pub use rightsize::{rightsize, RightsizeError, Rightsized};
 
 use serde::Serialize;
 use std::collections::BTreeMap;

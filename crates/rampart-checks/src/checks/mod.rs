@@ -18,6 +18,7 @@ mod kms;
 mod lambda;
 mod macie;
 mod organizations;
+pub(crate) mod paths;
 mod rds;
 mod resource_policy;
 mod s3;
@@ -55,6 +56,7 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
         lambda::CHECKS,
         macie::CHECKS,
         organizations::CHECKS,
+        paths::CHECKS,
         rds::CHECKS,
         s3::CHECKS,
         secrets::CHECKS,

@@ -41,7 +41,9 @@ fn empty_account() -> Value {
 
 /// An account that takes the checks down their longer paths: the management account of an
 /// organization, the CIS monitoring chain complete for every section 5 pattern, a publicly
-/// accessible RDS instance, and an enabled GuardDuty detector.
+/// accessible RDS instance, an enabled GuardDuty detector, and the footholds of the joined
+/// attack paths (an exposed instance, a leaked live key, a public function, each leading to
+/// data, and a user who escalates to an administrator).
 fn exercised_account() -> Value {
     use crate::checks::{cloudwatch, ec2, guardduty, organizations, rds};
     use rampart_inventory::Collected;
@@ -58,6 +60,7 @@ fn exercised_account() -> Value {
         "12abc34d567e8fa901bc2d34e56789f0",
         "ENABLED",
     )]);
+    crate::checks::paths::testing::footholds(&mut fx);
     serde_json::to_value(fx.inv).unwrap()
 }
 

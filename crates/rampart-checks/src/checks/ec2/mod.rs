@@ -11,7 +11,7 @@ mod default_sg_restricts_all;
 mod ebs_default_encryption;
 mod ebs_volume_encrypted;
 mod imdsv2_required;
-mod instance_internet_exposed;
+pub(crate) mod instance_internet_exposed;
 mod instance_profile_attached;
 mod instance_public_ip;
 mod launch_template_imdsv2;

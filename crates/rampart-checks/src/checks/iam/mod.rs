@@ -11,6 +11,7 @@ mod password_policy_length;
 mod password_policy_reuse;
 pub(crate) mod policy_document;
 mod policy_privilege_escalation;
+mod principal_escalates_to_admin;
 mod role_cross_account_no_external_id;
 mod role_trusts_everyone;
 mod role_unused;
@@ -21,6 +22,7 @@ mod root_recent_use;
 mod server_certificates_expired;
 mod support_role;
 mod unused_credentials;
+mod unused_services;
 mod user_console_mfa;
 mod user_direct_policies;
 mod user_in_group;
@@ -40,6 +42,7 @@ pub const CHECKS: &[Check] = &[
     password_policy_length::CHECK,
     password_policy_reuse::CHECK,
     policy_privilege_escalation::CHECK,
+    principal_escalates_to_admin::CHECK,
     role_cross_account_no_external_id::CHECK,
     role_trusts_everyone::CHECK,
     role_unused::CHECK,
@@ -50,6 +53,7 @@ pub const CHECKS: &[Check] = &[
     server_certificates_expired::CHECK,
     support_role::CHECK,
     unused_credentials::CHECK,
+    unused_services::CHECK,
     user_console_mfa::CHECK,
     user_direct_policies::CHECK,
     user_in_group::CHECK,
