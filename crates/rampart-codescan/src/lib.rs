@@ -53,7 +53,7 @@ pub use git::scan_history;
 pub use json::render_json;
 pub use live::LiveKeys;
 pub use rampart_secrets::Severity;
-pub use repo_config::load_repo_config;
+pub use repo_config::{load_repo_config, repo_config_for};
 pub use report::{
     thread_count, AwsKeyIds, Report, ScanError, ScanOptions, Stats, MAX_THREADS_PER_CORE,
 };

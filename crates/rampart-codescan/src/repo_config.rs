@@ -47,3 +47,26 @@ pub fn load_repo_config(repo_root: &Path) -> Result<Option<RepoSecretsConfig>, E
         .map(Some)
         .map_err(|e| refused(Some(e.line), Some(e.column), e.message))
 }
+
+/// The configuration that applies to a scan of `path`: the `.rampart/secrets.yaml` at the
+/// top of the git work tree holding `path`, or, outside a work tree, in `path` itself (its
+/// folder, for a file). Git's own errors (no git installed, not a repository) only mean
+/// that the folder is the root.
+pub fn repo_config_for(path: &Path) -> Result<Option<RepoSecretsConfig>, Error> {
+    let dir = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
+    let git = crate::git::Git { repo: dir.clone() };
+    let root = git
+        .output(&["rev-parse", "--show-toplevel"])
+        .ok()
+        .map(|s| std::path::PathBuf::from(s.trim_end_matches(['\n', '\r'])))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(dir);
+    load_repo_config(&root)
+}

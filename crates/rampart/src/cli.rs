@@ -43,6 +43,16 @@ pub enum Command {
     /// Scan on a schedule, keep each scan, and notify the `[[watch.targets]]` of
     /// rampart.toml (webhook, Slack, SNS) about new failures and risky changes.
     Watch(Box<WatchArgs>),
+    /// Whether a principal may perform an action on a resource: allowed, denied or
+    /// conditional, with the statements that decided it (IAM policy simulation, offline
+    /// with `--snapshot`). Exit 0 allowed, 1 denied, 3 conditional.
+    Can(Box<CanArgs>),
+    /// Who can become an administrator: each principal's shortest privilege-escalation
+    /// path, hop by hop, with the permission that makes each hop possible.
+    Paths(Box<PathsArgs>),
+    /// A narrowed policy for a principal, built from what Access Advisor says it used,
+    /// with the services it removes and why, verified by the policy engine.
+    Rightsize(Box<RightsizeArgs>),
     /// Print a check's documentation.
     Explain {
         /// Check id, such as `iam_root_mfa`.
@@ -62,6 +72,91 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// Where the IAM commands read the account: a snapshot, or the account itself.
+#[derive(Debug, Args, Clone)]
+pub struct IamSourceArgs {
+    /// Read this snapshot (`rampart collect --out FILE`) instead of the account: no AWS
+    /// access needed.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Account options (without `--snapshot`).
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+/// Output of the IAM commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IamFormat {
+    /// Human-readable text.
+    Text,
+    /// JSON.
+    Json,
+}
+
+/// `rampart can`.
+#[derive(Debug, Args)]
+pub struct CanArgs {
+    /// The principal: its ARN, `user/NAME`, `role/NAME`, `root`, or a name.
+    #[arg(value_name = "PRINCIPAL")]
+    pub principal: String,
+    /// The action, `service:Action` (`s3:GetObject`; wildcards allowed).
+    #[arg(value_name = "ACTION")]
+    pub action: String,
+    /// The resource's ARN (default `*`: every resource).
+    #[arg(value_name = "RESOURCE")]
+    pub resource: Option<String>,
+    /// A condition key's value for the request, `KEY=VALUE` (repeatable:
+    /// `--context aws:SourceIp=203.0.113.7 --context aws:MultiFactorAuthPresent=true`);
+    /// `KEY=` states that the key is absent. Keys not given are unknown, and conditions on
+    /// them make the answer conditional.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Where to read the account.
+    #[command(flatten)]
+    pub source: IamSourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IamFormat::Text)]
+    pub format: IamFormat,
+}
+
+/// `rampart paths`.
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// What the paths lead to (only `admin` today).
+    #[arg(long, value_name = "TARGET", default_value = "admin")]
+    pub to: String,
+    /// Only this principal's path (ARN, `user/NAME`, `role/NAME` or a name).
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub from: Option<String>,
+    /// Where to read the account.
+    #[command(flatten)]
+    pub source: IamSourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IamFormat::Text)]
+    pub format: IamFormat,
+}
+
+/// `rampart rightsize`.
+#[derive(Debug, Args)]
+pub struct RightsizeArgs {
+    /// The user or role (ARN, `user/NAME`, `role/NAME` or a name).
+    #[arg(value_name = "PRINCIPAL")]
+    pub principal: String,
+    /// Services not used for this many days are removed (default: `[thresholds]
+    /// unused_service_days`, else 90).
+    #[arg(long, value_name = "N")]
+    pub days: Option<i64>,
+    /// Settings file (default: `rampart.toml` in the working directory, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Where to read the account.
+    #[command(flatten)]
+    pub source: IamSourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IamFormat::Text)]
+    pub format: IamFormat,
 }
 
 /// Where the account is read from.

@@ -5,6 +5,7 @@
 mod cli;
 mod commands;
 mod fleet;
+mod iam_cmd;
 mod merge_cmd;
 mod progress;
 mod scan_cmd;

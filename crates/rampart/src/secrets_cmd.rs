@@ -8,13 +8,13 @@
 use crate::cli::{SecretsAction, SecretsArgs, SecretsFormat};
 use anyhow::{bail, Context as _, Result};
 use rampart_codescan::{
-    render_json, render_sarif, render_text, scan_history, scan_range, scan_staged, scan_tree,
-    Baseline, LiveKeys, Report, ScanOptions, Severity, MAX_THREADS_PER_CORE,
+    render_json, render_sarif, render_text, repo_config_for, scan_history, scan_range, scan_staged,
+    scan_tree, Baseline, LiveKeys, Report, ScanOptions, Severity, MAX_THREADS_PER_CORE,
 };
 use rampart_collect::{Options, Service};
 use rampart_inventory::{load_snapshot, Collected, FoundKey, Inventory, KeyOwner};
 use rampart_output::terminal_safe;
-use rampart_secrets::Engine;
+use rampart_secrets::{Engine, RepoSecretsConfig};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
@@ -59,7 +59,12 @@ pub fn run(mut args: SecretsArgs) -> Result<ExitCode> {
         None => None,
     };
 
-    let engine = Engine::builtin();
+    // The repository's own detectors and allowed patterns (`.rampart/secrets.yaml` at the
+    // top of the work tree of the first path), checked before anything is scanned.
+    let repo_config = repo_config_for(args.paths.first().map_or(Path::new("."), |p| p.as_path()))?;
+    let engine = repo_config
+        .as_ref()
+        .map_or(Engine::builtin(), RepoSecretsConfig::engine);
     let opts = ScanOptions {
         max_file_size: args.max_file_size.saturating_mul(1024 * 1024),
         threads: args.threads,

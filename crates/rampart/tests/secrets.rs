@@ -1004,3 +1004,101 @@ fn pre_commit_framework_hooks_run_the_installed_rampart() {
     git_ok(repo, &["update-ref", "refs/remotes/origin/main", &head]);
     assert_eq!(push(None).0, Some(0));
 }
+
+// Issue 13 (team patterns and exceptions): `.rampart/secrets.yaml` at the top of the work
+// tree adds the team's detector and its allowed patterns, for a tree scanned from a
+// subfolder and for a staged scan alike; a malformed file, or a detector whose own example
+// it does not find, is refused with file:line:col and exit 2, before anything is scanned.
+#[test]
+fn repository_detectors_and_allowed_patterns() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    repo_with_readme(repo);
+    let config = repo.join(".rampart/secrets.yaml");
+    put(
+        &config,
+        "detectors:\n\
+         \x20 - id: acme-api-key\n\
+         \x20   name: ACME API key\n\
+         \x20   severity: high\n\
+         \x20   pattern: '\\b(acme_[a-z0-9]{24})\\b'\n\
+         \x20   keywords: [acme_]\n\
+         \x20   examples:\n\
+         \x20     - 'ACME_KEY=acme_k3j9x2m7q8w4e5r6t1y0u2i3'\n\
+         allowed:\n\
+         \x20 - pattern: 'fixtures/fake-'\n\
+         \x20   reason: fake keys of the tests\n",
+    );
+    let team_key = "acme_p8x2m4n6b1v3c5z7l9k0j2h4";
+    put(&repo.join("src/app.env"), &format!("ACME_KEY={team_key}\n"));
+    put(
+        &repo.join("src/load.py"),
+        &format!("path = 'fixtures/fake-{PLANTED}'\n"),
+    );
+    let run = secrets(&[repo.join("src").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let report = run.json();
+    let found: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["detector_id"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "acme-api-key");
+    assert!(found[0].1.ends_with("app.env"), "{found:?}");
+    assert!(!run.stdout.contains(team_key), "printed in full");
+    // Without the file, the allowed key is reported and the team's is not.
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("src/load.py"), plain.path().join("load.py")).unwrap();
+    std::fs::copy(repo.join("src/app.env"), plain.path().join("app.env")).unwrap();
+    let run = secrets(&[plain.path().to_str().unwrap(), "--format", "json"]);
+    let detectors: Vec<String> = run.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["detector_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        detectors.iter().any(|d| d.starts_with("aws-access-key")),
+        "{detectors:?}"
+    );
+    assert!(
+        !detectors.iter().any(|d| d == "acme-api-key"),
+        "{detectors:?}"
+    );
+
+    // The staged scan reads the same file.
+    git_ok(repo, &["add", "src/app.env"]);
+    let run = secrets(&["--staged", repo.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["findings"][0]["detector_id"], "acme-api-key");
+
+    // A detector that does not find its own example: refused at its place.
+    let text = std::fs::read_to_string(&config).unwrap();
+    put(
+        &config,
+        &text.replace("ACME_KEY=acme_k3j9", "ACME_KEY=acme_K3J9"),
+    );
+    let run = secrets(&[repo.join("src").to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".rampart/secrets.yaml:8:")
+            && run.stderr.contains("acme-api-key")
+            && run.stderr.contains("examples[0]"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "");
+    // Malformed YAML: the line and column.
+    put(&config, "detectors:\n  - id: [unclosed\n");
+    let run = secrets(&[repo.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        regex::Regex::new(r"\.rampart/secrets\.yaml:\d+:\d+: ")
+            .unwrap()
+            .is_match(&run.stderr),
+        "{}",
+        run.stderr
+    );
+}
