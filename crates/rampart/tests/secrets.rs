@@ -1042,7 +1042,12 @@ fn repository_detectors_and_allowed_patterns() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["detector_id"].as_str().unwrap(), f["path"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["detector_id"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "acme-api-key");
