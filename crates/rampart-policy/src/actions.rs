@@ -72,7 +72,13 @@ impl ServiceActions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalogue {
     services: Vec<ServiceActions>,
+    /// Every service prefix of AWS (`actions/prefixes.txt`), lower case, sorted: the
+    /// services whose actions are accepted without a list of their own.
+    prefixes: Vec<&'static str>,
 }
+
+/// Every service prefix of AWS, one a line (`#` comments).
+const PREFIXES: &str = include_str!("../actions/prefixes.txt");
 
 /// What the catalogue says of an action a user named.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +103,7 @@ pub enum ActionError {
     #[error("unknown action {0:?}: an action is written service:Action (such as s3:GetObject)")]
     Malformed(String),
     /// The service prefix is not in the catalogue.
-    #[error("unknown action {action:?}: rampart's action catalogue has no service {prefix:?}")]
+    #[error("unknown action {action:?}: AWS has no service {prefix:?}")]
     UnknownService {
         /// The action as given.
         action: String,
@@ -122,6 +128,15 @@ pub fn catalogue() -> &'static Catalogue {
             .iter()
             .map(|(prefix, text)| parse_file(prefix, text))
             .collect(),
+        prefixes: {
+            let mut p: Vec<&'static str> = PREFIXES
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect();
+            p.sort_unstable();
+            p
+        },
     })
 }
 
@@ -198,9 +213,22 @@ impl Catalogue {
             return Err(ActionError::Malformed(action.to_owned()));
         }
         let Some(service) = self.service(prefix) else {
-            return Err(ActionError::UnknownService {
+            let lower = prefix.to_ascii_lowercase();
+            if self.prefixes.binary_search(&lower.as_str()).is_err() {
+                return Err(ActionError::UnknownService {
+                    action: action.to_owned(),
+                    prefix: prefix.to_owned(),
+                });
+            }
+            // A service of AWS without a list here: accepted as written.
+            if name.contains(['*', '?']) {
+                return Ok(ActionStatus::Pattern(Vec::new()));
+            }
+            return Ok(ActionStatus::Unlisted {
                 action: action.to_owned(),
-                prefix: prefix.to_owned(),
+                note: format!(
+                    "rampart has no list of {lower} actions: {action} is evaluated as written"
+                ),
             });
         };
         if name.contains(['*', '?']) {
@@ -248,8 +276,13 @@ mod tests {
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "prefixes.txt")
             .collect();
         on_disk.sort();
+        // Every service with a list is a prefix of AWS.
+        for (p, _) in FILES {
+            assert!(catalogue().prefixes.binary_search(p).is_ok(), "{p}");
+        }
         let listed: Vec<String> = FILES.iter().map(|(p, _)| format!("{p}.txt")).collect();
         assert_eq!(on_disk, listed);
         for s in catalogue().services() {
@@ -314,8 +347,14 @@ mod tests {
         assert!(matches!(c.check("*"), Ok(ActionStatus::Pattern(_))));
         assert_eq!(
             c.check("nosuch:Thing").unwrap_err().to_string(),
-            "unknown action \"nosuch:Thing\": rampart's action catalogue has no service \"nosuch\""
+            "unknown action \"nosuch:Thing\": AWS has no service \"nosuch\""
         );
+        // A service of AWS without an action list here: accepted as written, with a note.
+        let Ok(ActionStatus::Unlisted { note, .. }) = c.check("athena:StartQueryExecution") else {
+            panic!("a known prefix without a list is accepted")
+        };
+        assert!(note.contains("no list of athena actions"), "{note}");
+        assert!(c.check("CloudWatch:PutMetricData").is_ok());
         assert_eq!(
             c.check("sts:AssumeEverything").unwrap_err().to_string(),
             "unknown action \"sts:AssumeEverything\": sts has no such action"

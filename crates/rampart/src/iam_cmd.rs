@@ -73,7 +73,7 @@ fn principal<'a>(az: &'a Authorizer, source: &Source, query: &str) -> Result<&'a
         );
     }
     bail!(
-        "unknown principal {query:?} in {} ({} users and roles; give an ARN, `user/NAME`, `role/NAME` or `root`)",
+        "unknown principal {query:?} in {} ({} principals; give an ARN, `user/NAME`, `role/NAME` or `root`)",
         source.name,
         az.principals().len()
     )
