@@ -1386,3 +1386,294 @@ fn man_page_renders_with_every_subcommand() {
     let hook = std::fs::read_to_string(out.join("rampart-secrets-install-hook.1")).unwrap();
     assert!(hook.contains("\\-\\-pre\\-push"), "{hook}");
 }
+
+/// A snapshot for the IAM commands: `dev` may create keys for `ops` (an administrator)
+/// and read `data` objects from one network; `ro` reads S3 and is granted DynamoDB, which
+/// Access Advisor says it never used; `app`'s inline policy is refused when `broken`.
+fn iam_snapshot(dir: &std::path::Path, broken: bool) -> PathBuf {
+    use rampart_inventory::{
+        Collected, InlinePolicy, ServiceAccess, ServiceLastAccessed, TrackedAction,
+    };
+    use serde_json::json;
+    let mut f = rampart_policy::testing::Fixture::new();
+    let inline = |name: &str, doc: serde_json::Value| InlinePolicy {
+        name: name.into(),
+        document: doc,
+    };
+    f.user("dev").inline_policies.push(inline(
+        "keys",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "MakeKeys", "Effect": "Allow", "Action": "iam:CreateAccessKey",
+             "Resource": "arn:aws:iam::111122223333:user/ops"},
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data/*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]}),
+    ));
+    f.user("ops").inline_policies.push(inline(
+        "all",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+    ));
+    f.user("ro").inline_policies.push(inline(
+        "read",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*", "dynamodb:*"],
+             "Resource": "*"}]}),
+    ));
+    f.bucket("data", None);
+    let at = f.inv.collected_at;
+    let used = at - chrono::Duration::days(3);
+    f.inv.iam.service_last_accessed = Collected::Ok(
+        [(
+            "arn:aws:iam::111122223333:user/ro".to_owned(),
+            Collected::Ok(ServiceLastAccessed {
+                job_completion_date: Some(at),
+                services: vec![
+                    ServiceAccess {
+                        namespace: "dynamodb".into(),
+                        name: "Amazon DynamoDB".into(),
+                        ..Default::default()
+                    },
+                    ServiceAccess {
+                        namespace: "s3".into(),
+                        name: "Amazon S3".into(),
+                        last_authenticated: Some(used),
+                        tracked_actions: vec![TrackedAction {
+                            action: "GetObject".into(),
+                            last_accessed: Some(used),
+                        }],
+                        ..Default::default()
+                    },
+                ],
+            }),
+        )]
+        .into_iter()
+        .collect(),
+    );
+    let role = f.role(
+        "app",
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}),
+    );
+    let effect = if broken { "Maybe" } else { "Allow" };
+    role.inline_policies.push(inline(
+        "logs",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"},
+            {"Effect": effect, "Action": "logs:CreateLogStream", "Resource": "*"}]}),
+    ));
+    let path = dir.join(if broken { "broken.json" } else { "iam.json" });
+    rampart_inventory::save_snapshot(&f.inv, &path).unwrap();
+    path
+}
+
+// Issue 12: `rampart can` answers offline from a snapshot: allowed, denied or conditional
+// (exit 0, 1, 3), with the statements that decided it (file, policy, statement index and
+// Sid) and the conditions it could not decide; a condition value given with --context
+// decides it.
+#[test]
+fn can_decides_offline_with_the_deciding_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = iam_snapshot(dir.path(), false);
+    let snap = snap.to_str().unwrap();
+    let run = rampart(
+        &[
+            "can",
+            "user/dev",
+            "iam:CreateAccessKey",
+            "arn:aws:iam::111122223333:user/ops",
+            "--snapshot",
+            snap,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("ALLOWED: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!(
+            "{snap}: inline policy \"keys\" Statement[0] (\"MakeKeys\")"
+        )),
+        "{}",
+        run.stdout
+    );
+    let run = rampart(
+        &[
+            "can",
+            "dev",
+            "iam:CreateAccessKey",
+            "arn:aws:iam::111122223333:user/ro",
+            "--snapshot",
+            snap,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("DENIED: "), "{}", run.stdout);
+    let object = "arn:aws:s3:::data/report.csv";
+    let run = rampart(
+        &["can", "dev", "s3:GetObject", object, "--snapshot", snap],
+        &[],
+    );
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    assert!(run.stdout.starts_with("CONDITIONAL: "), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("IpAddress aws:SourceIp [\"203.0.113.0/24\"]"),
+        "{}",
+        run.stdout
+    );
+    let inside = "aws:SourceIp=203.0.113.9";
+    let run = rampart(
+        &[
+            "can",
+            "dev",
+            "s3:GetObject",
+            object,
+            "--context",
+            inside,
+            "--snapshot",
+            snap,
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let r = run.json();
+    assert_eq!(r["decision"]["verdict"], "allowed");
+    assert_eq!(r["decision"]["statements"][0]["index"], 1);
+    assert_eq!(r["principal"], "arn:aws:iam::111122223333:user/dev");
+    let outside = "aws:SourceIp=198.51.100.1";
+    let run = rampart(
+        &[
+            "can",
+            "dev",
+            "s3:GetObject",
+            object,
+            "--context",
+            outside,
+            "--snapshot",
+            snap,
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+// Issue 12: paths from a snapshot, hop by hop with the permission of each hop; rightsize
+// narrows `ro` to what it used, says why DynamoDB goes, and is verified by the engine.
+#[test]
+fn paths_and_rightsize_from_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = iam_snapshot(dir.path(), false);
+    let snap = snap.to_str().unwrap();
+    let run = rampart(&["paths", "--to", "admin", "--snapshot", snap], &[]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("user/dev"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("iam:CreateAccessKey on user/ops"),
+        "{}",
+        run.stdout
+    );
+    let run = rampart(&["paths", "--from", "ro", "--snapshot", snap], &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let run = rampart(&["paths", "--snapshot", snap, "--format", "json"], &[]);
+    let r = run.json();
+    let from: Vec<&str> = r["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["from"]["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(from, ["user/dev"]);
+
+    let run = rampart(
+        &["rightsize", "ro", "--snapshot", snap, "--format", "json"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let r = run.json();
+    assert_eq!(r["verified"], true, "{r:#}");
+    assert_eq!(r["removed"][0]["namespace"], "dynamodb", "{r:#}");
+    assert_eq!(r["kept"][0]["namespace"], "s3", "{r:#}");
+    let policy = r["policy"].to_string();
+    assert!(
+        policy.contains("s3:GetObject") && !policy.contains("dynamodb"),
+        "{policy}"
+    );
+    let run = rampart(&["rightsize", "ro", "--snapshot", snap], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("dynamodb"), "{}", run.stdout);
+}
+
+// Issue 12, bad input: an unknown principal or action, a malformed policy document in a
+// snapshot, a malformed --context, and a rightsize without Access Advisor data get one
+// clear line and exit 2.
+#[test]
+fn iam_commands_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = iam_snapshot(dir.path(), false);
+    let snap = snap.to_str().unwrap();
+    let broken = iam_snapshot(dir.path(), true);
+    let broken = broken.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["can", "nobody", "s3:GetObject", "--snapshot", snap],
+            "unknown principal \"nobody\"",
+        ),
+        (
+            &["can", "dev", "nosuch:Thing", "--snapshot", snap],
+            "unknown action \"nosuch:Thing\"",
+        ),
+        (
+            &["can", "dev", "sts:FlyAway", "--snapshot", snap],
+            "sts has no such action",
+        ),
+        (
+            &[
+                "can",
+                "dev",
+                "s3:GetObject",
+                "--context",
+                "aws:SourceIp",
+                "--snapshot",
+                snap,
+            ],
+            "expected KEY=VALUE",
+        ),
+        (
+            &["can", "dev", "s3:GetObject", "data/x", "--snapshot", snap],
+            "expected an ARN",
+        ),
+        (
+            &["paths", "--from", "nobody", "--snapshot", snap],
+            "unknown principal",
+        ),
+        (
+            &["paths", "--to", "root", "--snapshot", snap],
+            "only `admin`",
+        ),
+        (
+            &["rightsize", "dev", "--snapshot", snap],
+            "Access Advisor has no report",
+        ),
+        (
+            &["rightsize", "ro", "--days", "0", "--snapshot", snap],
+            "positive number of days",
+        ),
+        (
+            &["can", "dev", "s3:GetObject", "--snapshot", broken],
+            "Statement[1].Effect",
+        ),
+        (
+            &["paths", "--snapshot", broken],
+            "role/app inline policy \"logs\"",
+        ),
+    ];
+    for (args, expected) in cases {
+        let run = rampart(args, &[]);
+        assert_eq!(run.code, 2, "{args:?}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "", "{args:?}");
+    }
+}
