@@ -581,3 +581,44 @@ fn raising_a_bounded_principal_is_no_path() {
     dev.permissions_boundary = Some(b.arn);
     assert!(dev_path(&fx).is_none());
 }
+
+// A trust of everyone (`"AWS": "*"`) is an edge from `anyone`.
+#[test]
+fn a_trust_of_everyone_is_an_edge_from_anyone() {
+    let mut fx = Fixture::new();
+    let r = fx.role("open", trust(json!({"AWS": "*"})));
+    r.inline_policies = vec![inline("all", admin_doc())];
+    let auth = fx.authorizer();
+    let paths = paths_to_admin(&auth, None);
+    let anyone: Vec<String> = paths
+        .iter()
+        .filter(|p| p.from.label == "anyone")
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(anyone.len(), 1, "{paths:#?}");
+    assert!(anyone[0].contains("→ role/open [admin"), "{}", anyone[0]);
+}
+
+// A service-linked role is never the target of a trust rewrite (IAM refuses it): the
+// permission to rewrite an administrator service-linked role's trust is no path.
+#[test]
+fn service_linked_roles_are_not_rewritten() {
+    let mut fx = Fixture::new();
+    fx.service_linked_role("AWSServiceRoleForSupport", "support.amazonaws.com")
+        .inline_policies = vec![inline("all", admin_doc())];
+    fx.user("dev").inline_policies = vec![inline(
+        "dev-inline",
+        doc(json!([allow(
+            json!(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]),
+            json!("*")
+        )])),
+    )];
+    assert!(dev_path(&fx).is_none());
+    // The same permissions on an ordinary administrator role are a path.
+    service_admin(&mut fx, "ordinary", "ec2.amazonaws.com");
+    let path = dev_path(&fx).expect("a path");
+    assert_eq!(
+        path.hops[0].method, "iam-update-assume-role-policy",
+        "{path}"
+    );
+}
