@@ -564,4 +564,21 @@ mod tests {
         }
         assert!(method("no-such-method").is_none());
     }
+
+    // Every action a method needs is an action of the catalogue, in its canonical case (a
+    // typo would make the method silently never apply).
+    #[test]
+    fn every_action_is_in_the_catalogue() {
+        use crate::actions::{catalogue, ActionStatus};
+        for m in METHODS {
+            for a in m.actions {
+                assert_eq!(
+                    catalogue().check(a),
+                    Ok(ActionStatus::Listed((*a).to_owned())),
+                    "{}: {a}",
+                    m.id
+                );
+            }
+        }
+    }
 }
