@@ -622,3 +622,52 @@ fn service_linked_roles_are_not_rewritten() {
         "{path}"
     );
 }
+
+// `rampart paths`: the report says who is an administrator, who cannot reach one, and
+// renders every path; JSON carries the same data.
+#[test]
+fn paths_report_for_the_cli() {
+    let mut fx = Fixture::new();
+    fx.user("dev").inline_policies = vec![inline(
+        "dev-inline",
+        doc(json!([allow(
+            json!("sts:AssumeRole"),
+            json!(iam_arn("role/admin"))
+        )])),
+    )];
+    fx.user("reader");
+    trusting_admin_role(&mut fx);
+    let mut unread = fx.clone();
+    fx.region().ec2.instances = Collected::Ok(vec![]);
+    let auth = fx.authorizer();
+    let all = rampart_policy::paths_report(&auth, None);
+    let text = all.render_text();
+    assert!(
+        text.starts_with("1 principal(s) can reach an administrator:\n\nuser/dev → role/admin\n"),
+        "{text}"
+    );
+    assert!(text.contains("Administrators (1): role/admin\n"), "{text}");
+    assert!(
+        text.contains("3 principal(s), 1 edge(s) examined by 30 methods.\n"),
+        "{text}"
+    );
+    let admin = rampart_policy::paths_report(&auth, auth.find_principal("role/admin"));
+    assert_eq!(
+        admin.render_text(),
+        "role/admin is an administrator itself (allowed * on *).\n"
+    );
+    let reader = rampart_policy::paths_report(&auth, auth.find_principal("user/reader"));
+    assert_eq!(
+        reader.render_text(),
+        "user/reader cannot reach an administrator.\n"
+    );
+    let json = serde_json::to_value(&all).unwrap();
+    assert_eq!(
+        json["paths"][0]["hops"][0]["method"],
+        json!("sts-assume-role")
+    );
+    assert_eq!(
+        json["paths"][0]["hops"][0]["permissions"][0]["verdict"],
+        json!("allowed")
+    );
+}
