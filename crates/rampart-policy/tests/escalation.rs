@@ -670,4 +670,15 @@ fn paths_report_for_the_cli() {
         json["paths"][0]["hops"][0]["permissions"][0]["verdict"],
         json!("allowed")
     );
+    // What the snapshot lacks is said.
+    unread.region().ec2.instances = Collected::Missing(rampart_inventory::Gap::not_collected());
+    let auth = unread.authorizer();
+    let text = rampart_policy::paths_report(&auth, None).render_text();
+    assert!(
+        text.ends_with(
+            "Not evaluated: EC2 instances in us-east-1 not read (NotCollected: this data was \
+             not collected): the ssm-* methods not evaluated there\n"
+        ),
+        "{text}"
+    );
 }
