@@ -682,3 +682,36 @@ fn paths_report_for_the_cli() {
         "{text}"
     );
 }
+
+// iam:PassRole is asked with iam:PassedToService set to the method's service: a PassRole
+// limited to that service is a path (not even conditional), one limited to another service
+// is none.
+#[test]
+fn pass_role_knows_the_service_it_passes_to() {
+    for case in CASES {
+        let method = rampart_policy::method(case.method).unwrap();
+        if method.mechanism != rampart_policy::Mechanism::PassRole {
+            continue;
+        }
+        let service = method.service.unwrap();
+        for (to, expected) in [(service, true), ("elsewhere.amazonaws.com", false)] {
+            let mut fx = account(case, Variant::Granted);
+            if let Collected::Ok(users) = &mut fx.inv.iam.users {
+                let dev = users.iter_mut().find(|u| u.name == "dev").unwrap();
+                let d = &mut dev.inline_policies[0].document;
+                d["Statement"][0]["Condition"] =
+                    json!({"StringEquals": {"iam:PassedToService": to}});
+            }
+            let path = dev_path(&fx);
+            assert_eq!(
+                path.is_some(),
+                expected,
+                "{} to {to}: {path:?}",
+                case.method
+            );
+            if let Some(p) = path {
+                assert!(!p.conditional, "{p}");
+            }
+        }
+    }
+}
