@@ -102,13 +102,6 @@ pub struct Raise {
     pub note: Option<String>,
 }
 
-/// Whether and how a node is an administrator.
-#[derive(Debug, Clone, Serialize)]
-pub struct AdminState {
-    /// `Authorizer::is_admin` of the principal.
-    pub decision: Decision,
-}
-
 /// The escalation graph of one account.
 pub struct Graph<'a> {
     auth: &'a Authorizer<'a>,
