@@ -570,6 +570,11 @@ struct Builder<'a> {
     asker: Asker<'a>,
     /// Each role's node and what its trust policy names.
     trusts: Vec<(usize, Trust)>,
+    /// The roles whose trust names a principal of the account by ARN, by that ARN; those
+    /// trusting everyone; those trusting the account (its identity policies decide).
+    trusted_by: HashMap<String, Vec<usize>>,
+    trust_everyone: Vec<usize>,
+    trust_account: Vec<usize>,
     /// The nodes each customer or AWS managed policy is attached to (directly, or through
     /// the group named).
     holders: BTreeMap<&'a str, Vec<(usize, Option<String>)>>,
@@ -751,6 +756,18 @@ impl<'a> Builder<'a> {
                 )
             })
             .collect();
+        let mut trusted_by: HashMap<String, Vec<usize>> = HashMap::new();
+        let (mut trust_everyone, mut trust_account) = (Vec::new(), Vec::new());
+        for (t, trust) in &trusts {
+            for a in &trust.arns {
+                trusted_by.entry(a.clone()).or_default().push(*t);
+            }
+            if trust.everyone {
+                trust_everyone.push(*t);
+            } else if trust.own_account {
+                trust_account.push(*t);
+            }
+        }
         let n = nodes.len();
         Builder {
             auth,
@@ -768,6 +785,9 @@ impl<'a> Builder<'a> {
                 none: RequestContext::default(),
             },
             trusts,
+            trusted_by,
+            trust_everyone,
+            trust_account,
             holders,
             customer,
             password,
@@ -846,22 +866,33 @@ impl<'a> Builder<'a> {
     fn assume_role(&mut self, x: usize, m: &'static Method) {
         let actor = &self.nodes[x].principal;
         let arn = actor.arn.as_str();
-        let may = self.idx.may(arn, "sts:AssumeRole");
-        let targets = self.idx.targets(arn, "sts:AssumeRole");
-        for (t, trust) in &self.trusts {
-            if *t == x {
+        // Roles whose trust names the actor (or everyone): the trust may grant it alone.
+        let mut candidates: BTreeSet<usize> = self
+            .trusted_by
+            .get(arn)
+            .into_iter()
+            .flatten()
+            .chain(&self.trust_everyone)
+            .copied()
+            .collect();
+        // Roles trusting the account: only where the actor's identity policies may allow it.
+        if self.idx.may(arn, "sts:AssumeRole") {
+            let targets = self.idx.targets(arn, "sts:AssumeRole");
+            candidates.extend(
+                self.trust_account.iter().copied().filter(|&t| {
+                    targets.admits(&self.idx, arn, "sts:AssumeRole", &self.nodes[t].arn)
+                }),
+            );
+        }
+        for t in candidates {
+            if t == x {
                 continue;
             }
-            let named = trust.arns.contains(arn) || trust.everyone;
-            if !(named || trust.own_account && may) {
-                continue;
-            }
-            let role_arn = &self.nodes[*t].arn;
-            if !named && !targets.admits(&self.idx, arn, "sts:AssumeRole", role_arn) {
-                continue;
-            }
-            if let Some(p) = self.asker.ask(actor, "sts:AssumeRole", role_arn, None) {
-                self.edges[x].push(edge(*t, m, None, vec![p]));
+            if let Some(p) = self
+                .asker
+                .ask(actor, "sts:AssumeRole", &self.nodes[t].arn, None)
+            {
+                self.edges[x].push(edge(t, m, None, vec![p]));
             }
         }
     }
