@@ -484,7 +484,14 @@ pub fn methods_markdown() -> String {
          credentials the attacker also holds.\n\n\
          Actions that create a new resource (a function, a stack, an instance) are evaluated \
          on resource `*`. Edges that a resource policy alone would grant, without any identity \
-         policy allowing the action, are found only for role trust policies.\n"
+         policy allowing the action, are found only for role trust policies. A trust of \
+         another account is an edge from that account, conditional (its identity policies \
+         are not in the snapshot); a trust of everyone is an edge from `anyone`.\n\n\
+         Not covered: federated (SAML, OIDC) trusts, session policies, the non-default \
+         versions of managed policies (iam-set-default-policy-version is therefore always \
+         conditional), resources the snapshot does not hold (Glue development endpoints), and \
+         paths that need the credentials of two principals reached separately (a principal \
+         raising another is followed when it reaches that principal itself).\n"
     );
     let _ = writeln!(out, "## Methods ({})\n", METHODS.len());
     let _ = writeln!(out, "| Method | Target | Actions | How | Published by |");
@@ -563,5 +570,22 @@ mod tests {
             assert_eq!(method(m.id).map(|x| x.id), Some(m.id));
         }
         assert!(method("no-such-method").is_none());
+    }
+
+    // Every action a method needs is an action of the catalogue, in its canonical case (a
+    // typo would make the method silently never apply).
+    #[test]
+    fn every_action_is_in_the_catalogue() {
+        use crate::actions::{catalogue, ActionStatus};
+        for m in METHODS {
+            for a in m.actions {
+                assert_eq!(
+                    catalogue().check(a),
+                    Ok(ActionStatus::Listed((*a).to_owned())),
+                    "{}: {a}",
+                    m.id
+                );
+            }
+        }
     }
 }

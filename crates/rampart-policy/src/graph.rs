@@ -14,7 +14,7 @@ use crate::{
     action_matches, Authorizer, DecidingStatement, Decision, Effect, Elements, PendingCondition,
     PolicyDocument, Principal, PrincipalElement, PrincipalKind, Request, RequestContext, Verdict,
 };
-use rampart_inventory::{Inventory, Role, User};
+use rampart_inventory::{Group, Inventory, Role, User};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -100,13 +100,6 @@ pub struct Raise {
     pub conditional: bool,
     /// Why it is conditional beyond its permissions.
     pub note: Option<String>,
-}
-
-/// Whether and how a node is an administrator.
-#[derive(Debug, Clone, Serialize)]
-pub struct AdminState {
-    /// `Authorizer::is_admin` of the principal.
-    pub decision: Decision,
 }
 
 /// The escalation graph of one account.
@@ -562,15 +555,55 @@ fn raise(by: usize, method: &'static Method, via: Option<String>, ps: Vec<Permis
     }
 }
 
-impl<'a> Graph<'a> {
-    /// The graph of the authorizer's account.
-    pub fn build(auth: &'a Authorizer<'a>) -> Graph<'a> {
+/// The account as the build reads it, indexed once, and the graph under construction.
+struct Builder<'a> {
+    auth: &'a Authorizer<'a>,
+    inv: &'a Inventory,
+    users: &'a [User],
+    roles: &'a [Role],
+    groups: &'a [Group],
+    nodes: Vec<Node>,
+    index: HashMap<String, usize>,
+    admin: Vec<Option<Decision>>,
+    notes: Vec<String>,
+    idx: ActionIndex,
+    asker: Asker<'a>,
+    /// Each role's node and what its trust policy names.
+    trusts: Vec<(usize, Trust)>,
+    /// The roles whose trust names a principal of the account by ARN, by that ARN; those
+    /// trusting everyone; those trusting the account (its identity policies decide).
+    trusted_by: HashMap<String, Vec<usize>>,
+    trust_everyone: Vec<usize>,
+    trust_account: Vec<usize>,
+    /// The nodes each customer or AWS managed policy is attached to (directly, or through
+    /// the group named).
+    holders: BTreeMap<&'a str, Vec<(usize, Option<String>)>>,
+    customer: BTreeSet<&'a str>,
+    /// Whether each user has a console password, per the credential report.
+    password: HashMap<&'a str, bool>,
+    role_in_profile: BTreeSet<&'a str>,
+    /// The role ARNs of each instance profile, by the profile's ARN.
+    profile_roles: HashMap<&'a str, Vec<&'a str>>,
+    edges: Vec<Vec<Edge>>,
+    raises: Vec<Vec<Raise>>,
+    /// Trust rewrites allowed, waiting for the identity side of sts:AssumeRole.
+    update_trust: Vec<(usize, usize, Permission)>,
+    /// Group memberships allowed (actor, user, group), waiting for whether the group makes
+    /// the user an administrator.
+    join_group: Vec<(usize, usize, &'a str, Permission)>,
+}
+
+impl<'a> Builder<'a> {
+    /// The nodes (users and roles, then the external accounts and everyone that trust
+    /// policies name), their administrator decisions, and the indexes of the account.
+    fn new(auth: &'a Authorizer<'a>) -> Builder<'a> {
         let inv = auth.inventory();
-        let account = inv.account.id.clone();
-        let partition = inv.account.partition.clone();
+        let account = inv.account.id.as_str();
+        let partition = inv.account.partition.as_str();
         let iam = &inv.iam;
         let users: &[User] = iam.users.ok().map(Vec::as_slice).unwrap_or_default();
         let roles: &[Role] = iam.roles.ok().map(Vec::as_slice).unwrap_or_default();
+        let groups: &[Group] = iam.groups.ok().map(Vec::as_slice).unwrap_or_default();
 
         let mut nodes: Vec<Node> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -592,9 +625,8 @@ impl<'a> Graph<'a> {
             .collect();
         let trusts: Vec<(usize, Trust)> = roles
             .iter()
-            .filter_map(|r| Some((*index.get(&r.arn)?, trust_of(r, &account, &user_ids))))
+            .filter_map(|r| Some((*index.get(&r.arn)?, trust_of(r, account, &user_ids))))
             .collect();
-        // External accounts (and everyone) named by trust policies.
         let mut externals: BTreeSet<String> = BTreeSet::new();
         for (_, t) in &trusts {
             externals.extend(t.external.iter().cloned());
@@ -621,23 +653,15 @@ impl<'a> Graph<'a> {
                 external: true,
             });
         }
+        let admin = nodes
+            .iter()
+            .map(|node| (!node.external).then(|| auth.is_admin(&node.principal)))
+            .collect();
 
-        let n = nodes.len();
-        let mut g = Graph {
-            auth,
-            edges: vec![Vec::new(); n],
-            raises: vec![Vec::new(); n],
-            admin: nodes
-                .iter()
-                .map(|node| (!node.external).then(|| auth.is_admin(&node.principal)))
-                .collect(),
-            nodes,
-            notes: Vec::new(),
-            index,
-        };
         // Lists the methods read that are missing: their edges are unknown.
+        let mut notes = Vec::new();
         if let Err(gap) = iam.instance_profiles.get() {
-            g.notes.push(format!(
+            notes.push(format!(
                 "instance profiles not read ({}): ec2-run-instances and the ssm-* methods not \
                  evaluated",
                 gap.describe()
@@ -645,41 +669,29 @@ impl<'a> Graph<'a> {
         }
         for (region, data) in &inv.regional {
             if let Err(gap) = data.ec2.instances.get() {
-                g.notes.push(format!(
+                notes.push(format!(
                     "EC2 instances in {region} not read ({}): the ssm-* methods not evaluated \
                      there",
                     gap.describe()
                 ));
             }
             if let Err(gap) = data.lambda.functions.get() {
-                g.notes.push(format!(
+                notes.push(format!(
                     "Lambda functions in {region} not read ({}): lambda-update-function-code \
                      not evaluated there",
                     gap.describe()
                 ));
             }
         }
-        let idx = ActionIndex::new(inv);
-        let asker = Asker {
-            auth,
-            none: RequestContext::default(),
-        };
-        let internal: Vec<usize> = (0..n).filter(|&i| !g.nodes[i].external).collect();
-        let of = |arn: &str| g.index.get(arn).copied();
 
-        // Who holds each customer managed policy: directly, or through a group.
+        let of = |arn: &str| index.get(arn).copied();
         let mut group_members: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut holders: BTreeMap<&str, Vec<(usize, Option<String>)>> = BTreeMap::new();
         for u in users {
             if let Some(i) = of(&u.arn) {
                 for grp in &u.groups {
                     group_members.entry(grp.as_str()).or_default().push(i);
                 }
-            }
-        }
-        let groups = iam.groups.ok().map(Vec::as_slice).unwrap_or_default();
-        let mut holders: BTreeMap<&str, Vec<(usize, Option<String>)>> = BTreeMap::new();
-        for u in users {
-            if let Some(i) = of(&u.arn) {
                 for a in &u.attached_policies {
                     holders.entry(a.arn.as_str()).or_default().push((i, None));
                 }
@@ -744,298 +756,372 @@ impl<'a> Graph<'a> {
                 )
             })
             .collect();
+        let mut trusted_by: HashMap<String, Vec<usize>> = HashMap::new();
+        let (mut trust_everyone, mut trust_account) = (Vec::new(), Vec::new());
+        for (t, trust) in &trusts {
+            for a in &trust.arns {
+                trusted_by.entry(a.clone()).or_default().push(*t);
+            }
+            if trust.everyone {
+                trust_everyone.push(*t);
+            } else if trust.own_account {
+                trust_account.push(*t);
+            }
+        }
+        let n = nodes.len();
+        Builder {
+            auth,
+            inv,
+            users,
+            roles,
+            groups,
+            nodes,
+            index,
+            admin,
+            notes,
+            idx: ActionIndex::new(inv),
+            asker: Asker {
+                auth,
+                none: RequestContext::default(),
+            },
+            trusts,
+            trusted_by,
+            trust_everyone,
+            trust_account,
+            holders,
+            customer,
+            password,
+            role_in_profile,
+            profile_roles,
+            edges: vec![Vec::new(); n],
+            raises: vec![Vec::new(); n],
+            update_trust: Vec::new(),
+            join_group: Vec::new(),
+        }
+    }
 
-        let mut edges: Vec<Vec<Edge>> = vec![Vec::new(); n];
-        let mut raises: Vec<Vec<Raise>> = vec![Vec::new(); n];
-        // Updating a trust needs sts:AssumeRole on the identity side, asked of a
-        // hypothetical account in which every such role trusts its own account.
-        let mut update_trust: Vec<(usize, usize, Permission)> = Vec::new();
-        // Group memberships that would make a user an administrator, asked likewise.
-        let mut join_group: Vec<(usize, usize, &str, Permission)> = Vec::new();
+    fn of(&self, arn: &str) -> Option<usize> {
+        self.index.get(arn).copied()
+    }
 
-        // An administrator is where paths end: what it could do next is never followed, so
-        // its edges are not computed (conditional administrators keep theirs).
-        let actors: Vec<usize> = internal
-            .iter()
+    /// The principals of the account that are not unconditional administrators: an
+    /// administrator is where paths end, so what it could do next is never followed.
+    fn actors(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&x| {
+                !self.nodes[x].external
+                    && !matches!(&self.admin[x], Some(d) if d.verdict == Verdict::Allowed)
+            })
+            .collect()
+    }
+
+    /// The edges of `x` by every method that makes it act as another principal.
+    fn become_edges(&mut self, x: usize) {
+        for m in METHODS {
+            match m.mechanism {
+                Mechanism::UserCredentials => self.user_credentials(x, m),
+                Mechanism::AssumeRole => self.assume_role(x, m),
+                Mechanism::UpdateTrust => self.update_trust(x, m),
+                Mechanism::PassRole => self.pass_role(x, m),
+                Mechanism::ExistingFunction => self.existing_function(x, m),
+                Mechanism::ExistingInstance => self.existing_instance(x, m),
+                Mechanism::ExistingDevEndpoint => self.existing_dev_endpoint(x, m),
+                // Raising permissions: see `raise_edges`, once the edges tell whom each
+                // actor reaches.
+                Mechanism::ManagedPolicy
+                | Mechanism::PrincipalPolicy
+                | Mechanism::GroupPolicy
+                | Mechanism::GroupMembership => {}
+            }
+        }
+    }
+
+    fn user_credentials(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let action = m.actions[0];
+        if !self.idx.may(arn, action) {
+            return;
+        }
+        let targets = self.idx.targets(arn, action);
+        for u in self.users {
+            let Some(t) = self.index.get(&u.arn).copied() else {
+                continue;
+            };
+            let has_password = self.password.get(u.arn.as_str()).copied();
+            let applies = match m.id {
+                "iam-create-login-profile" => has_password != Some(true),
+                "iam-update-login-profile" => has_password != Some(false),
+                _ => true,
+            };
+            if t == x || !applies || !targets.admits(&self.idx, arn, action, &u.arn) {
+                continue;
+            }
+            if let Some(p) = self.asker.ask(actor, action, &u.arn, None) {
+                self.edges[x].push(edge(t, m, None, vec![p]));
+            }
+        }
+    }
+
+    fn assume_role(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        // Roles whose trust names the actor (or everyone): the trust may grant it alone.
+        let mut candidates: BTreeSet<usize> = self
+            .trusted_by
+            .get(arn)
+            .into_iter()
+            .flatten()
+            .chain(&self.trust_everyone)
             .copied()
-            .filter(|&x| g.admin_state(x) != Some(false))
             .collect();
-        for &x in &actors {
-            let actor = &g.nodes[x].principal;
-            let arn = actor.arn.as_str();
-            for m in METHODS {
-                match m.mechanism {
-                    Mechanism::UserCredentials => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        let targets = idx.targets(arn, m.actions[0]);
-                        for u in users {
-                            let Some(t) = of(&u.arn) else { continue };
-                            if t == x {
-                                continue;
-                            }
-                            let has_password = password.get(u.arn.as_str()).copied();
-                            let applies = match m.id {
-                                "iam-create-login-profile" => has_password != Some(true),
-                                "iam-update-login-profile" => has_password != Some(false),
-                                _ => true,
-                            };
-                            if !applies {
-                                continue;
-                            }
-                            if !targets.admits(&idx, arn, m.actions[0], &u.arn) {
-                                continue;
-                            }
-                            if let Some(p) = asker.ask(actor, m.actions[0], &u.arn, None) {
-                                edges[x].push(edge(t, m, None, vec![p]));
-                            }
-                        }
-                    }
-                    Mechanism::AssumeRole => {
-                        let may = idx.may(arn, "sts:AssumeRole");
-                        let targets = idx.targets(arn, "sts:AssumeRole");
-                        for (t, trust) in &trusts {
-                            if *t == x {
-                                continue;
-                            }
-                            let named = trust.arns.contains(arn);
-                            if !(named || trust.everyone || (trust.own_account && may)) {
-                                continue;
-                            }
-                            let role_arn = &g.nodes[*t].arn;
-                            if !named
-                                && !trust.everyone
-                                && !targets.admits(&idx, arn, "sts:AssumeRole", role_arn)
-                            {
-                                continue;
-                            }
-                            if let Some(p) = asker.ask(actor, "sts:AssumeRole", role_arn, None) {
-                                edges[x].push(edge(*t, m, None, vec![p]));
-                            }
-                        }
-                    }
-                    Mechanism::UpdateTrust => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for r in roles {
-                            let Some(t) = of(&r.arn) else { continue };
-                            if t == x || g.nodes[t].principal.service_linked {
-                                continue;
-                            }
-                            if !idx.may_on(arn, m.actions[0], &r.arn) {
-                                continue;
-                            }
-                            if let Some(p) = asker.ask(actor, m.actions[0], &r.arn, None) {
-                                update_trust.push((x, t, p));
-                            }
-                        }
-                    }
-                    Mechanism::PassRole => {
-                        let service = m.service.expect("a PassRole method names its service");
-                        if !idx.may_all(arn, m.actions) {
-                            continue;
-                        }
-                        let Some(rest) = asker.ask_all_star(actor, &m.actions[1..]) else {
-                            continue;
-                        };
-                        let ctx = passed_to(service);
-                        for (t, trust) in &trusts {
-                            let role = &g.nodes[*t];
-                            if *t == x
-                                || role.principal.service_linked
-                                || !trust.services.contains(service)
-                                || (m.id == "ec2-run-instances"
-                                    && !role_in_profile.contains(role.arn.as_str()))
-                            {
-                                continue;
-                            }
-                            if !idx.may_on(arn, "iam:PassRole", &role.arn) {
-                                continue;
-                            }
-                            if let Some(p) = asker.ask(actor, "iam:PassRole", &role.arn, Some(&ctx))
-                            {
-                                let mut ps = vec![p];
-                                ps.extend(rest.iter().cloned());
-                                edges[x].push(edge(*t, m, None, ps));
-                            }
-                        }
-                    }
-                    Mechanism::ExistingFunction => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for data in inv.regional.values() {
-                            for f in data.lambda.functions.ok().into_iter().flatten() {
-                                let Some(t) = of(&f.role) else { continue };
-                                if t == x {
-                                    continue;
-                                }
-                                if !idx.may_on(arn, m.actions[0], &f.arn) {
-                                    continue;
-                                }
-                                if let Some(p) = asker.ask(actor, m.actions[0], &f.arn, None) {
-                                    edges[x].push(edge(
-                                        t,
-                                        m,
-                                        Some(format!("function {}", f.name)),
-                                        vec![p],
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                    Mechanism::ExistingInstance => {
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        for data in inv.regional.values() {
-                            for i in data.ec2.instances.ok().into_iter().flatten() {
-                                if i.state != "running" {
-                                    continue;
-                                }
-                                let Some(profile) = &i.iam_instance_profile_arn else {
-                                    continue;
-                                };
-                                for role_arn in
-                                    profile_roles.get(profile.as_str()).into_iter().flatten()
-                                {
-                                    let Some(t) = of(role_arn) else { continue };
-                                    if t == x {
-                                        continue;
-                                    }
-                                    if !idx.may_on(arn, m.actions[0], &i.arn) {
-                                        continue;
-                                    }
-                                    if let Some(p) = asker.ask(actor, m.actions[0], &i.arn, None) {
-                                        edges[x].push(edge(
-                                            t,
-                                            m,
-                                            Some(format!("instance {}", i.id)),
-                                            vec![p],
-                                        ));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    Mechanism::ExistingDevEndpoint => {
-                        let service = m.service.expect("names its service");
-                        if !idx.may(arn, m.actions[0]) {
-                            continue;
-                        }
-                        let Some(p) = asker.ask(actor, m.actions[0], "*", None) else {
-                            continue;
-                        };
-                        for (t, trust) in &trusts {
-                            if *t == x
-                                || g.nodes[*t].principal.service_linked
-                                || !trust.services.contains(service)
-                            {
-                                continue;
-                            }
-                            let mut e = edge(*t, m, None, vec![p.clone()]);
-                            e.conditional = true;
-                            e.note = Some(format!(
-                                "if a development endpoint runs as {} (endpoints are not in \
-                                 the snapshot)",
-                                g.nodes[*t].label
-                            ));
-                            edges[x].push(e);
-                        }
-                    }
-                    // Raising permissions: below, once the edges tell whom each actor
-                    // reaches.
-                    Mechanism::ManagedPolicy
-                    | Mechanism::PrincipalPolicy
-                    | Mechanism::GroupPolicy
-                    | Mechanism::GroupMembership => {}
+        // Roles trusting the account: only where the actor's identity policies may allow it.
+        if self.idx.may(arn, "sts:AssumeRole") {
+            let targets = self.idx.targets(arn, "sts:AssumeRole");
+            candidates.extend(
+                self.trust_account.iter().copied().filter(|&t| {
+                    targets.admits(&self.idx, arn, "sts:AssumeRole", &self.nodes[t].arn)
+                }),
+            );
+        }
+        for t in candidates {
+            if t == x {
+                continue;
+            }
+            if let Some(p) = self
+                .asker
+                .ask(actor, "sts:AssumeRole", &self.nodes[t].arn, None)
+            {
+                self.edges[x].push(edge(t, m, None, vec![p]));
+            }
+        }
+    }
+
+    fn update_trust(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let action = m.actions[0];
+        if !self.idx.may(arn, action) {
+            return;
+        }
+        for r in self.roles {
+            let Some(t) = self.index.get(&r.arn).copied() else {
+                continue;
+            };
+            // IAM refuses to change a service-linked role's trust.
+            if t == x
+                || self.nodes[t].principal.service_linked
+                || !self.idx.may_on(arn, action, &r.arn)
+            {
+                continue;
+            }
+            if let Some(p) = self.asker.ask(actor, action, &r.arn, None) {
+                self.update_trust.push((x, t, p));
+            }
+        }
+    }
+
+    fn pass_role(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let service = m.service.expect("a PassRole method names its service");
+        if !self.idx.may_all(arn, m.actions) {
+            return;
+        }
+        let Some(rest) = self.asker.ask_all_star(actor, &m.actions[1..]) else {
+            return;
+        };
+        let ctx = passed_to(service);
+        for (t, trust) in &self.trusts {
+            let role = &self.nodes[*t];
+            if *t == x
+                || role.principal.service_linked
+                || !trust.services.contains(service)
+                || (m.id == "ec2-run-instances"
+                    && !self.role_in_profile.contains(role.arn.as_str()))
+                || !self.idx.may_on(arn, "iam:PassRole", &role.arn)
+            {
+                continue;
+            }
+            if let Some(p) = self.asker.ask(actor, "iam:PassRole", &role.arn, Some(&ctx)) {
+                let mut ps = vec![p];
+                ps.extend(rest.iter().cloned());
+                self.edges[x].push(edge(*t, m, None, ps));
+            }
+        }
+    }
+
+    fn existing_function(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let action = m.actions[0];
+        if !self.idx.may(arn, action) {
+            return;
+        }
+        for data in self.inv.regional.values() {
+            for f in data.lambda.functions.ok().into_iter().flatten() {
+                let Some(t) = self.index.get(&f.role).copied() else {
+                    continue;
+                };
+                if t == x || !self.idx.may_on(arn, action, &f.arn) {
+                    continue;
+                }
+                if let Some(p) = self.asker.ask(actor, action, &f.arn, None) {
+                    let via = Some(format!("function {}", f.name));
+                    self.edges[x].push(edge(t, m, via, vec![p]));
                 }
             }
         }
+    }
 
-        // External accounts (and everyone) act only through the trust policies naming them.
-        let assume = crate::escalation::method("sts-assume-role").expect("in the table");
-        for x in (0..n).filter(|&i| g.nodes[i].external) {
-            let node = &g.nodes[x];
-            for (t, trust) in &trusts {
-                let names = if node.arn == "*" {
-                    trust.everyone
-                } else {
-                    trust.everyone || trust.external.contains(&node.principal.account)
+    fn existing_instance(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let action = m.actions[0];
+        if !self.idx.may(arn, action) {
+            return;
+        }
+        for data in self.inv.regional.values() {
+            for i in data.ec2.instances.ok().into_iter().flatten() {
+                let Some(profile) = i.iam_instance_profile_arn.as_deref() else {
+                    continue;
                 };
+                if i.state != "running" || !self.idx.may_on(arn, action, &i.arn) {
+                    continue;
+                }
+                for role_arn in self.profile_roles.get(profile).into_iter().flatten() {
+                    let Some(t) = self.index.get(*role_arn).copied() else {
+                        continue;
+                    };
+                    if t == x {
+                        continue;
+                    }
+                    if let Some(p) = self.asker.ask(actor, action, &i.arn, None) {
+                        let via = Some(format!("instance {}", i.id));
+                        self.edges[x].push(edge(t, m, via, vec![p]));
+                    }
+                }
+            }
+        }
+    }
+
+    fn existing_dev_endpoint(&mut self, x: usize, m: &'static Method) {
+        let actor = &self.nodes[x].principal;
+        let arn = actor.arn.as_str();
+        let service = m.service.expect("names its service");
+        if !self.idx.may(arn, m.actions[0]) {
+            return;
+        }
+        let Some(p) = self.asker.ask(actor, m.actions[0], "*", None) else {
+            return;
+        };
+        for (t, trust) in &self.trusts {
+            let role = &self.nodes[*t];
+            if *t == x || role.principal.service_linked || !trust.services.contains(service) {
+                continue;
+            }
+            let mut e = edge(*t, m, None, vec![p.clone()]);
+            e.conditional = true;
+            e.note = Some(format!(
+                "if a development endpoint runs as {} (endpoints are not in the snapshot)",
+                role.label
+            ));
+            self.edges[x].push(e);
+        }
+    }
+
+    /// External accounts (and everyone) act only through the trust policies naming them.
+    fn external_edges(&mut self) {
+        let assume = crate::escalation::method("sts-assume-role").expect("in the table");
+        for x in (0..self.nodes.len()).filter(|&i| self.nodes[i].external) {
+            let node = &self.nodes[x];
+            for (t, trust) in &self.trusts {
+                let names = trust.everyone
+                    || node.arn != "*" && trust.external.contains(&node.principal.account);
                 if !names {
                     continue;
                 }
-                if let Some(p) =
-                    asker.ask(&node.principal, "sts:AssumeRole", &g.nodes[*t].arn, None)
+                let role_arn = &self.nodes[*t].arn;
+                if let Some(p) = self
+                    .asker
+                    .ask(&node.principal, "sts:AssumeRole", role_arn, None)
                 {
-                    edges[x].push(edge(*t, assume, None, vec![p]));
+                    self.edges[x].push(edge(*t, assume, None, vec![p]));
                 }
             }
         }
+    }
 
-        // iam:UpdateAssumeRolePolicy: the identity side of sts:AssumeRole, in an account
-        // where each such role trusts its own account.
-        if !update_trust.is_empty() {
-            let actors: BTreeSet<String> = update_trust
-                .iter()
-                .map(|(x, _, _)| g.nodes[*x].arn.clone())
-                .collect();
-            let targets: BTreeSet<String> = update_trust
-                .iter()
-                .map(|(_, t, _)| g.nodes[*t].arn.clone())
-                .collect();
-            let all: BTreeSet<String> = actors.union(&targets).cloned().collect();
-            let root = format!("arn:{partition}:iam::{account}:root");
-            let h = hypothetical(
-                inv,
-                &all,
-                &all,
-                |_| {},
-                |r| {
-                    if targets.contains(&r.arn) {
-                        r.assume_role_policy = serde_json::json!({"Version": "2012-10-17",
-                            "Statement": [{"Effect": "Allow", "Principal": {"AWS": root},
-                                           "Action": "sts:AssumeRole"}]});
-                    }
-                },
-                vec![],
-            );
-            match Authorizer::new(&h) {
-                Ok(ha) => {
-                    let hasker = Asker {
-                        auth: &ha,
-                        none: RequestContext::default(),
-                    };
-                    let m = crate::escalation::method("iam-update-assume-role-policy")
-                        .expect("in the table");
-                    for (x, t, p) in update_trust {
-                        let Some(actor) = ha.find_principal(&g.nodes[x].arn) else {
-                            continue;
-                        };
-                        if let Some(q) = hasker.ask(actor, "sts:AssumeRole", &g.nodes[t].arn, None)
-                        {
-                            edges[x].push(edge(t, m, None, vec![p, q]));
-                        }
-                    }
-                }
-                Err(e) => g.notes.push(format!(
-                    "iam:UpdateAssumeRolePolicy edges not evaluated: {e}"
-                )),
-            }
+    /// iam:UpdateAssumeRolePolicy: the identity side of sts:AssumeRole, asked of a
+    /// hypothetical account where each such role trusts its own account.
+    fn update_trust_edges(&mut self) {
+        if self.update_trust.is_empty() {
+            return;
         }
-
-        // Raising a principal's permissions is worth something to an actor only for a
-        // principal it is or can act as: the principals each actor reaches over the edges.
-        let user_of: HashMap<usize, &User> = users
+        let actors: BTreeSet<String> = self
+            .update_trust
             .iter()
-            .filter_map(|u| Some((of(&u.arn)?, u)))
+            .map(|(x, _, _)| self.nodes[*x].arn.clone())
+            .collect();
+        let targets: BTreeSet<String> = self
+            .update_trust
+            .iter()
+            .map(|(_, t, _)| self.nodes[*t].arn.clone())
+            .collect();
+        let all: BTreeSet<String> = actors.union(&targets).cloned().collect();
+        let root = format!(
+            "arn:{}:iam::{}:root",
+            self.inv.account.partition, self.inv.account.id
+        );
+        let trusting = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole"}]});
+        let h = hypothetical(
+            self.inv,
+            &all,
+            &all,
+            |_| {},
+            |r| {
+                if targets.contains(&r.arn) {
+                    r.assume_role_policy = trusting.clone();
+                }
+            },
+            vec![],
+        );
+        let ha = match Authorizer::new(&h) {
+            Ok(ha) => ha,
+            Err(e) => {
+                self.notes.push(format!(
+                    "iam:UpdateAssumeRolePolicy edges not evaluated: {e}"
+                ));
+                return;
+            }
+        };
+        let hasker = Asker {
+            auth: &ha,
+            none: RequestContext::default(),
+        };
+        let m = crate::escalation::method("iam-update-assume-role-policy").expect("in the table");
+        for (x, t, p) in std::mem::take(&mut self.update_trust) {
+            let Some(actor) = ha.find_principal(&self.nodes[x].arn) else {
+                continue;
+            };
+            if let Some(q) = hasker.ask(actor, "sts:AssumeRole", &self.nodes[t].arn, None) {
+                self.edges[x].push(edge(t, m, None, vec![p, q]));
+            }
+        }
+    }
+
+    /// Raising a principal's permissions is worth something to an actor only for a
+    /// principal it is or can act as: the principals it reaches over the edges.
+    fn raise_edges(&mut self, actors: &[usize]) {
+        let user_of: HashMap<usize, &User> = self
+            .users
+            .iter()
+            .filter_map(|u| Some((self.of(&u.arn)?, u)))
             .collect();
         let mut attached_of: HashMap<usize, Vec<(&str, Option<String>)>> = HashMap::new();
-        for (policy, held_by) in &holders {
-            if customer.contains(policy) {
+        for (policy, held_by) in &self.holders {
+            if self.customer.contains(policy) {
                 for (t, via) in held_by {
                     attached_of
                         .entry(*t)
@@ -1044,36 +1130,36 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        for &x in &actors {
-            let actor = &g.nodes[x].principal;
+        for &x in actors {
+            let actor = &self.nodes[x].principal;
             let arn = actor.arn.as_str();
             let raisers: Vec<&'static Method> = METHODS
                 .iter()
-                .filter(|m| m.mechanism.raises_permissions() && idx.may(arn, m.actions[0]))
+                .filter(|m| m.mechanism.raises_permissions() && self.idx.may(arn, m.actions[0]))
                 .collect();
             if raisers.is_empty() {
                 continue;
             }
-            let reach = reachable(&edges, x);
+            let reach = reachable(&self.edges, x);
             for m in raisers {
                 let action = m.actions[0];
-                let targets = idx.targets(arn, action);
+                let targets = self.idx.targets(arn, action);
                 // One decision per resource, whatever the number of targets it serves.
                 let mut asked: HashMap<String, Option<Permission>> = HashMap::new();
+                let (idx, asker) = (&self.idx, &self.asker);
                 let mut ask = |resource: &str| -> Option<Permission> {
                     asked
                         .entry(resource.to_owned())
                         .or_insert_with(|| {
-                            if targets.admits(&idx, arn, action, resource) {
-                                asker.ask(actor, action, resource, None)
-                            } else {
-                                None
-                            }
+                            targets
+                                .admits(idx, arn, action, resource)
+                                .then(|| asker.ask(actor, action, resource, None))
+                                .flatten()
                         })
                         .clone()
                 };
                 for &t in &reach {
-                    let target = &g.nodes[t].principal;
+                    let target = &self.nodes[t].principal;
                     if target.service_linked {
                         continue;
                     }
@@ -1094,7 +1180,7 @@ impl<'a> Graph<'a> {
                                             .into(),
                                     );
                                 }
-                                raises[t].push(r);
+                                self.raises[t].push(r);
                             }
                         }
                         Mechanism::PrincipalPolicy => {
@@ -1107,27 +1193,23 @@ impl<'a> Graph<'a> {
                                 continue;
                             }
                             if let Some(p) = ask(&target.arn) {
-                                raises[t].push(raise(x, m, None, vec![p]));
+                                self.raises[t].push(raise(x, m, None, vec![p]));
                             }
                         }
                         Mechanism::GroupPolicy => {
                             let Some(u) = user_of.get(&t) else { continue };
-                            for grp in groups.iter().filter(|grp| u.groups.contains(&grp.name)) {
+                            for grp in self.groups.iter().filter(|g| u.groups.contains(&g.name)) {
                                 if let Some(p) = ask(&grp.arn) {
-                                    raises[t].push(raise(
-                                        x,
-                                        m,
-                                        Some(format!("group {}", grp.name)),
-                                        vec![p],
-                                    ));
+                                    let via = Some(format!("group {}", grp.name));
+                                    self.raises[t].push(raise(x, m, via, vec![p]));
                                 }
                             }
                         }
                         Mechanism::GroupMembership => {
                             let Some(u) = user_of.get(&t) else { continue };
-                            for grp in groups.iter().filter(|grp| !u.groups.contains(&grp.name)) {
+                            for grp in self.groups.iter().filter(|g| !u.groups.contains(&g.name)) {
                                 if let Some(p) = ask(&grp.arn) {
-                                    join_group.push((x, t, grp.name.as_str(), p));
+                                    self.join_group.push((x, t, grp.name.as_str(), p));
                                 }
                             }
                         }
@@ -1136,116 +1218,140 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+    }
 
-        // Raising a principal's permissions leads to administrator only when its boundary
-        // and the SCPs allow `*` on `*`: ask the engine about each target with a
-        // hypothetical policy allowing everything, and about each group joined with a
-        // hypothetical member that has no policy of its own.
+    /// Raising a principal's permissions leads to administrator only when its boundary and
+    /// the SCPs allow `*` on `*`: ask the engine about each target with a hypothetical
+    /// policy allowing everything, and about each group joined with a hypothetical member
+    /// that has no policy of its own.
+    fn ceiling(&mut self) {
         let mut targets: BTreeSet<String> = BTreeSet::new();
-        for (t, list) in raises.iter().enumerate() {
+        for (t, list) in self.raises.iter().enumerate() {
             if !list.is_empty() {
-                targets.insert(g.nodes[t].arn.clone());
+                targets.insert(self.nodes[t].arn.clone());
             }
         }
-        for (_, t, _, _) in &join_group {
-            targets.insert(g.nodes[*t].arn.clone());
+        for (_, t, _, _) in &self.join_group {
+            targets.insert(self.nodes[*t].arn.clone());
         }
-        let probe_groups: BTreeSet<&str> = join_group.iter().map(|(_, _, grp, _)| *grp).collect();
-        if !targets.is_empty() {
-            let probe_arn = |grp: &str| {
-                format!("arn:{partition}:iam::{account}:user/rampart-hypothetical/member-of-{grp}")
+        if targets.is_empty() {
+            return;
+        }
+        let probe_groups: BTreeSet<&str> =
+            self.join_group.iter().map(|(_, _, grp, _)| *grp).collect();
+        let (partition, account) = (&self.inv.account.partition, &self.inv.account.id);
+        let probe_arn = |grp: &str| {
+            format!("arn:{partition}:iam::{account}:user/rampart-hypothetical/member-of-{grp}")
+        };
+        let probes: Vec<User> = probe_groups
+            .iter()
+            .map(|grp| User {
+                name: format!("member-of-{grp}"),
+                arn: probe_arn(grp),
+                path: "/rampart-hypothetical/".into(),
+                groups: vec![(*grp).to_owned()],
+                ..Default::default()
+            })
+            .collect();
+        let h = hypothetical(
+            self.inv,
+            &targets,
+            &targets,
+            |u| u.inline_policies.push(allow_everything()),
+            |r| r.inline_policies.push(allow_everything()),
+            probes,
+        );
+        let ha = match Authorizer::new(&h) {
+            Ok(ha) => ha,
+            Err(e) => {
+                self.raises.iter_mut().for_each(Vec::clear);
+                self.join_group.clear();
+                self.notes.push(format!(
+                    "edges that raise a principal's permissions not evaluated: {e}"
+                ));
+                return;
+            }
+        };
+        let ceiling: HashMap<&str, Decision> = targets
+            .iter()
+            .filter_map(|arn| Some((arn.as_str(), ha.is_admin(ha.find_principal(arn)?))))
+            .collect();
+        // `None`: no administrator even with every identity permission; `Some(true)`:
+        // conditionally one.
+        let up = |arn: &str| {
+            ceiling
+                .get(arn)
+                .filter(|d| d.verdict != Verdict::Denied)
+                .map(|d| d.verdict == Verdict::Conditional)
+        };
+        for (t, list) in self.raises.iter_mut().enumerate() {
+            match up(&self.nodes[t].arn) {
+                None => list.clear(),
+                Some(false) => {}
+                Some(true) => list.iter_mut().for_each(|r| {
+                    r.conditional = true;
+                    r.note.get_or_insert_with(|| {
+                        "if its permissions boundary or the SCPs allow it (conditions the \
+                         engine cannot decide)"
+                            .into()
+                    });
+                }),
+            }
+        }
+        let m = crate::escalation::method("iam-add-user-to-group").expect("in the table");
+        let group_admin: HashMap<&str, Decision> = probe_groups
+            .iter()
+            .filter_map(|grp| Some((*grp, ha.is_admin(ha.find_principal(&probe_arn(grp))?))))
+            .collect();
+        for (x, t, grp, p) in std::mem::take(&mut self.join_group) {
+            let Some(gd) = group_admin
+                .get(grp)
+                .filter(|d| d.verdict != Verdict::Denied)
+            else {
+                continue;
             };
-            let probes: Vec<User> = probe_groups
-                .iter()
-                .map(|grp| User {
-                    name: format!("member-of-{grp}"),
-                    arn: probe_arn(grp),
-                    path: "/rampart-hypothetical/".into(),
-                    groups: vec![(*grp).to_owned()],
-                    ..Default::default()
-                })
-                .collect();
-            let h = hypothetical(
-                inv,
-                &targets,
-                &targets,
-                |u| u.inline_policies.push(allow_everything()),
-                |r| r.inline_policies.push(allow_everything()),
-                probes,
-            );
-            match Authorizer::new(&h) {
-                Ok(ha) => {
-                    let ceiling: HashMap<&str, Decision> = targets
-                        .iter()
-                        .filter_map(|arn| {
-                            let p = ha.find_principal(arn)?;
-                            Some((arn.as_str(), ha.is_admin(p)))
-                        })
-                        .collect();
-                    let up = |arn: &str| {
-                        ceiling
-                            .get(arn)
-                            .filter(|d| d.verdict != Verdict::Denied)
-                            .map(|d| d.verdict == Verdict::Conditional)
-                    };
-                    for (t, list) in raises.iter_mut().enumerate() {
-                        let target = g.nodes[t].arn.as_str();
-                        match up(target) {
-                            None => list.clear(),
-                            Some(conditional) => list.iter_mut().for_each(|r| {
-                                if conditional {
-                                    r.conditional = true;
-                                    r.note.get_or_insert_with(|| {
-                                        "if its permissions boundary or the SCPs allow it \
-                                         (conditions the engine cannot decide)"
-                                            .into()
-                                    });
-                                }
-                            }),
-                        }
-                    }
-                    let m =
-                        crate::escalation::method("iam-add-user-to-group").expect("in the table");
-                    let group_admin: HashMap<&str, Decision> = probe_groups
-                        .iter()
-                        .filter_map(|grp| {
-                            let p = ha.find_principal(&probe_arn(grp))?;
-                            Some((*grp, ha.is_admin(p)))
-                        })
-                        .collect();
-                    for (x, t, grp, p) in join_group {
-                        let Some(gd) = group_admin
-                            .get(grp)
-                            .filter(|d| d.verdict != Verdict::Denied)
-                        else {
-                            continue;
-                        };
-                        let Some(cond) = up(&g.nodes[t].arn) else {
-                            continue;
-                        };
-                        let mut r = raise(x, m, Some(format!("group {grp}")), vec![p]);
-                        if cond || gd.verdict == Verdict::Conditional {
-                            r.conditional = true;
-                            r.note = Some(
-                                "if the group's policies, the user's boundary and the SCPs \
-                                 allow it (conditions the engine cannot decide)"
-                                    .into(),
-                            );
-                        }
-                        raises[t].push(r);
-                    }
-                }
-                Err(e) => {
-                    raises.iter_mut().for_each(Vec::clear);
-                    g.notes.push(format!(
-                        "edges that raise a principal's permissions not evaluated: {e}"
-                    ));
-                }
+            let Some(cond) = up(&self.nodes[t].arn) else {
+                continue;
+            };
+            let mut r = raise(x, m, Some(format!("group {grp}")), vec![p]);
+            if cond || gd.verdict == Verdict::Conditional {
+                r.conditional = true;
+                r.note = Some(
+                    "if the group's policies, the user's boundary and the SCPs allow it \
+                     (conditions the engine cannot decide)"
+                        .into(),
+                );
             }
+            self.raises[t].push(r);
         }
-        g.edges = edges;
-        g.raises = raises;
-        g
+    }
+
+    fn finish(self) -> Graph<'a> {
+        Graph {
+            auth: self.auth,
+            nodes: self.nodes,
+            edges: self.edges,
+            raises: self.raises,
+            admin: self.admin,
+            notes: self.notes,
+            index: self.index,
+        }
+    }
+}
+
+impl<'a> Graph<'a> {
+    /// The graph of the authorizer's account.
+    pub fn build(auth: &'a Authorizer<'a>) -> Graph<'a> {
+        let mut b = Builder::new(auth);
+        let actors = b.actors();
+        for &x in &actors {
+            b.become_edges(x);
+        }
+        b.external_edges();
+        b.update_trust_edges();
+        b.raise_edges(&actors);
+        b.ceiling();
+        b.finish()
     }
 
     /// The authorizer the graph was built from.

@@ -307,6 +307,92 @@ pub fn paths_to_admin(auth: &Authorizer, from: Option<&Principal>) -> Vec<Escala
     Graph::build(auth).paths_to_admin(from)
 }
 
+/// What `rampart paths` reports: the paths found, the administrators (where paths end), and
+/// what the graph could not evaluate.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathsReport {
+    /// The principal asked about, when one was.
+    pub from: Option<PathNode>,
+    /// Whether that principal is an administrator itself (no path is then given).
+    pub from_is_admin: bool,
+    /// The shortest path of each principal that reaches an administrator.
+    pub paths: Vec<EscalationPath>,
+    /// The administrators of the account (allowed `*` on `*`), conditional ones marked.
+    pub admins: Vec<(PathNode, bool)>,
+    /// The principals examined (users and roles of the account, external accounts).
+    pub principals: usize,
+    /// The edges of the graph.
+    pub edges: usize,
+    /// What could not be evaluated (data missing from the snapshot).
+    pub notes: Vec<String>,
+}
+
+/// The escalation graph of the account, and the paths of every principal (or `from`'s).
+pub fn paths_report(auth: &Authorizer, from: Option<&Principal>) -> PathsReport {
+    let g = Graph::build(auth);
+    let node = from.and_then(|p| g.node_of(&p.arn));
+    PathsReport {
+        from: node.map(|i| self::node(&g, i)),
+        from_is_admin: node.is_some_and(|i| g.admin_state(i) == Some(false)),
+        paths: g.paths_to_admin(from),
+        admins: (0..g.nodes.len())
+            .filter_map(|i| g.admin_state(i).map(|c| (self::node(&g, i), c)))
+            .collect(),
+        principals: g.nodes.len(),
+        edges: g.edge_count(),
+        notes: g.notes.clone(),
+    }
+}
+
+impl PathsReport {
+    /// The report as text: the paths hop by hop, then the administrators and the notes.
+    pub fn render_text(&self) -> String {
+        let mut out = match (&self.from, self.from_is_admin) {
+            (Some(p), true) => {
+                format!("{} is an administrator itself (allowed * on *).\n", p.label)
+            }
+            (Some(p), false) if self.paths.is_empty() => {
+                format!("{} cannot reach an administrator.\n", p.label)
+            }
+            _ => render_paths(&self.paths),
+        };
+        if self.from.is_none() {
+            let admins: Vec<String> = self
+                .admins
+                .iter()
+                .map(|(n, c)| {
+                    if *c {
+                        format!("{} (conditional)", n.label)
+                    } else {
+                        n.label.clone()
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "Administrators ({}): {}",
+                admins.len(),
+                if admins.is_empty() {
+                    "none".to_owned()
+                } else {
+                    admins.join(", ")
+                }
+            );
+            let _ = writeln!(
+                out,
+                "{} principal(s), {} edge(s) examined by {} methods.",
+                self.principals,
+                self.edges,
+                crate::METHODS.len()
+            );
+        }
+        for n in &self.notes {
+            let _ = writeln!(out, "Not evaluated: {n}");
+        }
+        out
+    }
+}
+
 /// The paths as text, one block per principal, for `rampart paths`.
 pub fn render_paths(paths: &[EscalationPath]) -> String {
     if paths.is_empty() {

@@ -221,9 +221,27 @@ fn within(pattern: &str, ns: &str) -> String {
     }
 }
 
-/// A concrete action standing for a pattern in probes: `s3:Get*` → `s3:GetProbe`.
-fn probe_action(pattern: &str) -> String {
-    pattern.replace('*', "Probe").replace('?', "X")
+/// The actions that stand for a pattern in probes: up to three of the catalogue's actions
+/// it matches (the first, the middle and the last), or, for a service the catalogue does not
+/// hold, the pattern made concrete (`s3:Get*` → `s3:GetProbe`).
+fn probe_actions(pattern: &str) -> Vec<String> {
+    if !pattern.contains(['*', '?']) {
+        return vec![pattern.to_owned()];
+    }
+    let listed = crate::actions::catalogue().expand(pattern);
+    if listed.is_empty() {
+        return vec![pattern.replace('*', "Probe").replace('?', "X")];
+    }
+    sample(listed)
+}
+
+/// The first, middle and last of a list (all of it when shorter).
+fn sample(list: Vec<String>) -> Vec<String> {
+    if list.len() <= 3 {
+        return list;
+    }
+    let n = list.len();
+    vec![list[0].clone(), list[n / 2].clone(), list[n - 1].clone()]
 }
 
 /// A concrete resource standing for a pattern in probes (`*` stays `*`).
@@ -515,11 +533,23 @@ fn verify(
                 };
                 let actions: Vec<String> = match only {
                     Some(list) => list.to_vec(),
-                    None if st.get("NotAction").is_some() => vec![format!("{ns}:Probe")],
+                    None if st.get("NotAction").is_some() => {
+                        let except = strings(st.get("NotAction"));
+                        let listed: Vec<String> = crate::actions::catalogue()
+                            .actions_of(ns)
+                            .into_iter()
+                            .filter(|a| !except.iter().any(|p| action_matches(p, a)))
+                            .collect();
+                        if listed.is_empty() {
+                            vec![format!("{ns}:Probe")]
+                        } else {
+                            sample(listed)
+                        }
+                    }
                     None => strings(st.get("Action"))
                         .iter()
                         .filter(|p| pattern_covers_service(p, ns))
-                        .map(|p| probe_action(&within(p, ns)))
+                        .flat_map(|p| probe_actions(&within(p, ns)))
                         .collect(),
                 };
                 for a in actions {

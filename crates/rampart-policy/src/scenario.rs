@@ -6,6 +6,16 @@
 //!
 //! Every policy document is written with the account id `${ACCOUNT}`, replaced by the
 //! account's id when the description is read.
+//!
+//! To create it on an account (the emulator's is `123456789012`): `CreatePolicy` for each
+//! entry of `policies`; `CreateGroup`, `PutGroupPolicy` and `AttachGroupPolicy` for each
+//! group; `CreateUser`, `PutUserPolicy`, `AttachUserPolicy`, `AddUserToGroup` and
+//! `PutUserPermissionsBoundary` for each user; `CreateRole` (its `trust` as the assume-role
+//! policy), `PutRolePolicy`, `AttachRolePolicy`, `PutRolePermissionsBoundary`, and
+//! `CreateInstanceProfile` + `AddRoleToInstanceProfile` for `instance_profile`. `rampart
+//! paths` over a snapshot of it must then list exactly the principals of `escalates`, each
+//! with the methods listed, and none of `blocked` (the test `tests/scenario.rs` checks this
+//! over [`Scenario::inventory`]).
 
 use rampart_inventory::{
     Account, AttachedPolicy, Collected, Group, IamData, InlinePolicy, InstanceProfile, Inventory,

@@ -581,3 +581,137 @@ fn raising_a_bounded_principal_is_no_path() {
     dev.permissions_boundary = Some(b.arn);
     assert!(dev_path(&fx).is_none());
 }
+
+// A trust of everyone (`"AWS": "*"`) is an edge from `anyone`.
+#[test]
+fn a_trust_of_everyone_is_an_edge_from_anyone() {
+    let mut fx = Fixture::new();
+    let r = fx.role("open", trust(json!({"AWS": "*"})));
+    r.inline_policies = vec![inline("all", admin_doc())];
+    let auth = fx.authorizer();
+    let paths = paths_to_admin(&auth, None);
+    let anyone: Vec<String> = paths
+        .iter()
+        .filter(|p| p.from.label == "anyone")
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(anyone.len(), 1, "{paths:#?}");
+    assert!(anyone[0].contains("→ role/open [admin"), "{}", anyone[0]);
+}
+
+// A service-linked role is never the target of a trust rewrite (IAM refuses it): the
+// permission to rewrite an administrator service-linked role's trust is no path.
+#[test]
+fn service_linked_roles_are_not_rewritten() {
+    let mut fx = Fixture::new();
+    fx.service_linked_role("AWSServiceRoleForSupport", "support.amazonaws.com")
+        .inline_policies = vec![inline("all", admin_doc())];
+    fx.user("dev").inline_policies = vec![inline(
+        "dev-inline",
+        doc(json!([allow(
+            json!(["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"]),
+            json!("*")
+        )])),
+    )];
+    assert!(dev_path(&fx).is_none());
+    // The same permissions on an ordinary administrator role are a path.
+    service_admin(&mut fx, "ordinary", "ec2.amazonaws.com");
+    let path = dev_path(&fx).expect("a path");
+    assert_eq!(
+        path.hops[0].method, "iam-update-assume-role-policy",
+        "{path}"
+    );
+}
+
+// `rampart paths`: the report says who is an administrator, who cannot reach one, and
+// renders every path; JSON carries the same data.
+#[test]
+fn paths_report_for_the_cli() {
+    let mut fx = Fixture::new();
+    fx.user("dev").inline_policies = vec![inline(
+        "dev-inline",
+        doc(json!([allow(
+            json!("sts:AssumeRole"),
+            json!(iam_arn("role/admin"))
+        )])),
+    )];
+    fx.user("reader");
+    trusting_admin_role(&mut fx);
+    let mut unread = fx.clone();
+    fx.region().ec2.instances = Collected::Ok(vec![]);
+    let auth = fx.authorizer();
+    let all = rampart_policy::paths_report(&auth, None);
+    let text = all.render_text();
+    assert!(
+        text.starts_with("1 principal(s) can reach an administrator:\n\nuser/dev → role/admin\n"),
+        "{text}"
+    );
+    assert!(text.contains("Administrators (1): role/admin\n"), "{text}");
+    assert!(
+        text.contains("3 principal(s), 1 edge(s) examined by 30 methods.\n"),
+        "{text}"
+    );
+    let admin = rampart_policy::paths_report(&auth, auth.find_principal("role/admin"));
+    assert_eq!(
+        admin.render_text(),
+        "role/admin is an administrator itself (allowed * on *).\n"
+    );
+    let reader = rampart_policy::paths_report(&auth, auth.find_principal("user/reader"));
+    assert_eq!(
+        reader.render_text(),
+        "user/reader cannot reach an administrator.\n"
+    );
+    let json = serde_json::to_value(&all).unwrap();
+    assert_eq!(
+        json["paths"][0]["hops"][0]["method"],
+        json!("sts-assume-role")
+    );
+    assert_eq!(
+        json["paths"][0]["hops"][0]["permissions"][0]["verdict"],
+        json!("allowed")
+    );
+    // What the snapshot lacks is said.
+    unread.region().ec2.instances = Collected::Missing(rampart_inventory::Gap::not_collected());
+    let auth = unread.authorizer();
+    let text = rampart_policy::paths_report(&auth, None).render_text();
+    assert!(
+        text.ends_with(
+            "Not evaluated: EC2 instances in us-east-1 not read (NotCollected: this data was \
+             not collected): the ssm-* methods not evaluated there\n"
+        ),
+        "{text}"
+    );
+}
+
+// iam:PassRole is asked with iam:PassedToService set to the method's service: a PassRole
+// limited to that service is a path (not even conditional), one limited to another service
+// is none.
+#[test]
+fn pass_role_knows_the_service_it_passes_to() {
+    for case in CASES {
+        let method = rampart_policy::method(case.method).unwrap();
+        if method.mechanism != rampart_policy::Mechanism::PassRole {
+            continue;
+        }
+        let service = method.service.unwrap();
+        for (to, expected) in [(service, true), ("elsewhere.amazonaws.com", false)] {
+            let mut fx = account(case, Variant::Granted);
+            if let Collected::Ok(users) = &mut fx.inv.iam.users {
+                let dev = users.iter_mut().find(|u| u.name == "dev").unwrap();
+                let d = &mut dev.inline_policies[0].document;
+                d["Statement"][0]["Condition"] =
+                    json!({"StringEquals": {"iam:PassedToService": to}});
+            }
+            let path = dev_path(&fx);
+            assert_eq!(
+                path.is_some(),
+                expected,
+                "{} to {to}: {path:?}",
+                case.method
+            );
+            if let Some(p) = path {
+                assert!(!p.conditional, "{p}");
+            }
+        }
+    }
+}

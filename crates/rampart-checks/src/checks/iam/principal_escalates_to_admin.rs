@@ -23,9 +23,12 @@ pub const META: CheckMeta = CheckMeta {
            not an administrator (allowed `*` on `*`) but can reach one fails, with its \
            shortest path hop by hop, each hop naming the method, the action, the resource \
            and the statement that allows it. A path through a condition the engine cannot \
-           decide is reported as conditional. Administrators and principals that reach none \
-           pass. iam_policy_privilege_escalation judges each policy alone; this check joins \
-           them.",
+           decide is reported as conditional, at medium severity. Administrators and principals \
+           that reach none pass. When data the graph reads is missing (EC2 instances, Lambda \
+           functions, instance profiles) or the SCPs that apply to the account were not read \
+           (a member account scanned alone), an account-level ERROR says what was not \
+           evaluated. iam_policy_privilege_escalation judges each policy alone; this check \
+           joins them.",
     why: "A principal that can become an administrator is one, whatever its policies look \
           like one by one: a developer able to create an access key for an operator who may \
           assume the admin role holds the whole account. Attackers (and tools like Pacu) \
@@ -91,12 +94,17 @@ fn run(ctx: &Context) -> Vec<Finding> {
             ))),
             (_, Some(p)) => {
                 let steps = p.hops.len();
+                let f = if p.conditional {
+                    f.severity(Severity::Medium)
+                } else {
+                    f
+                };
                 findings.push(f.fail(format!(
                     "{label} can reach administrator {} in {steps} step{}{}: {p}",
                     p.admin.label,
                     if steps == 1 { "" } else { "s" },
                     if p.conditional {
-                        " if conditions the engine cannot decide hold"
+                        " if conditions the engine cannot decide hold (medium: conditional)"
                     } else {
                         ""
                     }

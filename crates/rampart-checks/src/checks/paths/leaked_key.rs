@@ -178,7 +178,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
                             f
                         };
                         f.fail(format!(
-                            "{key} → user/{name} → {}{}",
+                            "{key} → {}{}",
                             r.text,
                             if r.conditional {
                                 " (what it reaches hangs on a condition the engine cannot \
