@@ -104,6 +104,15 @@ impl Service {
         )
     }
 
+    /// Where this service's data is, below [`Service::inventory_field`]: the whole field
+    /// (empty), or one part of it (Access Advisor: `service_last_accessed` of `iam`).
+    pub fn inventory_subfield(self) -> Option<&'static str> {
+        match self {
+            Service::AccessAdvisor => Some("service_last_accessed"),
+            _ => None,
+        }
+    }
+
     /// The field of [`Inventory`](crate::Inventory) (global services) or of
     /// [`RegionData`](crate::RegionData) (regional ones) that holds this service's data.
     pub fn inventory_field(self) -> &'static str {
@@ -172,11 +181,11 @@ mod tests {
         let region = serde_json::to_value(crate::RegionData::default()).unwrap();
         for s in Service::ALL {
             let holder = if s.is_global() { &inv } else { &region };
-            assert!(
-                holder.get(s.inventory_field()).is_some(),
-                "{s}: no field `{}`",
-                s.inventory_field()
-            );
+            let field = holder.get(s.inventory_field());
+            assert!(field.is_some(), "{s}: no field `{}`", s.inventory_field());
+            if let Some(sub) = s.inventory_subfield() {
+                assert!(field.unwrap().get(sub).is_some(), "{s}: no field `{sub}`");
+            }
         }
     }
 

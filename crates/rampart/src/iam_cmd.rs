@@ -12,8 +12,7 @@ use rampart_inventory::{load_snapshot, Inventory};
 use rampart_output::terminal_safe_lines;
 use rampart_policy::actions::{catalogue, ActionStatus};
 use rampart_policy::{
-    paths_to_admin, render_paths, rightsize, Authorizer, Principal, Request, RequestContext,
-    Verdict,
+    paths_report, rightsize, Authorizer, Principal, Request, RequestContext, Verdict,
 };
 use rampart_triage::Config;
 use std::collections::BTreeSet;
@@ -178,19 +177,17 @@ pub(crate) fn paths(args: PathsArgs) -> Result<ExitCode> {
         Some(q) => Some(principal(&az, &source, q)?),
         None => None,
     };
-    let found = paths_to_admin(&az, from);
+    let report = paths_report(&az, from);
     match args.format {
         IamFormat::Json => {
-            let out = serde_json::json!({
-                "source": source.name,
-                "to": "admin",
-                "paths": found,
-            });
+            let mut out = serde_json::to_value(&report)?;
+            out["source"] = source.name.clone().into();
+            out["to"] = "admin".into();
             println!("{}", serde_json::to_string_pretty(&out)?);
         }
-        IamFormat::Text => print!("{}", terminal_safe_lines(&render_paths(&found))),
+        IamFormat::Text => print!("{}", terminal_safe_lines(&report.render_text())),
     }
-    Ok(if found.is_empty() {
+    Ok(if report.paths.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

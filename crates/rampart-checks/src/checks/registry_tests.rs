@@ -167,7 +167,13 @@ fn without_service(base: &Value, service: Service, region: Option<&str>) -> Valu
     let field = service.inventory_field();
     if service.is_global() {
         if region.is_none() {
-            blank(&mut v[field]);
+            match service.inventory_subfield() {
+                Some(sub) => match v[field].get_mut(sub) {
+                    Some(part) => blank(part),
+                    None => v[field][sub] = serde_json::json!({ "missing": gap() }),
+                },
+                None => blank(&mut v[field]),
+            }
         }
     } else {
         for r in regions(base) {

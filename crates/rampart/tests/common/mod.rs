@@ -119,7 +119,10 @@ pub const MOTO_UNSERVED: &[(&str, &str)] = &[
     ),
     ("macie_enabled", "macie2:GetMacieSession"),
     // Access Advisor (issue 12): its collector is tested against a stub on 127.0.0.1.
-    ("iam_unused_services", "iam:GenerateServiceLastAccessedDetails"),
+    (
+        "iam_unused_services",
+        "iam:GenerateServiceLastAccessedDetails",
+    ),
     ("s3_bucket_versioning", "s3:GetBucketVersioning"),
     ("s3_bucket_mfa_delete", "s3:GetBucketVersioning"),
     // moto's credential report has no root row.

@@ -31,7 +31,7 @@ pub const META: CheckMeta = CheckMeta {
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#remove-credentials",
     ],
     cis: &[],
-    needs: &[Service::Iam],
+    needs: &[Service::Iam, Service::AccessAdvisor],
 };
 
 /// The check.
