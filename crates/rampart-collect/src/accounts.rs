@@ -212,20 +212,7 @@ impl Caller {
     /// The accounts of the caller's Organization, or of organizational unit `ou` and every
     /// OU under it, sorted by id.
     pub async fn organization(&self, ou: Option<&str>) -> Result<OrgListing, OrgError> {
-        let session = self.session();
-        let base = &session.config;
-        let collector = Collector::new(4);
-        let region = base
-            .region()
-            .map(|r| r.as_ref().to_owned())
-            .unwrap_or_else(|| "us-east-1".into());
-        let org = client!(
-            aws_sdk_organizations,
-            base,
-            region,
-            collector.ledger,
-            "organizations"
-        );
+        let (collector, org) = self.organizations_client();
         let rec = Recorder::setup(&collector, "organizations", "global");
         let identity = self.identity().await?;
         let caller_account = identity.account_id;
@@ -315,14 +302,9 @@ impl Caller {
 }
 
 impl Caller {
-    /// The service and resource control policies that apply to `account_id`, read with the
-    /// caller's credentials: an Organization scan run from the management account (or a
-    /// delegated administrator) reads them for each member, which cannot read its own.
-    /// The calls are not counted in any account's ledger; a failure is the gap.
-    pub async fn applied_org_policies(
-        &self,
-        account_id: &str,
-    ) -> rampart_inventory::Collected<rampart_inventory::AppliedOrgPolicies> {
+    /// An Organizations client with the caller's credentials, and the collector whose
+    /// ledger counts its calls (in no account's inventory).
+    fn organizations_client(&self) -> (Collector, aws_sdk_organizations::Client) {
         let session = self.session();
         let base = &session.config;
         let collector = Collector::new(4);
@@ -337,6 +319,18 @@ impl Caller {
             collector.ledger,
             "organizations"
         );
+        (collector, org)
+    }
+
+    /// The service and resource control policies that apply to `account_id`, read with the
+    /// caller's credentials: an Organization scan run from the management account (or a
+    /// delegated administrator) reads them for each member, which cannot read its own.
+    /// The calls are not counted in any account's ledger; a failure is the gap.
+    pub async fn applied_org_policies(
+        &self,
+        account_id: &str,
+    ) -> rampart_inventory::Collected<rampart_inventory::AppliedOrgPolicies> {
+        let (collector, org) = self.organizations_client();
         let rec = Recorder::setup(&collector, "organizations", "global");
         match crate::org_policies::applied(&rec, &org, account_id, &self.org_policies).await {
             Ok(applied) => rampart_inventory::Collected::Ok(applied),

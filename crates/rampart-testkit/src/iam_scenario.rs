@@ -167,22 +167,7 @@ pub async fn exposed_instance(cfg: &SdkConfig, profile: &str) -> String {
         .send()
         .await
         .unwrap();
-    let igw = c
-        .create_internet_gateway()
-        .send()
-        .await
-        .unwrap()
-        .internet_gateway()
-        .unwrap()
-        .internet_gateway_id()
-        .unwrap()
-        .to_owned();
-    c.attach_internet_gateway()
-        .internet_gateway_id(&igw)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap();
+    let igw = crate::scenario::internet_gateway(&c, &vpc).await;
     let table = c
         .create_route_table()
         .vpc_id(&vpc)
@@ -207,30 +192,13 @@ pub async fn exposed_instance(cfg: &SdkConfig, profile: &str) -> String {
         .send()
         .await
         .unwrap();
-    let sg = c
-        .create_security_group()
-        .group_name("ssh-world")
-        .description("ssh from anywhere")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap()
-        .group_id()
-        .unwrap()
-        .to_owned();
-    c.authorize_security_group_ingress()
-        .group_id(&sg)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let sg = crate::scenario::sg(
+        &c,
+        &vpc,
+        "ssh-world",
+        vec![crate::scenario::perm("tcp", 22, 22, &["0.0.0.0/0"], &[])],
+    )
+    .await;
     c.run_instances()
         .image_id("ami-12c6146b")
         .min_count(1)

@@ -209,7 +209,7 @@ async fn iam(cfg: &SdkConfig, m: &mut Mixed) {
         .unwrap();
 }
 
-fn perm(
+pub(crate) fn perm(
     proto: &str,
     from: i32,
     to: i32,
@@ -233,7 +233,28 @@ fn perm(
     p.build()
 }
 
-async fn sg(
+/// A new internet gateway attached to `vpc`; its id.
+pub(crate) async fn internet_gateway(c: &aws_sdk_ec2::Client, vpc: &str) -> String {
+    let igw = c
+        .create_internet_gateway()
+        .send()
+        .await
+        .unwrap()
+        .internet_gateway()
+        .unwrap()
+        .internet_gateway_id()
+        .unwrap()
+        .to_owned();
+    c.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(vpc)
+        .send()
+        .await
+        .unwrap();
+    igw
+}
+
+pub(crate) async fn sg(
     client: &aws_sdk_ec2::Client,
     vpc: &str,
     name: &str,
@@ -313,22 +334,7 @@ async fn network(cfg: &SdkConfig, m: &mut Mixed) {
         .send()
         .await
         .unwrap();
-    let igw = c
-        .create_internet_gateway()
-        .send()
-        .await
-        .unwrap()
-        .internet_gateway()
-        .unwrap()
-        .internet_gateway_id()
-        .unwrap()
-        .to_owned();
-    c.attach_internet_gateway()
-        .internet_gateway_id(&igw)
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap();
+    internet_gateway(&c, &vpc).await;
 
     m.sg_ssh_world = sg(
         &c,
