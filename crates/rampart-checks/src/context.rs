@@ -3,6 +3,8 @@
 use crate::{CheckMeta, Finding, Settings, Severity, Status};
 use chrono::{DateTime, Utc};
 use rampart_inventory::{Collected, Gap, Inventory, RegionData};
+use rampart_policy::{Authorizer, Escalation, Graph};
+use std::sync::OnceLock;
 
 /// The inventory and settings a check evaluates.
 pub struct Context<'a> {
@@ -10,6 +12,9 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     /// Thresholds.
     pub settings: &'a Settings,
+    /// The escalation graph's conclusions, computed once for every check that reads them
+    /// ([`Context::escalation`]).
+    escalation: OnceLock<Result<Escalation, String>>,
 }
 
 impl<'a> Context<'a> {
@@ -18,7 +23,23 @@ impl<'a> Context<'a> {
         Context {
             inventory,
             settings,
+            escalation: OnceLock::new(),
         }
+    }
+
+    /// Who can become an administrator in the account: the escalation graph of
+    /// `rampart-policy` over the inventory, built the first time a check asks and shared by
+    /// the others (it is the costly part of evaluating them). `Err` when a policy document
+    /// cannot be read.
+    pub fn escalation(&self) -> Result<&Escalation, &str> {
+        self.escalation
+            .get_or_init(|| {
+                let auth = Authorizer::new(self.inventory)
+                    .map_err(|e| format!("the account's policies cannot be read: {e}"))?;
+                Ok(Escalation::of(&Graph::build(&auth)))
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// The moment ages are measured from: when the snapshot was collected.

@@ -50,7 +50,7 @@ pub use evaluate::Authorizer;
 pub use graph::Graph;
 pub use paths::{
     data_access, data_summary, paths_report, paths_to_admin, render_paths, DataAccess, DataReach,
-    EscalationPath, Hop, PathNode, PathsReport,
+    Escalation, EscalationPath, Hop, PathNode, PathsReport,
 };
 pub use pattern::{action_matches, arn_matches};
 pub use principal::{Principal, PrincipalKind};

@@ -548,3 +548,54 @@ pub fn data_summary(access: &[DataAccess]) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// What the escalation graph of an account concludes, owned (no borrow of the graph or its
+/// authorizer), so that it is computed once and read by every check that needs it: each
+/// node, whether it is an administrator, and the shortest path of each one that reaches one.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    /// The nodes, as the graph has them.
+    pub nodes: Vec<crate::graph::Node>,
+    /// By node: `Some(false)` administrator outright, `Some(true)` conditionally, `None` not.
+    pub admin: Vec<Option<bool>>,
+    /// The shortest path to an administrator, by the ARN of the node it starts from.
+    pub paths: std::collections::HashMap<String, EscalationPath>,
+    /// What the graph could not evaluate.
+    pub notes: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Escalation {
+    /// The conclusions of `graph`: every node's administrator state and shortest path.
+    pub fn of(graph: &Graph) -> Escalation {
+        Escalation {
+            nodes: graph.nodes.clone(),
+            admin: (0..graph.nodes.len())
+                .map(|i| graph.admin_state(i))
+                .collect(),
+            paths: graph
+                .paths_to_admin(None)
+                .into_iter()
+                .map(|p| (p.from.arn.clone(), p))
+                .collect(),
+            notes: graph.notes.clone(),
+            index: graph
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.arn.clone(), i))
+                .collect(),
+        }
+    }
+
+    /// The node of a principal's ARN.
+    pub fn node_of(&self, arn: &str) -> Option<usize> {
+        self.index.get(arn).copied()
+    }
+
+    /// Whether a node is an administrator: `Some(false)` outright, `Some(true)`
+    /// conditionally, `None` not.
+    pub fn admin_state(&self, node: usize) -> Option<bool> {
+        self.admin[node]
+    }
+}

@@ -3,8 +3,7 @@
 
 use crate::checks::paths::{gaps_text, iam_gaps, scp_gap};
 use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
-use rampart_policy::{Authorizer, Graph, METHODS};
-use std::collections::HashMap;
+use rampart_policy::METHODS;
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -65,20 +64,11 @@ fn run(ctx: &Context) -> Vec<Finding> {
             gaps_text(&gaps)
         ))];
     }
-    let auth = match Authorizer::new(ctx.inventory) {
-        Ok(a) => a,
-        Err(e) => {
-            return vec![account.error_reason(format!(
-                "could not be evaluated: the account's policies cannot be read: {e}"
-            ))]
-        }
+    let graph = match ctx.escalation() {
+        Ok(e) => e,
+        Err(e) => return vec![account.error_reason(format!("could not be evaluated: {e}"))],
     };
-    let graph = Graph::build(&auth);
-    let paths: HashMap<String, _> = graph
-        .paths_to_admin(None)
-        .into_iter()
-        .map(|p| (p.from.arn.clone(), p))
-        .collect();
+    let paths = &graph.paths;
     let mut findings = Vec::new();
     for (i, node) in graph.nodes.iter().enumerate() {
         if node.external || node.principal.service_linked {

@@ -6,8 +6,7 @@
 
 use crate::{Check, CheckMeta, Context, Finding};
 use rampart_inventory::Gap;
-use rampart_policy::{data_access, data_summary, Authorizer, EscalationPath, Graph};
-use std::collections::HashMap;
+use rampart_policy::{data_access, data_summary, Authorizer, Escalation};
 
 mod internet_instance;
 mod leaked_key;
@@ -50,10 +49,11 @@ pub(crate) fn gaps_text(gaps: &[(&str, &Gap)]) -> String {
         .join("; ")
 }
 
-/// What principals reach, from one escalation graph of the account.
+/// What principals reach, from the account's escalation graph (computed once per
+/// evaluation, [`Context::escalation`]) and the policy engine for the data they read.
 pub(crate) struct Reach<'g, 'a> {
-    graph: &'g Graph<'a>,
-    paths: HashMap<String, EscalationPath>,
+    escalation: &'g Escalation,
+    auth: &'g Authorizer<'a>,
 }
 
 /// What one principal reaches.
@@ -65,27 +65,23 @@ pub(crate) struct Reached {
 }
 
 impl<'g, 'a> Reach<'g, 'a> {
-    /// The shortest paths to administrator of every principal of the graph.
-    pub fn new(graph: &'g Graph<'a>) -> Self {
-        let paths = graph
-            .paths_to_admin(None)
-            .into_iter()
-            .map(|p| (p.from.arn.clone(), p))
-            .collect();
-        Reach { graph, paths }
+    /// Over the account's escalation graph, with `auth` for what principals read.
+    pub fn new(escalation: &'g Escalation, auth: &'g Authorizer<'a>) -> Self {
+        Reach { escalation, auth }
     }
 
     /// What the principal with this ARN reaches: an administrator (itself, or by its
     /// shortest path) and the data it reads; `None` when it reaches neither, `Err` when it
     /// is not a principal of the IAM data.
     pub fn of(&self, arn: &str) -> Result<Option<Reached>, String> {
-        let Some(node) = self.graph.node_of(arn) else {
+        let esc = self.escalation;
+        let Some(node) = esc.node_of(arn) else {
             return Err(format!("{arn} is not a principal of the IAM data"));
         };
-        let label = &self.graph.nodes[node].label;
+        let label = &esc.nodes[node].label;
         let mut parts = Vec::new();
         let mut conditional = true;
-        match self.graph.admin_state(node) {
+        match esc.admin_state(node) {
             Some(cond) => {
                 conditional &= cond;
                 parts.push(format!(
@@ -94,20 +90,20 @@ impl<'g, 'a> Reach<'g, 'a> {
                 ));
             }
             None => {
-                if let Some(p) = self.paths.get(arn) {
+                if let Some(p) = esc.paths.get(arn) {
                     conditional &= p.conditional;
                     parts.push(format!("{label} escalates to an administrator: {p}"));
                 }
             }
         }
-        if self.graph.admin_state(node) == Some(false) {
+        if esc.admin_state(node) == Some(false) {
             // An administrator reads everything: no need to list it.
             return Ok(Some(Reached {
                 text: parts.join("; "),
                 conditional: false,
             }));
         }
-        let data = data_access(self.graph.authorizer(), &self.graph.nodes[node].principal);
+        let data = data_access(self.auth, &esc.nodes[node].principal);
         if !data.access.is_empty() {
             conditional &= data
                 .access
@@ -116,7 +112,7 @@ impl<'g, 'a> Reach<'g, 'a> {
             parts.push(format!("{label} reads {}", data_summary(&data.access)));
         }
         let mut unread = data.unread;
-        unread.extend(self.graph.notes.iter().cloned());
+        unread.extend(esc.notes.iter().cloned());
         if parts.is_empty() {
             if unread.is_empty() {
                 return Ok(None);
@@ -185,8 +181,15 @@ pub(crate) fn with_graph(
                 ))]
         }
     };
-    let graph = Graph::build(&auth);
-    let reach = Reach::new(&graph);
+    let escalation = match ctx.escalation() {
+        Ok(e) => e,
+        Err(e) => {
+            return vec![ctx
+                .finding(meta, "global", ctx.account_arn())
+                .error_reason(format!("could not be evaluated: {e}"))]
+        }
+    };
+    let reach = Reach::new(escalation, &auth);
     let mut findings = each(&reach);
     if let Some(why) = scp_gap(ctx) {
         findings.push(
