@@ -243,6 +243,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             args.out.to_string_lossy().into_owned(),
         ],
         quiet: false,
+        color: ColorChoice::Auto,
     };
     let finished = crate::fleet::run(
         &plan,

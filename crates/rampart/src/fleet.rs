@@ -333,6 +333,8 @@ pub(crate) struct FleetPlan<'a> {
     /// What else identifies the run (the check selection, the command).
     pub key_parts: Vec<String>,
     pub quiet: bool,
+    /// Colour of the progress line (drawn only on a terminal).
+    pub color: crate::cli::ColorChoice,
 }
 
 /// Read every account of the fleet (those not finished yet when resuming), each handed to
@@ -426,6 +428,7 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                 terminal_safe(&run.dir.to_string_lossy())
             );
         }
+        let bar = crate::progress::Bar::accounts(plan.color, pending.len());
         let run = Arc::new(run);
         let caller = Arc::new(caller);
         use futures::StreamExt;
@@ -435,13 +438,23 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
                 let fleet = fleet.clone();
                 let account = plan.account.clone();
                 let quiet = plan.quiet;
+                let bar = bar.clone();
                 async move {
+                    let observer = bar.as_ref().map(|b| b.for_account());
                     let entry =
-                        scan_account(&caller, &target, &fleet, &account, &run, work).await?;
+                        scan_account(&caller, &target, &fleet, &account, &run, work, observer)
+                            .await?;
                     if !quiet {
                         let name = terminal_safe(&target.name);
                         let outcome = describe(&entry.outcome);
-                        eprintln!("rampart: account {} ({name}): {outcome}", target.id);
+                        let line = format!("rampart: account {} ({name}): {outcome}", target.id);
+                        match &bar {
+                            Some(b) => b.println(line),
+                            None => eprintln!("{line}"),
+                        }
+                    }
+                    if let Some(b) = &bar {
+                        b.account_done();
                     }
                     write_json(&run.entry_path(&target.id), &entry)
                 }
@@ -449,6 +462,9 @@ pub(crate) fn run(plan: &FleetPlan, work: Arc<dyn AccountWork>) -> Result<Finish
             .buffer_unordered(fleet.account_concurrency.max(1))
             .collect()
             .await;
+        if let Some(b) = &bar {
+            b.finish();
+        }
         results.into_iter().collect::<Result<Vec<()>>>()?;
         let run = Arc::try_unwrap(run).map_err(|_| anyhow::anyhow!("run still shared"))?;
         let accounts: Vec<OrgAccount> = run
@@ -510,6 +526,7 @@ async fn scan_account(
     account: &AccountArgs,
     run: &Run,
     work: Arc<dyn AccountWork>,
+    progress: Option<Arc<dyn rampart_collect::Observer>>,
 ) -> Result<OrgAccount> {
     let entry = |outcome| OrgAccount {
         account_id: target.id.clone(),
@@ -553,6 +570,7 @@ async fn scan_account(
         services: services_for(&selection),
         region_concurrency: account.region_concurrency,
         policy: call_policy(&account.calls),
+        progress,
         ..rampart_collect::Options::default()
     };
     let mut inventory = match rampart_collect::collect_account(&session, &opts).await {

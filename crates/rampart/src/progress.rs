@@ -1,7 +1,9 @@
 //! The progress line of `scan` and `collect` while an account is read: regions and
 //! account-wide parts done out of the total, API requests sent, errors so far, elapsed
-//! time. Drawn on standard error when it is a terminal, never otherwise; without colour
-//! under `NO_COLOR` (or `--color never`). Cleared when the reading ends.
+//! time; for many accounts (`--organization`, `--accounts-file`), accounts done out of the
+//! total, with the requests and errors of all of them. Drawn on standard error when it is a
+//! terminal, never otherwise; without colour under `NO_COLOR` (or `--color never`). Cleared
+//! when the reading ends.
 
 use crate::cli::ColorChoice;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
@@ -23,15 +25,27 @@ impl Bar {
     /// A progress line on standard error when it is a terminal (else none), coloured as
     /// `color` says for a terminal.
     pub(crate) fn on_stderr(color: ColorChoice) -> Option<Arc<Bar>> {
+        Bar::counting(color, "regions and services")
+    }
+
+    /// A progress line of accounts done out of `total` (many accounts), on standard error
+    /// when it is a terminal.
+    pub(crate) fn accounts(color: ColorChoice, total: usize) -> Option<Arc<Bar>> {
+        let bar = Bar::counting(color, "accounts")?;
+        bar.bar.set_length(total as u64);
+        Some(bar)
+    }
+
+    fn counting(color: ColorChoice, unit: &str) -> Option<Arc<Bar>> {
         if !std::io::stderr().is_terminal() {
             return None;
         }
         let template = if color.enabled(true) {
-            "{spinner:.cyan} [{bar:24.cyan/blue}] {pos}/{len} regions and services · {msg} · {elapsed}"
+            format!("{{spinner:.cyan}} [{{bar:24.cyan/blue}}] {{pos}}/{{len}} {unit} · {{msg}} · {{elapsed}}")
         } else {
-            "{spinner} [{bar:24}] {pos}/{len} regions and services · {msg} · {elapsed}"
+            format!("{{spinner}} [{{bar:24}}] {{pos}}/{{len}} {unit} · {{msg}} · {{elapsed}}")
         };
-        let style = ProgressStyle::with_template(template)
+        let style = ProgressStyle::with_template(&template)
             .expect("a valid template")
             .progress_chars("=> ");
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
@@ -51,12 +65,41 @@ impl Bar {
         self.bar.finish_and_clear();
     }
 
+    /// Print a line above the progress line (one account's outcome).
+    pub(crate) fn println(&self, line: String) {
+        self.bar.println(line);
+    }
+
+    /// One more account done.
+    pub(crate) fn account_done(&self) {
+        self.bar.inc(1);
+    }
+
+    /// What one account's collection reports to this line: its requests and errors only
+    /// (its regions are not this line's unit, and the run names each account itself).
+    pub(crate) fn for_account(self: &Arc<Self>) -> Arc<dyn Observer> {
+        Arc::new(AccountShare(Arc::clone(self)))
+    }
+
     fn update_message(&self) {
         self.bar.set_message(format!(
             "{} API calls, {} errors",
             self.requests.load(Ordering::Relaxed),
             self.errors.load(Ordering::Relaxed)
         ));
+    }
+}
+
+/// One account's share of a many-account progress line.
+struct AccountShare(Arc<Bar>);
+
+impl Observer for AccountShare {
+    fn request(&self) {
+        self.0.request();
+    }
+
+    fn error(&self) {
+        self.0.error();
     }
 }
 

@@ -491,6 +491,7 @@ impl Plan {
             account,
             key_parts,
             quiet: self.quiet,
+            color: self.color,
         };
         let finished = crate::fleet::run(&plan, self.clone())?;
         self.write_org_reports(&finished)?;

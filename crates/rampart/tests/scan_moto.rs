@@ -1246,6 +1246,37 @@ fn progress_on_a_terminal_only_and_without_colour_under_no_color() {
     let plain = on_a_terminal(&args, &env).unwrap();
     assert_eq!(total(&plain), total(&coloured), "{plain:?}");
     assert!(!sgr.is_match(&plain), "{plain:?}");
+
+    // Many accounts: accounts done out of the total, the requests of all of them, and each
+    // account's outcome printed above the line.
+    let dir = tempfile::tempdir().unwrap();
+    let accounts = dir.path().join("accounts.yaml");
+    write(
+        &accounts,
+        "accounts:\n  - id: \"123456789012\"\n    name: own\n",
+    );
+    let run_dir = dir.path().join("run");
+    let fleet = [
+        "scan",
+        "--accounts-file",
+        accounts.to_str().unwrap(),
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--region",
+        "us-east-1",
+        "--services",
+        "iam,s3",
+        "--fail-on",
+        "none",
+    ];
+    let many = on_a_terminal(&fleet, &env).unwrap();
+    assert!(many.contains("/1 accounts · "), "{many:?}");
+    assert!(many.contains("API calls"), "{many:?}");
+    assert!(
+        many.contains("rampart: account 123456789012 (own): "),
+        "{many:?}"
+    );
+    assert!(!sgr.is_match(&many), "{many:?}");
 }
 
 // Issue 12, "End to end on moto": the escalation scenario (paths and their blocked twins)
