@@ -49,6 +49,21 @@ pub enum StoreError {
     /// A request the store cannot answer (no such scan, two accounts, ...).
     #[error("{0}")]
     Invalid(String),
+    /// No change with this id in the store.
+    #[error(
+        "no change {0} in the store (`rampart fix --apply` prints the id of each change it makes)"
+    )]
+    UnknownChange(String),
+    /// The change's status does not allow what was asked (undoing a failed change, ...).
+    #[error("change {id} is {status}: {refused}")]
+    ChangeState {
+        /// The change.
+        id: String,
+        /// Its status.
+        status: crate::ChangeStatus,
+        /// What was refused, and why.
+        refused: &'static str,
+    },
     /// A SQLite error.
     #[error("store (SQLite): {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -9,6 +9,7 @@ pub mod change;
 mod db;
 mod error;
 pub mod extract;
+mod fixes;
 pub mod model;
 mod open;
 mod outbox;
@@ -16,6 +17,9 @@ mod query;
 mod record;
 
 pub use error::StoreError;
+pub use fixes::{
+    Change, ChangeFilter, ChangeId, ChangeOutcome, ChangeStatus, NewChange, CHANGE_ID_LEN,
+};
 pub use model::*;
 pub use open::StoreLocation;
 pub use query::{PruneStats, StoreStats};
@@ -139,6 +143,41 @@ impl Store {
     /// How many rows each table holds.
     pub fn stats(&mut self) -> Result<StoreStats, StoreError> {
         query::stats(&mut self.conn)
+    }
+
+    /// Record a change made by `rampart fix --apply`, in one transaction; its new id,
+    /// unique in the store. An applied change needs its after state; the scan it was planned
+    /// from, when given, must be a stored scan of the same account.
+    pub fn record_change(&mut self, change: &NewChange) -> Result<ChangeId, StoreError> {
+        fixes::record(&mut self.conn, change)
+    }
+
+    /// One change by id ([`StoreError::UnknownChange`] when the store has none).
+    pub fn change(&mut self, id: &ChangeId) -> Result<Change, StoreError> {
+        fixes::get(&mut self.conn, id)
+    }
+
+    /// Changes of one account or of all, oldest first, as `filter` picks them (its `limit`
+    /// keeps the latest).
+    pub fn changes(
+        &mut self,
+        account: Option<&str>,
+        filter: &ChangeFilter,
+    ) -> Result<Vec<Change>, StoreError> {
+        fixes::list(&mut self.conn, account, filter)
+    }
+
+    /// Mark an applied change undone at `at`; the change as it now is. A change that is not
+    /// applied (failed, or undone already, perhaps by another process) is refused with
+    /// [`StoreError::ChangeState`].
+    pub fn mark_undone(&mut self, id: &ChangeId, at: DateTime<Utc>) -> Result<Change, StoreError> {
+        fixes::mark_undone(&mut self.conn, id, at)
+    }
+
+    /// Record that the rescan `scan_id` verified the change: a stored scan of the change's
+    /// account, collected at or after the change. An undone change is refused.
+    pub fn mark_verified(&mut self, id: &ChangeId, scan_id: i64) -> Result<Change, StoreError> {
+        fixes::mark_verified(&mut self.conn, id, scan_id)
     }
 
     /// Outbox messages due for delivery at `now`.

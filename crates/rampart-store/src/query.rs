@@ -865,6 +865,8 @@ pub struct StoreStats {
     pub coverage: u64,
     /// Outbox messages.
     pub messages: u64,
+    /// Changes made by `rampart fix`.
+    pub changes: u64,
 }
 
 pub(crate) fn stats(conn: &mut Conn) -> Result<StoreStats, StoreError> {
@@ -881,5 +883,6 @@ pub(crate) fn stats(conn: &mut Conn) -> Result<StoreStats, StoreError> {
         finding_states: count("finding_states")?,
         coverage: count("coverage")?,
         messages: count("outbox")?,
+        changes: count("changes")?,
     })
 }

@@ -228,7 +228,7 @@ pub(crate) fn severity_index(s: Severity) -> usize {
 }
 
 /// Advisory lock key of an account's writes (PostgreSQL).
-fn account_lock(account: &str) -> i64 {
+pub(crate) fn account_lock(account: &str) -> i64 {
     let h = Sha256::digest(account.as_bytes());
     i64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]))
 }

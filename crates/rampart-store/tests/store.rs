@@ -765,3 +765,439 @@ fn unreachable_postgres_is_one_clear_error() {
     assert!(!text.contains("hunter2"), "{text}");
     assert!(text.contains("cannot connect"), "{text}");
 }
+
+// ---- Changes made by `rampart fix --apply` (issue 14) ----
+
+const ACCOUNT: &str = "123456789012";
+
+/// A change to security group `sg` applied on day `n`: SSH from the world removed.
+fn ssh_change(account: &str, sg: &str, n: i64) -> NewChange {
+    NewChange {
+        account_id: account.into(),
+        region: REGION.into(),
+        check_id: "ec2_sg_ssh_open_to_world".into(),
+        resource: format!("arn:aws:ec2:{REGION}:{account}:security-group/{sg}"),
+        step: serde_json::json!({
+            "calls": [{"api": "ec2:RevokeSecurityGroupIngress", "params": {"GroupId": sg}}],
+            "risk": "low",
+            "cli": format!("aws ec2 revoke-security-group-ingress --group-id {sg} --protocol tcp --port 22 --cidr 0.0.0.0/0"),
+        }),
+        before: serde_json::json!({"id": sg, "ingress": [{"protocol": "tcp", "from_port": 22, "to_port": 22, "ipv4_ranges": ["0.0.0.0/0"]}]}),
+        after: Some(serde_json::json!({"id": sg, "ingress": []})),
+        outcome: ChangeOutcome::Applied,
+        applied_at: day(n) + Duration::minutes(30),
+        planned_scan_id: None,
+    }
+}
+
+/// The scan of `ACCOUNT` stored on day `n`; its id.
+fn account_scan(store: &mut Store, n: i64) -> i64 {
+    let mut inv = demo();
+    inv.account.id = ACCOUNT.into();
+    store_scan(store, &mut inv, n).scan_id.unwrap()
+}
+
+// Issue 14: "every change is recorded: its before state, in the store". Recorded, read back
+// field for field, listed and filtered.
+both!(changes_are_recorded_and_listed, |loc: StoreLocation| {
+    let mut store = Store::open(&loc).unwrap();
+    let planned = account_scan(&mut store, 0);
+    let mut first = ssh_change(ACCOUNT, "sg-0a1", 0);
+    first.planned_scan_id = Some(planned);
+    let mut failed = ssh_change(ACCOUNT, "sg-0b2", 1);
+    failed.outcome = ChangeOutcome::Failed {
+        error: "UnauthorizedOperation: not allowed to revoke".into(),
+    };
+    failed.after = None;
+    let mut other = ssh_change("210987654321", "sg-0c3", 2);
+    other.check_id = "guardduty_enabled".into();
+    let ids: Vec<ChangeId> = [&first, &failed, &other]
+        .iter()
+        .map(|c| store.record_change(c).unwrap())
+        .collect();
+    for id in &ids {
+        assert_eq!(id.as_str().len(), CHANGE_ID_LEN, "{id}");
+        assert_eq!(id.as_str().parse::<ChangeId>().unwrap(), *id);
+    }
+    assert_ne!(ids[0], ids[1]);
+    assert_ne!(ids[1], ids[2]);
+    let got = store.change(&ids[0]).unwrap();
+    assert_eq!(
+        got,
+        Change {
+            id: ids[0].clone(),
+            account_id: first.account_id.clone(),
+            region: first.region.clone(),
+            check_id: first.check_id.clone(),
+            resource: first.resource.clone(),
+            step: first.step.clone(),
+            before: first.before.clone(),
+            after: first.after.clone(),
+            status: ChangeStatus::Applied,
+            error: None,
+            applied_at: first.applied_at,
+            undone_at: None,
+            planned_scan_id: Some(planned),
+            verified_scan_id: None,
+        }
+    );
+    let got = store.change(&ids[1]).unwrap();
+    assert_eq!(got.status, ChangeStatus::Failed);
+    assert_eq!(
+        got.error.as_deref(),
+        Some("UnauthorizedOperation: not allowed to revoke")
+    );
+    assert_eq!(got.after, None);
+    // Listed oldest first, by account and by filter.
+    let all = store.changes(None, &ChangeFilter::default()).unwrap();
+    assert_eq!(all.iter().map(|c| c.id.clone()).collect::<Vec<_>>(), ids);
+    let mine = store
+        .changes(Some(ACCOUNT), &ChangeFilter::default())
+        .unwrap();
+    assert_eq!(mine.len(), 2);
+    assert!(mine.iter().all(|c| c.account_id == ACCOUNT));
+    let list = |store: &mut Store, f: ChangeFilter| -> Vec<ChangeId> {
+        store
+            .changes(None, &f)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(
+        list(
+            &mut store,
+            ChangeFilter {
+                status: Some(ChangeStatus::Failed),
+                ..ChangeFilter::default()
+            }
+        ),
+        vec![ids[1].clone()]
+    );
+    assert_eq!(
+        list(
+            &mut store,
+            ChangeFilter {
+                check_id: Some("guardduty_enabled".into()),
+                ..ChangeFilter::default()
+            }
+        ),
+        vec![ids[2].clone()]
+    );
+    assert_eq!(
+        list(
+            &mut store,
+            ChangeFilter {
+                resource: Some(first.resource.clone()),
+                ..ChangeFilter::default()
+            }
+        ),
+        vec![ids[0].clone()]
+    );
+    assert_eq!(
+        list(
+            &mut store,
+            ChangeFilter {
+                since: Some(day(1)),
+                ..ChangeFilter::default()
+            }
+        ),
+        ids[1..].to_vec()
+    );
+    assert_eq!(
+        list(
+            &mut store,
+            ChangeFilter {
+                limit: Some(1),
+                ..ChangeFilter::default()
+            }
+        ),
+        vec![ids[2].clone()]
+    );
+    assert_eq!(store.stats().unwrap().changes, 3);
+    // Recorded again, the same change gets an id of its own.
+    let again = store.record_change(&first).unwrap();
+    assert!(!ids.contains(&again), "{again} {ids:?}");
+    // Bad input: an applied change without its after state; a plan from another account's
+    // scan or from no scan at all. Nothing is written.
+    let mut no_after = ssh_change(ACCOUNT, "sg-0d4", 3);
+    no_after.after = None;
+    let e = store.record_change(&no_after).unwrap_err();
+    assert!(e.to_string().contains("no after state"), "{e}");
+    let mut wrong_scan = ssh_change("210987654321", "sg-0d4", 3);
+    wrong_scan.planned_scan_id = Some(planned);
+    let e = store.record_change(&wrong_scan).unwrap_err();
+    assert!(e.to_string().contains("not of account 210987654321"), "{e}");
+    wrong_scan.planned_scan_id = Some(planned + 1000);
+    let e = store.record_change(&wrong_scan).unwrap_err();
+    assert!(e.to_string().contains("no scan"), "{e}");
+    assert_eq!(store.stats().unwrap().changes, 4);
+});
+
+// Issue 14: `rampart undo` marks the change undone, once; the rescan marks it verified.
+both!(undo_and_verify_marks, |loc: StoreLocation| {
+    let mut store = Store::open(&loc).unwrap();
+    let planned = account_scan(&mut store, 0);
+    let mut change = ssh_change(ACCOUNT, "sg-0a1", 0);
+    change.planned_scan_id = Some(planned);
+    let id = store.record_change(&change).unwrap();
+    // The plan's scan was collected before the change: it cannot verify it.
+    let e = store.mark_verified(&id, planned).unwrap_err();
+    assert!(e.to_string().contains("before change"), "{e}");
+    let rescan = account_scan(&mut store, 1);
+    let verified = store.mark_verified(&id, rescan).unwrap();
+    assert_eq!(verified.verified_scan_id, Some(rescan));
+    assert_eq!(verified.status, ChangeStatus::Applied);
+    assert_eq!(store.change(&id).unwrap(), verified);
+    // Not undone before it was applied.
+    let e = store.mark_undone(&id, day(0)).unwrap_err();
+    assert!(e.to_string().contains("cannot be undone before"), "{e}");
+    let undone = store.mark_undone(&id, day(2)).unwrap();
+    assert_eq!(undone.status, ChangeStatus::Undone);
+    assert_eq!(undone.undone_at, Some(day(2)));
+    assert_eq!(undone.verified_scan_id, Some(rescan));
+    assert_eq!(store.change(&id).unwrap(), undone);
+    // Twice: refused, and the first undo's time kept.
+    let e = store.mark_undone(&id, day(3)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::ChangeState {
+                status: ChangeStatus::Undone,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains(id.as_str()), "{e}");
+    assert_eq!(store.change(&id).unwrap().undone_at, Some(day(2)));
+    let e = store.mark_verified(&id, rescan).unwrap_err();
+    assert!(matches!(e, StoreError::ChangeState { .. }), "{e}");
+    // A failed change has nothing to undo, but its rescan is kept.
+    let mut failed = ssh_change(ACCOUNT, "sg-0b2", 0);
+    failed.outcome = ChangeOutcome::Failed {
+        error: "Throttling".into(),
+    };
+    let failed = store.record_change(&failed).unwrap();
+    let e = store.mark_undone(&failed, day(2)).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            StoreError::ChangeState {
+                status: ChangeStatus::Failed,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        store
+            .mark_verified(&failed, rescan)
+            .unwrap()
+            .verified_scan_id,
+        Some(rescan)
+    );
+    assert_eq!(store.change(&failed).unwrap().status, ChangeStatus::Failed);
+});
+
+// Issue 14: an unknown change id is a clear error, for every operation.
+both!(unknown_change_id_is_a_clear_error, |loc: StoreLocation| {
+    let mut store = Store::open(&loc).unwrap();
+    let known = store
+        .record_change(&ssh_change(ACCOUNT, "sg-0a1", 0))
+        .unwrap();
+    let unknown: ChangeId = if known.as_str() == "0123456789" {
+        "9876543210"
+    } else {
+        "0123456789"
+    }
+    .parse()
+    .unwrap();
+    let e = store.change(&unknown).unwrap_err();
+    assert!(matches!(e, StoreError::UnknownChange(_)), "{e}");
+    assert!(
+        e.to_string().contains("no change 0123456789")
+            || e.to_string().contains("no change 9876543210"),
+        "{e}"
+    );
+    let e = store.mark_undone(&unknown, day(1)).unwrap_err();
+    assert!(matches!(e, StoreError::UnknownChange(_)), "{e}");
+    let e = store.mark_verified(&unknown, 1).unwrap_err();
+    assert!(matches!(e, StoreError::UnknownChange(_)), "{e}");
+    // Typed by a user: case and spaces do not matter; anything else is not an id.
+    let typed: ChangeId = format!(" {} ", known.as_str().to_uppercase())
+        .parse()
+        .unwrap();
+    assert_eq!(store.change(&typed).unwrap().id, known);
+    for bad in ["", "xyz", "0123456789a", "012345678g"] {
+        let e = bad.parse::<ChangeId>().unwrap_err();
+        assert!(e.to_string().contains("not a change id"), "{bad}: {e}");
+    }
+});
+
+// Issue 14, concurrency as the rest of the store: two processes record changes to one
+// account at once, the same changes even, and two undo one change at once.
+both!(two_change_writers_at_once, |loc: StoreLocation| {
+    Store::open(&loc).unwrap();
+    let writers: Vec<_> = (0..2)
+        .map(|_| {
+            let loc = loc.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&loc).unwrap();
+                (0..8)
+                    .map(|n| {
+                        store
+                            .record_change(&ssh_change(ACCOUNT, "sg-0a1", n))
+                            .unwrap()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut ids: Vec<ChangeId> = writers
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 16, "{ids:?}");
+    let mut store = Store::open(&loc).unwrap();
+    assert_eq!(
+        store
+            .changes(Some(ACCOUNT), &ChangeFilter::default())
+            .unwrap()
+            .len(),
+        16
+    );
+    let target = ids[0].clone();
+    let undoers: Vec<_> = (0..2)
+        .map(|i| {
+            let loc = loc.clone();
+            let target = target.clone();
+            std::thread::spawn(move || Store::open(&loc).unwrap().mark_undone(&target, day(20 + i)))
+        })
+        .collect();
+    let results: Vec<_> = undoers.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .any(|r| matches!(r, Err(StoreError::ChangeState { .. }))));
+    let winner = results.iter().find_map(|r| r.as_ref().ok()).unwrap();
+    assert_eq!(store.change(&target).unwrap(), *winner);
+});
+
+mod v1_sqlite {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+mod v1_postgres {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+/// What an older rampart (schema 1) stored: one complete scan holding one resource.
+const V1_SCAN: &str = "
+    INSERT INTO scans (account_id, seq, eval_seq, kind, state, collected_at, stored_at,
+        rampart_version, source, resources)
+    VALUES ('123456789012', 1, 1, 'scan', 'complete', '2026-10-01T06:00:00.000000Z',
+        '2026-10-01T06:01:00.000000Z', '0.1.0', 'live', 1);
+    INSERT INTO resources (account_id, kind, region, key, name)
+    VALUES ('123456789012', 'ec2:security_groups', 'us-east-1', 'sg-0fromv1', 'from-v1');
+    INSERT INTO revisions (resource_id, first_seq, end_seq, present, hash, body)
+    SELECT id, 1, NULL, 1, 'v1hash', '{\"id\": \"sg-0fromv1\", \"ingress\": []}'
+    FROM resources WHERE key = 'sg-0fromv1';
+";
+
+// Issue 14: a store written by an older build (schema 1, no changes table) migrates
+// forward: its scan is kept, and changes can be recorded.
+both!(v1_store_migrates_forward, |loc: StoreLocation| {
+    let v1 = refinery::Target::Version(1);
+    let history = match &loc {
+        StoreLocation::Sqlite(p) => {
+            let mut c = rusqlite::Connection::open(p).unwrap();
+            v1_sqlite::migrations::runner()
+                .set_target(v1)
+                .run(&mut c)
+                .unwrap();
+            c.execute_batch(V1_SCAN).unwrap();
+            let tables: i64 = c
+                .query_row(
+                    "SELECT COUNT(*) FROM sqlite_master WHERE name = 'changes'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(tables, 0, "schema 1 has no changes table");
+            "SELECT MAX(version) FROM refinery_schema_history"
+        }
+        StoreLocation::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            v1_postgres::migrations::runner()
+                .set_target(v1)
+                .run(&mut c)
+                .unwrap();
+            c.batch_execute(V1_SCAN).unwrap();
+            let t: Option<String> = c
+                .query_one("SELECT to_regclass('changes')::text", &[])
+                .unwrap()
+                .get(0);
+            assert_eq!(t, None, "schema 1 has no changes table");
+            "SELECT MAX(version)::bigint FROM refinery_schema_history"
+        }
+    };
+    let mut store = Store::open(&loc).unwrap();
+    let version: i64 = match &loc {
+        StoreLocation::Sqlite(p) => rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row(history, [], |r| r.get(0))
+            .unwrap(),
+        StoreLocation::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
+            .unwrap()
+            .query_one(history, &[])
+            .unwrap()
+            .get(0),
+    };
+    assert_eq!(version, Store::schema_version());
+    assert!(version >= 2);
+    // The old scan is kept, and read as before.
+    let scans = store.scans(None, None).unwrap();
+    assert_eq!(scans.len(), 1, "{scans:?}");
+    assert_eq!(
+        (scans[0].account_id.as_str(), scans[0].seq),
+        (ACCOUNT, Some(1))
+    );
+    let h = store.show("sg-0fromv1", None, None).unwrap();
+    assert_eq!(h.name.as_deref(), Some("from-v1"));
+    assert_eq!(h.revisions.len(), 1);
+    assert_eq!(
+        h.revisions[0].body,
+        Some(serde_json::json!({"id": "sg-0fromv1", "ingress": []}))
+    );
+    // Changes work, planned from the old scan.
+    let mut change = ssh_change(ACCOUNT, "sg-0fromv1", 0);
+    change.planned_scan_id = Some(scans[0].id);
+    let id = store.record_change(&change).unwrap();
+    assert_eq!(
+        store.change(&id).unwrap().planned_scan_id,
+        Some(scans[0].id)
+    );
+    // And the next scan follows the old one.
+    let next = account_scan(&mut store, 1);
+    assert_eq!(store.scan(next).unwrap().seq, Some(2));
+    assert_eq!(
+        store.mark_verified(&id, next).unwrap().verified_scan_id,
+        Some(next)
+    );
+    // Opened again: nothing left to migrate.
+    drop(store);
+    assert_eq!(
+        Store::open(&loc)
+            .unwrap()
+            .changes(None, &ChangeFilter::default())
+            .unwrap()
+            .len(),
+        1
+    );
+});
