@@ -405,11 +405,19 @@ pub(crate) fn mark_undone(
                 change.applied_at
             )));
         }
-        conn.execute(
+        // Conditional as well: an undo committed since the read is never overwritten.
+        let updated = conn.execute(
             "UPDATE changes SET status = 'undone', undone_at = ? \
              WHERE change_id = ? AND status = 'applied'",
             &[ts(at).into(), id.as_str().into()],
         )?;
+        if updated == 0 {
+            return Err(StoreError::ChangeState {
+                id: id.to_string(),
+                status: get(conn, id)?.status,
+                refused: "only an applied change can be undone",
+            });
+        }
         get(conn, id)
     })
 }
@@ -444,4 +452,53 @@ pub(crate) fn mark_verified(
         )?;
         get(conn, id)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn change() -> NewChange {
+        NewChange {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            check_id: "guardduty_enabled".into(),
+            resource: "arn:aws:guardduty:us-east-1:123456789012:detector/abc".into(),
+            step: serde_json::json!({"cli": "aws guardduty create-detector --enable"}),
+            before: Value::Null,
+            after: Some(serde_json::json!({"status": "ENABLED"})),
+            outcome: ChangeOutcome::Applied,
+            applied_at: Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap(),
+            planned_scan_id: None,
+        }
+    }
+
+    // A change id is short, stable for the same change and try, and different for another
+    // change or the next try (what makes a collision resolvable).
+    #[test]
+    fn change_ids_are_short_stable_and_distinct() {
+        let c = change();
+        let id = candidate_id(&c, "s", "b", 0);
+        assert_eq!(id.as_str().len(), CHANGE_ID_LEN);
+        assert!(id.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id, candidate_id(&c, "s", "b", 0));
+        assert_ne!(id, candidate_id(&c, "s", "b", 1));
+        let mut later = c.clone();
+        later.applied_at += chrono::Duration::microseconds(1);
+        assert_ne!(id, candidate_id(&later, "s", "b", 0));
+        assert_eq!(id.as_str().parse::<ChangeId>().unwrap(), id);
+    }
+
+    #[test]
+    fn statuses_read_back_as_written() {
+        for s in [
+            ChangeStatus::Applied,
+            ChangeStatus::Failed,
+            ChangeStatus::Undone,
+        ] {
+            assert_eq!(ChangeStatus::parse(s.as_str()).unwrap(), s);
+        }
+        assert!(ChangeStatus::parse("pending").is_err());
+    }
 }

@@ -1039,12 +1039,17 @@ both!(unknown_change_id_is_a_clear_error, |loc: StoreLocation| {
 // account at once, the same changes even, and two undo one change at once.
 both!(two_change_writers_at_once, |loc: StoreLocation| {
     Store::open(&loc).unwrap();
-    let writers: Vec<_> = (0..2)
+    const WRITERS: usize = 4;
+    const EACH: i64 = 12;
+    let start = std::sync::Arc::new(std::sync::Barrier::new(WRITERS));
+    let writers: Vec<_> = (0..WRITERS)
         .map(|_| {
             let loc = loc.clone();
+            let start = start.clone();
             std::thread::spawn(move || {
                 let mut store = Store::open(&loc).unwrap();
-                (0..8)
+                start.wait();
+                (0..EACH)
                     .map(|n| {
                         store
                             .record_change(&ssh_change(ACCOUNT, "sg-0a1", n))
@@ -1060,21 +1065,27 @@ both!(two_change_writers_at_once, |loc: StoreLocation| {
         .collect();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 16, "{ids:?}");
+    assert_eq!(ids.len(), WRITERS * EACH as usize, "{ids:?}");
     let mut store = Store::open(&loc).unwrap();
     assert_eq!(
         store
             .changes(Some(ACCOUNT), &ChangeFilter::default())
             .unwrap()
             .len(),
-        16
+        WRITERS * EACH as usize
     );
     let target = ids[0].clone();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
     let undoers: Vec<_> = (0..2)
         .map(|i| {
             let loc = loc.clone();
             let target = target.clone();
-            std::thread::spawn(move || Store::open(&loc).unwrap().mark_undone(&target, day(20 + i)))
+            let start = start.clone();
+            std::thread::spawn(move || {
+                let mut store = Store::open(&loc).unwrap();
+                start.wait();
+                store.mark_undone(&target, day(20 + i))
+            })
         })
         .collect();
     let results: Vec<_> = undoers.into_iter().map(|h| h.join().unwrap()).collect();
