@@ -4,6 +4,9 @@
 //! states and the coverage of each part of the account are intervals of scans (first seen,
 //! last seen), so thirty scans of a quiet account cost little more than one. What a scan did
 //! not read is unknown for that scan: never removed, never resolved.
+//!
+//! It also keeps every change `rampart fix --apply` made, with the resource's state before
+//! and after, so that `rampart undo` can restore it ([`Store::record_change`]).
 
 pub mod change;
 mod db;
