@@ -26,3 +26,6 @@ fn detector_arn(ctx: &Context, region: &str, detector: &Detector) -> String {
 fn is_enabled(detector: &Detector) -> bool {
     detector.status.ok().is_some_and(|s| s == "ENABLED")
 }
+
+/// The GuardDuty fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER];

@@ -129,3 +129,6 @@ impl<'a> Holders<'a> {
             .join("; ")
     }
 }
+
+/// The IAM fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[password_policy_length::FIXER];

@@ -49,6 +49,131 @@ fn run(ctx: &Context) -> Vec<Finding> {
     }]
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Sets the whole password policy (UpdateAccountPasswordPolicy resets every member it \
+          is not given, so each is sent): the minimum length and reuse prevention raised to \
+          the configured minimums, all four character classes required, and every stricter \
+          setting of the current policy kept. Safe: existing passwords stay valid until \
+          they are next changed.",
+    plan: fix,
+};
+
+/// The step for an account whose password policy is missing or too short.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let current = ctx
+        .inventory
+        .iam
+        .password_policy
+        .get()
+        .map_err(|gap| NotFixable::gap("the account password policy", gap))?;
+    let s = ctx.settings;
+    let cur = current.clone().unwrap_or_default();
+    let length = cur
+        .minimum_password_length
+        .unwrap_or(0)
+        .max(s.password_min_length);
+    let reuse = cur
+        .password_reuse_prevention
+        .unwrap_or(0)
+        .max(s.password_reuse_prevention);
+    let mut params = json!({
+        "MinimumPasswordLength": length,
+        "RequireSymbols": true,
+        "RequireNumbers": true,
+        "RequireUppercaseCharacters": true,
+        "RequireLowercaseCharacters": true,
+        "AllowUsersToChangePassword": true,
+        "PasswordReusePrevention": reuse,
+    });
+    let mut cli: Vec<String> = [
+        "aws",
+        "iam",
+        "update-account-password-policy",
+        "--minimum-password-length",
+        &length.to_string(),
+        "--require-symbols",
+        "--require-numbers",
+        "--require-uppercase-characters",
+        "--require-lowercase-characters",
+        "--allow-users-to-change-password",
+        "--password-reuse-prevention",
+        &reuse.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut tf_extra = String::new();
+    if let Some(age) = cur.max_password_age {
+        params["MaxPasswordAge"] = json!(age);
+        cli.extend(["--max-password-age".into(), age.to_string()]);
+        tf_extra.push_str(&format!("  max_password_age               = {age}\n"));
+    }
+    if let Some(hard) = cur.hard_expiry {
+        params["HardExpiry"] = json!(hard);
+        cli.push(
+            if hard {
+                "--hard-expiry"
+            } else {
+                "--no-hard-expiry"
+            }
+            .into(),
+        );
+        tf_extra.push_str(&format!("  hard_expiry                    = {hard}\n"));
+    }
+    let state = |p: Option<&rampart_inventory::PasswordPolicy>| match p {
+        None => serde_json::Value::Null,
+        Some(p) => json!({
+            "MinimumPasswordLength": p.minimum_password_length,
+            "RequireSymbols": p.require_symbols,
+            "RequireNumbers": p.require_numbers,
+            "RequireUppercaseCharacters": p.require_uppercase_characters,
+            "RequireLowercaseCharacters": p.require_lowercase_characters,
+            "AllowUsersToChangePassword": p.allow_users_to_change_password,
+            "MaxPasswordAge": p.max_password_age,
+            "PasswordReusePrevention": p.password_reuse_prevention,
+            "HardExpiry": p.hard_expiry,
+        }),
+    };
+    let after = rampart_inventory::PasswordPolicy {
+        minimum_password_length: Some(length),
+        require_symbols: true,
+        require_numbers: true,
+        require_uppercase_characters: true,
+        require_lowercase_characters: true,
+        allow_users_to_change_password: true,
+        max_password_age: cur.max_password_age,
+        password_reuse_prevention: Some(reuse),
+        hard_expiry: cur.hard_expiry,
+    };
+    let mut step = Step::new(
+        META.id,
+        &finding.resource,
+        "global",
+        Risk::Safe,
+        "a password policy applies when a password is next set; no user is locked out",
+        vec![Call::new("iam", "UpdateAccountPasswordPolicy", params)],
+    )
+    .states(state(current.as_ref()), state(Some(&after)))
+    .terraform(format!(
+        "resource \"aws_iam_account_password_policy\" \"rampart\" {{\n  minimum_password_length        = {length}\n  require_symbols                = true\n  require_numbers                = true\n  require_uppercase_characters   = true\n  require_lowercase_characters   = true\n  allow_users_to_change_password = true\n  password_reuse_prevention      = {reuse}\n{tf_extra}}}\n"
+    ))
+    .undo(if current.is_some() {
+        "update-account-password-policy with the `before` values; nothing is lost"
+    } else {
+        "aws iam delete-account-password-policy; nothing is lost"
+    });
+    step.cli = vec![crate::fix::render::shell_command(
+        &cli.iter().map(String::as_str).collect::<Vec<_>>(),
+    )];
+    Ok(vec![step])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +199,57 @@ mod tests {
 
         fx.inv.iam.password_policy = Collected::Ok(None);
         insta::assert_json_snapshot!("fail_no_policy", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::{Collected, PasswordPolicy};
+
+    // Issue 14: a short policy is raised to the minimums, keeping its stricter settings
+    // (a 90-day maximum age and hard expiry are sent again, since the API resets what it is
+    // not given); a long enough policy gets no step.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(8),
+            require_symbols: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(30),
+            hard_expiry: Some(true),
+            ..Default::default()
+        }));
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        let params = &plan.steps[0].calls[0].params;
+        assert_eq!(params["MinimumPasswordLength"], 14);
+        assert_eq!(params["PasswordReusePrevention"], 30);
+        assert_eq!(params["MaxPasswordAge"], 90);
+        assert_eq!(params["HardExpiry"], true);
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+
+        fx.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(16),
+            ..Default::default()
+        }));
+        assert!(plan_for(&CHECK, &fx.inv).steps.is_empty());
+    }
+
+    // Issue 14: an unread policy cannot be merged: not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Missing(denied("iam:GetAccountPasswordPolicy"));
+        let finding = failing(&META, &fx.inv, "global", "arn:aws:iam::111122223333:root");
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("GetAccountPasswordPolicy"));
     }
 }
