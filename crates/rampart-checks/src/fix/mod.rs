@@ -76,6 +76,10 @@ pub struct Step {
     pub resource: String,
     /// Region of the calls, or `global`.
     pub region: String,
+    /// Other checks whose failing findings the same calls fix (the password policy is one
+    /// call for its length, complexity and reuse checks), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_fixes: Vec<String>,
     /// Safe or disruptive.
     pub risk: Risk,
     /// Why the step has its risk class, naming the fact in the snapshot that decided it.
@@ -122,6 +126,7 @@ impl Step {
             check_id: check_id.to_owned(),
             resource: resource.into(),
             region: region.to_owned(),
+            also_fixes: Vec::new(),
             risk,
             risk_reason: risk_reason.into(),
             depends_on: Vec::new(),
@@ -304,8 +309,22 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
             Ok(new) => {
                 for step in new {
                     let step = step.with_id();
-                    if !steps.iter().any(|s| s.id == step.id) {
-                        steps.push(step);
+                    let same_change = |s: &Step| {
+                        s.id == step.id
+                            || (s.resource == step.resource
+                                && s.region == step.region
+                                && s.calls == step.calls)
+                    };
+                    match steps.iter_mut().find(|s| same_change(s)) {
+                        None => steps.push(step),
+                        Some(existing) => {
+                            if existing.check_id != step.check_id
+                                && !existing.also_fixes.contains(&step.check_id)
+                            {
+                                existing.also_fixes.push(step.check_id);
+                                existing.also_fixes.sort();
+                            }
+                        }
                     }
                 }
             }

@@ -4,7 +4,7 @@
 
 use super::{Plan, Risk};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// One argument for bash: bare when it holds only characters no shell treats specially;
@@ -123,6 +123,9 @@ pub fn sh(plan: &Plan, include_disruptive: bool) -> String {
     for step in &plan.steps {
         let _ = writeln!(out, "# step {}", step.id);
         let _ = writeln!(out, "# check:    {}", comment(&step.check_id));
+        if !step.also_fixes.is_empty() {
+            let _ = writeln!(out, "# also:     {}", comment(&step.also_fixes.join(", ")));
+        }
         let _ = writeln!(out, "# resource: {}", comment(&step.resource));
         let _ = writeln!(out, "# region:   {}", comment(&step.region));
         let _ = writeln!(
@@ -223,23 +226,15 @@ pub fn terraform(plan: &Plan) -> String {
     out
 }
 
-/// `--format cloudformation`: one JSON template per region holding the steps CloudFormation
-/// can express (a stack is regional), as `{"<region>": template}`; steps it cannot express
-/// are named in each template's `Metadata`.
-pub fn cloudformation(plan: &Plan) -> String {
-    let mut templates: Map<String, Value> = Map::new();
+/// `--format cloudformation`: one JSON template per region (a stack is regional), as
+/// `(region, template)` in region order, holding the steps CloudFormation can express; the
+/// steps it cannot express are named in each template's `Metadata`. The binary writes each
+/// to its own file.
+pub fn cloudformation(plan: &Plan) -> Vec<(String, String)> {
+    let mut templates: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for step in &plan.steps {
-        let Some(Value::Object(resources)) = &step.cloudformation else {
-            continue;
-        };
-        let template = templates.entry(step.region.clone()).or_insert_with(|| {
-            json!({
-                "AWSTemplateFormatVersion": "2010-09-09",
-                "Description": format!("rampart fix plan for account {} in {}", plan.account_id, step.region),
-                "Resources": {}
-            })
-        });
-        if let Some(Value::Object(all)) = template.get_mut("Resources") {
+        if let Some(Value::Object(resources)) = &step.cloudformation {
+            let all = templates.entry(step.region.clone()).or_default();
             for (id, resource) in resources {
                 all.insert(id.clone(), resource.clone());
             }
@@ -249,15 +244,26 @@ pub fn cloudformation(plan: &Plan) -> String {
         .steps
         .iter()
         .filter(|s| s.cloudformation.is_none())
-        .map(|s| json!({"step": s.id, "check": s.check_id, "resource": s.resource}))
+        .map(|s| json!({"Step": s.id, "Check": s.check_id, "Resource": s.resource}))
         .collect();
-    for template in templates.values_mut() {
-        if !skipped.is_empty() {
-            template["Metadata"] = json!({"RampartNotExpressible": skipped});
-        }
-    }
-    let value = super::canonical(Value::Object(templates));
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
-    out.push('\n');
-    out
+    templates
+        .into_iter()
+        .map(|(region, resources)| {
+            let mut template = json!({
+                "AWSTemplateFormatVersion": "2010-09-09",
+                "Description": format!(
+                    "rampart fix plan for account {} in {region}",
+                    plan.account_id
+                ),
+                "Resources": resources,
+            });
+            if !skipped.is_empty() {
+                template["Metadata"] = json!({"RampartNotExpressible": skipped});
+            }
+            let mut text =
+                serde_json::to_string_pretty(&super::canonical(template)).unwrap_or_default();
+            text.push('\n');
+            (region, text)
+        })
+        .collect()
 }

@@ -112,7 +112,9 @@ fn every_fixer_plans_on_a_failing_account() {
     let plan = failing_plan(&fx);
     for f in fixers() {
         assert!(
-            plan.steps.iter().any(|s| s.check_id == f.meta.id),
+            plan.steps
+                .iter()
+                .any(|s| s.check_id == f.meta.id || s.also_fixes.iter().any(|c| c == f.meta.id)),
             "no step for {}; not planned: {:#?}",
             f.meta.id,
             plan.not_planned
@@ -246,12 +248,12 @@ fn sh_script_comments_and_gates_disruptive_steps() {
 #[test]
 fn cloudformation_templates_are_self_consistent() {
     let plan = failing_plan(&failing_account());
-    let out: Value = serde_json::from_str(&render::cloudformation(&plan)).unwrap();
-    let templates = out.as_object().unwrap();
-    assert_eq!(
-        templates.keys().collect::<Vec<_>>(),
-        ["eu-west-1", "us-east-1"]
-    );
+    let templates: Vec<(String, Value)> = render::cloudformation(&plan)
+        .into_iter()
+        .map(|(region, text)| (region, serde_json::from_str(&text).unwrap()))
+        .collect();
+    let regions: Vec<&str> = templates.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -267,7 +269,7 @@ fn cloudformation_templates_are_self_consistent() {
             _ => {}
         }
     }
-    for (region, t) in templates {
+    for (region, t) in &templates {
         assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
         let resources = t["Resources"].as_object().unwrap();
         assert!(resources.len() >= 4, "{region}: {resources:#?}");
@@ -353,4 +355,67 @@ fn shell_quote_round_trips_through_bash() {
 fn hcl_string_escapes() {
     assert_eq!(hcl_string(r#"a"b\c"#), r#""a\"b\\c""#);
     assert_eq!(hcl_string("x\n${y}%{z}$w"), r#""x\n$${y}%%{z}$w""#);
+}
+
+/// Whether a program runs here (`cfn-lint --version`, `terraform version`).
+fn installed(program: &str, arg: &str) -> bool {
+    std::process::Command::new(program)
+        .arg(arg)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+// Issue 14: the CloudFormation output is accepted by cfn-lint (run where it is installed, as
+// on the project's machines and CI; the self-consistency test above runs everywhere).
+#[test]
+fn cloudformation_passes_cfn_lint() {
+    if !installed("cfn-lint", "--version") {
+        eprintln!("cfn-lint is not installed: skipped");
+        return;
+    }
+    let plan = failing_plan(&failing_account());
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (region, text) in render::cloudformation(&plan) {
+        let path = dir.path().join(format!("fix-{region}.template.json"));
+        std::fs::write(&path, text).unwrap();
+        paths.push((region, path));
+    }
+    for (region, path) in paths {
+        let out = std::process::Command::new("cfn-lint")
+            .args(["--regions", &region, "--"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cfn-lint rejects the {region} template:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+// Issue 14: the Terraform output parses as HCL (`terraform fmt` reads it without the
+// providers, which `validate` would need downloaded), hostile names included.
+#[test]
+fn terraform_parses() {
+    if !installed("terraform", "version") {
+        eprintln!("terraform is not installed: skipped");
+        return;
+    }
+    let plan = failing_plan(&failing_account());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fix.tf");
+    std::fs::write(&path, render::terraform(&plan)).unwrap();
+    let out = std::process::Command::new("terraform")
+        .args(["fmt", "-check=false", "-list=false"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "terraform cannot parse the plan:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -52,11 +52,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
 /// How `rampart fix` fixes it.
 pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     meta: &META,
-    how: "Sets the whole password policy (UpdateAccountPasswordPolicy resets every member it \
-          is not given, so each is sent): the minimum length and reuse prevention raised to \
-          the configured minimums, all four character classes required, and every stricter \
-          setting of the current policy kept. Safe: existing passwords stay valid until \
-          they are next changed.",
+    how: super::PASSWORD_POLICY_FIX,
     plan: fix,
 };
 
@@ -65,113 +61,7 @@ pub(crate) fn fix(
     ctx: &Context,
     finding: &Finding,
 ) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
-    use crate::fix::{Call, NotFixable, Risk, Step};
-    use serde_json::json;
-    let current = ctx
-        .inventory
-        .iam
-        .password_policy
-        .get()
-        .map_err(|gap| NotFixable::gap("the account password policy", gap))?;
-    let s = ctx.settings;
-    let cur = current.clone().unwrap_or_default();
-    let length = cur
-        .minimum_password_length
-        .unwrap_or(0)
-        .max(s.password_min_length);
-    let reuse = cur
-        .password_reuse_prevention
-        .unwrap_or(0)
-        .max(s.password_reuse_prevention);
-    let mut params = json!({
-        "MinimumPasswordLength": length,
-        "RequireSymbols": true,
-        "RequireNumbers": true,
-        "RequireUppercaseCharacters": true,
-        "RequireLowercaseCharacters": true,
-        "AllowUsersToChangePassword": true,
-        "PasswordReusePrevention": reuse,
-    });
-    let mut cli: Vec<String> = [
-        "aws",
-        "iam",
-        "update-account-password-policy",
-        "--minimum-password-length",
-        &length.to_string(),
-        "--require-symbols",
-        "--require-numbers",
-        "--require-uppercase-characters",
-        "--require-lowercase-characters",
-        "--allow-users-to-change-password",
-        "--password-reuse-prevention",
-        &reuse.to_string(),
-    ]
-    .map(String::from)
-    .to_vec();
-    let mut tf_extra = String::new();
-    if let Some(age) = cur.max_password_age {
-        params["MaxPasswordAge"] = json!(age);
-        cli.extend(["--max-password-age".into(), age.to_string()]);
-        tf_extra.push_str(&format!("  max_password_age               = {age}\n"));
-    }
-    if let Some(hard) = cur.hard_expiry {
-        params["HardExpiry"] = json!(hard);
-        cli.push(
-            if hard {
-                "--hard-expiry"
-            } else {
-                "--no-hard-expiry"
-            }
-            .into(),
-        );
-        tf_extra.push_str(&format!("  hard_expiry                    = {hard}\n"));
-    }
-    let state = |p: Option<&rampart_inventory::PasswordPolicy>| match p {
-        None => serde_json::Value::Null,
-        Some(p) => json!({
-            "MinimumPasswordLength": p.minimum_password_length,
-            "RequireSymbols": p.require_symbols,
-            "RequireNumbers": p.require_numbers,
-            "RequireUppercaseCharacters": p.require_uppercase_characters,
-            "RequireLowercaseCharacters": p.require_lowercase_characters,
-            "AllowUsersToChangePassword": p.allow_users_to_change_password,
-            "MaxPasswordAge": p.max_password_age,
-            "PasswordReusePrevention": p.password_reuse_prevention,
-            "HardExpiry": p.hard_expiry,
-        }),
-    };
-    let after = rampart_inventory::PasswordPolicy {
-        minimum_password_length: Some(length),
-        require_symbols: true,
-        require_numbers: true,
-        require_uppercase_characters: true,
-        require_lowercase_characters: true,
-        allow_users_to_change_password: true,
-        max_password_age: cur.max_password_age,
-        password_reuse_prevention: Some(reuse),
-        hard_expiry: cur.hard_expiry,
-    };
-    let mut step = Step::new(
-        META.id,
-        &finding.resource,
-        "global",
-        Risk::Safe,
-        "a password policy applies when a password is next set; no user is locked out",
-        vec![Call::new("iam", "UpdateAccountPasswordPolicy", params)],
-    )
-    .states(state(current.as_ref()), state(Some(&after)))
-    .terraform(format!(
-        "resource \"aws_iam_account_password_policy\" \"rampart\" {{\n  minimum_password_length        = {length}\n  require_symbols                = true\n  require_numbers                = true\n  require_uppercase_characters   = true\n  require_lowercase_characters   = true\n  allow_users_to_change_password = true\n  password_reuse_prevention      = {reuse}\n{tf_extra}}}\n"
-    ))
-    .undo(if current.is_some() {
-        "update-account-password-policy with the `before` values; nothing is lost"
-    } else {
-        "aws iam delete-account-password-policy; nothing is lost"
-    });
-    step.cli = vec![crate::fix::render::shell_command(
-        &cli.iter().map(String::as_str).collect::<Vec<_>>(),
-    )];
-    Ok(vec![step])
+    super::fix_password_policy(&META, ctx, finding)
 }
 
 #[cfg(test)]
@@ -238,6 +128,28 @@ mod fix_tests {
             ..Default::default()
         }));
         assert!(plan_for(&CHECK, &fx.inv).steps.is_empty());
+    }
+
+    // Issue 14: one UpdateAccountPasswordPolicy fixes the length, complexity and reuse
+    // checks: a policy failing all three gets one step that names the other two.
+    #[test]
+    fn fix_one_step_for_three_checks() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(None);
+        let settings = Settings::default();
+        let findings = crate::evaluate(&fx.inv, &settings, &crate::Selection::default());
+        let plan = plan(&fx.inv, &settings, &findings);
+        let steps: Vec<_> = plan
+            .steps
+            .iter()
+            .filter(|s| s.calls[0].operation == "UpdateAccountPasswordPolicy")
+            .collect();
+        assert_eq!(steps.len(), 1, "{steps:#?}");
+        assert_eq!(steps[0].check_id, "iam_password_policy_complexity");
+        assert_eq!(
+            steps[0].also_fixes,
+            ["iam_password_policy_length", "iam_password_policy_reuse"]
+        );
     }
 
     // Issue 14: an unread policy cannot be merged: not planned.

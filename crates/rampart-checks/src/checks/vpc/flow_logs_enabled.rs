@@ -165,6 +165,13 @@ pub(crate) fn fix(
         depends.push(role.stable_id());
         steps.push(role);
     }
+    // In Terraform the role is referenced when this plan creates it, so that Terraform
+    // creates it first; otherwise by its ARN.
+    let tf_role = if depends.is_empty() {
+        hcl_string(&role_arn)
+    } else {
+        "aws_iam_role.rampart_vpc_flow_logs.arn".to_owned()
+    };
     let group = format!("/rampart/vpc-flow-logs/{}", vpc.id);
     let alias = provider_alias(region);
     let tf = logical_id("flow_log_", &finding.resource);
@@ -207,7 +214,7 @@ pub(crate) fn fix(
         }))
         .terraform(format!(
             "resource \"aws_cloudwatch_log_group\" \"{tf}\" {{\n  provider          = aws.{alias}\n  name              = {g}\n  retention_in_days = 365\n}}\n\nresource \"aws_flow_log\" \"{tf}\" {{\n  provider        = aws.{alias}\n  vpc_id          = {v}\n  traffic_type    = \"ALL\"\n  log_destination = aws_cloudwatch_log_group.{tf}.arn\n  iam_role_arn    = {r}\n}}\n",
-            g = hcl_string(&group), v = hcl_string(&vpc.id), r = hcl_string(&role_arn)
+            g = hcl_string(&group), v = hcl_string(&vpc.id), r = tf_role
         ))
         .billing(format!("starts CloudWatch Logs billing in {region}: flow log ingestion (vended logs, per GB) and storage for 365 days"))
         .undo(format!("aws ec2 delete-flow-logs --flow-log-ids <FLOW_LOG_ID>; deleting the log group {group} as well drops the recorded traffic")),
