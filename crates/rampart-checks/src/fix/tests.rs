@@ -40,6 +40,12 @@ fn failing_account() -> Fixture {
                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::www.example.com/*"}]})),
         ),
     ]);
+    // eu-west-1 has an enabled detector whose findings go nowhere.
+    fx.region("eu-west-1").guardduty.detectors = Collected::Ok(vec![Detector {
+        id: "d-eu".into(),
+        status: Collected::Ok("ENABLED".into()),
+        finding_publishing_frequency: None,
+    }]);
     for region in ["us-east-1", "eu-west-1"] {
         let r = fx.region(region);
         r.ec2.ebs_encryption_by_default = Collected::Ok(false);
@@ -227,7 +233,7 @@ fn sh_script_comments_and_gates_disruptive_steps() {
     let safe_only = render::sh(&plan, false);
     assert!(safe_only.starts_with("#!/usr/bin/env bash\n"));
     assert!(safe_only.contains("set -euo pipefail\n"));
-    assert!(safe_only.contains("# billing:  starts GuardDuty billing in eu-west-1"));
+    assert!(safe_only.contains("# billing:  starts GuardDuty billing in us-east-1"));
     assert!(safe_only.contains("# risk:     disruptive"));
     assert!(safe_only.contains(
         "\n# aws s3api put-public-access-block --region us-east-1 --bucket www.example.com"

@@ -72,15 +72,12 @@ fn run(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
-/// Name of the SNS topic and EventBridge rule that route GuardDuty findings.
-const ROUTE_NAME: &str = "rampart-guardduty-findings";
-
 /// How `rampart fix` fixes it.
 pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     meta: &META,
     how: "Creates a detector in the region (CreateDetector) or resumes the suspended one \
-          (UpdateDetector), and, unless an enabled EventBridge rule already matches \
-          `aws.guardduty`, routes findings to an SNS topic `rampart-guardduty-findings` \
+          (UpdateDetector), and, unless an enabled EventBridge rule already sends GuardDuty \
+          findings to a target, routes them to an SNS topic `rampart-guardduty-findings` \
           through a rule of the same name (CreateTopic, SetTopicAttributes, PutRule, \
           PutTargets); subscribe a person to the topic. Safe; starts GuardDuty billing.",
     plan: fix,
@@ -91,7 +88,8 @@ pub(crate) fn fix(
     ctx: &Context,
     finding: &Finding,
 ) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
-    use crate::fix::render::{hcl_string, provider_alias};
+    use super::route::{self, Route};
+    use crate::fix::render::provider_alias;
     use crate::fix::{Call, NotFixable, Risk, Step};
     use serde_json::json;
     let region = finding.region.as_str();
@@ -108,201 +106,69 @@ pub(crate) fn fix(
     let suspended = detectors
         .iter()
         .find(|d| detector_arn(ctx, region, d) == finding.resource);
-    let rules = data
-        .eventbridge
-        .rules
-        .get()
-        .map_err(|gap| NotFixable::gap(&format!("the EventBridge rules of {region}"), gap))?;
-    let routed = rules
-        .iter()
-        .find(|r| r.state == "ENABLED" && r.matches_source("aws.guardduty"));
-    let account = &ctx.inventory.account;
-    let (p, id) = (&account.partition, &account.id);
-    let topic_arn = format!("arn:{p}:sns:{region}:{id}:{ROUTE_NAME}");
-    let rule_arn = format!("arn:{p}:events:{region}:{id}:rule/{ROUTE_NAME}");
-    let pattern = r#"{"detail-type":["GuardDuty Finding"],"source":["aws.guardduty"]}"#;
-    let topic_policy = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "EventBridgePublishesGuardDutyFindings",
-            "Effect": "Allow",
-            "Principal": {"Service": "events.amazonaws.com"},
-            "Action": "sns:Publish",
-            "Resource": topic_arn,
-            "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
-        }],
-    });
-    let topic_policy_text =
-        serde_json::to_string(&crate::fix::canonical(topic_policy.clone())).unwrap_or_default();
-    let mut calls = Vec::new();
-    let mut cli: Vec<Vec<String>> = Vec::new();
-    let mut cfn = serde_json::Map::new();
+    let route = route::plan(ctx, region, &data.eventbridge)?;
     let alias = provider_alias(region);
-    let mut tf = String::new();
-    let before_detector = match suspended {
-        Some(d) => {
-            calls.push(Call::new(
-                "guardduty",
-                "UpdateDetector",
-                json!({"DetectorId": d.id, "Enable": true}),
-            ));
-            cli.push(
-                [
-                    "aws",
+    let (mut calls, mut cli, before_detector, after_detector, detector_cfn, detector_tf) =
+        match suspended {
+            Some(d) => (
+                vec![Call::new(
                     "guardduty",
-                    "update-detector",
-                    "--region",
-                    region,
-                    "--detector-id",
-                    &d.id,
-                    "--enable",
-                ]
-                .map(String::from)
-                .to_vec(),
-            );
-            json!({"DetectorId": d.id, "Status": d.status.ok()})
-        }
-        None => {
-            calls.push(Call::new(
-                "guardduty",
-                "CreateDetector",
-                json!({"Enable": true, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}),
-            ));
-            cli.push(
-                [
-                    "aws",
+                    "UpdateDetector",
+                    json!({"DetectorId": d.id, "Enable": true}),
+                )],
+                vec![crate::fix::render::shell_command(&[
+                    "aws", "guardduty", "update-detector", "--region", region,
+                    "--detector-id", &d.id, "--enable",
+                ])],
+                json!({"DetectorId": d.id, "Status": d.status.ok()}),
+                json!({"DetectorId": d.id, "Status": "ENABLED"}),
+                // A template cannot resume a detector it does not manage.
+                None,
+                None,
+            ),
+            None => (
+                vec![Call::new(
                     "guardduty",
-                    "create-detector",
-                    "--region",
-                    region,
-                    "--enable",
-                    "--finding-publishing-frequency",
-                    "FIFTEEN_MINUTES",
-                ]
-                .map(String::from)
-                .to_vec(),
-            );
-            cfn.insert(
-                "RampartGuardDutyDetector".into(),
-                json!({"Type": "AWS::GuardDuty::Detector", "Properties": {"Enable": true, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}}),
-            );
-            tf.push_str(&format!(
-                "resource \"aws_guardduty_detector\" \"rampart_{alias}\" {{\n  provider                     = aws.{alias}\n  enable                       = true\n  finding_publishing_frequency = \"FIFTEEN_MINUTES\"\n}}\n"
-            ));
-            Value::Null
-        }
-    };
-    let before_route = match routed {
-        Some(rule) => json!({"EventBridgeRule": rule.name}),
-        None => {
-            calls.extend([
-                Call::new("sns", "CreateTopic", json!({"Name": ROUTE_NAME})),
-                Call::new(
-                    "sns",
-                    "SetTopicAttributes",
-                    json!({"TopicArn": topic_arn, "AttributeName": "Policy", "AttributeValue": topic_policy_text}),
-                ),
-                Call::new(
-                    "events",
-                    "PutRule",
-                    json!({"Name": ROUTE_NAME, "EventPattern": pattern, "State": "ENABLED"}),
-                ),
-                Call::new(
-                    "events",
-                    "PutTargets",
-                    json!({"Rule": ROUTE_NAME, "Targets": [{"Id": "sns", "Arn": topic_arn}]}),
-                ),
-            ]);
-            for c in [
-                vec![
-                    "aws",
-                    "sns",
-                    "create-topic",
-                    "--region",
-                    region,
-                    "--name",
-                    ROUTE_NAME,
-                ],
-                vec![
-                    "aws",
-                    "sns",
-                    "set-topic-attributes",
-                    "--region",
-                    region,
-                    "--topic-arn",
-                    &topic_arn,
-                    "--attribute-name",
-                    "Policy",
-                    "--attribute-value",
-                    &topic_policy_text,
-                ],
-                vec![
-                    "aws",
-                    "events",
-                    "put-rule",
-                    "--region",
-                    region,
-                    "--name",
-                    ROUTE_NAME,
-                    "--event-pattern",
-                    pattern,
-                    "--state",
-                    "ENABLED",
-                ],
-                vec![
-                    "aws",
-                    "events",
-                    "put-targets",
-                    "--region",
-                    region,
-                    "--rule",
-                    ROUTE_NAME,
-                    "--targets",
-                    &format!("Id=sns,Arn={topic_arn}"),
-                ],
-            ] {
-                cli.push(c.into_iter().map(String::from).collect());
-            }
-            cfn.insert(
-                "RampartGuardDutyFindingsTopic".into(),
-                json!({"Type": "AWS::SNS::Topic", "Properties": {"TopicName": ROUTE_NAME}}),
-            );
-            cfn.insert(
-                "RampartGuardDutyFindingsRule".into(),
-                json!({"Type": "AWS::Events::Rule", "Properties": {
-                    "Name": ROUTE_NAME,
-                    "State": "ENABLED",
-                    "EventPattern": {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"]},
-                    "Targets": [{"Id": "sns", "Arn": {"Ref": "RampartGuardDutyFindingsTopic"}}],
-                }}),
-            );
-            cfn.insert(
-                "RampartGuardDutyFindingsTopicPolicy".into(),
-                json!({"Type": "AWS::SNS::TopicPolicy", "Properties": {
-                    "Topics": [{"Ref": "RampartGuardDutyFindingsTopic"}],
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [{
-                            "Sid": "EventBridgePublishesGuardDutyFindings",
-                            "Effect": "Allow",
-                            "Principal": {"Service": "events.amazonaws.com"},
-                            "Action": "sns:Publish",
-                            "Resource": {"Ref": "RampartGuardDutyFindingsTopic"},
-                            "Condition": {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["RampartGuardDutyFindingsRule", "Arn"]}}},
-                        }],
-                    },
-                }}),
-            );
-            tf.push_str(&format!(
-                "resource \"aws_sns_topic\" \"rampart_guardduty_{alias}\" {{\n  provider = aws.{alias}\n  name     = {name}\n}}\n\n\
-                 resource \"aws_cloudwatch_event_rule\" \"rampart_guardduty_{alias}\" {{\n  provider      = aws.{alias}\n  name          = {name}\n  event_pattern = {pattern}\n}}\n\n\
-                 resource \"aws_cloudwatch_event_target\" \"rampart_guardduty_{alias}\" {{\n  provider = aws.{alias}\n  rule     = aws_cloudwatch_event_rule.rampart_guardduty_{alias}.name\n  arn      = aws_sns_topic.rampart_guardduty_{alias}.arn\n}}\n\n\
-                 resource \"aws_sns_topic_policy\" \"rampart_guardduty_{alias}\" {{\n  provider = aws.{alias}\n  arn      = aws_sns_topic.rampart_guardduty_{alias}.arn\n  policy   = {policy}\n}}\n",
-                name = hcl_string(ROUTE_NAME),
-                pattern = hcl_string(pattern),
-                policy = hcl_string(&topic_policy_text),
-            ));
-            Value::Null
+                    "CreateDetector",
+                    json!({"Enable": true, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}),
+                )],
+                vec![crate::fix::render::shell_command(&[
+                    "aws", "guardduty", "create-detector", "--region", region, "--enable",
+                    "--finding-publishing-frequency", "FIFTEEN_MINUTES",
+                ])],
+                Value::Null,
+                json!({"Status": "ENABLED"}),
+                Some(json!({"Type": "AWS::GuardDuty::Detector", "Properties": {
+                    "Enable": true, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}})),
+                Some(format!(
+                    "resource \"aws_guardduty_detector\" \"rampart_{alias}\" {{\n  provider                     = aws.{alias}\n  enable                       = true\n  finding_publishing_frequency = \"FIFTEEN_MINUTES\"\n}}\n"
+                )),
+            ),
+        };
+    let (before_route, after_route, mut cfn, mut tf, billing_route) = match route {
+        Route::Exists { rule } => (
+            json!({"EventBridgeRule": rule}),
+            json!({"EventBridgeRule": rule}),
+            serde_json::Map::new(),
+            String::new(),
+            "",
+        ),
+        Route::New {
+            calls: route_calls,
+            cli: route_cli,
+            cloudformation,
+            terraform,
+            after,
+        } => {
+            calls.extend(route_calls);
+            cli.extend(route_cli);
+            (
+                Value::Null,
+                after,
+                cloudformation,
+                terraform,
+                route::ROUTE_BILLING,
+            )
         }
     };
     let mut step = Step::new(
@@ -310,37 +176,45 @@ pub(crate) fn fix(
         &finding.resource,
         region,
         Risk::Safe,
-        format!("GuardDuty only reads logs AWS already has; nothing in {region} depends on its absence"),
+        format!(
+            "GuardDuty only reads logs AWS already keeps; nothing in {region} depends on its \
+             absence"
+        ),
         calls,
     )
     .states(
         json!({"Detector": before_detector, "FindingsRoute": before_route}),
-        json!({"Detector": match suspended { Some(d) => json!({"DetectorId": d.id, "Status": "ENABLED"}), None => json!({"Status": "ENABLED"}) }, "FindingsRoute": routed.map_or(json!({"EventBridgeRule": ROUTE_NAME, "SnsTopic": topic_arn}), |r| json!({"EventBridgeRule": r.name}))}),
+        json!({"Detector": after_detector, "FindingsRoute": after_route}),
     );
-    step.cli = cli
-        .iter()
-        .map(|c| {
-            crate::fix::render::shell_command(&c.iter().map(String::as_str).collect::<Vec<_>>())
-        })
-        .collect();
-    if !cfn.is_empty() && suspended.is_none() {
-        step = step.cloudformation(Value::Object(cfn));
+    step.cli = cli;
+    // Only a whole change goes into a template: with the detector resumed outside it, the
+    // template would leave the finding failing.
+    if let (Some(detector), Some(detector_tf)) = (detector_cfn, detector_tf) {
+        cfn.insert("RampartGuardDutyDetector".into(), detector);
+        tf.insert_str(0, &format!("{detector_tf}\n"));
+        step = step
+            .cloudformation(Value::Object(cfn))
+            .terraform(tf.trim_end().to_owned() + "\n");
     }
-    if !tf.is_empty() && suspended.is_none() {
-        step = step.terraform(tf);
-    }
-    Ok(vec![step
-        .billing(format!(
-            "starts GuardDuty billing in {region}: charged per GB of CloudTrail management \
-             events, VPC flow logs and DNS logs analysed (a 30-day free trial applies where \
-             GuardDuty is new); SNS charges per notification beyond the free tier"
-        ))
-        .undo(
-            "suspend with `aws guardduty update-detector --no-enable` (keeps findings); \
-             deleting the detector (delete-detector) drops all of its findings for good. \
-             Remove the route with events remove-targets, events delete-rule and sns \
-             delete-topic",
-        )])
+    let billing = format!(
+        "starts GuardDuty billing in {region}: charged per GB of CloudTrail management \
+         events, VPC flow logs and DNS logs analysed (a 30-day free trial applies where \
+         GuardDuty is new){}",
+        if billing_route.is_empty() {
+            String::new()
+        } else {
+            format!("; {billing_route}")
+        }
+    );
+    Ok(vec![step.billing(billing).undo(format!(
+        "suspend with `aws guardduty update-detector --no-enable` (keeps findings); \
+         deleting the detector (delete-detector) drops all of its findings for good{}",
+        if billing_route.is_empty() {
+            String::new()
+        } else {
+            format!(". {}", route::UNDO_ROUTE)
+        }
+    ))])
 }
 
 #[cfg(test)]

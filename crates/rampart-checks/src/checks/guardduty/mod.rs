@@ -6,6 +6,7 @@ use rampart_inventory::Detector;
 
 mod enabled;
 mod findings_routed;
+mod route;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -28,4 +29,4 @@ fn is_enabled(detector: &Detector) -> bool {
 }
 
 /// The GuardDuty fixers.
-pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER];
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER, findings_routed::FIXER];
