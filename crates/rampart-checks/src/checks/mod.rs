@@ -76,6 +76,7 @@ pub(crate) fn fixers() -> Vec<crate::fix::Fixer> {
         iam::FIXERS,
         kms::FIXERS,
         s3::FIXERS,
+        securityhub::FIXERS,
         vpc::FIXERS,
     ]
     .into_iter()
