@@ -149,17 +149,22 @@ fn every_fixer_plans_on_a_failing_account() {
             );
         }
     }
-    let disruptive: Vec<&str> = plan
+    let disruptive: Vec<(&str, &str)> = plan
         .steps
         .iter()
         .filter(|s| s.risk == Risk::Disruptive)
-        .map(|s| s.resource.as_str())
+        .map(|s| (s.check_id.as_str(), s.resource.as_str()))
         .collect();
+    let root = format!("arn:aws:iam::{ACCOUNT}:root");
     assert_eq!(
         disruptive,
         [
-            format!("arn:aws:iam::{ACCOUNT}:root").as_str(),
-            "arn:aws:s3:::www.example.com"
+            ("s3_account_public_access_block", root.as_str()),
+            (
+                "s3_bucket_public_access_block",
+                "arn:aws:s3:::www.example.com"
+            ),
+            ("s3_bucket_secure_transport", "arn:aws:s3:::www.example.com"),
         ]
     );
 }

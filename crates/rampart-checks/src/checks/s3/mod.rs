@@ -86,6 +86,7 @@ fn effective<'a>(
 pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
     account_public_access_block::FIXER,
     bucket_public_access_block::FIXER,
+    bucket_secure_transport::FIXER,
 ];
 
 /// A Block Public Access configuration as the API's `PublicAccessBlockConfiguration`
