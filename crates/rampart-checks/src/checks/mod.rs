@@ -71,6 +71,7 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
 pub(crate) fn fixers() -> Vec<crate::fix::Fixer> {
     [
         accessanalyzer::FIXERS,
+        cloudwatch::FIXERS,
         ec2::FIXERS,
         guardduty::FIXERS,
         iam::FIXERS,

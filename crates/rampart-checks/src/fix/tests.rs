@@ -40,6 +40,37 @@ fn failing_account() -> Fixture {
                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::www.example.com/*"}]})),
         ),
     ]);
+    // A multi-region trail delivers to CloudWatch Logs, and a topic has a confirmed
+    // subscription, but no metric filter exists: every CIS section 5 control fails.
+    let home = fx.region("us-east-1");
+    home.cloudtrail.trails = Collected::Ok(vec![Trail {
+        name: "main".into(),
+        arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"),
+        home_region: "us-east-1".into(),
+        is_multi_region: true,
+        is_organization_trail: false,
+        log_file_validation: true,
+        kms_key_id: None,
+        cloudwatch_logs_log_group_arn: Some(format!(
+            "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-main:*"
+        )),
+        s3_bucket_name: Some("trail-logs".into()),
+        include_global_service_events: true,
+        status: Collected::Ok(TrailStatus {
+            is_logging: true,
+            latest_delivery_error: None,
+            latest_cloudwatch_logs_delivery_time: None,
+        }),
+        event_selectors: Collected::Ok(json!({"EventSelectors": [{
+            "ReadWriteType": "All", "IncludeManagementEvents": true,
+            "DataResources": [], "ExcludeManagementEventSources": []}]})),
+    }]);
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts");
+    home.sns.subscriptions = Collected::Ok(vec![Subscription {
+        arn: format!("{topic}:0b1c2d3e-aaaa-bbbb-cccc-ddddeeeeffff"),
+        topic_arn: topic,
+        protocol: "email".into(),
+    }]);
     // eu-west-1 has an enabled detector whose findings go nowhere.
     fx.region("eu-west-1").guardduty.detectors = Collected::Ok(vec![Detector {
         id: "d-eu".into(),

@@ -116,7 +116,7 @@ pub(crate) fn fix(
         region,
         Risk::Safe,
         "an analyzer only reads resource policies; it changes no access",
-        vec![Call::new("accessanalyzer", "CreateAnalyzer", json!({"AnalyzerName": name, "Type": "ACCOUNT"}))],
+        vec![Call::new("accessanalyzer", "CreateAnalyzer", json!({"analyzerName": name, "type": "ACCOUNT"}))],
     )
     .states(json!({"Analyzers": before}), json!({"Analyzers": after}))
     .cli(&[&["aws", "accessanalyzer", "create-analyzer", "--region", region, "--analyzer-name", &name, "--type", "ACCOUNT"]])
@@ -196,7 +196,7 @@ mod fix_tests {
         let plan = plan_for(&CHECK, &fx.inv);
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(
-            plan.steps[0].calls[0].params["AnalyzerName"],
+            plan.steps[0].calls[0].params["analyzerName"],
             "rampart-external-access-1"
         );
         insta::assert_snapshot!("fix_step", render::json(&plan));

@@ -114,7 +114,7 @@ pub(crate) fn fix(
                 vec![Call::new(
                     "guardduty",
                     "UpdateDetector",
-                    json!({"DetectorId": d.id, "Enable": true}),
+                    json!({"detectorId": d.id, "enable": true}),
                 )],
                 vec![crate::fix::render::shell_command(&[
                     "aws", "guardduty", "update-detector", "--region", region,
@@ -130,7 +130,7 @@ pub(crate) fn fix(
                 vec![Call::new(
                     "guardduty",
                     "CreateDetector",
-                    json!({"Enable": true, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}),
+                    json!({"enable": true, "findingPublishingFrequency": "FIFTEEN_MINUTES"}),
                 )],
                 vec![crate::fix::render::shell_command(&[
                     "aws", "guardduty", "create-detector", "--region", region, "--enable",

@@ -185,8 +185,8 @@ pub(crate) fn fix(
             Risk::Safe,
             "a flow log only records traffic metadata; it does not alter traffic",
             vec![
-                Call::new("logs", "CreateLogGroup", json!({"LogGroupName": group})),
-                Call::new("logs", "PutRetentionPolicy", json!({"LogGroupName": group, "RetentionInDays": 365})),
+                Call::new("logs", "CreateLogGroup", json!({"logGroupName": group})),
+                Call::new("logs", "PutRetentionPolicy", json!({"logGroupName": group, "retentionInDays": 365})),
                 Call::new("ec2", "CreateFlowLogs", json!({
                     "ResourceIds": [vpc.id],
                     "ResourceType": "VPC",
