@@ -348,10 +348,21 @@ fn only_active_failures_are_planned() {
         .steps
         .iter()
         .any(|s| s.check_id == "ec2_ebs_default_encryption"));
-    assert!(plan
+    assert!(!plan
         .not_planned
         .iter()
-        .any(|n| n.check_id == "iam_root_hardware_mfa" || n.reason.contains("no fixer")));
+        .any(|n| n.check_id == "ec2_ebs_default_encryption"));
+    // s3_bucket_versioning fails on both buckets and has no fixer yet.
+    let versioning: Vec<&str> = plan
+        .not_planned
+        .iter()
+        .filter(|n| n.check_id == "s3_bucket_versioning")
+        .map(|n| n.reason.as_str())
+        .collect();
+    assert_eq!(
+        versioning,
+        ["rampart fix has no fixer for s3_bucket_versioning yet"; 2]
+    );
     assert!(plan.steps.iter().all(|s| findings
         .iter()
         .any(|f| f.check_id == s.check_id && f.status == crate::Status::Fail)));
