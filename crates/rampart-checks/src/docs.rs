@@ -22,6 +22,9 @@ pub fn explain_text(m: &CheckMeta) -> String {
     let _ = writeln!(out, "\nWhat it checks\n  {}\n", m.what);
     let _ = writeln!(out, "Why it matters\n  {}\n", m.why);
     let _ = writeln!(out, "How to fix it\n  {}\n", m.fix);
+    if let Some(fixer) = crate::fix::fixer(m.id) {
+        let _ = writeln!(out, "How rampart fix does it\n  {}\n", fixer.how);
+    }
     let _ = writeln!(out, "References");
     for r in m.references {
         let _ = writeln!(out, "  - {r}");
@@ -126,6 +129,9 @@ pub fn catalogue_markdown() -> String {
         let _ = writeln!(out, "- **What it checks:** {}", m.what);
         let _ = writeln!(out, "- **Why it matters:** {}", m.why);
         let _ = writeln!(out, "- **Fix:**\n\n  ```sh\n  {}\n  ```\n", m.fix);
+        if let Some(fixer) = crate::fix::fixer(m.id) {
+            let _ = writeln!(out, "- **How rampart fix does it:** {}\n", fixer.how);
+        }
         let _ = writeln!(out, "- **References:**");
         for r in m.references {
             if r.starts_with("http") {
@@ -139,7 +145,7 @@ pub fn catalogue_markdown() -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     // Generated files are checked to be current (STYLE.md): docs/checks.md must be exactly
@@ -180,7 +186,7 @@ mod tests {
     /// The AWS CLI v2 commands a fix may use (`aws <command> <operation>`). A command not
     /// listed is a typo (`s3-api`) or a new service to add here after checking the CLI
     /// reference.
-    const CLI_COMMANDS: &[&str] = &[
+    pub(crate) const CLI_COMMANDS: &[&str] = &[
         "accessanalyzer",
         "account",
         "budgets",

@@ -9,6 +9,7 @@ mod checks;
 pub mod compliance;
 mod context;
 pub mod docs;
+pub mod fix;
 mod model;
 mod settings;
 

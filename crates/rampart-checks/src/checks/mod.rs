@@ -66,3 +66,22 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
         vpc::CHECKS,
     ]
 }
+
+/// Every check's fixer (`rampart fix`), service by service.
+pub(crate) fn fixers() -> Vec<crate::fix::Fixer> {
+    [
+        accessanalyzer::FIXERS,
+        cloudwatch::FIXERS,
+        ec2::FIXERS,
+        guardduty::FIXERS,
+        iam::FIXERS,
+        kms::FIXERS,
+        s3::FIXERS,
+        securityhub::FIXERS,
+        vpc::FIXERS,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect()
+}

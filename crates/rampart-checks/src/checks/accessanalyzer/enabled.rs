@@ -69,6 +69,65 @@ fn run(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Creates an account analyzer for external access in the region (CreateAnalyzer, \
+          type ACCOUNT) named `rampart-external-access`, or with a numbered suffix when the \
+          snapshot shows that name taken. Safe and free of charge: it only reads policies.",
+    plan: fix,
+};
+
+/// The step for a region without an active external access analyzer.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::{hcl_string, provider_alias};
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let region = finding.region.as_str();
+    let analyzers = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+        .accessanalyzer
+        .analyzers
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the analyzers of {region}"), gap))?;
+    let name = (0..)
+        .map(|n| match n {
+            0 => "rampart-external-access".to_owned(),
+            n => format!("rampart-external-access-{n}"),
+        })
+        .find(|n| !analyzers.iter().any(|a| &a.name == n))
+        .unwrap_or_default();
+    let before: Vec<_> = analyzers
+        .iter()
+        .map(|a| json!({"Name": a.name, "Type": a.kind, "Status": a.status}))
+        .collect();
+    let mut after = before.clone();
+    after.push(json!({"Name": name, "Type": "ACCOUNT", "Status": "ACTIVE"}));
+    let alias = provider_alias(region);
+    Ok(vec![Step::new(
+        META.id,
+        &finding.resource,
+        region,
+        Risk::Safe,
+        "an analyzer only reads resource policies; it changes no access",
+        vec![Call::new("accessanalyzer", "CreateAnalyzer", json!({"analyzerName": name, "type": "ACCOUNT"}))],
+    )
+    .states(json!({"Analyzers": before}), json!({"Analyzers": after}))
+    .cli(&[&["aws", "accessanalyzer", "create-analyzer", "--region", region, "--analyzer-name", &name, "--type", "ACCOUNT"]])
+    .cloudformation(json!({"RampartAccessAnalyzer": {"Type": "AWS::AccessAnalyzer::Analyzer", "Properties": {"AnalyzerName": name, "Type": "ACCOUNT"}}}))
+    .terraform(format!(
+        "resource \"aws_accessanalyzer_analyzer\" \"rampart_{alias}\" {{\n  provider      = aws.{alias}\n  analyzer_name = {}\n  type          = \"ACCOUNT\"\n}}\n",
+        hcl_string(&name)
+    ))
+    .undo(format!("aws accessanalyzer delete-analyzer --analyzer-name {name} --region {region}; its findings and archive rules are deleted with it"))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +164,58 @@ mod tests {
             analyzer("eu-west-1", "broken", "ACCOUNT", "FAILED"),
         ]);
         insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::{Analyzer, Collected};
+
+    fn analyzer(name: &str, status: &str) -> Analyzer {
+        Analyzer {
+            name: name.into(),
+            arn: format!("arn:aws:access-analyzer:us-east-1:111122223333:analyzer/{name}"),
+            kind: "ACCOUNT".into(),
+            status: status.into(),
+        }
+    }
+
+    // Issue 14: a region whose only analyzer is inactive and already holds rampart's name
+    // gets a new analyzer with a numbered name; a region with an active one gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").accessanalyzer.analyzers =
+            Collected::Ok(vec![analyzer("rampart-external-access", "FAILED")]);
+        fx.region("eu-west-1").accessanalyzer.analyzers =
+            Collected::Ok(vec![analyzer("org", "ACTIVE")]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(
+            plan.steps[0].calls[0].params["analyzerName"],
+            "rampart-external-access-1"
+        );
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: without the analyzer list no name can be chosen safely: not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").accessanalyzer.analyzers =
+            Collected::Missing(denied("access-analyzer:ListAnalyzers"));
+        let finding = failing(
+            &META,
+            &fx.inv,
+            "us-east-1",
+            "arn:aws:access-analyzer:us-east-1:111122223333:*",
+        );
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("ListAnalyzers"));
     }
 }

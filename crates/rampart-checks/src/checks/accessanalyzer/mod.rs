@@ -6,3 +6,6 @@ mod enabled;
 
 /// The Access Analyzer checks.
 pub const CHECKS: &[Check] = &[enabled::CHECK];
+
+/// The Access Analyzer fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER];

@@ -52,6 +52,21 @@ fn run(ctx: &Context) -> Vec<Finding> {
     evaluate(ctx, &META, PATTERN)
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: super::metric_chain::FIX_HOW,
+    plan: fix,
+};
+
+/// The step that completes this control's monitoring chain.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    super::metric_chain::fix(&META, PATTERN, ctx, finding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

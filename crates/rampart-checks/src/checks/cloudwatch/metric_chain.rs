@@ -501,6 +501,266 @@ pub(crate) fn evaluate(ctx: &Context, meta: &'static CheckMeta, pattern: &str) -
     }]
 }
 
+/// How `rampart fix` fixes a CIS section 5 monitoring control.
+pub(crate) const FIX_HOW: &str = "Completes the chain on the first trail (by ARN) that is \
+     multi-region, logging, records all management events and delivers to CloudWatch Logs: \
+     a metric filter `rampart-<control>` with the benchmark's pattern on its log group \
+     (PutMetricFilter; an existing filter that already matches is reused) and an alarm \
+     `rampart-<control>` on the filter's metric (PutMetricAlarm) notifying the first SNS \
+     topic of that region with a confirmed subscription. Safe; alarms are billed. Not \
+     planned when no trail qualifies or no topic has a confirmed subscription.";
+
+/// The step that completes the monitoring chain of `meta`'s control (benchmark `pattern`).
+pub(crate) fn fix(
+    meta: &'static CheckMeta,
+    pattern: &str,
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::{hcl_string, provider_alias};
+    use crate::fix::{logical_id, Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let benchmark = parse(pattern).map_err(|e| NotFixable::new(e.0))?;
+    let control = meta.id.trim_start_matches("cloudwatch_alarm_");
+    let trails = Trails::of(ctx);
+    let mut unread: Vec<String> = trails
+        .unread
+        .iter()
+        .map(|(region, gap)| format!("the trails of {region} ({})", gap.describe()))
+        .collect();
+    let mut chosen = None;
+    for trail in &trails.trails {
+        let status = trail.status.get().map(|s| s.is_logging);
+        let management = trail.event_selectors.get().map(management_events);
+        let qualifies = trail.is_multi_region
+            && matches!(status, Ok(true))
+            && matches!(management, Ok(Management::All));
+        let group = trail
+            .cloudwatch_logs_log_group_arn
+            .as_deref()
+            .and_then(log_group);
+        match (qualifies, group) {
+            (true, Some(group)) => {
+                chosen = Some((trail, group));
+                break;
+            }
+            _ if trail.is_multi_region
+                && group.is_some()
+                && (status.is_err() || management.is_err()) =>
+            {
+                unread.push(format!(
+                    "the status or event selectors of trail `{}`",
+                    trail.name
+                ));
+            }
+            _ => {}
+        }
+    }
+    let Some((trail, (region, group))) = chosen else {
+        return Err(NotFixable::new(if unread.is_empty() {
+            "no multi-region, logging trail with all management events delivers to CloudWatch \
+             Logs: the trail is fixed first"
+                .to_owned()
+        } else {
+            format!(
+                "no trail is known to qualify, and these could not be read: {}",
+                unread.join("; ")
+            )
+        }));
+    };
+    let data = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} was not scanned")))?;
+    let read = |what: &str, gap| NotFixable::gap(&format!("the {what} of {region}"), gap);
+    let filters = data
+        .logs
+        .metric_filters
+        .get()
+        .map_err(|g| read("metric filters", g))?;
+    let alarms = data
+        .cloudwatch
+        .alarms
+        .get()
+        .map_err(|g| read("alarms", g))?;
+    let subscriptions = data
+        .sns
+        .subscriptions
+        .get()
+        .map_err(|g| read("SNS subscriptions", g))?;
+    let mut topics: Vec<&str> = subscriptions
+        .iter()
+        .filter(|s| s.confirmed())
+        .map(|s| s.topic_arn.as_str())
+        .collect();
+    topics.sort_unstable();
+    let Some(topic) = topics.first().copied() else {
+        return Err(NotFixable::new(format!(
+            "no SNS topic in {region} has a confirmed subscription for the alarm to notify: \
+             subscribe a person to one first"
+        )));
+    };
+    let mut existing: Vec<_> = filters
+        .iter()
+        .filter(|f| f.log_group == group && !f.metrics.is_empty())
+        .filter(|f| pattern_matches(&f.pattern, &benchmark))
+        .collect();
+    existing.sort_by(|a, b| a.name.cmp(&b.name));
+    let name = format!("rampart-{}", control.replace('_', "-"));
+    let mut calls = Vec::new();
+    let mut cli: Vec<Vec<String>> = Vec::new();
+    let (namespace, metric) = match existing.first() {
+        Some(f) => (f.metrics[0].namespace.clone(), f.metrics[0].name.clone()),
+        None => {
+            let (namespace, metric) = ("CISBenchmark".to_owned(), control.to_owned());
+            calls.push(Call::new(
+                "logs",
+                "PutMetricFilter",
+                json!({
+                    "logGroupName": group,
+                    "filterName": name,
+                    "filterPattern": pattern,
+                    "metricTransformations": [{
+                        "metricName": metric, "metricNamespace": namespace, "metricValue": "1",
+                    }],
+                }),
+            ));
+            cli.push(vec![
+                "aws".into(),
+                "logs".into(),
+                "put-metric-filter".into(),
+                "--region".into(),
+                region.into(),
+                "--log-group-name".into(),
+                group.into(),
+                "--filter-name".into(),
+                name.clone(),
+                "--filter-pattern".into(),
+                pattern.into(),
+                "--metric-transformations".into(),
+                format!("metricName={metric},metricNamespace={namespace},metricValue=1"),
+            ]);
+            (namespace, metric)
+        }
+    };
+    calls.push(Call::new(
+        "cloudwatch",
+        "PutMetricAlarm",
+        json!({
+            "AlarmName": name,
+            "MetricName": metric,
+            "Namespace": namespace,
+            "Statistic": "Sum",
+            "Period": 300,
+            "EvaluationPeriods": 1,
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [topic],
+        }),
+    ));
+    cli.push(
+        [
+            "aws",
+            "cloudwatch",
+            "put-metric-alarm",
+            "--region",
+            region,
+            "--alarm-name",
+            &name,
+            "--metric-name",
+            &metric,
+            "--namespace",
+            &namespace,
+            "--statistic",
+            "Sum",
+            "--period",
+            "300",
+            "--evaluation-periods",
+            "1",
+            "--threshold",
+            "1",
+            "--comparison-operator",
+            "GreaterThanOrEqualToThreshold",
+            "--treat-missing-data",
+            "notBreaching",
+            "--alarm-actions",
+            topic,
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let before_alarm = alarms.iter().find(|a| a.name == name).map(|a| {
+        json!({"AlarmName": a.name, "Namespace": a.namespace, "MetricName": a.metric_name,
+               "AlarmActions": a.alarm_actions, "ActionsEnabled": a.actions_enabled})
+    });
+    let key = format!("{}/{group}/{control}", trail.arn);
+    let (cfn_filter, cfn_alarm) = (
+        logical_id("RampartMetricFilter", &key),
+        logical_id("RampartAlarm", &key),
+    );
+    let tf = logical_id("cis_", &key);
+    let alias = provider_alias(region);
+    let mut cfn = serde_json::Map::new();
+    let mut hcl = String::new();
+    if existing.is_empty() {
+        cfn.insert(cfn_filter, json!({"Type": "AWS::Logs::MetricFilter", "Properties": {
+            "LogGroupName": group, "FilterName": name, "FilterPattern": pattern,
+            "MetricTransformations": [{"MetricName": metric, "MetricNamespace": namespace, "MetricValue": "1"}],
+        }}));
+        hcl.push_str(&format!(
+            "resource \"aws_cloudwatch_log_metric_filter\" \"{tf}\" {{\n  provider       = aws.{alias}\n  name           = {n}\n  log_group_name = {g}\n  pattern        = {p}\n\n  metric_transformation {{\n    name      = {m}\n    namespace = {ns}\n    value     = \"1\"\n  }}\n}}\n\n",
+            n = hcl_string(&name), g = hcl_string(group), p = hcl_string(pattern),
+            m = hcl_string(&metric), ns = hcl_string(&namespace),
+        ));
+    }
+    cfn.insert(cfn_alarm, json!({"Type": "AWS::CloudWatch::Alarm", "Properties": {
+        "AlarmName": name, "MetricName": metric, "Namespace": namespace, "Statistic": "Sum",
+        "Period": 300, "EvaluationPeriods": 1, "Threshold": 1,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+        "AlarmActions": [topic],
+    }}));
+    hcl.push_str(&format!(
+        "resource \"aws_cloudwatch_metric_alarm\" \"{tf}\" {{\n  provider            = aws.{alias}\n  alarm_name          = {n}\n  metric_name         = {m}\n  namespace           = {ns}\n  statistic           = \"Sum\"\n  period              = 300\n  evaluation_periods  = 1\n  threshold           = 1\n  comparison_operator = \"GreaterThanOrEqualToThreshold\"\n  treat_missing_data  = \"notBreaching\"\n  alarm_actions       = [{t}]\n}}\n",
+        n = hcl_string(&name), m = hcl_string(&metric), ns = hcl_string(&namespace), t = hcl_string(topic),
+    ));
+    let mut step = Step::new(
+        meta.id,
+        &finding.resource,
+        region,
+        Risk::Safe,
+        "a metric filter and an alarm only watch the trail's logs; nothing is blocked",
+        calls,
+    )
+    .states(
+        json!({"Trail": trail.name, "LogGroup": group,
+               "MatchingFilter": existing.first().map(|f| &f.name), "Alarm": before_alarm}),
+        json!({"Trail": trail.name, "LogGroup": group,
+               "MatchingFilter": existing.first().map_or(name.as_str(), |f| f.name.as_str()),
+               "Alarm": {"AlarmName": name, "Namespace": namespace, "MetricName": metric,
+                         "AlarmActions": [topic], "ActionsEnabled": true}}),
+    )
+    .cloudformation(serde_json::Value::Object(cfn))
+    .terraform(hcl)
+    .billing(format!("a CloudWatch standard alarm in {region} (billed per alarm per month) and, for a new filter, its custom metric"))
+    .undo(format!(
+        "aws cloudwatch delete-alarms --alarm-names {name}{}; nothing is lost but the alerts",
+        if existing.is_empty() {
+            format!(" and aws logs delete-metric-filter --log-group-name {group} --filter-name {name}")
+        } else {
+            String::new()
+        }
+    ));
+    step.cli = cli
+        .iter()
+        .map(|c| {
+            crate::fix::render::shell_command(&c.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+        .collect();
+    Ok(vec![step])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -689,5 +949,88 @@ mod tests {
             Some(("eu-west-1", "/org/trail"))
         );
         assert_eq!(log_group("arn:aws:s3:::bucket"), None);
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use crate::checks::cloudwatch::alarm_root_usage::{CHECK, META, PATTERN};
+    use crate::checks::cloudwatch::testing::{chain, TOPIC};
+    use crate::checks::fixtures::denied;
+    use crate::fix::{render, testing::plan_for};
+    use rampart_inventory::{Collected, MetricFilter, MetricTransformation, Subscription};
+
+    // Issue 14 (CIS 5.3): a trail delivering to CloudWatch Logs and a subscribed topic, but
+    // no filter for the control: one step adds the filter and an alarm notifying the topic;
+    // with the chain complete there is none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = chain(PATTERN);
+        assert!(plan_for(&CHECK, &fx.inv).steps.is_empty());
+        fx.region("us-east-1").logs.metric_filters = Collected::Ok(vec![]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        let ops: Vec<&str> = plan.steps[0]
+            .calls
+            .iter()
+            .map(|c| c.operation.as_str())
+            .collect();
+        assert_eq!(ops, ["PutMetricFilter", "PutMetricAlarm"]);
+        assert_eq!(plan.steps[0].calls[1].params["AlarmActions"][0], TOPIC);
+        assert_eq!(plan.steps[0].calls[0].params["filterPattern"], PATTERN);
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: a matching filter whose metric no alarm watches is reused: only the alarm is
+    // added, on that filter's metric.
+    #[test]
+    fn fix_reuses_a_matching_filter() {
+        let mut fx = chain(PATTERN);
+        fx.region("us-east-1").cloudwatch.alarms = Collected::Ok(vec![]);
+        fx.region("us-east-1").logs.metric_filters = Collected::Ok(vec![MetricFilter {
+            name: "root".into(),
+            log_group: "cloudtrail-main".into(),
+            pattern: PATTERN.into(),
+            metrics: vec![MetricTransformation {
+                namespace: "Security".into(),
+                name: "RootUse".into(),
+            }],
+        }]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let calls = &plan.steps[0].calls;
+        assert_eq!(calls.len(), 1);
+        assert_eq!(calls[0].params["Namespace"], "Security");
+        assert_eq!(calls[0].params["MetricName"], "RootUse");
+    }
+
+    // Issue 14: no topic with a confirmed subscription, or unread alarms: not planned.
+    #[test]
+    fn fix_not_planned() {
+        let mut fx = chain(PATTERN);
+        fx.region("us-east-1").logs.metric_filters = Collected::Ok(vec![]);
+        fx.region("us-east-1").sns.subscriptions = Collected::Ok(vec![Subscription {
+            arn: "PendingConfirmation".into(),
+            topic_arn: TOPIC.into(),
+            protocol: "email".into(),
+        }]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("confirmed subscription"));
+
+        let mut fx = chain(PATTERN);
+        fx.region("us-east-1").logs.metric_filters = Collected::Ok(vec![]);
+        fx.region("us-east-1").cloudwatch.alarms =
+            Collected::Missing(denied("cloudwatch:DescribeAlarms"));
+        let finding = crate::fix::testing::failing(
+            &META,
+            &fx.inv,
+            "global",
+            "arn:aws:iam::111122223333:root",
+        );
+        let plan = crate::fix::plan(&fx.inv, &crate::Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("DescribeAlarms"));
     }
 }

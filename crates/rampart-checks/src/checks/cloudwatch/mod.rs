@@ -64,3 +64,23 @@ pub const CHECKS: &[Check] = &[
     alarm_vpc_changes::CHECK,
     billing_alarm::CHECK,
 ];
+
+/// The CloudWatch fixers: one per CIS section 5 monitoring control, all completing the chain
+/// in `metric_chain`.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
+    alarm_cloudtrail_changes::FIXER,
+    alarm_cmk_disable_or_deletion::FIXER,
+    alarm_config_changes::FIXER,
+    alarm_console_auth_failures::FIXER,
+    alarm_console_signin_without_mfa::FIXER,
+    alarm_iam_policy_changes::FIXER,
+    alarm_nacl_changes::FIXER,
+    alarm_network_gateway_changes::FIXER,
+    alarm_organizations_changes::FIXER,
+    alarm_root_usage::FIXER,
+    alarm_route_table_changes::FIXER,
+    alarm_s3_bucket_policy_changes::FIXER,
+    alarm_security_group_changes::FIXER,
+    alarm_unauthorized_api_calls::FIXER,
+    alarm_vpc_changes::FIXER,
+];

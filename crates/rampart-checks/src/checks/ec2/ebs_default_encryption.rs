@@ -44,6 +44,55 @@ fn run(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Turns on EBS encryption by default in the region (EnableEbsEncryptionByDefault), \
+          with the AWS managed key `aws/ebs`. Safe: only volumes created afterwards are \
+          encrypted; existing volumes and running instances are untouched.",
+    plan: fix,
+};
+
+/// The step for a region where EBS encryption by default is off.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::provider_alias;
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    let region = finding.region.as_str();
+    let data = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?;
+    let before =
+        *data.ec2.ebs_encryption_by_default.get().map_err(|gap| {
+            NotFixable::gap(&format!("EBS encryption by default in {region}"), gap)
+        })?;
+    let alias = provider_alias(region);
+    Ok(vec![Step::new(
+        META.id,
+        &finding.resource,
+        region,
+        Risk::Safe,
+        "applies only to volumes created afterwards; existing volumes and instances are unchanged",
+        vec![Call::new("ec2", "EnableEbsEncryptionByDefault", serde_json::json!({}))],
+    )
+    .states(
+        serde_json::json!({"EbsEncryptionByDefault": before}),
+        serde_json::json!({"EbsEncryptionByDefault": true}),
+    )
+    .cli(&[&["aws", "ec2", "enable-ebs-encryption-by-default", "--region", region]])
+    .terraform(format!(
+        "resource \"aws_ebs_encryption_by_default\" \"rampart_{alias}\" {{\n  provider = aws.{alias}\n  enabled  = true\n}}\n"
+    ))
+    .undo(format!(
+        "aws ec2 disable-ebs-encryption-by-default --region {region}; volumes encrypted \
+         meanwhile stay encrypted"
+    ))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +107,46 @@ mod tests {
         fx.region("ap-south-1").ec2.ebs_encryption_by_default =
             Collected::Missing(denied("ec2:GetEbsEncryptionByDefault"));
         insta::assert_json_snapshot!("regions", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::Collected;
+
+    // Issue 14: a region with EBS encryption by default off gets one step; one with it on
+    // gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        fx.region("eu-west-1").ec2.ebs_encryption_by_default = Collected::Ok(false);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(plan.steps[0].region, "eu-west-1");
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: a failing finding over a snapshot where the setting could not be read is
+    // not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").ec2.ebs_encryption_by_default =
+            Collected::Missing(denied("ec2:GetEbsEncryptionByDefault"));
+        let finding = failing(
+            &META,
+            &fx.inv,
+            "us-east-1",
+            "arn:aws:ec2:us-east-1:111122223333:*",
+        );
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("GetEbsEncryptionByDefault"));
     }
 }

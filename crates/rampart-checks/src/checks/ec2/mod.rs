@@ -128,3 +128,6 @@ pub(crate) fn over_launch_templates<'a>(
     }
     findings
 }
+
+/// The EC2 fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[ebs_default_encryption::FIXER];

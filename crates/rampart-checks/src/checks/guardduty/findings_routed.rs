@@ -147,6 +147,83 @@ fn names_finding_detail_type(rule: &EventRule) -> bool {
     }
 }
 
+/// The name of a rule that sends GuardDuty findings to a target, as [`judge`] decides it:
+/// `Ok(None)` when none does, `Err((rule, gap))` when none does as far as could be read
+/// but the targets of a matching rule could not be read.
+pub(super) fn routes_findings(rules: &[EventRule]) -> Result<Option<&str>, (&str, &Gap)> {
+    let mut unread = None;
+    for rule in rules.iter().filter(|r| {
+        r.matches_source(SOURCE) && names_finding_detail_type(r) && r.state.starts_with("ENABLED")
+    }) {
+        match rule.targets.get() {
+            Ok(targets) if !targets.is_empty() => return Ok(Some(&rule.name)),
+            Ok(_) => {}
+            Err(gap) => {
+                unread.get_or_insert((rule.name.as_str(), gap));
+            }
+        }
+    }
+    unread.map_or(Ok(None), Err)
+}
+
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Routes the region's findings to an SNS topic `rampart-guardduty-findings` through an \
+          EventBridge rule of the same name (CreateTopic, SetTopicAttributes with a policy \
+          that lets only that rule publish, PutRule, PutTargets); subscribe a person to the \
+          topic. Safe.",
+    plan: fix,
+};
+
+/// The step for an enabled detector whose findings reach no target.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use super::route::{self, Route};
+    use crate::fix::{NotFixable, Risk, Step};
+    let region = finding.region.as_str();
+    let data = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?;
+    match route::plan(ctx, region, &data.eventbridge)? {
+        Route::Exists { rule } => Err(NotFixable::new(format!(
+            "EventBridge rule `{rule}` in {region} already sends GuardDuty findings to a \
+             target: the finding is out of date, rescan"
+        ))),
+        Route::New {
+            calls,
+            cli,
+            cloudformation,
+            terraform,
+            after,
+        } => {
+            let mut step = Step::new(
+                META.id,
+                &finding.resource,
+                region,
+                Risk::Safe,
+                "a new topic and rule only add notifications; no existing rule or target is \
+                 changed",
+                calls,
+            )
+            .states(
+                serde_json::json!({"FindingsRoute": null}),
+                serde_json::json!({"FindingsRoute": after}),
+            )
+            .cloudformation(serde_json::Value::Object(cloudformation))
+            .terraform(terraform)
+            .billing(route::ROUTE_BILLING)
+            .undo(route::UNDO_ROUTE);
+            step.cli = cli;
+            Ok(vec![step])
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,5 +322,68 @@ mod tests {
         assert!(!names_finding_detail_type(&rule(
             r#"{"detail-type":["GuardDuty Runtime Protection Healthy"]}"#
         )));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::CHECK;
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::checks::guardduty::testing::{detector, findings_rule};
+    use crate::fix::{render, testing::plan_for};
+    use rampart_inventory::{Collected, EventRule};
+
+    // Issue 14: an enabled detector whose only matching rule has no target gets the route;
+    // a region whose rule sends findings to a target gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        let r = fx.region("us-east-1");
+        r.guardduty.detectors = Collected::Ok(vec![detector("d1", "ENABLED")]);
+        r.eventbridge.rules = Collected::Ok(vec![EventRule {
+            targets: Collected::Ok(vec![]),
+            ..findings_rule("us-east-1", "no-target")
+        }]);
+        let r = fx.region("eu-west-1");
+        r.guardduty.detectors = Collected::Ok(vec![detector("d2", "ENABLED")]);
+        r.eventbridge.rules = Collected::Ok(vec![findings_rule("eu-west-1", "to-soc")]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        let ops: Vec<&str> = plan.steps[0]
+            .calls
+            .iter()
+            .map(|c| c.operation.as_str())
+            .collect();
+        assert_eq!(
+            ops,
+            ["CreateTopic", "SetTopicAttributes", "PutRule", "PutTargets"]
+        );
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: a matching rule whose targets could not be read makes the check an ERROR
+    // (never planned); over a failing finding from an earlier scan, the fixer does not
+    // guess either.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        let r = fx.region("us-east-1");
+        r.guardduty.detectors = Collected::Ok(vec![detector("d1", "ENABLED")]);
+        r.eventbridge.rules = Collected::Ok(vec![EventRule {
+            targets: Collected::Missing(denied("events:ListTargetsByRule")),
+            ..findings_rule("us-east-1", "unread")
+        }]);
+        assert!(plan_for(&CHECK, &fx.inv).steps.is_empty());
+        let finding = crate::fix::testing::failing(
+            &super::META,
+            &fx.inv,
+            "us-east-1",
+            "arn:aws:guardduty:us-east-1:111122223333:detector/d1",
+        );
+        let plan = crate::fix::plan(&fx.inv, &crate::Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("events:ListTargetsByRule"));
     }
 }

@@ -6,6 +6,7 @@ use rampart_inventory::Detector;
 
 mod enabled;
 mod findings_routed;
+mod route;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -26,3 +27,6 @@ fn detector_arn(ctx: &Context, region: &str, detector: &Detector) -> String {
 fn is_enabled(detector: &Detector) -> bool {
     detector.status.ok().is_some_and(|s| s == "ENABLED")
 }
+
+/// The GuardDuty fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER, findings_routed::FIXER];

@@ -129,3 +129,135 @@ impl<'a> Holders<'a> {
             .join("; ")
     }
 }
+
+/// The IAM fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
+    password_policy_complexity::FIXER,
+    password_policy_length::FIXER,
+    password_policy_reuse::FIXER,
+];
+
+/// How `rampart fix` fixes the password policy checks (one step for all three).
+const PASSWORD_POLICY_FIX: &str =
+    "Sets the whole password policy (UpdateAccountPasswordPolicy resets every member it \
+          is not given, so each is sent): the minimum length and reuse prevention raised to \
+          the configured minimums, all four character classes required, and every stricter \
+          setting of the current policy kept. Safe: existing passwords stay valid until \
+          they are next changed.";
+
+/// The step that sets the whole password policy, for a failing finding of one of the
+/// password policy checks (`meta`): every check's minimum at once, so the three checks'
+/// steps are one change.
+fn fix_password_policy(
+    meta: &'static crate::CheckMeta,
+    ctx: &crate::Context,
+    finding: &crate::Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let current = ctx
+        .inventory
+        .iam
+        .password_policy
+        .get()
+        .map_err(|gap| NotFixable::gap("the account password policy", gap))?;
+    let s = ctx.settings;
+    let cur = current.clone().unwrap_or_default();
+    let length = cur
+        .minimum_password_length
+        .unwrap_or(0)
+        .max(s.password_min_length);
+    let reuse = cur
+        .password_reuse_prevention
+        .unwrap_or(0)
+        .max(s.password_reuse_prevention);
+    let mut params = json!({
+        "MinimumPasswordLength": length,
+        "RequireSymbols": true,
+        "RequireNumbers": true,
+        "RequireUppercaseCharacters": true,
+        "RequireLowercaseCharacters": true,
+        "AllowUsersToChangePassword": true,
+        "PasswordReusePrevention": reuse,
+    });
+    let mut cli: Vec<String> = [
+        "aws",
+        "iam",
+        "update-account-password-policy",
+        "--minimum-password-length",
+        &length.to_string(),
+        "--require-symbols",
+        "--require-numbers",
+        "--require-uppercase-characters",
+        "--require-lowercase-characters",
+        "--allow-users-to-change-password",
+        "--password-reuse-prevention",
+        &reuse.to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut tf_extra = String::new();
+    if let Some(age) = cur.max_password_age {
+        params["MaxPasswordAge"] = json!(age);
+        cli.extend(["--max-password-age".into(), age.to_string()]);
+        tf_extra.push_str(&format!("  max_password_age               = {age}\n"));
+    }
+    if let Some(hard) = cur.hard_expiry {
+        params["HardExpiry"] = json!(hard);
+        cli.push(
+            if hard {
+                "--hard-expiry"
+            } else {
+                "--no-hard-expiry"
+            }
+            .into(),
+        );
+        tf_extra.push_str(&format!("  hard_expiry                    = {hard}\n"));
+    }
+    let state = |p: Option<&rampart_inventory::PasswordPolicy>| match p {
+        None => serde_json::Value::Null,
+        Some(p) => json!({
+            "MinimumPasswordLength": p.minimum_password_length,
+            "RequireSymbols": p.require_symbols,
+            "RequireNumbers": p.require_numbers,
+            "RequireUppercaseCharacters": p.require_uppercase_characters,
+            "RequireLowercaseCharacters": p.require_lowercase_characters,
+            "AllowUsersToChangePassword": p.allow_users_to_change_password,
+            "MaxPasswordAge": p.max_password_age,
+            "PasswordReusePrevention": p.password_reuse_prevention,
+            "HardExpiry": p.hard_expiry,
+        }),
+    };
+    let after = rampart_inventory::PasswordPolicy {
+        minimum_password_length: Some(length),
+        require_symbols: true,
+        require_numbers: true,
+        require_uppercase_characters: true,
+        require_lowercase_characters: true,
+        allow_users_to_change_password: true,
+        max_password_age: cur.max_password_age,
+        password_reuse_prevention: Some(reuse),
+        hard_expiry: cur.hard_expiry,
+    };
+    let mut step = Step::new(
+        meta.id,
+        &finding.resource,
+        "global",
+        Risk::Safe,
+        "a password policy applies when a password is next set; no user is locked out",
+        vec![Call::new("iam", "UpdateAccountPasswordPolicy", params)],
+    )
+    .states(state(current.as_ref()), state(Some(&after)))
+    .terraform(format!(
+        "resource \"aws_iam_account_password_policy\" \"rampart\" {{\n  minimum_password_length        = {length}\n  require_symbols                = true\n  require_numbers                = true\n  require_uppercase_characters   = true\n  require_lowercase_characters   = true\n  allow_users_to_change_password = true\n  password_reuse_prevention      = {reuse}\n{tf_extra}}}\n"
+    ))
+    .undo(if current.is_some() {
+        "update-account-password-policy with the `before` values; nothing is lost"
+    } else {
+        "aws iam delete-account-password-policy; nothing is lost"
+    });
+    step.cli = vec![crate::fix::render::shell_command(
+        &cli.iter().map(String::as_str).collect::<Vec<_>>(),
+    )];
+    Ok(vec![step])
+}

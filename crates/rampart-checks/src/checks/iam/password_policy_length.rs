@@ -49,6 +49,21 @@ fn run(ctx: &Context) -> Vec<Finding> {
     }]
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: super::PASSWORD_POLICY_FIX,
+    plan: fix,
+};
+
+/// The step for an account whose password policy is missing or too short.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    super::fix_password_policy(&META, ctx, finding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +89,79 @@ mod tests {
 
         fx.inv.iam.password_policy = Collected::Ok(None);
         insta::assert_json_snapshot!("fail_no_policy", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::{Collected, PasswordPolicy};
+
+    // Issue 14: a short policy is raised to the minimums, keeping its stricter settings
+    // (a 90-day maximum age and hard expiry are sent again, since the API resets what it is
+    // not given); a long enough policy gets no step.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(8),
+            require_symbols: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(30),
+            hard_expiry: Some(true),
+            ..Default::default()
+        }));
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        let params = &plan.steps[0].calls[0].params;
+        assert_eq!(params["MinimumPasswordLength"], 14);
+        assert_eq!(params["PasswordReusePrevention"], 30);
+        assert_eq!(params["MaxPasswordAge"], 90);
+        assert_eq!(params["HardExpiry"], true);
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+
+        fx.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(16),
+            ..Default::default()
+        }));
+        assert!(plan_for(&CHECK, &fx.inv).steps.is_empty());
+    }
+
+    // Issue 14: one UpdateAccountPasswordPolicy fixes the length, complexity and reuse
+    // checks: a policy failing all three gets one step that names the other two.
+    #[test]
+    fn fix_one_step_for_three_checks() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(None);
+        let settings = Settings::default();
+        let findings = crate::evaluate(&fx.inv, &settings, &crate::Selection::default());
+        let plan = plan(&fx.inv, &settings, &findings);
+        let steps: Vec<_> = plan
+            .steps
+            .iter()
+            .filter(|s| s.calls[0].operation == "UpdateAccountPasswordPolicy")
+            .collect();
+        assert_eq!(steps.len(), 1, "{steps:#?}");
+        assert_eq!(steps[0].check_id, "iam_password_policy_complexity");
+        assert_eq!(
+            steps[0].also_fixes,
+            ["iam_password_policy_length", "iam_password_policy_reuse"]
+        );
+    }
+
+    // Issue 14: an unread policy cannot be merged: not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Missing(denied("iam:GetAccountPasswordPolicy"));
+        let finding = failing(&META, &fx.inv, "global", "arn:aws:iam::111122223333:root");
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("GetAccountPasswordPolicy"));
     }
 }

@@ -51,6 +51,21 @@ fn run(ctx: &Context) -> Vec<Finding> {
     }]
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: super::PASSWORD_POLICY_FIX,
+    plan: fix,
+};
+
+/// The step for an account whose password policy is missing or does not prevent enough reuse.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    super::fix_password_policy(&META, ctx, finding)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

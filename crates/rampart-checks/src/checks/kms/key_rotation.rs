@@ -50,6 +50,75 @@ fn run(ctx: &Context) -> Vec<Finding> {
     )
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Turns on automatic yearly rotation of the key (EnableKeyRotation). Safe: KMS keeps \
+          every earlier key version, so data encrypted before still decrypts. Not planned \
+          for a key that is not `Enabled` (KMS refuses the call for it).",
+    plan: fix,
+};
+
+/// The step for a customer managed key that does not rotate.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    let region = finding.region.as_str();
+    let keys = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+        .kms
+        .keys
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the KMS keys of {region}"), gap))?;
+    let key = keys
+        .iter()
+        .find(|k| k.arn == finding.resource)
+        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    let before = *key
+        .rotation_enabled
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the rotation status of key {}", key.id), gap))?;
+    if key.state != "Enabled" {
+        return Err(NotFixable::new(format!(
+            "key {} is {}: KMS enables rotation only on an enabled key",
+            key.id, key.state
+        )));
+    }
+    Ok(vec![Step::new(
+        META.id,
+        &key.arn,
+        region,
+        Risk::Safe,
+        "KMS keeps every earlier key version, so data encrypted before rotation still decrypts",
+        vec![Call::new(
+            "kms",
+            "EnableKeyRotation",
+            serde_json::json!({"KeyId": key.id}),
+        )],
+    )
+    .states(
+        serde_json::json!({"KeyRotationEnabled": before, "KeyState": key.state}),
+        serde_json::json!({"KeyRotationEnabled": true, "KeyState": key.state}),
+    )
+    .cli(&[&[
+        "aws",
+        "kms",
+        "enable-key-rotation",
+        "--region",
+        region,
+        "--key-id",
+        &key.id,
+    ]])
+    .undo(
+        "aws kms disable-key-rotation --key-id <KEY_ID>; versions made meanwhile are kept",
+    )])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +159,55 @@ mod tests {
             },
         ]);
         insta::assert_json_snapshot!("pass_fail_error", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::CHECK;
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::checks::kms::testing::{key, kms};
+    use crate::fix::{render, testing::plan_for};
+    use rampart_inventory::{Collected, KmsKey};
+
+    // Issue 14: an enabled key without rotation gets EnableKeyRotation; a rotating key gets
+    // none; a disabled key (KMS refuses the call) and an unread status are not planned.
+    #[test]
+    fn fix_fail_pass_and_not_planned() {
+        let mut fx = Fixture::new();
+        kms(&mut fx).keys = Collected::Ok(vec![
+            KmsKey {
+                rotation_enabled: Collected::Ok(false),
+                ..key("1234abcd-12ab-34cd-56ef-1234567890ab")
+            },
+            key("rotating"),
+            KmsKey {
+                rotation_enabled: Collected::Ok(false),
+                state: "Disabled".into(),
+                ..key("disabled")
+            },
+        ]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(plan.not_planned.len(), 1);
+        assert!(plan.not_planned[0].reason.contains("Disabled"));
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: a key list that could not be read gives an ERROR, never a step; a failing
+    // finding from an earlier scan over it is not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        kms(&mut fx).keys = Collected::Missing(denied("kms:ListKeys"));
+        let finding = crate::fix::testing::failing(
+            &super::META,
+            &fx.inv,
+            "us-east-1",
+            "arn:aws:kms:us-east-1:111122223333:key/k",
+        );
+        let plan = crate::fix::plan(&fx.inv, &crate::Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("kms:ListKeys"));
     }
 }

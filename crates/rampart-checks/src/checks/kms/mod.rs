@@ -47,3 +47,6 @@ fn over_keys<'a>(
 fn customer_managed(key: &KmsKey) -> bool {
     key.manager == "CUSTOMER"
 }
+
+/// The KMS fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[key_rotation::FIXER];

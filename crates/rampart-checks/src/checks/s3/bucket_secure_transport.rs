@@ -162,6 +162,151 @@ fn wildcard_match(pattern: &str, value: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Adds a statement `RampartDenyInsecureTransport` (Deny s3:* to everyone on the bucket \
+          and its objects when aws:SecureTransport is false) to the bucket's policy, keeping \
+          every existing statement, and writes the whole policy back (PutBucketPolicy). \
+          Disruptive on a bucket that serves content to everyone (its website endpoint \
+          speaks only HTTP); otherwise safe, as AWS SDKs and the CLI use HTTPS, with the \
+          reminder that the snapshot holds no access logs to show plain HTTP clients.",
+    plan: fix,
+};
+
+/// The step for a bucket whose policy does not deny plain HTTP.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::{hcl_string, provider_alias};
+    use crate::fix::{canonical, logical_id, Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let buckets = ctx
+        .inventory
+        .s3
+        .buckets
+        .get()
+        .map_err(|gap| NotFixable::gap("the bucket list", gap))?;
+    let bucket = buckets
+        .iter()
+        .find(|b| b.arn == finding.resource)
+        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    let name = &bucket.name;
+    if bucket.region.is_empty() {
+        return Err(NotFixable::new(format!(
+            "the region of bucket {name} could not be read"
+        )));
+    }
+    let region = bucket.region.as_str();
+    let before = bucket
+        .policy
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the policy of bucket {name}"), gap))?;
+    let mut policy = match before {
+        None => json!({"Version": "2012-10-17", "Statement": []}),
+        Some(doc) => doc.clone(),
+    };
+    let Some(object) = policy.as_object_mut() else {
+        return Err(NotFixable::new(format!(
+            "the policy of bucket {name} is not a JSON object"
+        )));
+    };
+    let mut existing = match object.remove("Statement") {
+        None => vec![],
+        Some(Value::Array(items)) => items,
+        Some(one @ Value::Object(_)) => vec![one],
+        Some(_) => {
+            return Err(NotFixable::new(format!(
+                "the Statement of bucket {name}'s policy is neither a list nor a statement"
+            )))
+        }
+    };
+    let sids: Vec<&str> = existing
+        .iter()
+        .filter_map(|s| s.get("Sid").and_then(Value::as_str))
+        .collect();
+    let sid = (1..)
+        .map(|n| match n {
+            1 => "RampartDenyInsecureTransport".to_owned(),
+            n => format!("RampartDenyInsecureTransport{n}"),
+        })
+        .find(|s| !sids.contains(&s.as_str()))
+        .unwrap_or_default();
+    existing.push(json!({
+        "Sid": sid,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket.arn, format!("{}/*", bucket.arn)],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }));
+    object.insert("Statement".into(), Value::Array(existing));
+    object
+        .entry("Version")
+        .or_insert_with(|| json!("2012-10-17"));
+    let policy = canonical(policy);
+    let text = serde_json::to_string(&policy).unwrap_or_default();
+    let (risk, risk_reason) = match super::serves_public(bucket)? {
+        Some(fact) => (
+            Risk::Disruptive,
+            format!("{fact}; a website endpoint and many public links use plain HTTP, which the statement would refuse"),
+        ),
+        None => (
+            Risk::Safe,
+            format!(
+                "bucket {name} serves nothing to everyone, and AWS SDKs and the CLI use HTTPS; \
+                 the snapshot holds no access logs, so check them for plain HTTP clients first"
+            ),
+        ),
+    };
+    // In the template the new statement names the bucket through `Fn::Sub`, with the
+    // stack's partition: the name stays a value, never part of a pattern-checked ARN.
+    let mut template_policy = policy.clone();
+    if let Some(Value::Array(all)) = template_policy.get_mut("Statement") {
+        if let Some(last) = all.last_mut() {
+            last["Resource"] = json!([
+                {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${Bucket}", {"Bucket": name}]},
+                {"Fn::Sub": ["arn:${AWS::Partition}:s3:::${Bucket}/*", {"Bucket": name}]},
+            ]);
+        }
+    }
+    let alias = provider_alias(region);
+    let tf = logical_id("bucket_policy_", &bucket.arn);
+    let cfn = logical_id("RampartBucketPolicy", &bucket.arn);
+    Ok(vec![Step::new(
+        META.id,
+        &bucket.arn,
+        region,
+        risk,
+        risk_reason,
+        vec![Call::new(
+            "s3",
+            "PutBucketPolicy",
+            json!({"Bucket": name, "Policy": text}),
+        )],
+    )
+    .states(
+        json!({"Policy": before}),
+        json!({"Policy": policy}),
+    )
+    .cli(&[&["aws", "s3api", "put-bucket-policy", "--region", region, "--bucket", name, "--policy", &text]])
+    .cloudformation(json!({cfn: {"Type": "AWS::S3::BucketPolicy", "Properties": {
+        "Bucket": name, "PolicyDocument": template_policy}}}))
+    .terraform(format!(
+        "resource \"aws_s3_bucket_policy\" \"{tf}\" {{\n  provider = aws.{alias}\n  bucket   = {}\n  policy   = {}\n}}\n",
+        hcl_string(name),
+        hcl_string(&text)
+    ))
+    .undo(match before {
+        Some(_) => format!(
+            "put the `before` policy back with aws s3api put-bucket-policy --bucket {name}; \
+             nothing is lost"
+        ),
+        None => format!("aws s3api delete-bucket-policy --bucket {name}; nothing is lost"),
+    })])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +373,90 @@ mod tests {
         assert!(!wildcard_match("arn:aws:s3:::b/*", "arn:aws:s3:::b"));
         assert!(wildcard_match("arn:aws:s3:::?", "arn:aws:s3:::b"));
         assert!(!wildcard_match("arn:aws:s3:::c", "arn:aws:s3:::b"));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::CHECK;
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::checks::s3::testing::{bucket, set_buckets};
+    use crate::fix::{render, testing::plan_for, Risk};
+    use rampart_inventory::{Bucket, Collected};
+    use serde_json::json;
+
+    // Issue 14: a bucket whose policy lets one role read gets the deny statement added
+    // beside that statement (kept as it was); a bucket without a policy gets a new one; a
+    // bucket that already denies plain HTTP gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        let reader = json!({"Version": "2012-10-17", "Statement": {
+            "Sid": "RampartDenyInsecureTransport", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:role/reader"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}});
+        set_buckets(
+            &mut fx,
+            vec![
+                Bucket {
+                    policy: Collected::Ok(Some(reader.clone())),
+                    ..bucket("reports")
+                },
+                Bucket {
+                    policy: Collected::Ok(None),
+                    ..bucket("bare")
+                },
+                bucket("compliant"),
+            ],
+        );
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 2, "{plan:#?}");
+        let reports = plan
+            .steps
+            .iter()
+            .find(|s| s.resource.ends_with("reports"))
+            .unwrap();
+        assert_eq!(reports.risk, Risk::Safe);
+        let statements = reports.after["Policy"]["Statement"].as_array().unwrap();
+        assert_eq!(statements[0], reader["Statement"]);
+        // The reader's Sid was taken: the new statement gets the next free one.
+        assert_eq!(statements[1]["Sid"], "RampartDenyInsecureTransport2");
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: a bucket that serves a public website is read over plain HTTP (the website
+    // endpoint has no HTTPS): disruptive.
+    #[test]
+    fn fix_website_bucket_is_disruptive() {
+        let mut fx = Fixture::new();
+        let site = json!({"Statement": [{"Sid": "PublicRead", "Effect": "Allow",
+            "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}]});
+        set_buckets(
+            &mut fx,
+            vec![Bucket {
+                policy: Collected::Ok(Some(site)),
+                ..bucket("site")
+            }],
+        );
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps[0].risk, Risk::Disruptive);
+        assert!(plan.steps[0].risk_reason.contains("plain HTTP"));
+    }
+
+    // Issue 14: the ACL decides the risk too; unread, the step is not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        set_buckets(
+            &mut fx,
+            vec![Bucket {
+                policy: Collected::Ok(None),
+                acl_grants: Collected::Missing(denied("s3:GetBucketAcl")),
+                ..bucket("unread")
+            }],
+        );
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("s3:GetBucketAcl"));
     }
 }

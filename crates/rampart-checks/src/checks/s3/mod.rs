@@ -81,3 +81,74 @@ fn effective<'a>(
         (_, Err(gap)) => Setting::Unknown("account", gap),
     }
 }
+
+/// The S3 fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
+    account_public_access_block::FIXER,
+    bucket_public_access_block::FIXER,
+    bucket_secure_transport::FIXER,
+];
+
+/// A Block Public Access configuration as the API's `PublicAccessBlockConfiguration`
+/// (`None`: not configured).
+fn block_state(block: Option<&PublicAccessBlock>) -> serde_json::Value {
+    match block {
+        None => serde_json::Value::Null,
+        Some(b) => serde_json::json!({
+            "BlockPublicAcls": b.block_public_acls,
+            "IgnorePublicAcls": b.ignore_public_acls,
+            "BlockPublicPolicy": b.block_public_policy,
+            "RestrictPublicBuckets": b.restrict_public_buckets,
+        }),
+    }
+}
+
+/// All four Block Public Access settings on.
+fn block_all_on() -> serde_json::Value {
+    block_state(Some(&PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    }))
+}
+
+/// Whether a bucket serves content to everyone today, which Block Public Access would cut
+/// off: `Some(fact)` naming the policy statements or ACL grants that open it (a public
+/// website bucket always has one of them), `None` when neither does.
+fn serves_public(bucket: &Bucket) -> Result<Option<String>, crate::fix::NotFixable> {
+    use crate::checks::public_policy::{describe_grants, exposure, PolicyExposure};
+    use crate::fix::NotFixable;
+    let name = &bucket.name;
+    let grants = bucket
+        .acl_grants
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the ACL of bucket {name}"), gap))?;
+    let public_acl: Vec<String> = grants
+        .iter()
+        .filter(|g| g.is_public())
+        .map(|g| {
+            format!(
+                "{} to {}",
+                g.permission,
+                g.grantee_uri.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    match exposure(&bucket.policy) {
+        PolicyExposure::Unknown(reason) => Err(NotFixable::new(format!(
+            "whether bucket {name} serves public content is unknown: {reason}"
+        ))),
+        PolicyExposure::Public(g) => Ok(Some(format!(
+            "bucket {name} serves content to everyone today: its policy's {}",
+            describe_grants(&g)
+        ))),
+        PolicyExposure::NoPolicy | PolicyExposure::Private if !public_acl.is_empty() => {
+            Ok(Some(format!(
+                "bucket {name} serves content to everyone today: its ACL grants {}",
+                public_acl.join(", ")
+            )))
+        }
+        PolicyExposure::NoPolicy | PolicyExposure::Private => Ok(None),
+    }
+}

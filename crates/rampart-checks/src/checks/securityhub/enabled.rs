@@ -49,6 +49,78 @@ fn run(ctx: &Context) -> Vec<Finding> {
         .collect()
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Enables Security Hub in the region with its default standards and consolidated \
+          control findings (EnableSecurityHub). Safe: it only reads configuration; most of its \
+          controls need the AWS Config recorder to report. Starts Security Hub billing.",
+    plan: fix,
+};
+
+/// The step for a region where Security Hub is not enabled.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::provider_alias;
+    use crate::fix::{Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let region = finding.region.as_str();
+    let hub = ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+        .securityhub
+        .hub
+        .get()
+        .map_err(|gap| {
+            NotFixable::gap(&format!("whether Security Hub is enabled in {region}"), gap)
+        })?;
+    if let Some(hub) = hub {
+        return Err(NotFixable::new(format!(
+            "Security Hub is enabled in {region} ({}): the finding is out of date, rescan",
+            hub.arn
+        )));
+    }
+    let alias = provider_alias(region);
+    Ok(vec![Step::new(
+        META.id,
+        &finding.resource,
+        region,
+        Risk::Safe,
+        "Security Hub only reads configuration and findings; it changes no resource",
+        vec![Call::new(
+            "securityhub",
+            "EnableSecurityHub",
+            json!({"EnableDefaultStandards": true, "ControlFindingGenerator": "SECURITY_CONTROL"}),
+        )],
+    )
+    .states(
+        json!({"Hub": null}),
+        json!({"Hub": {"DefaultStandards": true, "ControlFindingGenerator": "SECURITY_CONTROL"}}),
+    )
+    .cli(&[&[
+        "aws", "securityhub", "enable-security-hub", "--region", region,
+        "--enable-default-standards", "--control-finding-generator", "SECURITY_CONTROL",
+    ]])
+    .cloudformation(json!({"RampartSecurityHub": {"Type": "AWS::SecurityHub::Hub", "Properties": {
+        "EnableDefaultStandards": true, "ControlFindingGenerator": "SECURITY_CONTROL"}}}))
+    .terraform(format!(
+        "resource \"aws_securityhub_account\" \"rampart_{alias}\" {{\n  provider                  = aws.{alias}\n  enable_default_standards  = true\n  control_finding_generator = \"SECURITY_CONTROL\"\n}}\n"
+    ))
+    .billing(format!(
+        "starts Security Hub billing in {region}: charged per security check and per finding \
+         ingested beyond the free tier (a 30-day free trial applies where it is new); its \
+         controls also drive AWS Config rule evaluations, billed by Config"
+    ))
+    .undo(format!(
+        "aws securityhub disable-security-hub --region {region}; its findings, insights and \
+         settings are deleted 90 days later and cannot be recovered"
+    ))])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +137,47 @@ mod tests {
         }));
         fx.region("eu-west-1");
         insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::{Collected, Hub};
+
+    // Issue 14: a region without Security Hub gets EnableSecurityHub with a billing note; a
+    // region where it is enabled gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        fx.region("eu-west-1").securityhub.hub = Collected::Ok(Some(Hub {
+            arn: "arn:aws:securityhub:eu-west-1:111122223333:hub/default".into(),
+            subscribed_at: None,
+        }));
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 1);
+        assert_eq!(plan.steps[0].region, "us-east-1");
+        assert!(plan.steps[0].billing.is_some());
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: whether the hub exists could not be read: not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").securityhub.hub =
+            Collected::Missing(denied("securityhub:DescribeHub"));
+        let finding = failing(
+            &META,
+            &fx.inv,
+            "us-east-1",
+            "arn:aws:securityhub:us-east-1:111122223333:*",
+        );
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("DescribeHub"));
     }
 }

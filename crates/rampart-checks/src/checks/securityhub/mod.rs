@@ -6,3 +6,6 @@ mod enabled;
 
 /// The Security Hub checks.
 pub const CHECKS: &[Check] = &[enabled::CHECK];
+
+/// The Security Hub fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[enabled::FIXER];

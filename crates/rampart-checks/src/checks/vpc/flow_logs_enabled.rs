@@ -71,6 +71,157 @@ fn run(ctx: &Context) -> Vec<Finding> {
     findings
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Creates a flow log of all traffic of the VPC (CreateFlowLogs) into a CloudWatch Logs \
+          group `/rampart/vpc-flow-logs/<vpc>` kept 365 days, delivered by an IAM role \
+          `rampart-vpc-flow-logs` created once for the account when the snapshot shows no \
+          role of that name. Safe; starts CloudWatch Logs billing.",
+    plan: fix,
+};
+
+/// Name of the IAM role flow logs deliver with.
+const ROLE_NAME: &str = "rampart-vpc-flow-logs";
+
+/// The steps for a VPC without a flow log: the delivery role (when absent), then the flow
+/// log.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::render::{hcl_string, provider_alias};
+    use crate::fix::{logical_id, Call, NotFixable, Risk, Step};
+    use serde_json::json;
+    let account = &ctx.inventory.account;
+    let region = finding.region.as_str();
+    let ec2 = &ctx
+        .inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+        .ec2;
+    let vpcs = ec2
+        .vpcs
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the VPCs of {region}"), gap))?;
+    let vpc = vpcs
+        .iter()
+        .find(|v| finding.resource.ends_with(&format!(":vpc/{}", v.id)))
+        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    let roles =
+        ctx.inventory.iam.roles.get().map_err(|gap| {
+            NotFixable::gap("the IAM roles (for the flow log delivery role)", gap)
+        })?;
+    let role_arn = format!(
+        "arn:{}:iam::{}:role/{ROLE_NAME}",
+        account.partition, account.id
+    );
+    let mut steps = Vec::new();
+    let mut depends = Vec::new();
+    if !roles.iter().any(|r| r.name == ROLE_NAME) {
+        let trust = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account.id}},
+            }],
+        });
+        let permissions = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                "Resource": format!("arn:{}:logs:*:{}:log-group:/rampart/vpc-flow-logs/*", account.partition, account.id),
+            }],
+        });
+        let text = |v: &serde_json::Value| {
+            serde_json::to_string(&crate::fix::canonical(v.clone())).unwrap_or_default()
+        };
+        let (trust_text, perm_text) = (text(&trust), text(&permissions));
+        let role = Step::new(
+            META.id,
+            &role_arn,
+            "global",
+            Risk::Safe,
+            "a new role that only the flow logs service can assume",
+            vec![
+                Call::new("iam", "CreateRole", json!({"RoleName": ROLE_NAME, "AssumeRolePolicyDocument": trust_text})),
+                Call::new("iam", "PutRolePolicy", json!({"RoleName": ROLE_NAME, "PolicyName": "deliver-flow-logs", "PolicyDocument": perm_text})),
+            ],
+        )
+        .states(json!({"Role": null}), json!({"Role": ROLE_NAME}))
+        .cli(&[
+            &["aws", "iam", "create-role", "--role-name", ROLE_NAME, "--assume-role-policy-document", &trust_text],
+            &["aws", "iam", "put-role-policy", "--role-name", ROLE_NAME, "--policy-name", "deliver-flow-logs", "--policy-document", &perm_text],
+        ])
+        .terraform(format!(
+            "resource \"aws_iam_role\" \"rampart_vpc_flow_logs\" {{\n  name               = {}\n  assume_role_policy = {}\n}}\n\nresource \"aws_iam_role_policy\" \"rampart_vpc_flow_logs\" {{\n  name   = \"deliver-flow-logs\"\n  role   = aws_iam_role.rampart_vpc_flow_logs.id\n  policy = {}\n}}\n",
+            hcl_string(ROLE_NAME), hcl_string(&trust_text), hcl_string(&perm_text)
+        ))
+        .undo(format!("aws iam delete-role-policy --role-name {ROLE_NAME} --policy-name deliver-flow-logs, then aws iam delete-role --role-name {ROLE_NAME}"));
+        depends.push(role.stable_id());
+        steps.push(role);
+    }
+    // In Terraform the role is referenced when this plan creates it, so that Terraform
+    // creates it first; otherwise by its ARN.
+    let tf_role = if depends.is_empty() {
+        hcl_string(&role_arn)
+    } else {
+        "aws_iam_role.rampart_vpc_flow_logs.arn".to_owned()
+    };
+    let group = format!("/rampart/vpc-flow-logs/{}", vpc.id);
+    let alias = provider_alias(region);
+    let tf = logical_id("flow_log_", &finding.resource);
+    let cfn_id = logical_id("RampartFlowLog", &finding.resource);
+    let cfn_group = logical_id("RampartFlowLogGroup", &finding.resource);
+    steps.push(
+        Step::new(
+            META.id,
+            &finding.resource,
+            region,
+            Risk::Safe,
+            "a flow log only records traffic metadata; it does not alter traffic",
+            vec![
+                Call::new("logs", "CreateLogGroup", json!({"logGroupName": group})),
+                Call::new("logs", "PutRetentionPolicy", json!({"logGroupName": group, "retentionInDays": 365})),
+                Call::new("ec2", "CreateFlowLogs", json!({
+                    "ResourceIds": [vpc.id],
+                    "ResourceType": "VPC",
+                    "TrafficType": "ALL",
+                    "LogDestinationType": "cloud-watch-logs",
+                    "LogGroupName": group,
+                    "DeliverLogsPermissionArn": role_arn,
+                })),
+            ],
+        )
+        .after_steps(depends)
+        .states(json!({"FlowLogs": []}), json!({"FlowLogs": [{"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs", "LogGroupName": group}]}))
+        .cli(&[
+            &["aws", "logs", "create-log-group", "--region", region, "--log-group-name", &group],
+            &["aws", "logs", "put-retention-policy", "--region", region, "--log-group-name", &group, "--retention-in-days", "365"],
+            &["aws", "ec2", "create-flow-logs", "--region", region, "--resource-type", "VPC", "--resource-ids", &vpc.id, "--traffic-type", "ALL", "--log-destination-type", "cloud-watch-logs", "--log-group-name", &group, "--deliver-logs-permission-arn", &role_arn],
+        ])
+        .cloudformation(json!({
+            cfn_group.clone(): {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": group, "RetentionInDays": 365}},
+            cfn_id: {"Type": "AWS::EC2::FlowLog", "Properties": {
+                "ResourceId": vpc.id, "ResourceType": "VPC", "TrafficType": "ALL",
+                "LogDestinationType": "cloud-watch-logs", "LogGroupName": {"Ref": cfn_group},
+                "DeliverLogsPermissionArn": role_arn,
+            }},
+        }))
+        .terraform(format!(
+            "resource \"aws_cloudwatch_log_group\" \"{tf}\" {{\n  provider          = aws.{alias}\n  name              = {g}\n  retention_in_days = 365\n}}\n\nresource \"aws_flow_log\" \"{tf}\" {{\n  provider        = aws.{alias}\n  vpc_id          = {v}\n  traffic_type    = \"ALL\"\n  log_destination = aws_cloudwatch_log_group.{tf}.arn\n  iam_role_arn    = {r}\n}}\n",
+            g = hcl_string(&group), v = hcl_string(&vpc.id), r = tf_role
+        ))
+        .billing(format!("starts CloudWatch Logs billing in {region}: flow log ingestion (vended logs, per GB) and storage for 365 days"))
+        .undo(format!("aws ec2 delete-flow-logs --flow-log-ids <FLOW_LOG_ID>; deleting the log group {group} as well drops the recorded traffic")),
+    );
+    Ok(steps)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +263,53 @@ mod tests {
 
         fx.region("us-east-1").ec2.vpcs = Collected::Missing(denied("ec2:DescribeVpcs"));
         insta::assert_json_snapshot!("vpcs_missing", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::CHECK;
+    use crate::checks::ec2::testing::{ec2, flow_log, vpc};
+    use crate::checks::fixtures::{denied, Fixture};
+    use crate::fix::{render, testing::plan_for};
+    use rampart_inventory::{Collected, Role};
+
+    // Issue 14: two VPCs without flow logs share one delivery-role step, which comes first
+    // and which both flow-log steps depend on; a VPC with a flow log gets none.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        let e = ec2(&mut fx);
+        e.vpcs = Collected::Ok(vec![vpc("vpc-01"), vpc("vpc-02"), vpc("vpc-03")]);
+        e.flow_logs = Collected::Ok(vec![flow_log("fl-01", "vpc-03", "ACTIVE")]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 3, "{plan:#?}");
+        assert_eq!(plan.steps[0].calls[0].operation, "CreateRole");
+        for s in &plan.steps[1..] {
+            assert_eq!(s.depends_on, [plan.steps[0].id.clone()]);
+            assert!(s.billing.is_some());
+        }
+        assert!(!plan.steps.iter().any(|s| s.resource.ends_with("vpc-03")));
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+
+        // The role exists already: no role step, no dependency.
+        fx.inv.iam.roles = Collected::Ok(vec![Role {
+            name: "rampart-vpc-flow-logs".into(),
+            ..Default::default()
+        }]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 2);
+        assert!(plan.steps.iter().all(|s| s.depends_on.is_empty()));
+    }
+
+    // Issue 14: whether the delivery role exists is unknown: not planned.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        ec2(&mut fx).vpcs = Collected::Ok(vec![vpc("vpc-01")]);
+        fx.inv.iam.roles = Collected::Missing(denied("iam:ListRoles"));
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("iam:ListRoles"));
     }
 }

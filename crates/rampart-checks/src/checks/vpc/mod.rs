@@ -17,3 +17,6 @@ pub const CHECKS: &[Check] = &[
     s3_gateway_endpoint::CHECK,
     subnet_auto_public_ip::CHECK,
 ];
+
+/// The VPC fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[flow_logs_enabled::FIXER];

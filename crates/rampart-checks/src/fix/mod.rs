@@ -1,0 +1,434 @@
+//! `rampart fix`: a plan of API calls that would turn the failing findings of a scan into
+//! passing ones, made by a pure function over the inventory and the findings. Nothing here
+//! writes to an account; applying a plan is the binary's job (see `docs/fix.md`).
+//!
+//! Each fixer lives in its check's file, beside the check's `CheckMeta`, as
+//! `pub(crate) fn fix(ctx, finding) -> Result<Vec<Step>, NotFixable>`; [`fixers`] registers
+//! them. Renderers for `--format json|sh|terraform|cloudformation` are in [`render`].
+
+pub mod render;
+
+use crate::checks;
+use crate::{CheckMeta, Context, Finding, Inventory, Settings, Status};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The version of the plan's JSON shape. Bump it when a field changes meaning or goes away.
+pub const PLAN_SCHEMA: u32 = 1;
+
+/// Whether a step can break something that runs today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// Nothing that runs today can break: the step adds a control or tightens a setting
+    /// that, as the snapshot shows the resource, nothing relies on being loose.
+    Safe,
+    /// May cut off traffic or a user; applied only with `--include-disruptive`.
+    Disruptive,
+}
+
+impl Risk {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Safe => "safe",
+            Risk::Disruptive => "disruptive",
+        }
+    }
+}
+
+/// One AWS API call, as the AWS API reference names it: `service` is the SDK's service
+/// (`s3`, `s3control`, `guardduty`, ...), `operation` the API action in PascalCase, and
+/// `params` the action's input with the reference's PascalCase member names, so that each
+/// maps one to one to an SDK fluent call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    /// SDK service name.
+    pub service: String,
+    /// API action (`PutPublicAccessBlock`).
+    pub operation: String,
+    /// Input members (`{"Bucket": "...", "PublicAccessBlockConfiguration": {...}}`).
+    pub params: Value,
+}
+
+impl Call {
+    /// A call of `operation` on `service` with `params`.
+    pub fn new(service: &str, operation: &str, params: Value) -> Self {
+        Call {
+            service: service.to_owned(),
+            operation: operation.to_owned(),
+            params: canonical(params),
+        }
+    }
+}
+
+/// One change to one resource: the calls that make it, the state before and after, and
+/// how to review, reproduce and undo it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// Stable id: a hash of the check, resource, region and calls (the same change gives
+    /// the same id in every plan).
+    pub id: String,
+    /// The check whose failing finding the step fixes.
+    pub check_id: String,
+    /// ARN (or id) of the resource changed, as the finding names it.
+    pub resource: String,
+    /// Region of the calls, or `global`.
+    pub region: String,
+    /// Other checks whose failing findings the same calls fix (the password policy is one
+    /// call for its length, complexity and reuse checks), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_fixes: Vec<String>,
+    /// Safe or disruptive.
+    pub risk: Risk,
+    /// Why the step has its risk class, naming the fact in the snapshot that decided it.
+    pub risk_reason: String,
+    /// Ids of steps that must be applied first (such as the IAM role a flow log delivers
+    /// with).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+    /// The API calls, in the order they must be made.
+    pub calls: Vec<Call>,
+    /// The resource's relevant state as the snapshot shows it.
+    pub before: Value,
+    /// The same state once the step is applied.
+    pub after: Value,
+    /// The same change as runnable `aws` CLI commands, values shell-quoted.
+    pub cli: Vec<String>,
+    /// CloudFormation resources (logical id → resource) that express the change, where a
+    /// template can (it cannot change a resource it does not manage).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloudformation: Option<Value>,
+    /// Terraform HCL that expresses the change, where it can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+    /// What the step starts billing for, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<String>,
+    /// How the step is undone, and what undoing it loses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo: Option<String>,
+}
+
+impl Step {
+    /// A step of `check_id` on `resource` in `region`; the id is set when the plan is made.
+    pub(crate) fn new(
+        check_id: &str,
+        resource: impl Into<String>,
+        region: &str,
+        risk: Risk,
+        risk_reason: impl Into<String>,
+        calls: Vec<Call>,
+    ) -> Self {
+        Step {
+            id: String::new(),
+            check_id: check_id.to_owned(),
+            resource: resource.into(),
+            region: region.to_owned(),
+            also_fixes: Vec::new(),
+            risk,
+            risk_reason: risk_reason.into(),
+            depends_on: Vec::new(),
+            calls,
+            before: Value::Null,
+            after: Value::Null,
+            cli: Vec::new(),
+            cloudformation: None,
+            terraform: None,
+            billing: None,
+            undo: None,
+        }
+    }
+
+    /// The stable id of this step's change.
+    pub fn stable_id(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [&self.check_id, &self.resource, &self.region] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        h.update(
+            serde_json::to_string(&self.calls)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        format!("fix-{}", hex::encode(&h.finalize()[..8]))
+    }
+
+    /// With the before and after states.
+    pub(crate) fn states(mut self, before: Value, after: Value) -> Self {
+        self.before = canonical(before);
+        self.after = canonical(after);
+        self
+    }
+
+    /// With CLI commands, each given as its arguments (quoted here).
+    pub(crate) fn cli(mut self, commands: &[&[&str]]) -> Self {
+        self.cli = commands.iter().map(|c| render::shell_command(c)).collect();
+        self
+    }
+
+    /// With CloudFormation resources.
+    pub(crate) fn cloudformation(mut self, resources: Value) -> Self {
+        self.cloudformation = Some(canonical(resources));
+        self
+    }
+
+    /// With a Terraform snippet.
+    pub(crate) fn terraform(mut self, hcl: String) -> Self {
+        self.terraform = Some(hcl);
+        self
+    }
+
+    /// With a billing note.
+    pub(crate) fn billing(mut self, note: impl Into<String>) -> Self {
+        self.billing = Some(note.into());
+        self
+    }
+
+    /// With the way to undo it.
+    pub(crate) fn undo(mut self, how: impl Into<String>) -> Self {
+        self.undo = Some(how.into());
+        self
+    }
+
+    /// Applied after the steps with these ids (computed with [`Step::stable_id`]).
+    pub(crate) fn after_steps(mut self, ids: Vec<String>) -> Self {
+        self.depends_on = ids;
+        self
+    }
+
+    /// This step with its id set.
+    pub(crate) fn with_id(mut self) -> Self {
+        self.id = self.stable_id();
+        self
+    }
+}
+
+/// Why a failing finding gets no step: the data the fixer needs is a gap in the snapshot,
+/// or the resource is in a state no API call can fix. Never a guess.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotFixable(pub String);
+
+impl NotFixable {
+    /// The reason, naming the resource and the missing fact.
+    pub(crate) fn new(reason: impl Into<String>) -> Self {
+        NotFixable(reason.into())
+    }
+
+    /// The data at `what` could not be read.
+    pub(crate) fn gap(what: &str, gap: &rampart_inventory::Gap) -> Self {
+        NotFixable(format!("{what} could not be read: {}", gap.describe()))
+    }
+}
+
+/// A failing finding the plan has no step for, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotPlanned {
+    /// Check id.
+    pub check_id: String,
+    /// Resource of the finding.
+    pub resource: String,
+    /// Region of the finding.
+    pub region: String,
+    /// Why no step was planned.
+    pub reason: String,
+}
+
+/// The plan for one account's snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// [`PLAN_SCHEMA`].
+    pub schema: u32,
+    /// Account id.
+    pub account_id: String,
+    /// Partition (`aws`, `aws-us-gov`, `aws-cn`).
+    pub partition: String,
+    /// When the snapshot the plan was made from was collected (the plan's only timestamp).
+    pub collected_at: chrono::DateTime<chrono::Utc>,
+    /// Steps, ordered by check, region, resource and id; dependencies come first.
+    pub steps: Vec<Step>,
+    /// Failing findings without a step, ordered by check, region and resource.
+    pub not_planned: Vec<NotPlanned>,
+}
+
+/// The signature of a fixer: the steps that fix one failing finding of its check.
+pub(crate) type FixFn = fn(&Context, &Finding) -> Result<Vec<Step>, NotFixable>;
+
+/// A check's fixer and its documentation.
+#[derive(Clone)]
+pub struct Fixer {
+    /// The check it fixes.
+    pub meta: &'static CheckMeta,
+    /// One or two sentences for the check's documentation: "How rampart fix does it".
+    pub how: &'static str,
+    /// Plans the steps for one failing finding.
+    pub(crate) plan: FixFn,
+}
+
+/// Every fixer, ordered by check id.
+pub fn fixers() -> &'static [Fixer] {
+    static ALL: std::sync::OnceLock<Vec<Fixer>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = checks::fixers();
+        all.sort_by_key(|f| f.meta.id);
+        all
+    })
+}
+
+/// The fixer of a check, if it has one.
+pub fn fixer(check_id: &str) -> Option<&'static Fixer> {
+    fixers().iter().find(|f| f.meta.id == check_id)
+}
+
+/// The plan for the active failures (FAIL, not muted) among `findings`, over the inventory
+/// they were evaluated on. Pure: the same inventory and the same set of findings, in any
+/// order, give the same plan.
+pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) -> Plan {
+    let ctx = Context::new(inventory, settings);
+    let mut failing: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && f.muted.is_none())
+        .collect();
+    failing.sort_by(|a, b| {
+        (&a.check_id, &a.region, &a.resource).cmp(&(&b.check_id, &b.region, &b.resource))
+    });
+    failing.dedup_by(|a, b| a.id == b.id);
+    let mut steps: Vec<Step> = Vec::new();
+    let mut not_planned = Vec::new();
+    for finding in failing {
+        let outcome = match fixer(&finding.check_id) {
+            Some(fixer) => (fixer.plan)(&ctx, finding),
+            None => Err(NotFixable::new(format!(
+                "rampart fix has no fixer for {} yet",
+                finding.check_id
+            ))),
+        };
+        match outcome {
+            Ok(new) => {
+                for step in new {
+                    let step = step.with_id();
+                    let same_change = |s: &Step| {
+                        s.id == step.id
+                            || (s.resource == step.resource
+                                && s.region == step.region
+                                && s.calls == step.calls)
+                    };
+                    match steps.iter_mut().find(|s| same_change(s)) {
+                        None => steps.push(step),
+                        Some(existing) => {
+                            if existing.check_id != step.check_id
+                                && !existing.also_fixes.contains(&step.check_id)
+                            {
+                                existing.also_fixes.push(step.check_id);
+                                existing.also_fixes.sort();
+                            }
+                        }
+                    }
+                }
+            }
+            Err(NotFixable(reason)) => not_planned.push(NotPlanned {
+                check_id: finding.check_id.clone(),
+                resource: finding.resource.clone(),
+                region: finding.region.clone(),
+                reason,
+            }),
+        }
+    }
+    Plan {
+        schema: PLAN_SCHEMA,
+        account_id: inventory.account.id.clone(),
+        partition: inventory.account.partition.clone(),
+        collected_at: inventory.collected_at,
+        steps: order(steps),
+        not_planned,
+    }
+}
+
+/// Steps in a deterministic order where each comes after the steps it depends on: sorted by
+/// check, region, resource and id, then each dependency moved before its first dependant.
+fn order(mut steps: Vec<Step>) -> Vec<Step> {
+    steps.sort_by(|a, b| {
+        (&a.check_id, &a.region, &a.resource, &a.id).cmp(&(
+            &b.check_id,
+            &b.region,
+            &b.resource,
+            &b.id,
+        ))
+    });
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    fn place(i: usize, steps: &[Step], out: &mut Vec<Step>, seen: &mut Vec<bool>) {
+        if seen[i] {
+            return;
+        }
+        seen[i] = true;
+        for dep in &steps[i].depends_on {
+            if let Some(j) = steps.iter().position(|s| &s.id == dep) {
+                place(j, steps, out, seen);
+            }
+        }
+        out.push(steps[i].clone());
+    }
+    let mut seen = vec![false; steps.len()];
+    for i in 0..steps.len() {
+        place(i, &steps, &mut out, &mut seen);
+    }
+    out
+}
+
+/// A JSON value with every object's keys sorted, whatever map type serde_json was built
+/// with: the plan's byte stability must not hang on a cargo feature another crate turns on.
+pub(crate) fn canonical(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, canonical(v)))
+                    .collect::<Map<String, Value>>(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(canonical).collect()),
+        other => other,
+    }
+}
+
+/// A CloudFormation logical id or Terraform label for a resource: `prefix` and a hash of
+/// `key`, so it is stable for the same resource and valid whatever the resource's name.
+pub(crate) fn logical_id(prefix: &str, key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    format!("{prefix}{}", hex::encode(&digest[..4]))
+}
+
+/// Test support: the plan for one check's findings over a fixture.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{plan, Plan};
+    use crate::checks::fixtures::run_check;
+    use crate::{Check, CheckMeta, Context, Finding, Inventory, Settings};
+
+    /// The plan for the findings `check` gives on `inv`.
+    pub(crate) fn plan_for(check: &Check, inv: &Inventory) -> Plan {
+        plan(inv, &Settings::default(), &run_check(check, inv))
+    }
+
+    /// A FAIL finding of `meta` on `resource`, as an earlier scan of the account gave it:
+    /// for plans over a snapshot that has since lost the data the fixer needs.
+    pub(crate) fn failing(
+        meta: &'static CheckMeta,
+        inv: &Inventory,
+        region: &str,
+        resource: &str,
+    ) -> Finding {
+        let settings = Settings::default();
+        Context::new(inv, &settings)
+            .finding(meta, region, resource)
+            .fail("failing in the scan the plan is made from")
+    }
+}
+
+#[cfg(test)]
+mod tests;

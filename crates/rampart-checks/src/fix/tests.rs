@@ -1,0 +1,489 @@
+//! Tests over the whole fixer registry and the plan's renderers (issue 14).
+
+use super::render::{self, hcl_string, shell_quote};
+use super::{fixers, plan, Plan, Risk};
+use crate::checks::fixtures::{Fixture, ACCOUNT};
+use crate::{evaluate, registry, Selection, Settings};
+use rampart_inventory::*;
+use serde_json::{json, Value};
+
+/// A name S3 would refuse but a snapshot can still hold: quotes, a command, a newline and
+/// an HCL template opener.
+const HOSTILE: &str = "evil'; rm -rf ~ #\n${jndi}";
+
+fn open_bucket(name: &str, policy: Option<Value>) -> Bucket {
+    Bucket {
+        name: name.into(),
+        arn: format!("arn:aws:s3:::{name}"),
+        region: "us-east-1".into(),
+        public_access_block: Collected::Ok(None),
+        policy: Collected::Ok(policy),
+        acl_grants: Collected::Ok(vec![]),
+        versioning: Collected::Ok(BucketVersioning::default()),
+        logging_target: Collected::Ok(None),
+        default_encryption: Collected::Ok(None),
+        tags: Collected::Ok(vec![]),
+        ..Default::default()
+    }
+}
+
+/// An account that fails every check with a fixer, in two regions, with a public website
+/// bucket and a hostile bucket name.
+fn failing_account() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.inv.s3.account_public_access_block = Collected::Ok(None);
+    fx.inv.s3.buckets = Collected::Ok(vec![
+        open_bucket(HOSTILE, None),
+        open_bucket(
+            "www.example.com",
+            Some(json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::www.example.com/*"}]})),
+        ),
+    ]);
+    // A multi-region trail delivers to CloudWatch Logs, and a topic has a confirmed
+    // subscription, but no metric filter exists: every CIS section 5 control fails.
+    let home = fx.region("us-east-1");
+    home.cloudtrail.trails = Collected::Ok(vec![Trail {
+        name: "main".into(),
+        arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/main"),
+        home_region: "us-east-1".into(),
+        is_multi_region: true,
+        is_organization_trail: false,
+        log_file_validation: true,
+        kms_key_id: None,
+        cloudwatch_logs_log_group_arn: Some(format!(
+            "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:cloudtrail-main:*"
+        )),
+        s3_bucket_name: Some("trail-logs".into()),
+        include_global_service_events: true,
+        status: Collected::Ok(TrailStatus {
+            is_logging: true,
+            latest_delivery_error: None,
+            latest_cloudwatch_logs_delivery_time: None,
+        }),
+        event_selectors: Collected::Ok(json!({"EventSelectors": [{
+            "ReadWriteType": "All", "IncludeManagementEvents": true,
+            "DataResources": [], "ExcludeManagementEventSources": []}]})),
+    }]);
+    let topic = format!("arn:aws:sns:us-east-1:{ACCOUNT}:security-alerts");
+    home.sns.subscriptions = Collected::Ok(vec![Subscription {
+        arn: format!("{topic}:0b1c2d3e-aaaa-bbbb-cccc-ddddeeeeffff"),
+        topic_arn: topic,
+        protocol: "email".into(),
+    }]);
+    // eu-west-1 has an enabled detector whose findings go nowhere.
+    fx.region("eu-west-1").guardduty.detectors = Collected::Ok(vec![Detector {
+        id: "d-eu".into(),
+        status: Collected::Ok("ENABLED".into()),
+        finding_publishing_frequency: None,
+    }]);
+    for region in ["us-east-1", "eu-west-1"] {
+        let r = fx.region(region);
+        r.ec2.ebs_encryption_by_default = Collected::Ok(false);
+        r.ec2.vpcs = Collected::Ok(vec![Vpc {
+            id: format!("vpc-{region}"),
+            cidr_block: "10.0.0.0/16".into(),
+            is_default: false,
+            tags: vec![],
+        }]);
+        r.kms.keys = Collected::Ok(vec![KmsKey {
+            id: format!("key-{region}"),
+            arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/key-{region}"),
+            manager: "CUSTOMER".into(),
+            state: "Enabled".into(),
+            spec: "SYMMETRIC_DEFAULT".into(),
+            origin: "AWS_KMS".into(),
+            deletion_date: None,
+            rotation_enabled: Collected::Ok(false),
+            policy: Collected::Ok(None),
+        }]);
+    }
+    fx
+}
+
+fn failing_plan(fx: &Fixture) -> Plan {
+    let settings = Settings::default();
+    let findings = evaluate(&fx.inv, &settings, &Selection::default());
+    plan(&fx.inv, &settings, &findings)
+}
+
+// ruff-style registry test: every fixer's check is registered, has a unique id, and its
+// documentation says how rampart fix fixes it (in docs/checks.md and `rampart explain`).
+#[test]
+fn every_fixer_belongs_to_a_registered_documented_check() {
+    assert!(fixers().len() >= 8);
+    let mut seen = std::collections::BTreeSet::new();
+    for f in fixers() {
+        assert!(seen.insert(f.meta.id), "{} has two fixers", f.meta.id);
+        let check = registry().iter().find(|c| c.meta.id == f.meta.id);
+        assert!(
+            check.is_some(),
+            "fixer for unregistered check {}",
+            f.meta.id
+        );
+        assert!(
+            f.how.len() > 40,
+            "{}: the fixer's `how` is too thin",
+            f.meta.id
+        );
+        let explain = crate::docs::explain_text(f.meta);
+        assert!(explain.contains("How rampart fix does it"), "{}", f.meta.id);
+        let section = crate::docs::catalogue_markdown();
+        let start = section.find(&format!("\n### {}\n", f.meta.id)).unwrap();
+        let rest = &section[start + 5..];
+        let end = rest.find("\n### ").unwrap_or(rest.len());
+        assert!(
+            rest[..end].contains("**How rampart fix does it:**"),
+            "{}: docs/checks.md does not say how rampart fix does it",
+            f.meta.id
+        );
+    }
+}
+
+// Issue 14: the failing account gets a step from every fixer, each with calls, states, CLI
+// commands of known AWS CLI commands, and an undo; and only the website bucket's step
+// (and the account block, which would cut it off) is disruptive.
+#[test]
+fn every_fixer_plans_on_a_failing_account() {
+    let fx = failing_account();
+    let plan = failing_plan(&fx);
+    for f in fixers() {
+        assert!(
+            plan.steps
+                .iter()
+                .any(|s| s.check_id == f.meta.id || s.also_fixes.iter().any(|c| c == f.meta.id)),
+            "no step for {}; not planned: {:#?}",
+            f.meta.id,
+            plan.not_planned
+                .iter()
+                .filter(|n| n.check_id == f.meta.id)
+                .collect::<Vec<_>>()
+        );
+    }
+    for s in &plan.steps {
+        assert!(!s.calls.is_empty() && !s.cli.is_empty(), "{}", s.id);
+        assert!(s.undo.is_some(), "{} has no undo", s.id);
+        assert!(s.after != Value::Null, "{} has no after state", s.id);
+        for c in &s.calls {
+            assert!(c
+                .operation
+                .chars()
+                .next()
+                .is_some_and(|ch| ch.is_ascii_uppercase()));
+        }
+        for line in &s.cli {
+            let command = line.split(' ').nth(1).unwrap_or("");
+            assert!(line.starts_with("aws "), "{line}");
+            assert!(
+                crate::docs::tests::CLI_COMMANDS.contains(&command),
+                "unknown CLI command in {line}"
+            );
+        }
+    }
+    let disruptive: Vec<(&str, &str)> = plan
+        .steps
+        .iter()
+        .filter(|s| s.risk == Risk::Disruptive)
+        .map(|s| (s.check_id.as_str(), s.resource.as_str()))
+        .collect();
+    let root = format!("arn:aws:iam::{ACCOUNT}:root");
+    assert_eq!(
+        disruptive,
+        [
+            ("s3_account_public_access_block", root.as_str()),
+            (
+                "s3_bucket_public_access_block",
+                "arn:aws:s3:::www.example.com"
+            ),
+            ("s3_bucket_secure_transport", "arn:aws:s3:::www.example.com"),
+        ]
+    );
+}
+
+// Issue 14: a plan is stable: the same input gives byte-identical JSON, whatever order the
+// findings come in, and the step ids do not change.
+#[test]
+fn json_is_byte_identical_for_the_same_input() {
+    let fx = failing_account();
+    let settings = Settings::default();
+    let findings = evaluate(&fx.inv, &settings, &Selection::default());
+    let first = render::json(&plan(&fx.inv, &settings, &findings));
+    let again = render::json(&plan(&fx.inv, &settings, &findings));
+    let mut reversed = findings.clone();
+    reversed.reverse();
+    let shuffled = render::json(&plan(&fx.inv, &settings, &reversed));
+    assert_eq!(first, again);
+    assert_eq!(first, shuffled);
+    assert!(first.contains("\"collected_at\": \"2026-06-01T12:00:00Z\""));
+}
+
+// Issue 14: dependencies come before the steps that need them.
+#[test]
+fn dependencies_come_first() {
+    let plan = failing_plan(&failing_account());
+    for (i, s) in plan.steps.iter().enumerate() {
+        for dep in &s.depends_on {
+            let j = plan.steps.iter().position(|d| &d.id == dep);
+            assert!(
+                j.is_some_and(|j| j < i),
+                "{} runs before its dependency {dep}",
+                s.id
+            );
+        }
+    }
+}
+
+// Issue 14: hostile names from the account are quoted in every format: a shell word in
+// single quotes, an HCL string escaped, JSON by serde.
+#[test]
+fn hostile_bucket_name_is_quoted() {
+    let plan = failing_plan(&failing_account());
+    let sh = render::sh(&plan, true);
+    let quoted = shell_quote(HOSTILE);
+    assert_eq!(quoted, r"$'evil\'; rm -rf ~ #\n${jndi}'");
+    assert!(sh.contains(&format!("--bucket {quoted} ")), "{sh}");
+    // Every line of the script is a comment, the strict-mode line, or an `aws` command:
+    // nothing from the name escaped its quotes onto a line of its own.
+    for line in sh.lines().filter(|l| !l.is_empty()) {
+        assert!(
+            line.starts_with('#') || line == "set -euo pipefail" || line.starts_with("aws "),
+            "{line}"
+        );
+    }
+    let tf = render::terraform(&plan);
+    assert!(tf.contains(&hcl_string(HOSTILE)));
+    assert!(tf.contains("$${jndi}") && !tf.contains("\"evil'; rm -rf ~ #\n"));
+    let json: Value = serde_json::from_str(&render::json(&plan)).unwrap();
+    assert!(json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["calls"][0]["params"]["Bucket"] == HOSTILE));
+}
+
+// Issue 14: the sh plan is a reviewed script: strict mode, each step commented with its
+// check, resource, risk and billing, and disruptive steps commented out unless included.
+#[test]
+fn sh_script_comments_and_gates_disruptive_steps() {
+    let plan = failing_plan(&failing_account());
+    let safe_only = render::sh(&plan, false);
+    assert!(safe_only.starts_with("#!/usr/bin/env bash\n"));
+    assert!(safe_only.contains("set -euo pipefail\n"));
+    assert!(safe_only.contains("# billing:  starts GuardDuty billing in us-east-1"));
+    assert!(safe_only.contains("# risk:     disruptive"));
+    assert!(safe_only.contains(
+        "\n# aws s3api put-public-access-block --region us-east-1 --bucket www.example.com"
+    ));
+    assert!(!safe_only.contains(
+        "\naws s3api put-public-access-block --region us-east-1 --bucket www.example.com"
+    ));
+    let all = render::sh(&plan, true);
+    assert!(all.contains(
+        "\naws s3api put-public-access-block --region us-east-1 --bucket www.example.com"
+    ));
+    insta::assert_snapshot!("failing_account_sh", all);
+}
+
+// Issue 14: the CloudFormation output is one template per region whose logical ids are
+// alphanumeric and whose `Ref`s and `GetAtt`s name resources of the same template, as
+// cfn-lint requires.
+#[test]
+fn cloudformation_templates_are_self_consistent() {
+    let plan = failing_plan(&failing_account());
+    let templates: Vec<(String, Value)> = render::cloudformation(&plan)
+        .into_iter()
+        .map(|(region, text)| (region, serde_json::from_str(&text).unwrap()))
+        .collect();
+    let regions: Vec<&str> = templates.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("Ref") {
+                    out.push(r.clone());
+                }
+                if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
+                    out.push(a[0].as_str().unwrap_or("").to_owned());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    for (region, t) in &templates {
+        assert_eq!(t["AWSTemplateFormatVersion"], "2010-09-09");
+        let resources = t["Resources"].as_object().unwrap();
+        assert!(resources.len() >= 4, "{region}: {resources:#?}");
+        for (id, r) in resources {
+            assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+            assert!(r["Type"].as_str().is_some_and(|t| t.starts_with("AWS::")));
+        }
+        let mut named = Vec::new();
+        refs(t, &mut named);
+        for r in named {
+            assert!(resources.contains_key(&r), "{region}: Ref to unknown {r}");
+        }
+    }
+}
+
+// Issue 14: findings that are not active failures (PASS, ERROR, muted) are never planned,
+// and a failing finding without a fixer is listed as not planned.
+#[test]
+fn only_active_failures_are_planned() {
+    let fx = failing_account();
+    let settings = Settings::default();
+    let mut findings = evaluate(&fx.inv, &settings, &Selection::default());
+    for f in &mut findings {
+        if f.check_id == "ec2_ebs_default_encryption" {
+            f.muted = Some(crate::Muted {
+                reason: "accepted".into(),
+                rule: "1".into(),
+                expires: None,
+            });
+        }
+    }
+    let plan = plan(&fx.inv, &settings, &findings);
+    assert!(!plan
+        .steps
+        .iter()
+        .any(|s| s.check_id == "ec2_ebs_default_encryption"));
+    assert!(!plan
+        .not_planned
+        .iter()
+        .any(|n| n.check_id == "ec2_ebs_default_encryption"));
+    // s3_bucket_versioning fails on both buckets and has no fixer yet.
+    let versioning: Vec<&str> = plan
+        .not_planned
+        .iter()
+        .filter(|n| n.check_id == "s3_bucket_versioning")
+        .map(|n| n.reason.as_str())
+        .collect();
+    assert_eq!(
+        versioning,
+        ["rampart fix has no fixer for s3_bucket_versioning yet"; 2]
+    );
+    assert!(plan.steps.iter().all(|s| findings
+        .iter()
+        .any(|f| f.check_id == s.check_id && f.status == crate::Status::Fail)));
+}
+
+// Issue 14: the quoting is checked by the shell itself: bash reads each quoted word back as
+// exactly the original bytes (skipped where bash is not installed).
+#[test]
+fn shell_quote_round_trips_through_bash() {
+    let words = [
+        HOSTILE,
+        "plain-name.v1",
+        "",
+        "it's",
+        "tab\there",
+        "back\\slash $HOME `id`",
+        "ü\u{7}",
+    ];
+    let script: String = words
+        .iter()
+        .map(|w| format!("printf '%s\\0' {}\n", shell_quote(w)))
+        .collect();
+    let Ok(out) = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .output()
+    else {
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: Vec<&[u8]> = out.stdout.split(|b| *b == 0).collect();
+    for (i, w) in words.iter().enumerate() {
+        assert_eq!(read[i], w.as_bytes(), "word {i}: {}", shell_quote(w));
+    }
+}
+
+// Issue 14: HCL strings escape quotes, backslashes, newlines and template openers.
+#[test]
+fn hcl_string_escapes() {
+    assert_eq!(hcl_string(r#"a"b\c"#), r#""a\"b\\c""#);
+    assert_eq!(hcl_string("x\n${y}%{z}$w"), r#""x\n$${y}%%{z}$w""#);
+}
+
+/// The program to run for `program`: the workspace's `.venv/bin` copy (where `.ci/run`
+/// installs cfn-lint), else the one on PATH, if either answers `arg`.
+fn tool(program: &str, arg: &str) -> Option<std::path::PathBuf> {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.venv/bin")
+        .join(program);
+    [venv, std::path::PathBuf::from(program)]
+        .into_iter()
+        .find(|p| {
+            std::process::Command::new(p)
+                .arg(arg)
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+// Issue 14: the CloudFormation output is accepted by cfn-lint (installed by .ci/run; the
+// self-consistency test above runs everywhere).
+#[test]
+fn cloudformation_passes_cfn_lint() {
+    let Some(cfn_lint) = tool("cfn-lint", "--version") else {
+        // CI installs it (tests/fix-requirements.txt): there, a missing cfn-lint fails.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "cfn-lint is not installed"
+        );
+        eprintln!("cfn-lint is not installed: skipped");
+        return;
+    };
+    let plan = failing_plan(&failing_account());
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (region, text) in render::cloudformation(&plan) {
+        let path = dir.path().join(format!("fix-{region}.template.json"));
+        std::fs::write(&path, text).unwrap();
+        paths.push((region, path));
+    }
+    for (region, path) in paths {
+        let out = std::process::Command::new(&cfn_lint)
+            .args(["--regions", &region, "--"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cfn-lint rejects the {region} template:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+// Issue 14: the Terraform output parses as HCL (`terraform fmt` reads it without the
+// providers, which `validate` would need downloaded), hostile names included.
+#[test]
+fn terraform_parses() {
+    // Terraform comes from no package registry this project can use: the test runs where
+    // the machine has it (the project's machines do today).
+    let Some(terraform) = tool("terraform", "version") else {
+        eprintln!("terraform is not installed: skipped");
+        return;
+    };
+    let plan = failing_plan(&failing_account());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fix.tf");
+    std::fs::write(&path, render::terraform(&plan)).unwrap();
+    let out = std::process::Command::new(&terraform)
+        .args(["fmt", "-check=false", "-list=false"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "terraform cannot parse the plan:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
