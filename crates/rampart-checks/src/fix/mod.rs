@@ -223,6 +223,17 @@ impl NotFixable {
     }
 }
 
+/// The data of the finding's region, which a regional fixer reads, or why there is none.
+pub(crate) fn region_data<'a>(
+    ctx: &Context<'a>,
+    region: &str,
+) -> Result<&'a rampart_inventory::RegionData, NotFixable> {
+    ctx.inventory
+        .regional
+        .get(region)
+        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))
+}
+
 /// A failing finding the plan has no step for, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotPlanned {

@@ -87,11 +87,7 @@ pub(crate) fn fix(
     use crate::fix::{Call, NotFixable, Risk, Step};
     use serde_json::json;
     let region = finding.region.as_str();
-    let analyzers = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+    let analyzers = crate::fix::region_data(ctx, region)?
         .accessanalyzer
         .analyzers
         .get()

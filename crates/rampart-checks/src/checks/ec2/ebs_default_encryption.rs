@@ -61,11 +61,7 @@ pub(crate) fn fix(
     use crate::fix::render::provider_alias;
     use crate::fix::{Call, NotFixable, Risk, Step};
     let region = finding.region.as_str();
-    let data = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?;
+    let data = crate::fix::region_data(ctx, region)?;
     let before =
         *data.ec2.ebs_encryption_by_default.get().map_err(|gap| {
             NotFixable::gap(&format!("EBS encryption by default in {region}"), gap)

@@ -93,11 +93,7 @@ pub(crate) fn fix(
     use crate::fix::{Call, NotFixable, Risk, Step};
     use serde_json::json;
     let region = finding.region.as_str();
-    let data = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?;
+    let data = crate::fix::region_data(ctx, region)?;
     let detectors = data
         .guardduty
         .detectors

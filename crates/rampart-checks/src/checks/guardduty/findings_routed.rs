@@ -184,11 +184,7 @@ pub(crate) fn fix(
     use super::route::{self, Route};
     use crate::fix::{NotFixable, Risk, Step};
     let region = finding.region.as_str();
-    let data = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?;
+    let data = crate::fix::region_data(ctx, region)?;
     match route::plan(ctx, region, &data.eventbridge)? {
         Route::Exists { rule } => Err(NotFixable::new(format!(
             "EventBridge rule `{rule}` in {region} already sends GuardDuty findings to a \

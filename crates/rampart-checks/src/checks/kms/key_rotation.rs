@@ -66,11 +66,7 @@ pub(crate) fn fix(
 ) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
     use crate::fix::{Call, NotFixable, Risk, Step};
     let region = finding.region.as_str();
-    let keys = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+    let keys = crate::fix::region_data(ctx, region)?
         .kms
         .keys
         .get()

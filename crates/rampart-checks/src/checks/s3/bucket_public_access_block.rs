@@ -113,22 +113,8 @@ pub(crate) fn fix(
     finding: &Finding,
 ) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
     use crate::fix::{logical_id, render::hcl_string, Call, NotFixable, Risk, Step};
-    let buckets = ctx
-        .inventory
-        .s3
-        .buckets
-        .get()
-        .map_err(|gap| NotFixable::gap("the bucket list", gap))?;
-    let bucket = buckets
-        .iter()
-        .find(|b| b.arn == finding.resource)
-        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    let bucket = super::finding_bucket(ctx, finding)?;
     let name = &bucket.name;
-    if bucket.region.is_empty() {
-        return Err(NotFixable::new(format!(
-            "the region of bucket {name} could not be read"
-        )));
-    }
     let before = bucket.public_access_block.get().map_err(|gap| {
         NotFixable::gap(&format!("the Block Public Access of bucket {name}"), gap)
     })?;

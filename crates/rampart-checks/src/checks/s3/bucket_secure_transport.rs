@@ -182,22 +182,8 @@ pub(crate) fn fix(
     use crate::fix::render::{hcl_string, provider_alias};
     use crate::fix::{canonical, logical_id, Call, NotFixable, Risk, Step};
     use serde_json::json;
-    let buckets = ctx
-        .inventory
-        .s3
-        .buckets
-        .get()
-        .map_err(|gap| NotFixable::gap("the bucket list", gap))?;
-    let bucket = buckets
-        .iter()
-        .find(|b| b.arn == finding.resource)
-        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    let bucket = super::finding_bucket(ctx, finding)?;
     let name = &bucket.name;
-    if bucket.region.is_empty() {
-        return Err(NotFixable::new(format!(
-            "the region of bucket {name} could not be read"
-        )));
-    }
     let region = bucket.region.as_str();
     let before = bucket
         .policy

@@ -113,6 +113,31 @@ fn block_all_on() -> serde_json::Value {
     }))
 }
 
+/// The bucket a fixer's finding is about, with its region known, or why it cannot be fixed.
+fn finding_bucket<'a>(
+    ctx: &Context<'a>,
+    finding: &Finding,
+) -> Result<&'a Bucket, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let buckets = ctx
+        .inventory
+        .s3
+        .buckets
+        .get()
+        .map_err(|gap| NotFixable::gap("the bucket list", gap))?;
+    let bucket = buckets
+        .iter()
+        .find(|b| b.arn == finding.resource)
+        .ok_or_else(|| NotFixable::new(format!("{} is not in the snapshot", finding.resource)))?;
+    if bucket.region.is_empty() {
+        return Err(NotFixable::new(format!(
+            "the region of bucket {} could not be read",
+            bucket.name
+        )));
+    }
+    Ok(bucket)
+}
+
 /// Whether a bucket serves content to everyone today, which Block Public Access would cut
 /// off: `Some(fact)` naming the policy statements or ACL grants that open it (a public
 /// website bucket always has one of them), `None` when neither does.

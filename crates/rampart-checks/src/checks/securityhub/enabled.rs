@@ -67,11 +67,7 @@ pub(crate) fn fix(
     use crate::fix::{Call, NotFixable, Risk, Step};
     use serde_json::json;
     let region = finding.region.as_str();
-    let hub = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
+    let hub = crate::fix::region_data(ctx, region)?
         .securityhub
         .hub
         .get()

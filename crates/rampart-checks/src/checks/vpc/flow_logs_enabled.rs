@@ -95,12 +95,7 @@ pub(crate) fn fix(
     use serde_json::json;
     let account = &ctx.inventory.account;
     let region = finding.region.as_str();
-    let ec2 = &ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} is not in the snapshot")))?
-        .ec2;
+    let ec2 = &crate::fix::region_data(ctx, region)?.ec2;
     let vpcs = ec2
         .vpcs
         .get()
