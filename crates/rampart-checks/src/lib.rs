@@ -16,7 +16,7 @@ mod settings;
 pub use context::{Context, FindingBuilder};
 pub use model::{BaselineState, CheckMeta, Finding, Muted, Severity, Status};
 pub use rampart_inventory::{Inventory, Service};
-pub use settings::Settings;
+pub use settings::{FixSettings, Settings};
 
 /// A check: its documentation and the function that evaluates it.
 #[derive(Clone)]

@@ -30,6 +30,29 @@ pub struct Settings {
     /// Services a principal is granted but has not used (Access Advisor) for this many days
     /// are reported as unused (default 90).
     pub unused_service_days: i64,
+    /// What `rampart fix` needs to be told rather than guess (`[fix]` in rampart.toml and
+    /// the `fix` command's flags); not a threshold, so not read from `[thresholds]`.
+    #[serde(skip)]
+    pub fix: FixSettings,
+}
+
+/// Names and amounts a fixer cannot take from the snapshot. A fixer that needs one that is
+/// not given plans nothing and says which flag or setting names it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FixSettings {
+    /// The S3 bucket a new CloudTrail trail delivers to (`--trail-bucket`,
+    /// `[fix] trail_bucket`).
+    pub trail_bucket: Option<String>,
+    /// The S3 bucket an AWS Config delivery channel writes to (`--config-bucket`,
+    /// `[fix] config_bucket`).
+    pub config_bucket: Option<String>,
+    /// An email address subscribed to the SNS topics rampart creates (`--notify-email`,
+    /// `[fix] notify_email`).
+    pub notify_email: Option<String>,
+    /// The monthly spend in USD above which the billing alarm fires and the budget warns
+    /// (`--billing-limit`, `[fix] billing_limit_usd`).
+    pub billing_limit_usd: Option<f64>,
 }
 
 impl Default for Settings {
@@ -51,6 +74,7 @@ impl Default for Settings {
             unused_role_days: 90,
             root_use_days: 90,
             unused_service_days: 90,
+            fix: FixSettings::default(),
         }
     }
 }

@@ -409,6 +409,7 @@ fn instance(rec: &Recorder<'_>, r: &RegionCtx, i: &aws_sdk_ec2::types::Instance)
             http_put_response_hop_limit: md.and_then(|m| m.http_put_response_hop_limit()),
         },
         user_data: Collected::default(),
+        metadata_no_token: Collected::default(),
         tags: tags(rec, i.tags()),
     }
 }

@@ -286,6 +286,11 @@ pub struct Instance {
     pub metadata: MetadataOptions,
     /// User data, scanned for secrets (`None`: the instance has no user data).
     pub user_data: Collected<Option<ScannedText>>,
+    /// Instance metadata requests made without a token (IMDSv1) over the last 14 days: the
+    /// sum of CloudWatch's `AWS/EC2` `MetadataNoToken` metric for the instance (0 when no
+    /// datapoint). Schema 6; older snapshots load it as not collected.
+    #[serde(default)]
+    pub metadata_no_token: Collected<f64>,
     /// Tags.
     pub tags: Vec<Tag>,
 }

@@ -55,7 +55,10 @@ use std::collections::BTreeMap;
 /// (`iam.service_last_accessed`), the organization policies that apply to the account
 /// (`organizations.applied_policies`) and Lambda function URLs. Older snapshots load with
 /// these not collected (boundaries as none).
-pub const SCHEMA_VERSION: u32 = 5;
+///
+/// 6 (issue 14): each instance's IMDSv1 use (`metadata_no_token`, from CloudWatch), which
+/// decides whether requiring IMDSv2 is planned. Older snapshots load with it not collected.
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// One account's inventory, as collected at one moment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

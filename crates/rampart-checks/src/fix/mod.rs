@@ -109,6 +109,16 @@ pub struct Step {
     /// How the step is undone, and what undoing it loses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undo: Option<String>,
+    /// The calls that restore `before`, in order (`rampart undo` makes them). A value
+    /// `{"$response": {"call": N, "member": "A.B"}}` in their params stands for the member
+    /// `A.B` of the response to this step's `N`-th call, as recorded when it was applied (a
+    /// created detector's id). Empty when the step cannot be undone by API calls.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undo_calls: Vec<Call>,
+    /// What undoing the step loses (a detector's findings, a log group's records), when it
+    /// loses anything: `rampart undo` asks first, or needs `--yes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undo_loses: Option<String>,
 }
 
 impl Step {
@@ -138,6 +148,8 @@ impl Step {
             terraform: None,
             billing: None,
             undo: None,
+            undo_calls: Vec::new(),
+            undo_loses: None,
         }
     }
 
@@ -193,6 +205,19 @@ impl Step {
         self
     }
 
+    /// With the calls that restore the before state (see [`Step::undo_calls`];
+    /// [`response_ref`] names a value the forward calls return).
+    pub(crate) fn undo_calls(mut self, calls: Vec<Call>) -> Self {
+        self.undo_calls = calls;
+        self
+    }
+
+    /// With what undoing the step loses.
+    pub(crate) fn undo_loses(mut self, what: impl Into<String>) -> Self {
+        self.undo_loses = Some(what.into());
+        self
+    }
+
     /// Applied after the steps with these ids (computed with [`Step::stable_id`]).
     pub(crate) fn after_steps(mut self, ids: Vec<String>) -> Self {
         self.depends_on = ids;
@@ -204,6 +229,25 @@ impl Step {
         self.id = self.stable_id();
         self
     }
+}
+
+/// A params value taken, when the step is applied, from the response to the step's
+/// `call`-th call (0-based): `member` is the response member's path with dots
+/// (`KeyMetadata.KeyId`), as the API reference names the members. Usable in later forward
+/// calls of the step and in its undo calls.
+pub fn response_ref(call: usize, member: &str) -> Value {
+    serde_json::json!({"$response": {"call": call, "member": member}})
+}
+
+/// If `value` is a [`response_ref`], the call index and member path it names.
+pub fn as_response_ref(value: &Value) -> Option<(usize, &str)> {
+    let obj = value.as_object()?;
+    if obj.len() != 1 {
+        return None;
+    }
+    let inner = obj.get("$response")?.as_object()?;
+    let call = usize::try_from(inner.get("call")?.as_u64()?).ok()?;
+    Some((call, inner.get("member")?.as_str()?))
 }
 
 /// Why a failing finding gets no step: the data the fixer needs is a gap in the snapshot,
@@ -267,6 +311,10 @@ pub struct Plan {
 /// The signature of a fixer: the steps that fix one failing finding of its check.
 pub(crate) type FixFn = fn(&Context, &Finding) -> Result<Vec<Step>, NotFixable>;
 
+/// The signature of a fixer's state reader: the current state of a step's resource in the
+/// inventory, in the shape of the step's `before` and `after`.
+pub(crate) type StateFn = fn(&Context, &Step) -> Result<Value, NotFixable>;
+
 /// A check's fixer and its documentation.
 #[derive(Clone)]
 pub struct Fixer {
@@ -276,6 +324,9 @@ pub struct Fixer {
     pub how: &'static str,
     /// Plans the steps for one failing finding.
     pub(crate) plan: FixFn,
+    /// Reads a step's state from an inventory, when planning again for the step's resource
+    /// does not give it (see [`current_state`]).
+    pub(crate) state: Option<StateFn>,
 }
 
 /// Every fixer, ordered by check id.
@@ -355,6 +406,39 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
         steps: order(steps),
         not_planned,
     }
+}
+
+/// The current state of `step`'s resource in `inventory`, in the shape of the step's
+/// `before` and `after`: what `rampart fix --apply` compares with `before` just before it
+/// writes (a resource changed since the plan is refused), and `rampart undo` with `after`
+/// (a resource changed since the fix is not undone). The fixer's own state reader when it
+/// has one; else the `before` of the step its fixer plans for the same resource and region
+/// over this inventory. An error when the state cannot be read: never a guess.
+pub fn current_state(
+    inventory: &Inventory,
+    settings: &Settings,
+    step: &Step,
+) -> Result<Value, NotFixable> {
+    let fixer = fixer(&step.check_id).ok_or_else(|| {
+        NotFixable::new(format!("rampart fix has no fixer for {}", step.check_id))
+    })?;
+    let ctx = Context::new(inventory, settings);
+    if let Some(state) = fixer.state {
+        return state(&ctx, step).map(canonical);
+    }
+    let finding = ctx
+        .finding(fixer.meta, &step.region, &step.resource)
+        .fail("re-read for rampart fix");
+    (fixer.plan)(&ctx, &finding)?
+        .into_iter()
+        .find(|s| s.resource == step.resource && s.region == step.region)
+        .map(|s| s.before)
+        .ok_or_else(|| {
+            NotFixable::new(format!(
+                "the state of {} in {} cannot be read from this snapshot",
+                step.resource, step.region
+            ))
+        })
 }
 
 /// Steps in a deterministic order where each comes after the steps it depends on: sorted by

@@ -76,6 +76,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           type ACCOUNT) named `rampart-external-access`, or with a numbered suffix when the \
           snapshot shows that name taken. Safe and free of charge: it only reads policies.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a region without an active external access analyzer.

@@ -51,6 +51,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           with the AWS managed key `aws/ebs`. Safe: only volumes created afterwards are \
           encrypted; existing volumes and running instances are untouched.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a region where EBS encryption by default is off.

@@ -42,6 +42,7 @@ pub(crate) fn instance(id: &str) -> Instance {
             http_put_response_hop_limit: Some(1),
         },
         user_data: Collected::Ok(None),
+        metadata_no_token: Collected::Ok(0.0),
         ..Default::default()
     }
 }

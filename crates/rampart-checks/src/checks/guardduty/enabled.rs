@@ -81,6 +81,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           through a rule of the same name (CreateTopic, SetTopicAttributes, PutRule, \
           PutTargets); subscribe a person to the topic. Safe; starts GuardDuty billing.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a region without an enabled detector.

@@ -174,6 +174,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           that lets only that rule publish, PutRule, PutTargets); subscribe a person to the \
           topic. Safe.",
     plan: fix,
+    state: None,
 };
 
 /// The step for an enabled detector whose findings reach no target.

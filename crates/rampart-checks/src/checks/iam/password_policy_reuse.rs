@@ -56,6 +56,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     meta: &META,
     how: super::PASSWORD_POLICY_FIX,
     plan: fix,
+    state: None,
 };
 
 /// The step for an account whose password policy is missing or does not prevent enough reuse.

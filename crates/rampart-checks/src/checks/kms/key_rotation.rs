@@ -57,6 +57,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           every earlier key version, so data encrypted before still decrypts. Not planned \
           for a key that is not `Enabled` (KMS refuses the call for it).",
     plan: fix,
+    state: None,
 };
 
 /// The step for a customer managed key that does not rotate.

@@ -57,6 +57,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           naming the buckets it would cut off. Not planned when a bucket's policy or ACL \
           could not be read.",
     plan: fix,
+    state: None,
 };
 
 /// The step for an account whose Block Public Access is missing or has a setting off.

@@ -105,6 +105,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           anything to everyone; disruptive when one does (a public website or download \
           bucket), since the block would cut that access off.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a bucket whose Block Public Access has a setting off.

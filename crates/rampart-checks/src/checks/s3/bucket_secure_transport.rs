@@ -172,6 +172,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           speaks only HTTP); otherwise safe, as AWS SDKs and the CLI use HTTPS, with the \
           reminder that the snapshot holds no access logs to show plain HTTP clients.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a bucket whose policy does not deny plain HTTP.

@@ -56,6 +56,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           control findings (EnableSecurityHub). Safe: it only reads configuration; most of its \
           controls need the AWS Config recorder to report. Starts Security Hub billing.",
     plan: fix,
+    state: None,
 };
 
 /// The step for a region where Security Hub is not enabled.

@@ -79,6 +79,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           `rampart-vpc-flow-logs` created once for the account when the snapshot shows no \
           role of that name. Safe; starts CloudWatch Logs billing.",
     plan: fix,
+    state: None,
 };
 
 /// Name of the IAM role flow logs deliver with.
