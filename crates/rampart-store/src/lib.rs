@@ -160,6 +160,15 @@ impl Store {
         fixes::get(&mut self.conn, id)
     }
 
+    /// The findings that failed, not muted, in the account's latest complete scan, as
+    /// (check, region, resource); none when the account has no complete scan.
+    pub fn failing_findings(
+        &mut self,
+        account: &str,
+    ) -> Result<Option<Vec<(String, String, String)>>, StoreError> {
+        query::failing_findings(&mut self.conn, account)
+    }
+
     /// Changes of one account or of all, oldest first, as `filter` picks them (its `limit`
     /// keeps the latest).
     pub fn changes(

@@ -886,3 +886,39 @@ pub(crate) fn stats(conn: &mut Conn) -> Result<StoreStats, StoreError> {
         changes: count("changes")?,
     })
 }
+
+/// The findings that failed, not muted, in the account's latest complete scan, as (check,
+/// region, resource); none when the account has no complete scan.
+pub(crate) fn failing_findings(
+    conn: &mut Conn,
+    account: &str,
+) -> Result<Option<Vec<(String, String, String)>>, StoreError> {
+    let seq = conn
+        .query_one(
+            "SELECT MAX(eval_seq) FROM scans WHERE account_id = ? AND state = 'complete' \
+             AND eval_seq IS NOT NULL",
+            &[account.into()],
+        )?
+        .and_then(|r| r.opt_int(0));
+    let Some(seq) = seq else {
+        return Ok(None);
+    };
+    let rows = conn.query(
+        "SELECT f.check_id, f.region, f.resource FROM finding_states s \
+         JOIN findings f ON f.id = s.finding_id \
+         WHERE f.account_id = ? AND s.first_seq <= ? AND (s.end_seq IS NULL OR s.end_seq > ?) \
+         AND s.status = 'FAIL' AND s.muted_by IS NULL ORDER BY f.check_id, f.region, f.resource",
+        &[account.into(), seq.into(), seq.into()],
+    )?;
+    Ok(Some(
+        rows.iter()
+            .map(|r| {
+                (
+                    r.text(0).to_owned(),
+                    r.text(1).to_owned(),
+                    r.text(2).to_owned(),
+                )
+            })
+            .collect(),
+    ))
+}

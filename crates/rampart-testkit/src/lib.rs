@@ -5,6 +5,7 @@
 
 pub mod breaking;
 pub mod catalogue;
+pub mod fix_scenario;
 pub mod iam_scenario;
 pub mod moto;
 pub mod org;

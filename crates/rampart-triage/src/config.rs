@@ -49,6 +49,10 @@ pub struct Config {
     /// `[store]`: where scans are kept, and for how long.
     #[serde(default)]
     pub store: StoreConfig,
+    /// `[fix]`: names and amounts `rampart fix` needs to be told (the bucket a new trail
+    /// delivers to, the address alerts go to, the monthly billing limit).
+    #[serde(default)]
+    pub fix: rampart_checks::FixSettings,
 }
 
 /// `[scan]`.

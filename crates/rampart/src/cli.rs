@@ -53,6 +53,15 @@ pub enum Command {
     /// A narrowed policy for a principal, built from what Access Advisor says it used,
     /// with the services it removes and why, verified by the policy engine.
     Rightsize(Box<RightsizeArgs>),
+    /// A plan that turns failing findings into passing ones: each step's API calls, the
+    /// resource before and after, its risk (safe or disruptive) and the same change as `aws`
+    /// commands, Terraform or CloudFormation. Nothing changes without `--apply`, which
+    /// writes through `--fix-profile`, re-reads each resource first, records every change
+    /// for `rampart undo`, and rescans what it touched.
+    Fix(Box<FixArgs>),
+    /// Restore what a change of `rampart fix --apply` changed (its id as `fix` printed it,
+    /// or from `rampart fix --changes`), unless the resource changed since.
+    Undo(Box<UndoArgs>),
     /// Print a check's documentation.
     Explain {
         /// Check id, such as `iam_root_mfa`.
@@ -72,6 +81,129 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+}
+
+/// How `rampart fix` writes its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// Human-readable text.
+    Text,
+    /// The plan as JSON: what `--apply PLAN.json` reads back.
+    Json,
+    /// A bash script of `aws` commands (disruptive steps commented out unless
+    /// `--include-disruptive`).
+    Sh,
+    /// Terraform HCL.
+    Terraform,
+    /// One CloudFormation template per region (`fix-<region>.template.json` in `--output`,
+    /// a folder).
+    Cloudformation,
+}
+
+/// `rampart fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Apply the plan: the reviewed plan file given (`rampart fix --format json > plan.json`),
+    /// else a fresh plan. Asks before each risk class unless `--yes`.
+    #[arg(long, value_name = "PLAN.json", num_args = 0..=1, default_missing_value = "")]
+    pub apply: Option<PathBuf>,
+    /// The AWS profile that writes (required with `--apply`): scans keep their read-only
+    /// credentials.
+    #[arg(long, value_name = "NAME")]
+    pub fix_profile: Option<String>,
+    /// Apply without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Also apply disruptive steps (those that may cut off traffic or a user).
+    #[arg(long)]
+    pub include_disruptive: bool,
+    /// Plan from this snapshot instead of reading the account (no AWS access; not with
+    /// `--apply`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["apply", "profile", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    /// Plan only the findings that fail in this JSON report of an earlier scan (`rampart
+    /// scan --format json`), over the account as it is now.
+    #[arg(long, value_name = "FILE", conflicts_with = "last_scan")]
+    pub report: Option<PathBuf>,
+    /// Plan only the findings that failed in the account's last scan in the store.
+    #[arg(long)]
+    pub last_scan: bool,
+    /// Only these accounts (the plan is for one account: the one the credentials reach, or
+    /// the one of the report).
+    #[arg(long, value_delimiter = ',', value_name = "ID")]
+    pub accounts: Vec<String>,
+    /// Which checks to fix (by default every check that has a fixer).
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// Account options.
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Where scans and changes are kept.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Settings file (default: ./rampart.toml if present): `[thresholds]`, `[fix]`, the
+    /// mutelist.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Findings muted by this mutelist are not fixed.
+    #[arg(long, value_name = "FILE")]
+    pub mutelist: Option<PathBuf>,
+    /// Plan format.
+    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+    pub format: FixFormat,
+    /// Write the plan to this file (a folder for `cloudformation`) instead of standard
+    /// output.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// The S3 bucket a new CloudTrail trail delivers to (`[fix] trail_bucket`).
+    #[arg(long, value_name = "BUCKET")]
+    pub trail_bucket: Option<String>,
+    /// The S3 bucket an AWS Config delivery channel writes to (`[fix] config_bucket`).
+    #[arg(long, value_name = "BUCKET")]
+    pub config_bucket: Option<String>,
+    /// An email address subscribed to the SNS topics rampart creates (`[fix] notify_email`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub notify_email: Option<String>,
+    /// The monthly spend in USD above which the billing alarm fires (`[fix]
+    /// billing_limit_usd`).
+    #[arg(long, value_name = "USD")]
+    pub billing_limit: Option<f64>,
+    /// Refuse to apply a plan file made from a snapshot older than this many hours.
+    #[arg(long, value_name = "HOURS", default_value_t = 24)]
+    pub max_plan_age: u32,
+    /// List the changes `--apply` recorded for the account (with their ids for `rampart
+    /// undo`) instead of planning.
+    #[arg(long, conflicts_with_all = ["apply", "snapshot", "report", "last_scan"])]
+    pub changes: bool,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// `rampart undo`.
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// The change's id, as `rampart fix --apply` printed it.
+    #[arg(value_name = "CHANGE_ID")]
+    pub change: String,
+    /// The AWS profile that writes (as for `fix --apply`).
+    #[arg(long, value_name = "NAME")]
+    pub fix_profile: Option<String>,
+    /// Undo without asking, even when undoing loses data (a detector's findings).
+    #[arg(long)]
+    pub yes: bool,
+    /// Account options (the read-only profile re-reads the resource first).
+    #[command(flatten)]
+    pub account: AccountArgs,
+    /// Where the change was recorded.
+    #[command(flatten)]
+    pub store: StoreLocationArgs,
+    /// Settings file (default: ./rampart.toml if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 /// Where the IAM commands read the account: a snapshot, or the account itself.
@@ -655,6 +787,9 @@ pub struct ChecksArgs {
     /// Only checks mapped to this compliance framework (`cis-7.0`).
     #[arg(long)]
     pub compliance: Option<String>,
+    /// Only checks `rampart fix` can fix (marked `[fix]` in the table).
+    #[arg(long)]
+    pub fixable: bool,
     /// Output: a table, JSON (every field of every check), or the Markdown page
     /// `docs/checks.md` (the whole catalogue; filters do not apply).
     #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]

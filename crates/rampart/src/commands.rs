@@ -28,6 +28,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Can(args) => crate::iam_cmd::can(*args),
         Command::Paths(args) => crate::iam_cmd::paths(*args),
         Command::Rightsize(args) => crate::iam_cmd::rightsize_cmd(*args),
+        Command::Fix(args) => crate::fix_cmd::run(*args),
+        Command::Undo(args) => crate::fix_cmd::undo(*args),
         Command::Explain { id } => explain(&id),
         Command::Completions { shell } => crate::shell_cmd::completions(shell),
         Command::Man { out_dir } => crate::shell_cmd::man(out_dir.as_deref()),
@@ -288,6 +290,7 @@ fn checks(args: ChecksArgs) -> Result<ExitCode> {
                 .is_none_or(|id| m.cis.contains(&id.as_str()))
         })
         .filter(|m| framework.is_none_or(|_| !m.cis.is_empty()))
+        .filter(|m| !args.fixable || rampart_checks::fix::fixer(m.id).is_some())
         .collect();
     match args.format {
         CatalogueFormat::Json => println!("{}", serde_json::to_string_pretty(&shown)?),
@@ -298,13 +301,19 @@ fn checks(args: ChecksArgs) -> Result<ExitCode> {
                 } else {
                     format!("  [CIS {}]", m.cis.join(", "))
                 };
+                let fix = if rampart_checks::fix::fixer(m.id).is_some() {
+                    "  [fix]"
+                } else {
+                    ""
+                };
                 println!(
-                    "{:<44} {:<14} {:<8} {}{}",
+                    "{:<44} {:<14} {:<8} {}{}{}",
                     m.id,
                     m.service,
                     m.severity.as_str(),
                     m.title,
-                    cis
+                    cis,
+                    fix
                 );
             }
         }

@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod fix_cmd;
 mod fleet;
 mod iam_cmd;
 mod merge_cmd;

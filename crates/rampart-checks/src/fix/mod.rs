@@ -10,7 +10,7 @@ pub mod render;
 
 use crate::checks;
 use crate::{CheckMeta, Context, Finding, Inventory, Settings, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 pub const PLAN_SCHEMA: u32 = 1;
 
 /// Whether a step can break something that runs today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     /// Nothing that runs today can break: the step adds a control or tightens a setting
@@ -42,7 +42,7 @@ impl Risk {
 /// (`s3`, `s3control`, `guardduty`, ...), `operation` the API action in PascalCase, and
 /// `params` the action's input with the reference's PascalCase member names, so that each
 /// maps one to one to an SDK fluent call.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     /// SDK service name.
     pub service: String,
@@ -65,7 +65,7 @@ impl Call {
 
 /// One change to one resource: the calls that make it, the state before and after, and
 /// how to review, reproduce and undo it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// Stable id: a hash of the check, resource, region and calls (the same change gives
     /// the same id in every plan).
@@ -78,7 +78,7 @@ pub struct Step {
     pub region: String,
     /// Other checks whose failing findings the same calls fix (the password policy is one
     /// call for its length, complexity and reuse checks), sorted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also_fixes: Vec<String>,
     /// Safe or disruptive.
     pub risk: Risk,
@@ -86,7 +86,7 @@ pub struct Step {
     pub risk_reason: String,
     /// Ids of steps that must be applied first (such as the IAM role a flow log delivers
     /// with).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
     /// The API calls, in the order they must be made.
     pub calls: Vec<Call>,
@@ -98,26 +98,26 @@ pub struct Step {
     pub cli: Vec<String>,
     /// CloudFormation resources (logical id → resource) that express the change, where a
     /// template can (it cannot change a resource it does not manage).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudformation: Option<Value>,
     /// Terraform HCL that expresses the change, where it can.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terraform: Option<String>,
     /// What the step starts billing for, if anything.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
     /// How the step is undone, and what undoing it loses.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo: Option<String>,
     /// The calls that restore `before`, in order (`rampart undo` makes them). A value
     /// `{"$response": {"call": N, "member": "A.B"}}` in their params stands for the member
     /// `A.B` of the response to this step's `N`-th call, as recorded when it was applied (a
     /// created detector's id). Empty when the step cannot be undone by API calls.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub undo_calls: Vec<Call>,
     /// What undoing the step loses (a detector's findings, a log group's records), when it
     /// loses anything: `rampart undo` asks first, or needs `--yes`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undo_loses: Option<String>,
 }
 
@@ -279,7 +279,7 @@ pub(crate) fn region_data<'a>(
 }
 
 /// A failing finding the plan has no step for, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotPlanned {
     /// Check id.
     pub check_id: String,
@@ -292,7 +292,7 @@ pub struct NotPlanned {
 }
 
 /// The plan for one account's snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// [`PLAN_SCHEMA`].
     pub schema: u32,

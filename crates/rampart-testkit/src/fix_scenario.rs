@@ -1,0 +1,292 @@
+//! Accounts built in moto for the end-to-end tests of `rampart fix`: for each fixer, a
+//! state its check fails on ([`setup`]), and a change made to the same resource between the
+//! plan and its application ([`mutate`]), which the apply must refuse.
+
+use crate::scenario::HOME;
+use aws_config::SdkConfig;
+
+macro_rules! client {
+    ($krate:ident, $cfg:expr, $region:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($cfg)
+                .region(aws_types::region::Region::new($region.to_owned()))
+                .build(),
+        )
+    };
+}
+
+/// The bucket the S3 fixers' cases make.
+pub const BUCKET: &str = "rampart-fix-bucket";
+/// The bucket a new trail delivers to (`--trail-bucket`) and Config writes to
+/// (`--config-bucket`).
+pub const LOG_BUCKET: &str = "rampart-fix-logs";
+/// The email address given with `--notify-email`.
+pub const EMAIL: &str = "secops@example.com";
+
+/// The emulated account's id.
+pub async fn account_id(cfg: &SdkConfig) -> String {
+    client!(aws_sdk_sts, cfg, HOME)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap()
+        .account()
+        .unwrap()
+        .to_owned()
+}
+
+/// Build what `case`'s check fails on. Panics on an unknown case.
+pub async fn setup(case: &str, cfg: &SdkConfig) {
+    let s3 = client!(aws_sdk_s3, cfg, HOME);
+    match case {
+        "s3_bucket_public_access_block" | "s3_bucket_secure_transport" => {
+            s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+        }
+        "s3_account_public_access_block"
+        | "ec2_ebs_default_encryption"
+        | "securityhub_enabled"
+        | "vpc_flow_logs_enabled"
+        | "iam_password_policy"
+        | "guardduty_enabled" => {}
+        "guardduty_findings_routed" => {
+            client!(aws_sdk_guardduty, cfg, HOME)
+                .create_detector()
+                .enable(true)
+                .send()
+                .await
+                .unwrap();
+        }
+        "kms_key_rotation" => {
+            client!(aws_sdk_kms, cfg, HOME)
+                .create_key()
+                .description("not rotated")
+                .send()
+                .await
+                .unwrap();
+        }
+        "cloudwatch_alarms" => monitored_trail(cfg).await,
+        other => panic!("no fix scenario {other}"),
+    }
+}
+
+/// A multi-region trail logging every management event into the CloudWatch Logs group
+/// `trail-logs`, and a topic with a confirmed subscriber: what the CIS section 5 fixers
+/// build their filters and alarms on.
+async fn monitored_trail(cfg: &SdkConfig) {
+    let account = account_id(cfg).await;
+    let s3 = client!(aws_sdk_s3, cfg, HOME);
+    s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
+    let logs = client!(aws_sdk_cloudwatchlogs, cfg, HOME);
+    logs.create_log_group()
+        .log_group_name("trail-logs")
+        .send()
+        .await
+        .unwrap();
+    let ct = client!(aws_sdk_cloudtrail, cfg, HOME);
+    ct.create_trail()
+        .name("main-trail")
+        .s3_bucket_name(LOG_BUCKET)
+        .is_multi_region_trail(true)
+        .include_global_service_events(true)
+        .cloud_watch_logs_log_group_arn(format!(
+            "arn:aws:logs:{HOME}:{account}:log-group:trail-logs:*"
+        ))
+        .cloud_watch_logs_role_arn(format!("arn:aws:iam::{account}:role/trail-to-logs"))
+        .send()
+        .await
+        .unwrap();
+    ct.put_event_selectors()
+        .trail_name("main-trail")
+        .event_selectors(
+            aws_sdk_cloudtrail::types::EventSelector::builder()
+                .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
+                .include_management_events(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ct.start_logging().name("main-trail").send().await.unwrap();
+    let sns = client!(aws_sdk_sns, cfg, HOME);
+    let topic = sns
+        .create_topic()
+        .name("security-alerts")
+        .send()
+        .await
+        .unwrap()
+        .topic_arn()
+        .unwrap()
+        .to_owned();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(format!("arn:aws:sqs:{HOME}:{account}:security-inbox"))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Change the resource `case`'s plan is about, as someone else might between the plan and
+/// its application.
+pub async fn mutate(case: &str, cfg: &SdkConfig) {
+    let s3 = client!(aws_sdk_s3, cfg, HOME);
+    let account = account_id(cfg).await;
+    match case {
+        "s3_bucket_public_access_block" => {
+            s3.put_public_access_block()
+                .bucket(BUCKET)
+                .public_access_block_configuration(
+                    aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+                        .block_public_acls(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "s3_account_public_access_block" => {
+            client!(aws_sdk_s3control, cfg, HOME)
+                .put_public_access_block()
+                .account_id(&account)
+                .public_access_block_configuration(
+                    aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                        .block_public_acls(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "s3_bucket_secure_transport" => {
+            let policy = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Sid": "Audit", "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+                    "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{BUCKET}/*")}]
+            });
+            s3.put_bucket_policy()
+                .bucket(BUCKET)
+                .policy(policy.to_string())
+                .send()
+                .await
+                .unwrap();
+        }
+        "guardduty_enabled" => {
+            client!(aws_sdk_guardduty, cfg, HOME)
+                .create_detector()
+                .enable(false)
+                .send()
+                .await
+                .unwrap();
+        }
+        "guardduty_findings_routed" => {
+            let gd = client!(aws_sdk_guardduty, cfg, HOME);
+            let ids = gd.list_detectors().send().await.unwrap();
+            for id in ids.detector_ids() {
+                gd.update_detector()
+                    .detector_id(id)
+                    .enable(false)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        "ec2_ebs_default_encryption" => {
+            client!(aws_sdk_ec2, cfg, HOME)
+                .enable_ebs_encryption_by_default()
+                .send()
+                .await
+                .unwrap();
+        }
+        "iam_password_policy" => {
+            client!(aws_sdk_iam, cfg, HOME)
+                .update_account_password_policy()
+                .minimum_password_length(8)
+                .send()
+                .await
+                .unwrap();
+        }
+        "kms_key_rotation" => {
+            let kms = client!(aws_sdk_kms, cfg, HOME);
+            let keys = kms.list_keys().send().await.unwrap();
+            for k in keys.keys() {
+                kms.disable_key()
+                    .key_id(k.key_id().unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        "vpc_flow_logs_enabled" => {
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            s3.create_bucket()
+                .bucket("someone-elses-flow-logs")
+                .send()
+                .await
+                .unwrap();
+            let vpcs = ec2.describe_vpcs().send().await.unwrap();
+            let ids: Vec<String> = vpcs
+                .vpcs()
+                .iter()
+                .filter_map(|v| v.vpc_id().map(str::to_owned))
+                .collect();
+            ec2.create_flow_logs()
+                .set_resource_ids(Some(ids))
+                .resource_type(aws_sdk_ec2::types::FlowLogsResourceType::Vpc)
+                .traffic_type(aws_sdk_ec2::types::TrafficType::Reject)
+                .log_destination_type(aws_sdk_ec2::types::LogDestinationType::S3)
+                .log_destination("arn:aws:s3:::someone-elses-flow-logs")
+                .send()
+                .await
+                .unwrap();
+        }
+        "securityhub_enabled" => {
+            client!(aws_sdk_securityhub, cfg, HOME)
+                .enable_security_hub()
+                .enable_default_standards(false)
+                .send()
+                .await
+                .unwrap();
+        }
+        "cloudwatch_alarms" => {
+            // The trail stops delivering to CloudWatch Logs: the filters' group is no
+            // longer the one the plan was made for.
+            client!(aws_sdk_cloudtrail, cfg, HOME)
+                .stop_logging()
+                .name("main-trail")
+                .send()
+                .await
+                .unwrap();
+        }
+        other => panic!("no fix scenario {other}"),
+    }
+}
+
+/// A user named `name` whose inline policy allows only `actions`; its access key id and
+/// secret.
+pub async fn user_allowed(cfg: &SdkConfig, name: &str, actions: &[&str]) -> (String, String) {
+    let iam = client!(aws_sdk_iam, cfg, HOME);
+    iam.create_user().user_name(name).send().await.unwrap();
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]
+    });
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("allowed")
+        .policy_document(doc.to_string())
+        .send()
+        .await
+        .unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap();
+    let key = key.access_key().unwrap();
+    (
+        key.access_key_id().to_owned(),
+        key.secret_access_key().to_owned(),
+    )
+}

@@ -1,0 +1,1174 @@
+//! `rampart fix` and `rampart undo`: a plan of the API calls that turn failing findings into
+//! passing ones (printed, or written as JSON, a script, Terraform or CloudFormation), applied
+//! through a separate write profile with a re-read of each resource just before its write,
+//! every change recorded in the store, the touched checks rescanned, and each change undone
+//! on request unless the resource changed since. The plan itself is a pure function in
+//! `rampart_checks::fix`; the writes are `rampart_collect::apply`.
+
+use crate::cli::{AccountArgs, FixArgs, FixFormat, SelectArgs, UndoArgs};
+use crate::commands::{collect_account, selection, services_for};
+use anyhow::{bail, Context as _, Result};
+use chrono::Utc;
+use rampart_checks::fix::{self, Plan, Risk, Step};
+use rampart_checks::{Finding, Selection, Settings, Status};
+use rampart_collect::apply::Writer;
+use rampart_inventory::Inventory;
+use rampart_output::terminal_safe;
+use rampart_store::{ChangeOutcome, ChangeStatus, NewChange, ScanKind, Store};
+use rampart_triage::{Config, FailOn, Mutelist, TriageRules};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::{BufRead, IsTerminal, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// What every `fix` run needs, from the command line and rampart.toml.
+struct Setup {
+    selection: Selection,
+    settings: Settings,
+    mutelist: Option<Mutelist>,
+    store: Option<crate::store_cmd::StorePlan>,
+}
+
+/// The settings file named or found, and its contents.
+fn config(path: Option<&Path>) -> Result<Config> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    Ok(Config::discover(path, &cwd)?
+        .map(|(_, c)| c)
+        .unwrap_or_default())
+}
+
+impl Setup {
+    fn new(args: &FixArgs) -> Result<Setup> {
+        let config = config(args.config.as_deref())?;
+        let selection = fix_selection(&args.select)?;
+        let mut settings = config.thresholds.clone();
+        settings.fix = config.fix.clone();
+        let flags = &mut settings.fix;
+        if let Some(b) = &args.trail_bucket {
+            flags.trail_bucket = Some(b.clone());
+        }
+        if let Some(b) = &args.config_bucket {
+            flags.config_bucket = Some(b.clone());
+        }
+        if let Some(e) = &args.notify_email {
+            flags.notify_email = Some(e.clone());
+        }
+        if let Some(l) = args.billing_limit {
+            if !(l.is_finite() && l > 0.0) {
+                bail!("--billing-limit must be a positive amount in USD, not {l}");
+            }
+            flags.billing_limit_usd = Some(l);
+        }
+        let mutelist = match args.mutelist.clone().or_else(|| {
+            config
+                .scan
+                .mutelist
+                .as_ref()
+                .map(|p| p.as_path().to_owned())
+        }) {
+            Some(p) => Some(Mutelist::load(&p)?),
+            None => None,
+        };
+        let store = crate::store_cmd::plan(&args.store, &config)?;
+        if let Some(store) = &store {
+            crate::store_cmd::preflight(store)?;
+        }
+        Ok(Setup {
+            selection,
+            settings,
+            mutelist,
+            store,
+        })
+    }
+
+    /// The findings of `inventory` for the selected checks, muted as the mutelist says.
+    fn evaluate(&self, inventory: &Inventory) -> Result<Vec<Finding>> {
+        let findings = rampart_checks::evaluate(inventory, &self.settings, &self.selection);
+        let rules = TriageRules {
+            mutelist: self.mutelist.as_ref(),
+            baseline: None,
+            fail_on: FailOn::AtOrAbove(rampart_checks::Severity::Info),
+            fail_on_new: false,
+        };
+        let triaged = rampart_triage::triage(
+            findings,
+            inventory,
+            &self.selection,
+            &rules,
+            Utc::now().date_naive(),
+        )
+        .map_err(|e| anyhow::anyhow!("{}", terminal_safe(&e.to_string())))?;
+        for w in &triaged.warnings {
+            eprintln!("rampart: warning: {}", terminal_safe(w));
+        }
+        Ok(triaged.findings)
+    }
+}
+
+/// The checks `fix` looks at: those selected that have a fixer (every one by default). A
+/// check named with `--checks` that has no fixer is refused.
+fn fix_selection(select: &SelectArgs) -> Result<Selection> {
+    let with_fixer: BTreeSet<&str> = fix::fixers().iter().map(|f| f.meta.id).collect();
+    for id in &select.checks {
+        if rampart_checks::find(id).is_some() && !with_fixer.contains(id.as_str()) {
+            bail!(
+                "check {id} has no fixer: `rampart explain {id}` gives the command that fixes \
+                 it (`rampart checks --fixable` lists the checks rampart fix can fix)"
+            );
+        }
+    }
+    let mut sel = selection(select)?;
+    if sel.checks.is_empty() {
+        let services = &sel.services;
+        sel.checks = fix::fixers()
+            .iter()
+            .filter(|f| {
+                services.is_empty()
+                    || services
+                        .iter()
+                        .any(|s| f.meta.service.eq_ignore_ascii_case(s))
+            })
+            .map(|f| f.meta.id.to_owned())
+            .collect();
+        sel.services.clear();
+        if sel.checks.is_empty() {
+            bail!("no check with a fixer among the services selected");
+        }
+    }
+    Ok(sel)
+}
+
+/// Run `rampart fix`.
+pub(crate) fn run(args: FixArgs) -> Result<ExitCode> {
+    let setup = Setup::new(&args)?;
+    if args.changes {
+        return list_changes(&args, &setup);
+    }
+    let applying = args.apply.is_some();
+    if applying {
+        if args.fix_profile.is_none() {
+            bail!(
+                "--apply writes through a separate profile: give --fix-profile NAME (a profile \
+                 allowed to make the plan's calls; scans keep their read-only one)"
+            );
+        }
+        if setup.store.is_none() {
+            bail!(
+                "--apply records every change in the store for `rampart undo`: it cannot run \
+                 with --no-store"
+            );
+        }
+        if args.output.is_some() || args.format != FixFormat::Text {
+            bail!("--apply applies the plan: write it for review first, without --apply");
+        }
+    }
+    let plan_file = args.apply.clone().filter(|p| !p.as_os_str().is_empty());
+    if let Some(path) = plan_file {
+        let plan = load_plan(&path)?;
+        return apply(&args, &setup, plan, None, &path.display().to_string());
+    }
+    let Some(made) = make_plan(&args, &setup)? else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if applying {
+        print!("{}", render_text(&made.plan, args.include_disruptive));
+        return apply(&args, &setup, made.plan, made.scan_id, "a fresh plan");
+    }
+    write_plan(
+        &made.plan,
+        args.format,
+        args.output.as_deref(),
+        args.include_disruptive,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A plan and the stored scan it was made from.
+struct Made {
+    plan: Plan,
+    scan_id: Option<i64>,
+}
+
+/// Plan from a snapshot, or from the account read now (kept in the store as a scan),
+/// limited to the failures of `--report` or of the last stored scan when asked.
+fn make_plan(args: &FixArgs, setup: &Setup) -> Result<Option<Made>> {
+    let from_snapshot = args.snapshot.is_some();
+    let inventory = match &args.snapshot {
+        Some(path) => rampart_inventory::load_snapshot(path)?,
+        None => collect_account(&args.account, services_for(&setup.selection), args.color)?,
+    };
+    if !args.accounts.is_empty() && !args.accounts.contains(&inventory.account.id) {
+        eprintln!(
+            "rampart: account {} is not among --accounts: nothing to fix",
+            inventory.account.id
+        );
+        return Ok(None);
+    }
+    let mut findings = setup.evaluate(&inventory)?;
+    // Read before this scan is kept: "the last scan" is the one before it.
+    let earlier = earlier_failures(args, setup, &inventory.account.id)?;
+    let scan_id = match (&setup.store, from_snapshot) {
+        (Some(store), false) => {
+            let checks = crate::store_cmd::selected_checks(&setup.selection);
+            let recorded = crate::store_cmd::keep(
+                store,
+                ScanKind::Scan,
+                &inventory,
+                &findings,
+                &checks,
+                crate::store_cmd::source(None),
+                None,
+            )?;
+            recorded.scan_id
+        }
+        _ => None,
+    };
+    if let Some(failing) = earlier {
+        findings.retain(|f| failing.contains(&key(f)));
+    }
+    let plan = fix::plan(&inventory, &setup.settings, &findings);
+    Ok(Some(Made { plan, scan_id }))
+}
+
+/// A finding's identity across scans: check, region and resource.
+type Key = (String, String, String);
+
+fn key(f: &Finding) -> Key {
+    (f.check_id.clone(), f.region.clone(), f.resource.clone())
+}
+
+/// The findings that failed (and were not muted) in `--report`, or in the account's last
+/// stored scan with `--last-scan`; none when neither is asked.
+fn earlier_failures(args: &FixArgs, setup: &Setup, account: &str) -> Result<Option<BTreeSet<Key>>> {
+    if let Some(path) = &args.report {
+        let org = rampart_report::OrgReport::load(path)?;
+        let report = org
+            .reports
+            .iter()
+            .find(|r| r.account_id == account)
+            .with_context(|| {
+                format!(
+                    "{} has no scan of account {account}, the account the credentials reach",
+                    path.display()
+                )
+            })?;
+        return Ok(Some(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && f.muted.is_none())
+                .map(key)
+                .collect(),
+        ));
+    }
+    if args.last_scan {
+        let store = setup
+            .store
+            .as_ref()
+            .context("--last-scan reads the store: it cannot run with --no-store")?;
+        let mut db = Store::open(&store.location).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let failing = db
+            .failing_findings(account)
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_context(|| format!("the store has no earlier scan of account {account}"))?;
+        return Ok(Some(failing.into_iter().collect()));
+    }
+    Ok(None)
+}
+
+/// A plan file read back, or a clear error naming the file and the place.
+fn load_plan(path: &Path) -> Result<Plan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the plan {}", path.display()))?;
+    let plan: Plan = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not a rampart fix plan: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if plan.schema != fix::PLAN_SCHEMA {
+        bail!(
+            "{}: plan schema {} is not the one this rampart applies ({}): make the plan again",
+            path.display(),
+            plan.schema,
+            fix::PLAN_SCHEMA
+        );
+    }
+    for (i, step) in plan.steps.iter().enumerate() {
+        let place = format!("{}: steps[{i}] ({})", path.display(), step.id);
+        if step.id != step.stable_id() {
+            bail!(
+                "{place}: the step was edited after it was planned (its id does not match its \
+                 check, resource, region and calls): make the plan again"
+            );
+        }
+        if fix::fixer(&step.check_id).is_none() {
+            bail!("{place}: no fixer for check `{}`", step.check_id);
+        }
+        for call in step.calls.iter().chain(&step.undo_calls) {
+            if !rampart_collect::apply::supports(&call.service, &call.operation) {
+                bail!(
+                    "{place}: rampart does not make the call {} {}",
+                    call.service,
+                    call.operation
+                );
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Print the plan, or write it where `--output` says.
+fn write_plan(
+    plan: &Plan,
+    format: FixFormat,
+    output: Option<&Path>,
+    include_disruptive: bool,
+) -> Result<()> {
+    let text = match format {
+        FixFormat::Text => render_text(plan, include_disruptive),
+        FixFormat::Json => fix::render::json(plan),
+        FixFormat::Sh => fix::render::sh(plan, include_disruptive),
+        FixFormat::Terraform => fix::render::terraform(plan),
+        FixFormat::Cloudformation => {
+            let templates = fix::render::cloudformation(plan);
+            let dir = output.unwrap_or(Path::new("."));
+            crate::commands::create_dir(dir, "the templates")?;
+            for (region, template) in &templates {
+                let path = dir.join(format!("fix-{region}.template.json"));
+                write_atomic(&path, template)?;
+                eprintln!("rampart: wrote {}", path.display());
+            }
+            if templates.is_empty() {
+                eprintln!("rampart: no step of this plan can be expressed as CloudFormation");
+            }
+            return Ok(());
+        }
+    };
+    match output {
+        Some(path) => {
+            write_atomic(path, &text)?;
+            eprintln!("rampart: wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+/// Write a file whole or not at all.
+fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("rampart-tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The plan for a reader: each step with its calls, states, risk and commands; everything
+/// read from the account made safe for a terminal.
+fn render_text(plan: &Plan, include_disruptive: bool) -> String {
+    let t = |s: &str| terminal_safe(s).into_owned();
+    let mut out = String::new();
+    let safe = plan.steps.iter().filter(|s| s.risk == Risk::Safe).count();
+    let _ = writeln!(
+        out,
+        "Plan for account {} (read at {}): {} step(s), {} safe and {} disruptive; {} failing \
+         finding(s) not planned.",
+        t(&plan.account_id),
+        plan.collected_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        plan.steps.len(),
+        safe,
+        plan.steps.len() - safe,
+        plan.not_planned.len()
+    );
+    for (n, step) in plan.steps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "\n[{}] {} {} ({}){}",
+            n + 1,
+            step.id,
+            step.check_id,
+            step.risk.as_str(),
+            if step.risk == Risk::Disruptive && !include_disruptive {
+                ": applied only with --include-disruptive"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            out,
+            "    resource: {}  region: {}",
+            t(&step.resource),
+            t(&step.region)
+        );
+        if !step.also_fixes.is_empty() {
+            let _ = writeln!(out, "    also fixes: {}", step.also_fixes.join(", "));
+        }
+        let _ = writeln!(out, "    risk: {}", t(&step.risk_reason));
+        let calls: Vec<String> = step
+            .calls
+            .iter()
+            .map(|c| format!("{} {}", c.service, c.operation))
+            .collect();
+        let _ = writeln!(out, "    calls: {}", calls.join(", "));
+        let _ = writeln!(out, "    before: {}", t(&step.before.to_string()));
+        let _ = writeln!(out, "    after:  {}", t(&step.after.to_string()));
+        if let Some(b) = &step.billing {
+            let _ = writeln!(out, "    billing: {}", t(b));
+        }
+        if let Some(u) = &step.undo {
+            let _ = writeln!(out, "    undo: {}", t(u));
+        }
+        if let Some(l) = &step.undo_loses {
+            let _ = writeln!(out, "    undoing loses: {}", t(l));
+        }
+        for c in &step.cli {
+            let _ = writeln!(out, "    $ {}", t(c));
+        }
+    }
+    if !plan.not_planned.is_empty() {
+        let _ = writeln!(out, "\nNot planned:");
+        for np in &plan.not_planned {
+            let _ = writeln!(
+                out,
+                "  {} {} ({}): {}",
+                np.check_id,
+                t(&np.resource),
+                t(&np.region),
+                t(&np.reason)
+            );
+        }
+    }
+    out
+}
+
+/// The value `v` with every response reference replaced by the recorded response member.
+fn resolve(v: &Value, responses: &[Value]) -> Result<Value, String> {
+    if let Some((call, member)) = fix::as_response_ref(v) {
+        let response = responses
+            .get(call)
+            .ok_or_else(|| format!("call {call}'s response is not recorded"))?;
+        let mut at = response;
+        for part in member.split('.') {
+            at = at
+                .get(part)
+                .ok_or_else(|| format!("call {call}'s response has no member {member}"))?;
+        }
+        return Ok(at.clone());
+    }
+    Ok(match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), resolve(v, responses)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| resolve(v, responses))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// Ask a yes/no question on the terminal; without one, `--yes` is required.
+fn confirm(question: &str, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("{question}\nno terminal to ask on: give --yes to go ahead without asking");
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
+/// The services the checks of `checks` read.
+fn needs(checks: &BTreeSet<&str>) -> BTreeSet<rampart_inventory::Service> {
+    checks
+        .iter()
+        .filter_map(|id| rampart_checks::find(id))
+        .flat_map(|c| c.meta.needs.iter().copied())
+        .collect()
+}
+
+/// The region IAM, S3 control and billing calls go to in a partition.
+fn global_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => "us-east-1",
+    }
+}
+
+/// Read again what the checks of `checks` need, in `regions` (the global services are read
+/// whatever the regions).
+fn reread(
+    account: &AccountArgs,
+    checks: &BTreeSet<&str>,
+    regions: &BTreeSet<String>,
+    partition: &str,
+    color: crate::cli::ColorChoice,
+) -> Result<Inventory> {
+    let mut account = account.clone();
+    let mut list: Vec<String> = regions.iter().filter(|r| *r != "global").cloned().collect();
+    if list.is_empty() {
+        list.push(global_region(partition).to_owned());
+    }
+    account.regions = list;
+    account.exclude_regions.clear();
+    collect_account(&account, needs(checks), color)
+}
+
+/// How one step ended.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    /// Written; the change's id in the store, and whether the re-read state is the planned
+    /// one.
+    Applied { change: String, verified: bool },
+    /// The resource was already as the step would leave it.
+    AlreadyDone,
+    /// Not written: the resource is not as planned, a dependency did not apply, or the
+    /// step is disruptive and not included or was declined.
+    Skipped(String),
+    /// A call failed; the calls before it were made.
+    Failed(String),
+}
+
+/// Apply `plan`: the writer must reach the plan's account; steps in plan order, each
+/// resource re-read just before its write; every change recorded; the touched checks
+/// evaluated again.
+fn apply(
+    args: &FixArgs,
+    setup: &Setup,
+    plan: Plan,
+    planned_scan_id: Option<i64>,
+    what: &str,
+) -> Result<ExitCode> {
+    let store_plan = setup.store.as_ref().expect("checked by run");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let writer = runtime
+        .block_on(Writer::connect(
+            args.fix_profile.clone(),
+            args.account.endpoint_url.clone(),
+        ))
+        .map_err(|e| anyhow::anyhow!("the fix profile cannot be used: {e}"))?;
+    if writer.account_id() != plan.account_id {
+        bail!(
+            "{what} is for account {}, but --fix-profile reaches account {}: nothing was \
+             changed",
+            terminal_safe(&plan.account_id),
+            terminal_safe(writer.account_id())
+        );
+    }
+    if !args.accounts.is_empty() && !args.accounts.contains(&plan.account_id) {
+        bail!(
+            "{what} is for account {}, which is not among --accounts",
+            plan.account_id
+        );
+    }
+    let age = Utc::now() - plan.collected_at;
+    if age > chrono::Duration::hours(i64::from(args.max_plan_age)) {
+        bail!(
+            "{what} is stale: it was made from the account as read at {} ({} hours ago; \
+             --max-plan-age {}): make the plan again",
+            plan.collected_at.format("%Y-%m-%d %H:%M UTC"),
+            age.num_hours(),
+            args.max_plan_age
+        );
+    }
+    if plan.steps.is_empty() {
+        println!("Nothing to apply: the plan has no step.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Ask once per risk class, before anything is written.
+    let mut go: BTreeMap<Risk, bool> = BTreeMap::new();
+    for risk in [Risk::Safe, Risk::Disruptive] {
+        let n = plan.steps.iter().filter(|s| s.risk == risk).count();
+        if n == 0 || (risk == Risk::Disruptive && !args.include_disruptive) {
+            continue;
+        }
+        let q = format!(
+            "Apply {n} {} step(s) to account {} through profile {}?",
+            risk.as_str(),
+            plan.account_id,
+            terminal_safe(args.fix_profile.as_deref().unwrap_or_default())
+        );
+        go.insert(risk, confirm(&q, args.yes)?);
+    }
+    let mut store = Store::open(&store_plan.location).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut outcomes: Vec<(Step, Outcome)> = Vec::new();
+    let mut status_of: BTreeMap<String, bool> = BTreeMap::new(); // step id -> in place
+    let mut rescanned: Vec<Finding> = Vec::new();
+    let steps = plan.steps.clone();
+    let mut i = 0;
+    while i < steps.len() {
+        // A group: consecutive steps of one check, re-read together.
+        let check = steps[i].check_id.clone();
+        let mut j = i;
+        while j < steps.len() && steps[j].check_id == check {
+            j += 1;
+        }
+        let group = &steps[i..j];
+        i = j;
+        let wanted: Vec<&Step> = group
+            .iter()
+            .filter(|s| {
+                let skip = skip_reason(s, args, &go, &status_of);
+                if let Some(why) = &skip {
+                    status_of.insert(s.id.clone(), false);
+                    outcomes.push(((*s).clone(), Outcome::Skipped(why.clone())));
+                }
+                skip.is_none()
+            })
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let mut checks: BTreeSet<&str> = BTreeSet::new();
+        let mut regions = BTreeSet::new();
+        for s in &wanted {
+            checks.insert(&s.check_id);
+            checks.extend(s.also_fixes.iter().map(String::as_str));
+            regions.insert(s.region.clone());
+        }
+        let before_inv = reread(
+            &args.account,
+            &checks,
+            &regions,
+            &plan.partition,
+            args.color,
+        )?;
+        let mut written: Vec<(Step, Value, Vec<Value>)> = Vec::new();
+        for step in wanted {
+            if let Some(why) = deps_failed(step, &status_of) {
+                status_of.insert(step.id.clone(), false);
+                outcomes.push((step.clone(), Outcome::Skipped(why)));
+                continue;
+            }
+            let now = match fix::current_state(&before_inv, &setup.settings, step) {
+                Ok(v) => v,
+                Err(e) => {
+                    status_of.insert(step.id.clone(), false);
+                    outcomes.push((
+                        step.clone(),
+                        Outcome::Skipped(format!("not re-read just before the write: {}", e.0)),
+                    ));
+                    continue;
+                }
+            };
+            if now == step.after {
+                status_of.insert(step.id.clone(), true);
+                outcomes.push((step.clone(), Outcome::AlreadyDone));
+                continue;
+            }
+            if now != step.before {
+                status_of.insert(step.id.clone(), false);
+                outcomes.push((
+                    step.clone(),
+                    Outcome::Skipped(format!(
+                        "the resource changed since the plan: planned from {}, now {}",
+                        step.before, now
+                    )),
+                ));
+                continue;
+            }
+            let (responses, error) = runtime.block_on(make_calls(&writer, step, &step.calls));
+            match error {
+                None => {
+                    status_of.insert(step.id.clone(), true);
+                    written.push((step.clone(), now, responses));
+                }
+                Some(error) => {
+                    status_of.insert(step.id.clone(), false);
+                    let id = store
+                        .record_change(&NewChange {
+                            account_id: plan.account_id.clone(),
+                            region: step.region.clone(),
+                            check_id: step.check_id.clone(),
+                            resource: step.resource.clone(),
+                            step: stored_step(step, &responses),
+                            before: now,
+                            after: None,
+                            outcome: ChangeOutcome::Failed {
+                                error: error.clone(),
+                            },
+                            applied_at: Utc::now(),
+                            planned_scan_id,
+                        })
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let done = if responses.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (after {} call(s) that succeeded: change {id} records them)",
+                            responses.len()
+                        )
+                    };
+                    outcomes.push((step.clone(), Outcome::Failed(format!("{error}{done}"))));
+                }
+            }
+        }
+        if written.is_empty() {
+            continue;
+        }
+        // The rescan of what was touched: re-read, record each change with its state as
+        // read back, and evaluate the checks again.
+        let after_inv = reread(
+            &args.account,
+            &checks,
+            &regions,
+            &plan.partition,
+            args.color,
+        )?;
+        let touched = Selection {
+            checks: checks.iter().map(|s| (*s).to_owned()).collect(),
+            ..Selection::default()
+        };
+        rescanned.extend(rampart_checks::evaluate(
+            &after_inv,
+            &setup.settings,
+            &touched,
+        ));
+        for (step, before, responses) in written {
+            let after = fix::current_state(&after_inv, &setup.settings, &step)
+                .unwrap_or_else(|e| serde_json::json!({"unread": e.0}));
+            let verified = after == step.after;
+            let id = store
+                .record_change(&NewChange {
+                    account_id: plan.account_id.clone(),
+                    region: step.region.clone(),
+                    check_id: step.check_id.clone(),
+                    resource: step.resource.clone(),
+                    step: stored_step(&step, &responses),
+                    before,
+                    after: Some(after),
+                    outcome: ChangeOutcome::Applied,
+                    applied_at: Utc::now(),
+                    planned_scan_id,
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            outcomes.push((
+                step,
+                Outcome::Applied {
+                    change: id.to_string(),
+                    verified,
+                },
+            ));
+        }
+    }
+    Ok(report(&plan, &outcomes, &rescanned))
+}
+
+/// Why a step is not applied before anything is read: disruptive and not included, its
+/// class declined, or a step it depends on did not apply.
+fn skip_reason(
+    step: &Step,
+    args: &FixArgs,
+    go: &BTreeMap<Risk, bool>,
+    status_of: &BTreeMap<String, bool>,
+) -> Option<String> {
+    if step.risk == Risk::Disruptive && !args.include_disruptive {
+        return Some("disruptive: applied only with --include-disruptive".into());
+    }
+    if go.get(&step.risk) == Some(&false) {
+        return Some(format!("{} steps declined", step.risk.as_str()));
+    }
+    deps_failed(step, status_of)
+}
+
+/// The first dependency of `step` that did not apply, as a reason.
+fn deps_failed(step: &Step, status_of: &BTreeMap<String, bool>) -> Option<String> {
+    step.depends_on
+        .iter()
+        .find(|d| status_of.get(*d) != Some(&true))
+        .map(|d| format!("step {d}, which it needs, did not apply"))
+}
+
+/// The step as the store keeps it: the plan's step and the responses of its calls (the
+/// created ids its undo needs).
+fn stored_step(step: &Step, responses: &[Value]) -> Value {
+    let mut v = serde_json::to_value(step).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        map.insert("responses".into(), Value::Array(responses.to_vec()));
+    }
+    v
+}
+
+/// Make `calls` in order for `step`; the responses of those that succeeded, and the error
+/// that stopped the rest.
+async fn make_calls(
+    writer: &Writer,
+    step: &Step,
+    calls: &[fix::Call],
+) -> (Vec<Value>, Option<String>) {
+    let mut responses: Vec<Value> = Vec::new();
+    for call in calls {
+        let params = match resolve(&call.params, &responses) {
+            Ok(p) => p,
+            Err(e) => {
+                return (
+                    responses,
+                    Some(format!("{} {}: {e}", call.service, call.operation)),
+                )
+            }
+        };
+        match writer
+            .call(&step.region, &call.service, &call.operation, &params)
+            .await
+        {
+            Ok(r) => responses.push(r),
+            Err(e) => {
+                return (
+                    responses,
+                    Some(format!("{} {}: {}", call.service, call.operation, e)),
+                )
+            }
+        }
+    }
+    (responses, None)
+}
+
+/// The findings of the rescan for a step: its check's (and the checks it also fixes) in its
+/// region for its resource, else all of them in the region.
+fn step_statuses<'a>(step: &Step, rescanned: &'a [Finding]) -> Vec<&'a Finding> {
+    let ids: BTreeSet<&str> = std::iter::once(step.check_id.as_str())
+        .chain(step.also_fixes.iter().map(String::as_str))
+        .collect();
+    let of_check: Vec<&Finding> = rescanned
+        .iter()
+        .filter(|f| ids.contains(f.check_id.as_str()) && f.region == step.region)
+        .collect();
+    let exact: Vec<&Finding> = of_check
+        .iter()
+        .copied()
+        .filter(|f| f.resource == step.resource)
+        .collect();
+    if exact.is_empty() {
+        of_check
+    } else {
+        exact
+    }
+}
+
+/// Print what happened to each step and the touched checks' new results; exit 0 when every
+/// applied step's findings pass and nothing failed or was refused.
+fn report(plan: &Plan, outcomes: &[(Step, Outcome)], rescanned: &[Finding]) -> ExitCode {
+    let t = |s: &str| terminal_safe(s).into_owned();
+    let mut ok = true;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    println!("\nApplied to account {}:", t(&plan.account_id));
+    for (step, outcome) in outcomes {
+        let head = format!("{} {} {}", step.id, step.check_id, t(&step.resource));
+        match outcome {
+            Outcome::Applied { change, verified } => {
+                *counts.entry("applied").or_default() += 1;
+                let findings = step_statuses(step, rescanned);
+                let failing: Vec<&&Finding> = findings
+                    .iter()
+                    .filter(|f| f.status != Status::Pass)
+                    .collect();
+                if failing.is_empty() && !findings.is_empty() && *verified {
+                    println!("  applied   {head}: change {change}; rescan: PASS");
+                } else {
+                    ok = false;
+                    let why = if findings.is_empty() {
+                        "the rescan gave no finding for it".to_owned()
+                    } else if !failing.is_empty() {
+                        failing
+                            .iter()
+                            .map(|f| format!("{} {}: {}", f.status, f.check_id, t(&f.reason)))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    } else {
+                        "the resource does not read back as planned".to_owned()
+                    };
+                    println!("  applied   {head}: change {change}; NOT fixed: {why}");
+                }
+            }
+            Outcome::AlreadyDone => {
+                *counts.entry("already as planned").or_default() += 1;
+                println!("  unchanged {head}: already as the plan would leave it");
+            }
+            Outcome::Skipped(why) => {
+                *counts.entry("not applied").or_default() += 1;
+                if !why.starts_with("disruptive") {
+                    ok = false;
+                }
+                println!("  skipped   {head}: {}", t(why));
+            }
+            Outcome::Failed(why) => {
+                *counts.entry("failed").or_default() += 1;
+                ok = false;
+                println!("  FAILED    {head}: {}", t(why));
+            }
+        }
+    }
+    let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    println!("Summary: {}.", summary.join(", "));
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// `rampart fix --changes`: the changes recorded for the account, newest first.
+fn list_changes(args: &FixArgs, setup: &Setup) -> Result<ExitCode> {
+    let store = setup
+        .store
+        .as_ref()
+        .context("--changes reads the store: it cannot run with --no-store")?;
+    let mut db = Store::open(&store.location).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let filter = rampart_store::ChangeFilter::default();
+    let mut any = false;
+    let mut changes = db
+        .changes(None, &filter)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    changes.retain(|c| args.accounts.is_empty() || args.accounts.contains(&c.account_id));
+    changes.reverse();
+    {
+        for c in changes {
+            any = true;
+            println!(
+                "{}  {}  {}  {:<8} {}  {} {}",
+                c.id,
+                c.account_id,
+                c.applied_at.format("%Y-%m-%d %H:%M:%S"),
+                c.status.as_str(),
+                c.check_id,
+                terminal_safe(&c.resource),
+                c.error
+                    .as_deref()
+                    .map(|e| format!("({})", terminal_safe(e)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !any {
+        println!("No change recorded.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `rampart undo CHANGE_ID`.
+pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
+    let config = config(args.config.as_deref())?;
+    let mut settings = config.thresholds.clone();
+    settings.fix = config.fix.clone();
+    let id: rampart_store::ChangeId = args
+        .change
+        .parse()
+        .map_err(|e: rampart_store::StoreError| anyhow::anyhow!("{e}"))?;
+    let location = match &args.store.store {
+        Some(s) => rampart_store::StoreLocation::parse(s),
+        None => {
+            crate::store_cmd::plan(
+                &crate::cli::StoreArgs {
+                    store: None,
+                    no_store: false,
+                },
+                &config,
+            )?
+            .context("no store")?
+            .location
+        }
+    };
+    let mut store = Store::open_existing(&location).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let change = store.change(&id).map_err(|e| anyhow::anyhow!("{e}"))?;
+    match change.status {
+        ChangeStatus::Applied => {}
+        ChangeStatus::Failed => bail!(
+            "change {id} failed when it was applied ({}): there is nothing to undo",
+            terminal_safe(change.error.as_deref().unwrap_or("no error recorded"))
+        ),
+        ChangeStatus::Undone => bail!("change {id} was already undone"),
+    }
+    let step: Step = serde_json::from_value(change.step.clone())
+        .with_context(|| format!("change {id}'s recorded step cannot be read"))?;
+    let responses: Vec<Value> = change
+        .step
+        .get("responses")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if step.undo_calls.is_empty() {
+        bail!(
+            "change {id} cannot be undone by rampart: {}",
+            terminal_safe(step.undo.as_deref().unwrap_or("no undo is known for it"))
+        );
+    }
+    let Some(fix_profile) = args.fix_profile.clone() else {
+        bail!("undo writes through a separate profile: give --fix-profile NAME");
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let writer = runtime
+        .block_on(Writer::connect(
+            Some(fix_profile),
+            args.account.endpoint_url.clone(),
+        ))
+        .map_err(|e| anyhow::anyhow!("the fix profile cannot be used: {e}"))?;
+    if writer.account_id() != change.account_id {
+        bail!(
+            "change {id} was made in account {}, but --fix-profile reaches account {}",
+            change.account_id,
+            writer.account_id()
+        );
+    }
+    let mut checks: BTreeSet<&str> = BTreeSet::new();
+    checks.insert(&step.check_id);
+    checks.extend(step.also_fixes.iter().map(String::as_str));
+    let regions: BTreeSet<String> = [step.region.clone()].into();
+    let partition = writer.partition().to_owned();
+    let now_inv = reread(&args.account, &checks, &regions, &partition, args.color)?;
+    let now = fix::current_state(&now_inv, &settings, &step)
+        .map_err(|e| anyhow::anyhow!("{}: nothing was undone", e.0))?;
+    let after = change.after.clone().unwrap_or(Value::Null);
+    if now != after {
+        println!(
+            "Refused: {} changed after the fix (as fixed: {}; now: {}). Nothing was undone.",
+            terminal_safe(&step.resource),
+            terminal_safe(&after.to_string()),
+            terminal_safe(&now.to_string())
+        );
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(loses) = &step.undo_loses {
+        let q = format!(
+            "Undoing change {id} loses data: {}. Go ahead?",
+            terminal_safe(loses)
+        );
+        if !confirm(&q, args.yes)? {
+            println!("Nothing was undone.");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let (_, error) = runtime.block_on(undo_calls(&writer, &step, &responses));
+    if let Some(error) = error {
+        println!(
+            "FAILED to undo change {id}: {}. The change stays recorded as applied.",
+            terminal_safe(&error)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    store
+        .mark_undone(&id, Utc::now())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let back = reread(&args.account, &checks, &regions, &partition, args.color)?;
+    let restored = fix::current_state(&back, &settings, &step).ok() == Some(change.before.clone());
+    let findings = rampart_checks::evaluate(
+        &back,
+        &settings,
+        &Selection {
+            checks: checks.iter().map(|s| (*s).to_owned()).collect(),
+            ..Selection::default()
+        },
+    );
+    let statuses: Vec<String> = step_statuses(&step, &findings)
+        .iter()
+        .map(|f| format!("{} {}", f.check_id, f.status))
+        .collect();
+    println!(
+        "Undone change {id} ({} on {}): {}; rescan: {}.",
+        step.check_id,
+        terminal_safe(&step.resource),
+        if restored {
+            "the resource reads back as before the fix"
+        } else {
+            "the resource does NOT read back exactly as before the fix"
+        },
+        if statuses.is_empty() {
+            "no finding".to_owned()
+        } else {
+            statuses.join(", ")
+        }
+    );
+    Ok(if restored {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Make the undo calls of `step`, their references resolved from the forward calls'
+/// recorded responses.
+async fn undo_calls(
+    writer: &Writer,
+    step: &Step,
+    responses: &[Value],
+) -> (Vec<Value>, Option<String>) {
+    let mut out = Vec::new();
+    for call in &step.undo_calls {
+        let params = match resolve(&call.params, responses) {
+            Ok(p) => p,
+            Err(e) => {
+                return (
+                    out,
+                    Some(format!("{} {}: {e}", call.service, call.operation)),
+                )
+            }
+        };
+        match writer
+            .call(&step.region, &call.service, &call.operation, &params)
+            .await
+        {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                return (
+                    out,
+                    Some(format!("{} {}: {e}", call.service, call.operation)),
+                )
+            }
+        }
+    }
+    (out, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn response_references_are_resolved_from_the_recorded_responses() {
+        let responses = vec![
+            json!({"DetectorId": "abc"}),
+            json!({"KeyMetadata": {"KeyId": "k-1"}, "FlowLogIds": ["fl-1", "fl-2"]}),
+        ];
+        let params = json!({
+            "detectorId": fix::response_ref(0, "DetectorId"),
+            "Nested": [{"Key": fix::response_ref(1, "KeyMetadata.KeyId")}],
+            "FlowLogIds": fix::response_ref(1, "FlowLogIds"),
+            "Plain": {"$response": "not a reference: a string"},
+        });
+        assert_eq!(
+            resolve(&params, &responses).unwrap(),
+            json!({
+                "detectorId": "abc",
+                "Nested": [{"Key": "k-1"}],
+                "FlowLogIds": ["fl-1", "fl-2"],
+                "Plain": {"$response": "not a reference: a string"},
+            })
+        );
+        let missing = json!({"X": fix::response_ref(2, "Id")});
+        assert!(resolve(&missing, &responses)
+            .unwrap_err()
+            .contains("call 2's response is not recorded"));
+        let no_member = json!({"X": fix::response_ref(0, "Nope")});
+        assert!(resolve(&no_member, &responses)
+            .unwrap_err()
+            .contains("no member Nope"));
+    }
+}
