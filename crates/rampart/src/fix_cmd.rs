@@ -597,11 +597,21 @@ fn apply(
         if n == 0 || (risk == Risk::Disruptive && !args.include_disruptive) {
             continue;
         }
+        let billing = plan
+            .steps
+            .iter()
+            .filter(|s| s.risk == risk && s.billing.is_some())
+            .count();
         let q = format!(
-            "Apply {n} {} step(s) to account {} through profile {}?",
+            "Apply {n} {} step(s) to account {} through profile {}{}?",
             risk.as_str(),
             plan.account_id,
-            terminal_safe(args.fix_profile.as_deref().unwrap_or_default())
+            terminal_safe(args.fix_profile.as_deref().unwrap_or_default()),
+            if billing > 0 {
+                format!(" ({billing} of them start billing: see `billing` in the plan)")
+            } else {
+                String::new()
+            }
         );
         go.insert(risk, confirm(&q, args.yes)?);
     }
