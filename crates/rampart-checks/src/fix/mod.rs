@@ -510,6 +510,32 @@ pub(crate) mod testing {
         plan(inv, &Settings::default(), &run_check(check, inv))
     }
 
+    /// Asserts the state contract of `step` ([`super::current_state`]): over the inventory it
+    /// was planned from, its state is its `before`; over the inventory as a rescan shows it
+    /// once its calls are made, its `after`; and the two differ.
+    pub(crate) fn assert_states(
+        settings: &Settings,
+        failing: &Inventory,
+        fixed: &Inventory,
+        step: &super::Step,
+    ) {
+        assert_ne!(step.before, step.after, "{} changes nothing", step.id);
+        assert_eq!(
+            super::current_state(failing, settings, step),
+            Ok(step.before.clone()),
+            "the state of {} {} before the fix is not its `before`",
+            step.check_id,
+            step.resource
+        );
+        assert_eq!(
+            super::current_state(fixed, settings, step),
+            Ok(step.after.clone()),
+            "the state of {} {} once fixed is not its `after`",
+            step.check_id,
+            step.resource
+        );
+    }
+
     /// A FAIL finding of `meta` on `resource`, as an earlier scan of the account gave it:
     /// for plans over a snapshot that has since lost the data the fixer needs.
     pub(crate) fn failing(

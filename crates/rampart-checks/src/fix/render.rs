@@ -101,8 +101,8 @@ pub fn json(plan: &Plan) -> String {
 }
 
 /// `--format sh`: a script for review. Each step's commands are preceded by comments naming
-/// its check, resource, region, risk, billing and undo. Disruptive steps are commented out
-/// unless `include_disruptive`.
+/// its check, resource, region, risk, billing, undo and what undoing it loses. Disruptive
+/// steps are commented out unless `include_disruptive`.
 pub fn sh(plan: &Plan, include_disruptive: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "#!/usr/bin/env bash");
@@ -139,6 +139,9 @@ pub fn sh(plan: &Plan, include_disruptive: bool) -> String {
         }
         if let Some(undo) = &step.undo {
             let _ = writeln!(out, "# undo:     {}", comment(undo));
+        }
+        if let Some(loses) = &step.undo_loses {
+            let _ = writeln!(out, "# undoing loses: {}", comment(loses));
         }
         let skip = step.risk == Risk::Disruptive && !include_disruptive;
         if skip {

@@ -101,6 +101,14 @@ fn failing_account() -> Fixture {
     fx
 }
 
+/// The plan for the failing account with `--notify-email` given.
+fn notified_plan(fx: &Fixture) -> Plan {
+    let mut settings = Settings::default();
+    settings.fix.notify_email = Some("soc@example.com".into());
+    let findings = evaluate(&fx.inv, &settings, &Selection::default());
+    plan(&fx.inv, &settings, &findings)
+}
+
 fn failing_plan(fx: &Fixture) -> Plan {
     let settings = Settings::default();
     let findings = evaluate(&fx.inv, &settings, &Selection::default());
@@ -200,6 +208,158 @@ fn every_fixer_plans_on_a_failing_account() {
     );
 }
 
+/// What each operation that a step's calls refer to with [`super::response_ref`] returns:
+/// `(service, operation, output member)`, as the API reference names them.
+const RESPONSE_MEMBERS: &[(&str, &str, &str)] = &[
+    ("ec2", "CreateFlowLogs", "FlowLogIds"),
+    ("guardduty", "CreateDetector", "DetectorId"),
+    ("kms", "CreateKey", "KeyMetadata.KeyId"),
+    ("sns", "CreateTopic", "TopicArn"),
+    ("sns", "Subscribe", "SubscriptionArn"),
+];
+
+/// Checks whose steps cannot be undone by API calls: their `undo` must say so and why, and
+/// their `undo_calls` are empty. None today.
+const NOT_UNDOABLE: &[&str] = &[];
+
+/// Every response reference in `v`: `(call, member)`.
+fn response_refs(v: &Value, out: &mut Vec<(usize, String)>) {
+    if let Some((call, member)) = super::as_response_ref(v) {
+        out.push((call, member.to_owned()));
+        return;
+    }
+    match v {
+        Value::Object(m) => m.values().for_each(|v| response_refs(v, out)),
+        Value::Array(a) => a.iter().for_each(|v| response_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// The failing account in the other shapes the fixers plan for: a suspended detector, a
+/// weak password policy, a partial account block, the flow log role already there.
+fn failing_account_variant() -> Fixture {
+    let mut fx = failing_account();
+    fx.inv.s3.account_public_access_block = Collected::Ok(Some(PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: false,
+        block_public_policy: true,
+        restrict_public_buckets: false,
+    }));
+    fx.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+        minimum_password_length: Some(8),
+        max_password_age: Some(90),
+        ..Default::default()
+    }));
+    fx.inv.iam.roles = Collected::Ok(vec![Role {
+        name: "rampart-vpc-flow-logs".into(),
+        ..Default::default()
+    }]);
+    fx.region("eu-west-1").guardduty.detectors = Collected::Ok(vec![Detector {
+        id: "d-eu".into(),
+        status: Collected::Ok("DISABLED".into()),
+        finding_publishing_frequency: None,
+    }]);
+    fx
+}
+
+// Issue 14 (undo): over failing accounts in every shape the fixers plan for, with and
+// without an address to notify, every step says how it is undone and carries the calls that
+// do it (unless its check is listed as not undoable); and every response reference, in the
+// forward calls or the undo calls, names an earlier call of the same step and a member that
+// call's operation returns.
+#[test]
+fn every_step_is_undoable_and_its_response_references_resolve() {
+    let mut notify = Settings::default();
+    notify.fix.notify_email = Some("soc@example.com".into());
+    let mut planned = std::collections::BTreeSet::new();
+    for (fx, settings) in [
+        (failing_account(), Settings::default()),
+        (failing_account(), notify.clone()),
+        (failing_account_variant(), notify),
+    ] {
+        let findings = evaluate(&fx.inv, &settings, &Selection::default());
+        let plan = plan(&fx.inv, &settings, &findings);
+        for s in &plan.steps {
+            planned.insert(s.check_id.clone());
+            planned.extend(s.also_fixes.iter().cloned());
+            let undo = s.undo.as_deref().unwrap_or_default();
+            assert!(undo.len() > 20, "{} {} has no undo text", s.check_id, s.id);
+            if NOT_UNDOABLE.contains(&s.check_id.as_str()) {
+                assert!(s.undo_calls.is_empty(), "{}", s.id);
+            } else {
+                assert!(
+                    !s.undo_calls.is_empty(),
+                    "{} {} has no undo calls",
+                    s.check_id,
+                    s.resource
+                );
+            }
+            let resolves = |(call, member): &(usize, String), before: usize| {
+                call < &before
+                    && RESPONSE_MEMBERS.iter().any(|(svc, op, m)| {
+                        s.calls[*call].service == *svc
+                            && s.calls[*call].operation == *op
+                            && m == member
+                    })
+            };
+            for (i, c) in s.calls.iter().enumerate() {
+                let mut refs = Vec::new();
+                response_refs(&c.params, &mut refs);
+                for r in &refs {
+                    assert!(resolves(r, i), "{}: call {i} refers to {r:?}", s.id);
+                }
+            }
+            for c in &s.undo_calls {
+                assert!(c
+                    .operation
+                    .chars()
+                    .next()
+                    .is_some_and(|ch| ch.is_ascii_uppercase()));
+                let mut refs = Vec::new();
+                response_refs(&c.params, &mut refs);
+                for r in &refs {
+                    assert!(
+                        resolves(r, s.calls.len()),
+                        "{}: undo {} refers to {r:?}",
+                        s.id,
+                        c.operation
+                    );
+                }
+            }
+            if let Some(loses) = &s.undo_loses {
+                assert!(!s.undo_calls.is_empty() && loses.len() > 10, "{}", s.id);
+            }
+        }
+    }
+    // Every fixer was reached.
+    for f in fixers() {
+        assert!(planned.contains(f.meta.id), "{} was not planned", f.meta.id);
+    }
+}
+
+// Issue 14 (undo): what undoing loses is said where it loses something: a created detector's
+// findings, Security Hub's findings and settings, an analyzer's findings and archive rules,
+// a flow log group's records; and nowhere else.
+#[test]
+fn undo_loses_is_said_where_undo_deletes_data() {
+    let plan = failing_plan(&failing_account());
+    let loses: std::collections::BTreeSet<&str> = plan
+        .steps
+        .iter()
+        .filter(|s| s.undo_loses.is_some())
+        .map(|s| s.check_id.as_str())
+        .collect();
+    assert_eq!(
+        loses.into_iter().collect::<Vec<_>>(),
+        [
+            "accessanalyzer_enabled",
+            "guardduty_enabled",
+            "securityhub_enabled",
+            "vpc_flow_logs_enabled"
+        ]
+    );
+}
+
 // Issue 14: a plan is stable: the same input gives byte-identical JSON, whatever order the
 // findings come in, and the step ids do not change.
 #[test]
@@ -289,13 +449,24 @@ fn sh_script_comments_and_gates_disruptive_steps() {
 // cfn-lint requires.
 #[test]
 fn cloudformation_templates_are_self_consistent() {
-    let plan = failing_plan(&failing_account());
-    let templates: Vec<(String, Value)> = render::cloudformation(&plan)
-        .into_iter()
+    let fx = failing_account();
+    // Without and with an address to notify (the GuardDuty route's subscription).
+    let templates: Vec<(String, Value)> = [failing_plan(&fx), notified_plan(&fx)]
+        .iter()
+        .flat_map(render::cloudformation)
         .map(|(region, text)| (region, serde_json::from_str(&text).unwrap()))
         .collect();
     let regions: Vec<&str> = templates.iter().map(|(r, _)| r.as_str()).collect();
-    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    assert_eq!(
+        regions,
+        ["eu-west-1", "us-east-1", "eu-west-1", "us-east-1"]
+    );
+    let subscriptions = templates
+        .iter()
+        .filter(|(_, t)| t["Resources"]["RampartGuardDutyFindingsSubscription"].is_object())
+        .count();
+    // Both regions of the notified plan get a route: one subscription each.
+    assert_eq!(subscriptions, 2);
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -439,7 +610,8 @@ fn cloudformation_passes_cfn_lint() {
         eprintln!("cfn-lint is not installed: skipped");
         return;
     };
-    let plan = failing_plan(&failing_account());
+    // With an address to notify, so that the GuardDuty route's subscription is checked too.
+    let plan = notified_plan(&failing_account());
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (region, text) in render::cloudformation(&plan) {
@@ -472,7 +644,8 @@ fn terraform_parses() {
         eprintln!("terraform is not installed: skipped");
         return;
     };
-    let plan = failing_plan(&failing_account());
+    // With an address to notify, so that the GuardDuty route's subscription is checked too.
+    let plan = notified_plan(&failing_account());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("fix.tf");
     std::fs::write(&path, render::terraform(&plan)).unwrap();

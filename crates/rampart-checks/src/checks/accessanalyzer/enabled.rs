@@ -76,8 +76,38 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           type ACCOUNT) named `rampart-external-access`, or with a numbered suffix when the \
           snapshot shows that name taken. Safe and free of charge: it only reads policies.",
     plan: fix,
-    state: None,
+    state: Some(state),
 };
+
+/// The analyzer a step creates, as the region's analyzers show it (`null` when there is none
+/// of that name), in the shape of the step's `before` and `after`: planning again cannot
+/// give it, since the new analyzer's name is then taken.
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let region = step.region.as_str();
+    let name = step
+        .calls
+        .iter()
+        .find(|c| c.operation == "CreateAnalyzer")
+        .and_then(|c| c.params["analyzerName"].as_str())
+        .ok_or_else(|| NotFixable::new(format!("step {} creates no analyzer", step.id)))?;
+    let analyzers = crate::fix::region_data(ctx, region)?
+        .accessanalyzer
+        .analyzers
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the analyzers of {region}"), gap))?;
+    Ok(
+        serde_json::json!({"Analyzer": analyzers.iter().find(|a| a.name == name).map(analyzer_state)}),
+    )
+}
+
+/// An analyzer as `ListAnalyzers` names its members.
+fn analyzer_state(a: &rampart_inventory::Analyzer) -> serde_json::Value {
+    serde_json::json!({"name": a.name, "type": a.kind, "status": a.status})
+}
 
 /// The step for a region without an active external access analyzer.
 pub(crate) fn fix(
@@ -100,12 +130,6 @@ pub(crate) fn fix(
         })
         .find(|n| !analyzers.iter().any(|a| &a.name == n))
         .unwrap_or_default();
-    let before: Vec<_> = analyzers
-        .iter()
-        .map(|a| json!({"Name": a.name, "Type": a.kind, "Status": a.status}))
-        .collect();
-    let mut after = before.clone();
-    after.push(json!({"Name": name, "Type": "ACCOUNT", "Status": "ACTIVE"}));
     let alias = provider_alias(region);
     Ok(vec![Step::new(
         META.id,
@@ -115,14 +139,19 @@ pub(crate) fn fix(
         "an analyzer only reads resource policies; it changes no access",
         vec![Call::new("accessanalyzer", "CreateAnalyzer", json!({"analyzerName": name, "type": "ACCOUNT"}))],
     )
-    .states(json!({"Analyzers": before}), json!({"Analyzers": after}))
+    .states(
+        json!({"Analyzer": null}),
+        json!({"Analyzer": {"name": name, "type": "ACCOUNT", "status": "ACTIVE"}}),
+    )
     .cli(&[&["aws", "accessanalyzer", "create-analyzer", "--region", region, "--analyzer-name", &name, "--type", "ACCOUNT"]])
     .cloudformation(json!({"RampartAccessAnalyzer": {"Type": "AWS::AccessAnalyzer::Analyzer", "Properties": {"AnalyzerName": name, "Type": "ACCOUNT"}}}))
     .terraform(format!(
         "resource \"aws_accessanalyzer_analyzer\" \"rampart_{alias}\" {{\n  provider      = aws.{alias}\n  analyzer_name = {}\n  type          = \"ACCOUNT\"\n}}\n",
         hcl_string(&name)
     ))
-    .undo(format!("aws accessanalyzer delete-analyzer --analyzer-name {name} --region {region}; its findings and archive rules are deleted with it"))])
+    .undo(format!("aws accessanalyzer delete-analyzer --analyzer-name {name} --region {region}; its findings and archive rules are deleted with it"))
+    .undo_calls(vec![Call::new("accessanalyzer", "DeleteAnalyzer", json!({"analyzerName": name}))])
+    .undo_loses(format!("the findings of analyzer {name} and any archive rules added to it meanwhile"))])
 }
 
 #[cfg(test)]
@@ -168,9 +197,12 @@ mod tests {
 mod fix_tests {
     use super::{CHECK, META};
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::fix::{
+        plan, render, testing::assert_states, testing::failing, testing::plan_for, Call,
+    };
     use crate::Settings;
     use rampart_inventory::{Analyzer, Collected};
+    use serde_json::json;
 
     fn analyzer(name: &str, status: &str) -> Analyzer {
         Analyzer {
@@ -197,6 +229,36 @@ mod fix_tests {
             "rampart-external-access-1"
         );
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state is the analyzer the step creates: absent before (the failed one
+    // holds another name), active once a rescan lists it, whatever else the region has.
+    // Undo deletes it, and says that loses its findings and archive rules.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").accessanalyzer.analyzers =
+            Collected::Ok(vec![analyzer("rampart-external-access", "FAILED")]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let mut fixed = Fixture::new();
+        fixed.region("us-east-1").accessanalyzer.analyzers = Collected::Ok(vec![
+            analyzer("rampart-external-access-1", "ACTIVE"),
+            analyzer("rampart-external-access", "FAILED"),
+        ]);
+        let step = &plan.steps[0];
+        assert_states(&Settings::default(), &fx.inv, &fixed.inv, step);
+        assert_eq!(
+            step.undo_calls,
+            [Call::new(
+                "accessanalyzer",
+                "DeleteAnalyzer",
+                json!({"analyzerName": "rampart-external-access-1"})
+            )]
+        );
+        assert!(step
+            .undo_loses
+            .as_deref()
+            .is_some_and(|l| l.contains("archive rules")));
     }
 
     // Issue 14: without the analyzer list no name can be chosen safely: not planned.

@@ -59,7 +59,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     meta: &META,
     how: super::metric_chain::FIX_HOW,
     plan: fix,
-    state: None,
+    state: Some(super::metric_chain::state),
 };
 
 /// The step that completes this control's monitoring chain.

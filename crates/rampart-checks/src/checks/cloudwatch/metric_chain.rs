@@ -15,7 +15,7 @@
 use crate::checks::cloudtrail::trails::Trails;
 use crate::checks::cloudtrail::{management_events, Management};
 use crate::{CheckMeta, Context, Finding};
-use rampart_inventory::{MetricFilter, RegionData, Trail};
+use rampart_inventory::{MetricAlarm, MetricFilter, RegionData, Trail};
 use std::collections::BTreeSet;
 
 /// One comparison of a filter pattern: `$.eventName = ConsoleLogin`,
@@ -507,8 +507,9 @@ pub(crate) const FIX_HOW: &str = "Completes the chain on the first trail (by ARN
      a metric filter `rampart-<control>` with the benchmark's pattern on its log group \
      (PutMetricFilter; an existing filter that already matches is reused) and an alarm \
      `rampart-<control>` on the filter's metric (PutMetricAlarm) notifying the first SNS \
-     topic of that region with a confirmed subscription. Safe; alarms are billed. Not \
-     planned when no trail qualifies or no topic has a confirmed subscription.";
+     topic of that region with a confirmed subscription; a name already taken gets `-2`, \
+     `-3`... so that nothing existing is overwritten. Safe; alarms are billed. Not planned \
+     when no trail qualifies or no topic has a confirmed subscription.";
 
 /// The step that completes the monitoring chain of `meta`'s control (benchmark `pattern`).
 pub(crate) fn fix(
@@ -607,19 +608,48 @@ pub(crate) fn fix(
         .filter(|f| pattern_matches(&f.pattern, &benchmark))
         .collect();
     existing.sort_by(|a, b| a.name.cmp(&b.name));
-    let name = format!("rampart-{}", control.replace('_', "-"));
+    // Names already taken are left alone (the next free `-2`, `-3`... is used), so the
+    // step only creates and its undo only deletes.
+    let base = format!("rampart-{}", control.replace('_', "-"));
+    let free = |taken: &dyn Fn(&str) -> bool| {
+        (1..)
+            .map(|n| match n {
+                1 => base.clone(),
+                n => format!("{base}-{n}"),
+            })
+            .find(|n| !taken(n))
+            .unwrap_or_default()
+    };
+    let alarm_name = free(&|n| alarms.iter().any(|a| a.name == n));
     let mut calls = Vec::new();
     let mut cli: Vec<Vec<String>> = Vec::new();
-    let (namespace, metric) = match existing.first() {
-        Some(f) => (f.metrics[0].namespace.clone(), f.metrics[0].name.clone()),
+    let mut undo_calls = Vec::new();
+    let (namespace, metric, filter_before, filter_after) = match existing.first() {
+        Some(f) => (
+            f.metrics[0].namespace.clone(),
+            f.metrics[0].name.clone(),
+            filter_state(f),
+            filter_state(f),
+        ),
         None => {
+            let filter_name =
+                free(&|n| filters.iter().any(|f| f.log_group == group && f.name == n));
             let (namespace, metric) = ("CISBenchmark".to_owned(), control.to_owned());
+            let created = MetricFilter {
+                name: filter_name.clone(),
+                log_group: group.to_owned(),
+                pattern: pattern.to_owned(),
+                metrics: vec![rampart_inventory::MetricTransformation {
+                    namespace: namespace.clone(),
+                    name: metric.clone(),
+                }],
+            };
             calls.push(Call::new(
                 "logs",
                 "PutMetricFilter",
                 json!({
                     "logGroupName": group,
-                    "filterName": name,
+                    "filterName": filter_name,
                     "filterPattern": pattern,
                     "metricTransformations": [{
                         "metricName": metric, "metricNamespace": namespace, "metricValue": "1",
@@ -635,20 +665,34 @@ pub(crate) fn fix(
                 "--log-group-name".into(),
                 group.into(),
                 "--filter-name".into(),
-                name.clone(),
+                filter_name.clone(),
                 "--filter-pattern".into(),
                 pattern.into(),
                 "--metric-transformations".into(),
                 format!("metricName={metric},metricNamespace={namespace},metricValue=1"),
             ]);
-            (namespace, metric)
+            undo_calls.push(Call::new(
+                "logs",
+                "DeleteMetricFilter",
+                json!({"logGroupName": group, "filterName": filter_name}),
+            ));
+            (
+                namespace,
+                metric,
+                serde_json::Value::Null,
+                filter_state(&created),
+            )
         }
     };
+    let filter_name = filter_after["filterName"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     calls.push(Call::new(
         "cloudwatch",
         "PutMetricAlarm",
         json!({
-            "AlarmName": name,
+            "AlarmName": alarm_name,
             "MetricName": metric,
             "Namespace": namespace,
             "Statistic": "Sum",
@@ -668,7 +712,7 @@ pub(crate) fn fix(
             "--region",
             region,
             "--alarm-name",
-            &name,
+            &alarm_name,
             "--metric-name",
             &metric,
             "--namespace",
@@ -691,10 +735,15 @@ pub(crate) fn fix(
         .map(String::from)
         .to_vec(),
     );
-    let before_alarm = alarms.iter().find(|a| a.name == name).map(|a| {
-        json!({"AlarmName": a.name, "Namespace": a.namespace, "MetricName": a.metric_name,
-               "AlarmActions": a.alarm_actions, "ActionsEnabled": a.actions_enabled})
-    });
+    // The alarm goes first: it watches the filter's metric.
+    undo_calls.insert(
+        0,
+        Call::new(
+            "cloudwatch",
+            "DeleteAlarms",
+            json!({"AlarmNames": [alarm_name]}),
+        ),
+    );
     let key = format!("{}/{group}/{control}", trail.arn);
     let (cfn_filter, cfn_alarm) = (
         logical_id("RampartMetricFilter", &key),
@@ -706,52 +755,62 @@ pub(crate) fn fix(
     let mut hcl = String::new();
     if existing.is_empty() {
         cfn.insert(cfn_filter, json!({"Type": "AWS::Logs::MetricFilter", "Properties": {
-            "LogGroupName": group, "FilterName": name, "FilterPattern": pattern,
+            "LogGroupName": group, "FilterName": filter_name, "FilterPattern": pattern,
             "MetricTransformations": [{"MetricName": metric, "MetricNamespace": namespace, "MetricValue": "1"}],
         }}));
         hcl.push_str(&format!(
             "resource \"aws_cloudwatch_log_metric_filter\" \"{tf}\" {{\n  provider       = aws.{alias}\n  name           = {n}\n  log_group_name = {g}\n  pattern        = {p}\n\n  metric_transformation {{\n    name      = {m}\n    namespace = {ns}\n    value     = \"1\"\n  }}\n}}\n\n",
-            n = hcl_string(&name), g = hcl_string(group), p = hcl_string(pattern),
+            n = hcl_string(&filter_name), g = hcl_string(group), p = hcl_string(pattern),
             m = hcl_string(&metric), ns = hcl_string(&namespace),
         ));
     }
     cfn.insert(cfn_alarm, json!({"Type": "AWS::CloudWatch::Alarm", "Properties": {
-        "AlarmName": name, "MetricName": metric, "Namespace": namespace, "Statistic": "Sum",
+        "AlarmName": alarm_name, "MetricName": metric, "Namespace": namespace, "Statistic": "Sum",
         "Period": 300, "EvaluationPeriods": 1, "Threshold": 1,
         "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
         "AlarmActions": [topic],
     }}));
     hcl.push_str(&format!(
         "resource \"aws_cloudwatch_metric_alarm\" \"{tf}\" {{\n  provider            = aws.{alias}\n  alarm_name          = {n}\n  metric_name         = {m}\n  namespace           = {ns}\n  statistic           = \"Sum\"\n  period              = 300\n  evaluation_periods  = 1\n  threshold           = 1\n  comparison_operator = \"GreaterThanOrEqualToThreshold\"\n  treat_missing_data  = \"notBreaching\"\n  alarm_actions       = [{t}]\n}}\n",
-        n = hcl_string(&name), m = hcl_string(&metric), ns = hcl_string(&namespace), t = hcl_string(topic),
+        n = hcl_string(&alarm_name), m = hcl_string(&metric), ns = hcl_string(&namespace), t = hcl_string(topic),
     ));
+    let alarm_after = MetricAlarm {
+        name: alarm_name.clone(),
+        namespace: Some(namespace.clone()),
+        metric_name: Some(metric.clone()),
+        actions_enabled: true,
+        alarm_actions: vec![topic.to_owned()],
+        ..Default::default()
+    };
     let mut step = Step::new(
         meta.id,
         &finding.resource,
         region,
         Risk::Safe,
-        "a metric filter and an alarm only watch the trail's logs; nothing is blocked",
+        format!(
+            "a metric filter and an alarm only watch the logs trail `{}` delivers to log group \
+             {group}; nothing is blocked",
+            trail.name
+        ),
         calls,
     )
     .states(
-        json!({"Trail": trail.name, "LogGroup": group,
-               "MatchingFilter": existing.first().map(|f| &f.name), "Alarm": before_alarm}),
-        json!({"Trail": trail.name, "LogGroup": group,
-               "MatchingFilter": existing.first().map_or(name.as_str(), |f| f.name.as_str()),
-               "Alarm": {"AlarmName": name, "Namespace": namespace, "MetricName": metric,
-                         "AlarmActions": [topic], "ActionsEnabled": true}}),
+        json!({"MetricFilter": filter_before, "Alarm": null}),
+        json!({"MetricFilter": filter_after, "Alarm": alarm_state(&alarm_after)}),
     )
     .cloudformation(serde_json::Value::Object(cfn))
     .terraform(hcl)
     .billing(format!("a CloudWatch standard alarm in {region} (billed per alarm per month) and, for a new filter, its custom metric"))
     .undo(format!(
-        "aws cloudwatch delete-alarms --alarm-names {name}{}; nothing is lost but the alerts",
+        "aws cloudwatch delete-alarms --region {region} --alarm-names {alarm_name}{}; nothing is \
+         lost but the alerts",
         if existing.is_empty() {
-            format!(" and aws logs delete-metric-filter --log-group-name {group} --filter-name {name}")
+            format!(", then aws logs delete-metric-filter --region {region} --log-group-name {group} --filter-name {filter_name}")
         } else {
             String::new()
         }
-    ));
+    ))
+    .undo_calls(undo_calls);
     step.cli = cli
         .iter()
         .map(|c| {
@@ -759,6 +818,69 @@ pub(crate) fn fix(
         })
         .collect();
     Ok(vec![step])
+}
+
+/// A metric filter as `DescribeMetricFilters` names the members the snapshot holds.
+fn filter_state(f: &MetricFilter) -> serde_json::Value {
+    serde_json::json!({
+        "filterName": f.name,
+        "logGroupName": f.log_group,
+        "filterPattern": f.pattern,
+        "metricTransformations": f.metrics.iter().map(|m| serde_json::json!({
+            "metricName": m.name, "metricNamespace": m.namespace,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// An alarm as `DescribeAlarms` names the members the step sets.
+fn alarm_state(a: &MetricAlarm) -> serde_json::Value {
+    serde_json::json!({
+        "AlarmName": a.name,
+        "Namespace": a.namespace,
+        "MetricName": a.metric_name,
+        "AlarmActions": a.alarm_actions,
+        "ActionsEnabled": a.actions_enabled,
+    })
+}
+
+/// The state of a monitoring step: the metric filter and the alarm it names in its `after`,
+/// as the snapshot of its region shows them (`null` where there is none of that name).
+/// Planning again cannot give it: once the alarm exists, the names it took are no longer
+/// free.
+pub(crate) fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let named = |path: &[&str]| {
+        path.iter()
+            .try_fold(&step.after, |v, k| v.get(k))
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| NotFixable::new(format!("step {} names no {}", step.id, path.join("."))))
+    };
+    let group = named(&["MetricFilter", "logGroupName"])?;
+    let filter = named(&["MetricFilter", "filterName"])?;
+    let alarm = named(&["Alarm", "AlarmName"])?;
+    let region = step.region.as_str();
+    let data = crate::fix::region_data(ctx, region)?;
+    let read = |what: &str, gap| NotFixable::gap(&format!("the {what} of {region}"), gap);
+    let filters = data
+        .logs
+        .metric_filters
+        .get()
+        .map_err(|g| read("metric filters", g))?;
+    let alarms = data
+        .cloudwatch
+        .alarms
+        .get()
+        .map_err(|g| read("alarms", g))?;
+    Ok(serde_json::json!({
+        "MetricFilter": filters
+            .iter()
+            .find(|f| f.log_group == group && f.name == filter)
+            .map(filter_state),
+        "Alarm": alarms.iter().find(|a| a.name == alarm).map(alarm_state),
+    }))
 }
 
 #[cfg(test)]
@@ -957,8 +1079,14 @@ mod fix_tests {
     use crate::checks::cloudwatch::alarm_root_usage::{CHECK, META, PATTERN};
     use crate::checks::cloudwatch::testing::{chain, TOPIC};
     use crate::checks::fixtures::denied;
-    use crate::fix::{render, testing::plan_for};
-    use rampart_inventory::{Collected, MetricFilter, MetricTransformation, Subscription};
+    use crate::checks::fixtures::run_check;
+    use crate::fix::testing::{assert_states, failing};
+    use crate::fix::{render, testing::plan_for, Call, Step};
+    use crate::{Settings, Status};
+    use rampart_inventory::{
+        Collected, Inventory, MetricAlarm, MetricFilter, MetricTransformation, Subscription,
+    };
+    use serde_json::json;
 
     // Issue 14 (CIS 5.3): a trail delivering to CloudWatch Logs and a subscribed topic, but
     // no filter for the control: one step adds the filter and an alarm notifying the topic;
@@ -1001,6 +1129,163 @@ mod fix_tests {
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].params["Namespace"], "Security");
         assert_eq!(calls[0].params["MetricName"], "RootUse");
+    }
+
+    /// The inventory as a rescan shows it once `step`'s calls are made: each PutMetricFilter
+    /// and PutMetricAlarm read back with the members the collector keeps.
+    fn applied(inv: &Inventory, step: &Step) -> Inventory {
+        let mut inv = inv.clone();
+        let region = inv.regional.get_mut(&step.region).unwrap();
+        for call in &step.calls {
+            let p = &call.params;
+            let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+            match call.operation.as_str() {
+                "PutMetricFilter" => {
+                    if let Collected::Ok(filters) = &mut region.logs.metric_filters {
+                        let m = &p["metricTransformations"][0];
+                        filters.push(MetricFilter {
+                            name: text(&p["filterName"]),
+                            log_group: text(&p["logGroupName"]),
+                            pattern: text(&p["filterPattern"]),
+                            metrics: vec![MetricTransformation {
+                                namespace: text(&m["metricNamespace"]),
+                                name: text(&m["metricName"]),
+                            }],
+                        });
+                    }
+                }
+                "PutMetricAlarm" => {
+                    if let Collected::Ok(alarms) = &mut region.cloudwatch.alarms {
+                        alarms.push(MetricAlarm {
+                            name: text(&p["AlarmName"]),
+                            arn: format!(
+                                "arn:aws:cloudwatch:{}:111122223333:alarm:{}",
+                                step.region,
+                                text(&p["AlarmName"])
+                            ),
+                            namespace: Some(text(&p["Namespace"])),
+                            metric_name: Some(text(&p["MetricName"])),
+                            dimensions: vec![],
+                            actions_enabled: true,
+                            alarm_actions: vec![text(&p["AlarmActions"][0])],
+                            state: "INSUFFICIENT_DATA".into(),
+                        });
+                    }
+                }
+                other => panic!("unexpected call {other}"),
+            }
+        }
+        inv
+    }
+
+    // Issue 14, for all 15 CIS section 5 fixers: on an account with the trail and a
+    // subscribed topic but no metric filter, each step's state is `before` (no filter, no
+    // alarm of its names); once its calls are made, as a rescan shows them, it is `after`
+    // and the control passes. Undo deletes the alarm, then the filter the step created.
+    #[test]
+    fn fix_states_and_undo_every_control() {
+        let mut fx = chain(PATTERN);
+        fx.region("us-east-1").logs.metric_filters = Collected::Ok(vec![]);
+        fx.region("us-east-1").cloudwatch.alarms = Collected::Ok(vec![]);
+        let settings = Settings::default();
+        let fixers = crate::checks::cloudwatch::FIXERS;
+        assert_eq!(fixers.len(), 15);
+        for fixer in fixers {
+            let finding = failing(
+                fixer.meta,
+                &fx.inv,
+                "global",
+                "arn:aws:iam::111122223333:root",
+            );
+            let plan = crate::fix::plan(&fx.inv, &settings, &[finding]);
+            assert_eq!(plan.steps.len(), 1, "{}: {plan:#?}", fixer.meta.id);
+            let step = &plan.steps[0];
+            let fixed = applied(&fx.inv, step);
+            assert_states(&settings, &fx.inv, &fixed, step);
+            let check = crate::registry()
+                .iter()
+                .find(|c| c.meta.id == fixer.meta.id)
+                .unwrap();
+            let findings = run_check(check, &fixed);
+            assert_eq!(findings[0].status, Status::Pass, "{findings:#?}");
+            let name = format!(
+                "rampart-{}",
+                fixer
+                    .meta
+                    .id
+                    .trim_start_matches("cloudwatch_alarm_")
+                    .replace('_', "-")
+            );
+            assert_eq!(
+                step.undo_calls,
+                [
+                    Call::new("cloudwatch", "DeleteAlarms", json!({"AlarmNames": [name]})),
+                    Call::new(
+                        "logs",
+                        "DeleteMetricFilter",
+                        json!({"logGroupName": "cloudtrail-main", "filterName": name})
+                    ),
+                ]
+            );
+            assert!(step.undo_loses.is_none());
+        }
+    }
+
+    // Issue 14: names already taken (a broken alarm, a filter with another pattern) are
+    // left alone: the step takes the next free ones, so undo deletes only what it created;
+    // a reused filter is in `before` and `after` alike, and undo leaves it.
+    #[test]
+    fn fix_takes_free_names_and_keeps_what_it_reuses() {
+        let mut fx = chain(PATTERN);
+        let r = fx.region("us-east-1");
+        r.logs.metric_filters = Collected::Ok(vec![MetricFilter {
+            name: "rampart-root-usage".into(),
+            log_group: "cloudtrail-main".into(),
+            pattern: "{ $.eventName = ConsoleLogin }".into(),
+            metrics: vec![],
+        }]);
+        if let Collected::Ok(alarms) = &mut r.cloudwatch.alarms {
+            alarms[0].name = "rampart-root-usage".into();
+            alarms[0].actions_enabled = false;
+        }
+        let settings = Settings::default();
+        let plan = plan_for(&CHECK, &fx.inv);
+        let step = &plan.steps[0];
+        assert_eq!(step.calls[0].params["filterName"], "rampart-root-usage-2");
+        assert_eq!(step.calls[1].params["AlarmName"], "rampart-root-usage-2");
+        assert_eq!(step.before, json!({"MetricFilter": null, "Alarm": null}));
+        assert_states(&settings, &fx.inv, &applied(&fx.inv, step), step);
+        assert_eq!(
+            step.undo_calls,
+            [
+                Call::new(
+                    "cloudwatch",
+                    "DeleteAlarms",
+                    json!({"AlarmNames": ["rampart-root-usage-2"]})
+                ),
+                Call::new(
+                    "logs",
+                    "DeleteMetricFilter",
+                    json!({"logGroupName": "cloudtrail-main", "filterName": "rampart-root-usage-2"})
+                ),
+            ]
+        );
+
+        // A matching filter whose metric no alarm watches: only the alarm is created.
+        let mut fx = chain(PATTERN);
+        fx.region("us-east-1").cloudwatch.alarms = Collected::Ok(vec![]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let step = &plan.steps[0];
+        assert_eq!(step.before["MetricFilter"]["filterName"], "cis-filter");
+        assert_states(&settings, &fx.inv, &applied(&fx.inv, step), step);
+        assert_eq!(
+            step.undo_calls,
+            [Call::new(
+                "cloudwatch",
+                "DeleteAlarms",
+                json!({"AlarmNames": ["rampart-root-usage"]})
+            )]
+        );
     }
 
     // Issue 14: no topic with a confirmed subscription, or unread alarms: not planned.

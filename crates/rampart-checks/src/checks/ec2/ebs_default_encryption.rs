@@ -87,7 +87,16 @@ pub(crate) fn fix(
     .undo(format!(
         "aws ec2 disable-ebs-encryption-by-default --region {region}; volumes encrypted \
          meanwhile stay encrypted"
-    ))])
+    ))
+    .undo_calls(if before {
+        vec![]
+    } else {
+        vec![Call::new(
+            "ec2",
+            "DisableEbsEncryptionByDefault",
+            serde_json::json!({}),
+        )]
+    })])
 }
 
 #[cfg(test)]
@@ -111,9 +120,12 @@ mod tests {
 mod fix_tests {
     use super::{CHECK, META};
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::fix::{
+        plan, render, testing::assert_states, testing::failing, testing::plan_for, Call,
+    };
     use crate::Settings;
     use rampart_inventory::Collected;
+    use serde_json::json;
 
     // Issue 14: a region with EBS encryption by default off gets one step; one with it on
     // gets none.
@@ -125,6 +137,22 @@ mod fix_tests {
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(plan.steps[0].region, "eu-west-1");
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state is the region's setting: off before, on once a rescan reads it
+    // after the call; undo turns it off again.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fx = Fixture::new();
+        fx.region("eu-west-1").ec2.ebs_encryption_by_default = Collected::Ok(false);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let mut fixed = Fixture::new();
+        fixed.region("eu-west-1").ec2.ebs_encryption_by_default = Collected::Ok(true);
+        assert_states(&Settings::default(), &fx.inv, &fixed.inv, &plan.steps[0]);
+        assert_eq!(
+            plan.steps[0].undo_calls,
+            [Call::new("ec2", "DisableEbsEncryptionByDefault", json!({}))]
+        );
     }
 
     // Issue 14: a failing finding over a snapshot where the setting could not be read is

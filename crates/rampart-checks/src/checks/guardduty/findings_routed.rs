@@ -171,11 +171,23 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     meta: &META,
     how: "Routes the region's findings to an SNS topic `rampart-guardduty-findings` through an \
           EventBridge rule of the same name (CreateTopic, SetTopicAttributes with a policy \
-          that lets only that rule publish, PutRule, PutTargets); subscribe a person to the \
-          topic. Safe.",
+          that lets only that rule publish, PutRule, PutTargets), subscribing the address \
+          `--notify-email` names (Subscribe); without one the plan says the topic has no \
+          subscriber. Safe.",
     plan: fix,
-    state: None,
+    state: Some(state),
 };
+
+/// The state of a step's region: its findings route (planning again cannot give it: a
+/// routed region gets no step).
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    let region = step.region.as_str();
+    let data = crate::fix::region_data(ctx, region)?;
+    Ok(serde_json::json!({"FindingsRoute": super::route::state(region, &data.eventbridge)?}))
+}
 
 /// The step for an enabled detector whose findings reach no target.
 pub(crate) fn fix(
@@ -186,8 +198,8 @@ pub(crate) fn fix(
     use crate::fix::{NotFixable, Risk, Step};
     let region = finding.region.as_str();
     let data = crate::fix::region_data(ctx, region)?;
-    match route::plan(ctx, region, &data.eventbridge)? {
-        Route::Exists { rule } => Err(NotFixable::new(format!(
+    match route::plan(ctx, region, &data.eventbridge, 0)? {
+        Route::Exists { rule, .. } => Err(NotFixable::new(format!(
             "EventBridge rule `{rule}` in {region} already sends GuardDuty findings to a \
              target: the finding is out of date, rescan"
         ))),
@@ -197,14 +209,18 @@ pub(crate) fn fix(
             cloudformation,
             terraform,
             after,
+            undo_calls,
+            notice,
         } => {
             let mut step = Step::new(
                 META.id,
                 &finding.resource,
                 region,
                 Risk::Safe,
-                "a new topic and rule only add notifications; no existing rule or target is \
-                 changed",
+                format!(
+                    "a new topic and rule only add notifications; no existing rule or target \
+                     is changed; {notice}"
+                ),
                 calls,
             )
             .states(
@@ -214,7 +230,8 @@ pub(crate) fn fix(
             .cloudformation(serde_json::Value::Object(cloudformation))
             .terraform(terraform)
             .billing(route::ROUTE_BILLING)
-            .undo(route::UNDO_ROUTE);
+            .undo(route::UNDO_ROUTE)
+            .undo_calls(undo_calls);
             step.cli = cli;
             Ok(vec![step])
         }
@@ -325,10 +342,14 @@ mod tests {
 #[cfg(test)]
 mod fix_tests {
     use super::CHECK;
+    use crate::checks::fixtures::run_check;
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::checks::guardduty::testing::{detector, findings_rule};
-    use crate::fix::{render, testing::plan_for};
-    use rampart_inventory::{Collected, EventRule};
+    use crate::checks::guardduty::testing::{applied, detector, findings_rule};
+    use crate::fix::{plan, render, response_ref, testing::assert_states, testing::plan_for};
+    use crate::fix::{Call, Plan};
+    use crate::{Settings, Status};
+    use rampart_inventory::{Collected, EventRule, Inventory};
+    use serde_json::json;
 
     // Issue 14: an enabled detector whose only matching rule has no target gets the route;
     // a region whose rule sends findings to a target gets none.
@@ -356,6 +377,124 @@ mod fix_tests {
             ["CreateTopic", "SetTopicAttributes", "PutRule", "PutTargets"]
         );
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    /// The plan for the check's findings over `inv`, with `settings`.
+    fn plan_with(inv: &Inventory, settings: &Settings) -> Plan {
+        plan(inv, settings, &run_check(&CHECK, inv))
+    }
+
+    /// An enabled detector in us-east-1 whose findings reach no target.
+    fn unrouted() -> Fixture {
+        let mut fx = Fixture::new();
+        fx.region("us-east-1").guardduty.detectors = Collected::Ok(vec![detector("d1", "ENABLED")]);
+        fx
+    }
+
+    // Issue 14: the state is the region's findings route: none before; rampart's rule and
+    // its topic once a rescan reads them (planning again would give no step). Undo removes
+    // the target, the rule, then the topic by the ARN CreateTopic returned.
+    #[test]
+    fn fix_states_and_undo() {
+        let fx = unrouted();
+        let settings = Settings::default();
+        let plan = plan_with(&fx.inv, &settings);
+        let step = &plan.steps[0];
+        let fixed = applied(&fx.inv, step);
+        assert_states(&settings, &fx.inv, &fixed, step);
+        assert_eq!(run_check(&CHECK, &fixed)[0].status, Status::Pass);
+        assert_eq!(
+            step.undo_calls,
+            [
+                Call::new(
+                    "events",
+                    "RemoveTargets",
+                    json!({"Rule": "rampart-guardduty-findings", "Ids": ["sns"]})
+                ),
+                Call::new(
+                    "events",
+                    "DeleteRule",
+                    json!({"Name": "rampart-guardduty-findings"})
+                ),
+                Call::new(
+                    "sns",
+                    "DeleteTopic",
+                    json!({"TopicArn": response_ref(0, "TopicArn")})
+                ),
+            ]
+        );
+        assert!(step.undo_loses.is_none());
+    }
+
+    // Issue 14: without an address to notify, the topic has no subscriber: the step says so
+    // and names --notify-email, and subscribes no one.
+    #[test]
+    fn fix_without_notify_email_says_no_one_is_subscribed() {
+        let plan = plan_with(&unrouted().inv, &Settings::default());
+        let step = &plan.steps[0];
+        assert!(
+            step.risk_reason.contains("no subscriber"),
+            "{}",
+            step.risk_reason
+        );
+        assert!(step.risk_reason.contains("--notify-email"));
+        assert!(!step.calls.iter().any(|c| c.operation == "Subscribe"));
+        assert!(!step.cli.iter().any(|c| c.contains("subscribe")));
+    }
+
+    // Issue 14: with --notify-email, the route subscribes that address to the topic, in the
+    // calls, the CLI commands, the template and the Terraform; the reason says a
+    // confirmation mail goes there. The state is the same: the check reads no subscriptions,
+    // and a pending one counts as routed.
+    #[test]
+    fn fix_with_notify_email_subscribes_it() {
+        let fx = unrouted();
+        let mut settings = Settings::default();
+        settings.fix.notify_email = Some("soc@example.com".into());
+        let plan = plan_with(&fx.inv, &settings);
+        let step = &plan.steps[0];
+        let topic = "arn:aws:sns:us-east-1:111122223333:rampart-guardduty-findings";
+        assert_eq!(
+            step.calls.last(),
+            Some(&Call::new(
+                "sns",
+                "Subscribe",
+                json!({"TopicArn": topic, "Protocol": "email", "Endpoint": "soc@example.com"})
+            ))
+        );
+        assert_eq!(
+            step.cli.last().map(String::as_str),
+            Some(
+                "aws sns subscribe --region us-east-1 --topic-arn \
+                 arn:aws:sns:us-east-1:111122223333:rampart-guardduty-findings --protocol email \
+                 --notification-endpoint soc@example.com"
+            )
+        );
+        let cfn = step.cloudformation.as_ref().unwrap();
+        assert_eq!(
+            cfn["RampartGuardDutyFindingsSubscription"]["Properties"]["Endpoint"],
+            "soc@example.com"
+        );
+        let tf = step.terraform.as_deref().unwrap();
+        assert!(tf.contains("resource \"aws_sns_topic_subscription\""));
+        assert!(tf.contains("endpoint  = \"soc@example.com\""));
+        assert!(step.risk_reason.contains("soc@example.com"));
+        assert!(!step.risk_reason.contains("no subscriber"));
+        let fixed = applied(&fx.inv, step);
+        assert_states(&settings, &fx.inv, &fixed, step);
+        // Deleting the topic ends the subscription: nothing more to undo.
+        assert_eq!(step.undo_calls.len(), 3);
+        insta::assert_snapshot!("fix_step_notify_email", render::json(&plan));
+    }
+
+    // Issue 14: an address that is not one is not guessed at: not planned, naming the flag.
+    #[test]
+    fn fix_bad_notify_email_is_not_planned() {
+        let mut settings = Settings::default();
+        settings.fix.notify_email = Some("soc example.com".into());
+        let plan = plan_with(&unrouted().inv, &settings);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0].reason.contains("--notify-email"));
     }
 
     // Issue 14: a matching rule whose targets could not be read makes the check an ERROR

@@ -225,7 +225,8 @@ fn fix_password_policy(
             "AllowUsersToChangePassword": p.allow_users_to_change_password,
             "MaxPasswordAge": p.max_password_age,
             "PasswordReusePrevention": p.password_reuse_prevention,
-            "HardExpiry": p.hard_expiry,
+            // Absent means false, the API's default.
+            "HardExpiry": p.hard_expiry.unwrap_or(false),
         }),
     };
     let after = rampart_inventory::PasswordPolicy {
@@ -255,9 +256,38 @@ fn fix_password_policy(
         "update-account-password-policy with the `before` values; nothing is lost"
     } else {
         "aws iam delete-account-password-policy; nothing is lost"
-    });
+    })
+    .undo_calls(vec![restore_password_policy(current.as_ref())]);
     step.cli = vec![crate::fix::render::shell_command(
         &cli.iter().map(String::as_str).collect::<Vec<_>>(),
     )];
     Ok(vec![step])
+}
+
+/// The call that puts a password policy back as it was: every member it had (the API
+/// resets what it is not given), or deleting the policy an account did not have.
+fn restore_password_policy(before: Option<&rampart_inventory::PasswordPolicy>) -> crate::fix::Call {
+    use crate::fix::Call;
+    use serde_json::json;
+    let Some(p) = before else {
+        return Call::new("iam", "DeleteAccountPasswordPolicy", json!({}));
+    };
+    let mut params = json!({
+        "RequireSymbols": p.require_symbols,
+        "RequireNumbers": p.require_numbers,
+        "RequireUppercaseCharacters": p.require_uppercase_characters,
+        "RequireLowercaseCharacters": p.require_lowercase_characters,
+        "AllowUsersToChangePassword": p.allow_users_to_change_password,
+        "HardExpiry": p.hard_expiry.unwrap_or(false),
+    });
+    if let Some(length) = p.minimum_password_length {
+        params["MinimumPasswordLength"] = json!(length);
+    }
+    if let Some(age) = p.max_password_age {
+        params["MaxPasswordAge"] = json!(age);
+    }
+    if let Some(reuse) = p.password_reuse_prevention {
+        params["PasswordReusePrevention"] = json!(reuse);
+    }
+    Call::new("iam", "UpdateAccountPasswordPolicy", params)
 }

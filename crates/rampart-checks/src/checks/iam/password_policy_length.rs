@@ -97,9 +97,12 @@ mod tests {
 mod fix_tests {
     use super::{CHECK, META};
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::fix::{
+        plan, render, testing::assert_states, testing::failing, testing::plan_for, Call,
+    };
     use crate::Settings;
     use rampart_inventory::{Collected, PasswordPolicy};
+    use serde_json::json;
 
     // Issue 14: a short policy is raised to the minimums, keeping its stricter settings
     // (a 90-day maximum age and hard expiry are sent again, since the API resets what it is
@@ -151,6 +154,94 @@ mod fix_tests {
             steps[0].also_fixes,
             ["iam_password_policy_length", "iam_password_policy_reuse"]
         );
+    }
+
+    // Issue 14: the state is the whole policy: as the snapshot holds it before, and as
+    // GetAccountPasswordPolicy returns it once the call has set every member. Undo sends
+    // every member of the old policy back, or deletes the policy an account did not have.
+    #[test]
+    fn fix_states_and_undo() {
+        let old = PasswordPolicy {
+            minimum_password_length: Some(8),
+            require_symbols: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(30),
+            ..Default::default()
+        };
+        let settings = Settings::default();
+        let mut fixed = Fixture::new();
+        fixed.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(14),
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(30),
+            hard_expiry: Some(false),
+        }));
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(Some(old));
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_states(&settings, &fx.inv, &fixed.inv, &plan.steps[0]);
+        assert_eq!(
+            plan.steps[0].undo_calls,
+            [Call::new(
+                "iam",
+                "UpdateAccountPasswordPolicy",
+                json!({"MinimumPasswordLength": 8, "RequireSymbols": true,
+                    "RequireNumbers": false, "RequireUppercaseCharacters": false,
+                    "RequireLowercaseCharacters": false, "AllowUsersToChangePassword": false,
+                    "MaxPasswordAge": 90, "PasswordReusePrevention": 30, "HardExpiry": false})
+            )]
+        );
+
+        // No policy before: the fixed policy has no maximum age, and undo deletes it.
+        fx.inv.iam.password_policy = Collected::Ok(None);
+        if let Collected::Ok(Some(p)) = &mut fixed.inv.iam.password_policy {
+            p.max_password_age = None;
+            p.password_reuse_prevention = Some(24);
+        }
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_states(&settings, &fx.inv, &fixed.inv, &plan.steps[0]);
+        assert_eq!(
+            plan.steps[0].undo_calls,
+            [Call::new("iam", "DeleteAccountPasswordPolicy", json!({}))]
+        );
+    }
+
+    // Issue 14: the complexity and reuse checks' fixers plan the same step, under their own
+    // check id: its state is read the same way for each.
+    #[test]
+    fn fix_states_for_each_password_policy_check() {
+        let mut fx = Fixture::new();
+        fx.inv.iam.password_policy = Collected::Ok(None);
+        let mut fixed = Fixture::new();
+        fixed.inv.iam.password_policy = Collected::Ok(Some(PasswordPolicy {
+            minimum_password_length: Some(14),
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            max_password_age: None,
+            password_reuse_prevention: Some(24),
+            hard_expiry: None,
+        }));
+        let settings = Settings::default();
+        assert_eq!(crate::checks::iam::FIXERS.len(), 3);
+        for fixer in crate::checks::iam::FIXERS {
+            let finding = failing(
+                fixer.meta,
+                &fx.inv,
+                "global",
+                "arn:aws:iam::111122223333:root",
+            );
+            let plan = plan(&fx.inv, &settings, &[finding]);
+            assert_eq!(plan.steps[0].check_id, fixer.meta.id);
+            assert_states(&settings, &fx.inv, &fixed.inv, &plan.steps[0]);
+        }
     }
 
     // Issue 14: an unread policy cannot be merged: not planned.

@@ -111,9 +111,20 @@ pub(crate) fn fix(
         "--key-id",
         &key.id,
     ]])
-    .undo(
-        "aws kms disable-key-rotation --key-id <KEY_ID>; versions made meanwhile are kept",
-    )])
+    .undo(format!(
+        "aws kms disable-key-rotation --region {region} --key-id {}; key versions made \
+         meanwhile are kept",
+        key.id
+    ))
+    .undo_calls(if before {
+        vec![]
+    } else {
+        vec![Call::new(
+            "kms",
+            "DisableKeyRotation",
+            serde_json::json!({"KeyId": key.id}),
+        )]
+    })])
 }
 
 #[cfg(test)]
@@ -164,8 +175,10 @@ mod fix_tests {
     use super::CHECK;
     use crate::checks::fixtures::{denied, Fixture};
     use crate::checks::kms::testing::{key, kms};
-    use crate::fix::{render, testing::plan_for};
+    use crate::fix::{render, testing::assert_states, testing::plan_for, Call};
+    use crate::Settings;
     use rampart_inventory::{Collected, KmsKey};
+    use serde_json::json;
 
     // Issue 14: an enabled key without rotation gets EnableKeyRotation; a rotating key gets
     // none; a disabled key (KMS refuses the call) and an unread status are not planned.
@@ -189,6 +202,26 @@ mod fix_tests {
         assert_eq!(plan.not_planned.len(), 1);
         assert!(plan.not_planned[0].reason.contains("Disabled"));
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state is the key's rotation status (and its state, which the call
+    // needs to be `Enabled`): off before, on after; undo turns rotation off again.
+    #[test]
+    fn fix_states_and_undo() {
+        let id = "1234abcd-12ab-34cd-56ef-1234567890ab";
+        let mut fx = Fixture::new();
+        kms(&mut fx).keys = Collected::Ok(vec![KmsKey {
+            rotation_enabled: Collected::Ok(false),
+            ..key(id)
+        }]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let mut fixed = Fixture::new();
+        kms(&mut fixed).keys = Collected::Ok(vec![key(id)]);
+        assert_states(&Settings::default(), &fx.inv, &fixed.inv, &plan.steps[0]);
+        assert_eq!(
+            plan.steps[0].undo_calls,
+            [Call::new("kms", "DisableKeyRotation", json!({"KeyId": id}))]
+        );
     }
 
     // Issue 14: a key list that could not be read gives an ERROR, never a step; a failing

@@ -104,6 +104,21 @@ pub(crate) fn fix(
             "PublicAccessBlockConfiguration": super::block_all_on(),
         }),
     );
+    let undo = match before {
+        None => Call::new(
+            "s3control",
+            "DeletePublicAccessBlock",
+            serde_json::json!({"AccountId": account.id}),
+        ),
+        Some(b) => Call::new(
+            "s3control",
+            "PutPublicAccessBlock",
+            serde_json::json!({
+                "AccountId": account.id,
+                "PublicAccessBlockConfiguration": super::block_state(Some(b)),
+            }),
+        ),
+    };
     let tf = logical_id("account_bpa_", &account.id);
     Ok(vec![Step::new(META.id, &finding.resource, "global", risk, risk_reason, vec![call])
         .states(
@@ -122,7 +137,8 @@ pub(crate) fn fix(
         .undo(
             "restore the previous configuration with s3control put-public-access-block, or \
              s3control delete-public-access-block when there was none; nothing is lost",
-        )])
+        )
+        .undo_calls(vec![undo])])
 }
 
 #[cfg(test)]
@@ -160,10 +176,11 @@ mod tests {
 #[cfg(test)]
 mod fix_tests {
     use super::CHECK;
-    use crate::checks::fixtures::{denied, Fixture};
+    use crate::checks::fixtures::{denied, Fixture, ACCOUNT};
     use crate::checks::s3::testing::{bucket, set_account_block, set_buckets, ALL_OFF, ALL_ON};
-    use crate::fix::{render, testing::plan_for, Risk};
-    use rampart_inventory::{Bucket, Collected};
+    use crate::fix::{render, testing::assert_states, testing::plan_for, Call, Risk};
+    use crate::Settings;
+    use rampart_inventory::{Bucket, Collected, PublicAccessBlock};
     use serde_json::json;
 
     // Issue 14: an account block that is off gets one safe s3control step when no bucket is
@@ -179,6 +196,48 @@ mod fix_tests {
         assert_eq!(plan.steps.len(), 1);
         assert_eq!(plan.steps[0].risk, Risk::Safe);
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the account block's state: missing, then partly on, reads as `before`; all
+    // on, as a rescan shows it after the call, as `after`. Undo deletes the block that was
+    // not there, or puts the partial one back.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fixed = Fixture::new();
+        set_buckets(&mut fixed, vec![bucket("a")]);
+        set_account_block(&mut fixed, Some(ALL_ON));
+        let partial = PublicAccessBlock {
+            block_public_policy: true,
+            ..ALL_OFF
+        };
+        for (before, undo) in [
+            (
+                None,
+                Call::new(
+                    "s3control",
+                    "DeletePublicAccessBlock",
+                    json!({"AccountId": ACCOUNT}),
+                ),
+            ),
+            (
+                Some(partial),
+                Call::new(
+                    "s3control",
+                    "PutPublicAccessBlock",
+                    json!({"AccountId": ACCOUNT, "PublicAccessBlockConfiguration": {
+                        "BlockPublicAcls": false, "IgnorePublicAcls": false,
+                        "BlockPublicPolicy": true, "RestrictPublicBuckets": false}}),
+                ),
+            ),
+        ] {
+            let mut fx = Fixture::new();
+            set_buckets(&mut fx, vec![bucket("a")]);
+            set_account_block(&mut fx, before);
+            let plan = plan_for(&CHECK, &fx.inv);
+            assert_eq!(plan.steps.len(), 1);
+            assert_states(&Settings::default(), &fx.inv, &fixed.inv, &plan.steps[0]);
+            assert_eq!(plan.steps[0].undo_calls, [undo]);
+        }
     }
 
     // Issue 14: the account block would cut off a public website bucket too: disruptive,

@@ -135,6 +135,21 @@ pub(crate) fn fix(
             "PublicAccessBlockConfiguration": super::block_all_on(),
         }),
     );
+    let undo = match before {
+        None => Call::new(
+            "s3",
+            "DeletePublicAccessBlock",
+            serde_json::json!({"Bucket": name}),
+        ),
+        Some(b) => Call::new(
+            "s3",
+            "PutPublicAccessBlock",
+            serde_json::json!({
+                "Bucket": name,
+                "PublicAccessBlockConfiguration": super::block_state(Some(b)),
+            }),
+        ),
+    };
     let tf = logical_id("bucket_bpa_", &bucket.arn);
     Ok(vec![Step::new(META.id, &bucket.arn, region, risk, risk_reason, vec![call])
         .states(
@@ -155,7 +170,8 @@ pub(crate) fn fix(
             "restore the previous configuration with put-public-access-block (before: {}), or \
              delete-public-access-block --bucket {name} when there was none; nothing is lost",
             serde_json::to_string(&super::block_state(before.as_ref())).unwrap_or_default()
-        ))])
+        ))
+        .undo_calls(vec![undo])])
 }
 
 #[cfg(test)]
@@ -245,8 +261,9 @@ mod fix_tests {
     use super::CHECK;
     use crate::checks::fixtures::{denied, Fixture};
     use crate::checks::s3::testing::{bucket, set_account_block, set_buckets, ALL_OFF};
-    use crate::fix::{render, testing::plan_for, Risk};
-    use rampart_inventory::{AclGrant, Bucket, Collected};
+    use crate::fix::{render, testing::assert_states, testing::plan_for, Call, Risk};
+    use crate::Settings;
+    use rampart_inventory::{AclGrant, Bucket, Collected, PublicAccessBlock};
     use serde_json::json;
 
     fn open(name: &str) -> Bucket {
@@ -268,6 +285,62 @@ mod fix_tests {
         assert_eq!(plan.steps[0].risk, Risk::Safe);
         assert!(plan.not_planned.is_empty());
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state `rampart fix --apply` and `rampart undo` compare: a bucket with
+    // its block half off, and one with none, read as `before`; once the block is on, as a
+    // rescan shows it, as `after`. Undo puts the half block back, and deletes the block the
+    // other bucket did not have.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fx = Fixture::new();
+        set_account_block(&mut fx, Some(ALL_OFF));
+        let half = Bucket {
+            public_access_block: Collected::Ok(Some(PublicAccessBlock {
+                block_public_acls: true,
+                ..ALL_OFF
+            })),
+            ..bucket("half")
+        };
+        let none = Bucket {
+            public_access_block: Collected::Ok(None),
+            ..bucket("none")
+        };
+        set_buckets(&mut fx, vec![half.clone(), none.clone()]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 2);
+        let mut fixed = Fixture::new();
+        set_account_block(&mut fixed, Some(ALL_OFF));
+        set_buckets(&mut fixed, vec![bucket("half"), bucket("none")]);
+        for step in &plan.steps {
+            assert_states(&Settings::default(), &fx.inv, &fixed.inv, step);
+        }
+        let undo = |name: &str| {
+            let step = plan
+                .steps
+                .iter()
+                .find(|s| s.resource.ends_with(name))
+                .unwrap();
+            step.undo_calls.clone()
+        };
+        assert_eq!(
+            undo("half"),
+            [Call::new(
+                "s3",
+                "PutPublicAccessBlock",
+                json!({"Bucket": "half", "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": true, "IgnorePublicAcls": false,
+                    "BlockPublicPolicy": false, "RestrictPublicBuckets": false}})
+            )]
+        );
+        assert_eq!(
+            undo("none"),
+            [Call::new(
+                "s3",
+                "DeletePublicAccessBlock",
+                json!({"Bucket": "none"})
+            )]
+        );
     }
 
     // Issue 14: Block Public Access on a bucket that serves a public website (its policy

@@ -258,6 +258,14 @@ pub(crate) fn fix(
             ]);
         }
     }
+    let undo = match before {
+        Some(doc) => Call::new(
+            "s3",
+            "PutBucketPolicy",
+            json!({"Bucket": name, "Policy": serde_json::to_string(&canonical(doc.clone())).unwrap_or_default()}),
+        ),
+        None => Call::new("s3", "DeleteBucketPolicy", json!({"Bucket": name})),
+    };
     let alias = provider_alias(region);
     let tf = logical_id("bucket_policy_", &bucket.arn);
     let cfn = logical_id("RampartBucketPolicy", &bucket.arn);
@@ -291,7 +299,8 @@ pub(crate) fn fix(
              nothing is lost"
         ),
         None => format!("aws s3api delete-bucket-policy --bucket {name}; nothing is lost"),
-    })])
+    })
+    .undo_calls(vec![undo])])
 }
 
 #[cfg(test)]
@@ -368,9 +377,10 @@ mod fix_tests {
     use super::CHECK;
     use crate::checks::fixtures::{denied, Fixture};
     use crate::checks::s3::testing::{bucket, set_buckets};
-    use crate::fix::{render, testing::plan_for, Risk};
+    use crate::fix::{render, testing::assert_states, testing::plan_for, Call, Risk};
+    use crate::Settings;
     use rampart_inventory::{Bucket, Collected};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     // Issue 14: a bucket whose policy lets one role read gets the deny statement added
     // beside that statement (kept as it was); a bucket without a policy gets a new one; a
@@ -409,6 +419,79 @@ mod fix_tests {
         // The reader's Sid was taken: the new statement gets the next free one.
         assert_eq!(statements[1]["Sid"], "RampartDenyInsecureTransport2");
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state is the bucket's policy: as the snapshot holds it before, and as
+    // S3 returns the written policy after. Undo writes the old policy back, or deletes the
+    // policy a bucket did not have.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fx = Fixture::new();
+        let reader = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Read",
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/reader"},
+            "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]});
+        set_buckets(
+            &mut fx,
+            vec![
+                Bucket {
+                    policy: Collected::Ok(Some(reader.clone())),
+                    ..bucket("reports")
+                },
+                Bucket {
+                    policy: Collected::Ok(None),
+                    ..bucket("bare")
+                },
+            ],
+        );
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 2);
+        // A rescan reads back the policy each PutBucketPolicy wrote.
+        let mut fixed = Fixture::new();
+        let written = |name: &str| -> Value {
+            let step = plan
+                .steps
+                .iter()
+                .find(|s| s.resource.ends_with(name))
+                .unwrap();
+            serde_json::from_str(step.calls[0].params["Policy"].as_str().unwrap()).unwrap()
+        };
+        set_buckets(
+            &mut fixed,
+            vec![
+                Bucket {
+                    policy: Collected::Ok(Some(written("reports"))),
+                    ..bucket("reports")
+                },
+                Bucket {
+                    policy: Collected::Ok(Some(written("bare"))),
+                    ..bucket("bare")
+                },
+            ],
+        );
+        for step in &plan.steps {
+            assert_states(&Settings::default(), &fx.inv, &fixed.inv, step);
+        }
+        let undo = |name: &str| {
+            let step = plan
+                .steps
+                .iter()
+                .find(|s| s.resource.ends_with(name))
+                .unwrap();
+            step.undo_calls.clone()
+        };
+        assert_eq!(undo("reports").len(), 1);
+        assert_eq!(undo("reports")[0].operation, "PutBucketPolicy");
+        let restored: Value =
+            serde_json::from_str(undo("reports")[0].params["Policy"].as_str().unwrap()).unwrap();
+        assert_eq!(restored, reader);
+        assert_eq!(
+            undo("bare"),
+            [Call::new(
+                "s3",
+                "DeleteBucketPolicy",
+                json!({"Bucket": "bare"})
+            )]
+        );
     }
 
     // Issue 14: a bucket that serves a public website is read over plain HTTP (the website

@@ -56,8 +56,28 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           control findings (EnableSecurityHub). Safe: it only reads configuration; most of its \
           controls need the AWS Config recorder to report. Starts Security Hub billing.",
     plan: fix,
-    state: None,
+    state: Some(state),
 };
+
+/// Whether Security Hub is enabled in the step's region, in the shape of its `before` and
+/// `after` (planning again cannot give it: an enabled hub gets no step).
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    let region = step.region.as_str();
+    let hub = crate::fix::region_data(ctx, region)?
+        .securityhub
+        .hub
+        .get()
+        .map_err(|gap| {
+            crate::fix::NotFixable::gap(
+                &format!("whether Security Hub is enabled in {region}"),
+                gap,
+            )
+        })?;
+    Ok(serde_json::json!({"HubEnabled": hub.is_some()}))
+}
 
 /// The step for a region where Security Hub is not enabled.
 pub(crate) fn fix(
@@ -94,10 +114,7 @@ pub(crate) fn fix(
             json!({"EnableDefaultStandards": true, "ControlFindingGenerator": "SECURITY_CONTROL"}),
         )],
     )
-    .states(
-        json!({"Hub": null}),
-        json!({"Hub": {"DefaultStandards": true, "ControlFindingGenerator": "SECURITY_CONTROL"}}),
-    )
+    .states(json!({"HubEnabled": false}), json!({"HubEnabled": true}))
     .cli(&[&[
         "aws", "securityhub", "enable-security-hub", "--region", region,
         "--enable-default-standards", "--control-finding-generator", "SECURITY_CONTROL",
@@ -115,6 +132,11 @@ pub(crate) fn fix(
     .undo(format!(
         "aws securityhub disable-security-hub --region {region}; its findings, insights and \
          settings are deleted 90 days later and cannot be recovered"
+    ))
+    .undo_calls(vec![Call::new("securityhub", "DisableSecurityHub", json!({}))])
+    .undo_loses(format!(
+        "Security Hub's findings, insights and settings in {region}: AWS deletes them 90 days \
+         after it is disabled, for good"
     ))])
 }
 
@@ -141,9 +163,12 @@ mod tests {
 mod fix_tests {
     use super::{CHECK, META};
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::fix::{plan, render, testing::failing, testing::plan_for};
+    use crate::fix::{
+        plan, render, testing::assert_states, testing::failing, testing::plan_for, Call,
+    };
     use crate::Settings;
     use rampart_inventory::{Collected, Hub};
+    use serde_json::json;
 
     // Issue 14: a region without Security Hub gets EnableSecurityHub with a billing note; a
     // region where it is enabled gets none.
@@ -159,6 +184,29 @@ mod fix_tests {
         assert_eq!(plan.steps[0].region, "us-east-1");
         assert!(plan.steps[0].billing.is_some());
         insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: the state is whether the region has a hub: none before, one once a rescan
+    // reads DescribeHub after the call (planning again would give no step for it). Undo
+    // disables it, which loses its findings and settings.
+    #[test]
+    fn fix_states_and_undo() {
+        let fx = Fixture::new();
+        let plan = plan_for(&CHECK, &fx.inv);
+        let mut fixed = Fixture::new();
+        fixed.region("us-east-1").securityhub.hub = Collected::Ok(Some(Hub {
+            arn: "arn:aws:securityhub:us-east-1:111122223333:hub/default".into(),
+            subscribed_at: Some("2026-06-01T12:05:00.000Z".into()),
+        }));
+        assert_states(&Settings::default(), &fx.inv, &fixed.inv, &plan.steps[0]);
+        assert_eq!(
+            plan.steps[0].undo_calls,
+            [Call::new("securityhub", "DisableSecurityHub", json!({}))]
+        );
+        assert!(plan.steps[0]
+            .undo_loses
+            .as_deref()
+            .is_some_and(|l| l.contains("findings")));
     }
 
     // Issue 14: whether the hub exists could not be read: not planned.

@@ -79,11 +79,69 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           `rampart-vpc-flow-logs` created once for the account when the snapshot shows no \
           role of that name. Safe; starts CloudWatch Logs billing.",
     plan: fix,
-    state: None,
+    state: Some(state),
 };
 
 /// Name of the IAM role flow logs deliver with.
 const ROLE_NAME: &str = "rampart-vpc-flow-logs";
+
+/// Name of the role's inline policy.
+const ROLE_POLICY: &str = "deliver-flow-logs";
+
+/// The state of a step's resource: the delivery role (planning again gives no role step
+/// once it exists), or the flow logs of a VPC (in the shape of [`vpc_state`]).
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    if step.resource.ends_with(&format!(":role/{ROLE_NAME}")) {
+        let roles = ctx.inventory.iam.roles.get().map_err(|gap| {
+            NotFixable::gap("the IAM roles (for the flow log delivery role)", gap)
+        })?;
+        return Ok(role_state(roles.iter().find(|r| r.name == ROLE_NAME)));
+    }
+    let region = step.region.as_str();
+    let ec2 = &crate::fix::region_data(ctx, region)?.ec2;
+    let vpc_id = step
+        .resource
+        .rsplit_once(":vpc/")
+        .map(|(_, id)| id)
+        .ok_or_else(|| NotFixable::new(format!("{} names no VPC", step.resource)))?;
+    vpc_state(ec2, region, vpc_id)
+}
+
+/// The delivery role and its inline policies' names, or `null` when it does not exist.
+fn role_state(role: Option<&rampart_inventory::Role>) -> serde_json::Value {
+    serde_json::json!({"Role": role.map(|r| {
+        let mut policies: Vec<&str> = r.inline_policies.iter().map(|p| p.name.as_str()).collect();
+        policies.sort_unstable();
+        serde_json::json!({"RoleName": r.name, "PolicyNames": policies})
+    })})
+}
+
+/// The flow logs attached to the VPC itself, each as its traffic type and destination
+/// type, sorted (their ids and status are left out: a new flow log's id is only known once
+/// it is created).
+fn vpc_state(
+    ec2: &rampart_inventory::Ec2Data,
+    region: &str,
+    vpc_id: &str,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    let logs = ec2
+        .flow_logs
+        .get()
+        .map_err(|gap| crate::fix::NotFixable::gap(&format!("the flow logs of {region}"), gap))?;
+    let mut own: Vec<serde_json::Value> = logs
+        .iter()
+        .filter(|l| l.resource_id == vpc_id)
+        .map(|l| {
+            serde_json::json!({"TrafficType": l.traffic_type, "LogDestinationType": l.destination_type})
+        })
+        .collect();
+    own.sort_by_key(|v| v.to_string());
+    Ok(serde_json::json!({"FlowLogs": own}))
+}
 
 /// The steps for a VPC without a flow log: the delivery role (when absent), then the flow
 /// log.
@@ -145,19 +203,23 @@ pub(crate) fn fix(
             "a new role that only the flow logs service can assume",
             vec![
                 Call::new("iam", "CreateRole", json!({"RoleName": ROLE_NAME, "AssumeRolePolicyDocument": trust_text})),
-                Call::new("iam", "PutRolePolicy", json!({"RoleName": ROLE_NAME, "PolicyName": "deliver-flow-logs", "PolicyDocument": perm_text})),
+                Call::new("iam", "PutRolePolicy", json!({"RoleName": ROLE_NAME, "PolicyName": ROLE_POLICY, "PolicyDocument": perm_text})),
             ],
         )
-        .states(json!({"Role": null}), json!({"Role": ROLE_NAME}))
+        .states(role_state(None), json!({"Role": {"RoleName": ROLE_NAME, "PolicyNames": [ROLE_POLICY]}}))
         .cli(&[
             &["aws", "iam", "create-role", "--role-name", ROLE_NAME, "--assume-role-policy-document", &trust_text],
-            &["aws", "iam", "put-role-policy", "--role-name", ROLE_NAME, "--policy-name", "deliver-flow-logs", "--policy-document", &perm_text],
+            &["aws", "iam", "put-role-policy", "--role-name", ROLE_NAME, "--policy-name", ROLE_POLICY, "--policy-document", &perm_text],
         ])
         .terraform(format!(
             "resource \"aws_iam_role\" \"rampart_vpc_flow_logs\" {{\n  name               = {}\n  assume_role_policy = {}\n}}\n\nresource \"aws_iam_role_policy\" \"rampart_vpc_flow_logs\" {{\n  name   = \"deliver-flow-logs\"\n  role   = aws_iam_role.rampart_vpc_flow_logs.id\n  policy = {}\n}}\n",
             hcl_string(ROLE_NAME), hcl_string(&trust_text), hcl_string(&perm_text)
         ))
-        .undo(format!("aws iam delete-role-policy --role-name {ROLE_NAME} --policy-name deliver-flow-logs, then aws iam delete-role --role-name {ROLE_NAME}"));
+        .undo(format!("aws iam delete-role-policy --role-name {ROLE_NAME} --policy-name {ROLE_POLICY}, then aws iam delete-role --role-name {ROLE_NAME}, once the flow log steps that deliver with it are undone; nothing is lost"))
+        .undo_calls(vec![
+            Call::new("iam", "DeleteRolePolicy", json!({"RoleName": ROLE_NAME, "PolicyName": ROLE_POLICY})),
+            Call::new("iam", "DeleteRole", json!({"RoleName": ROLE_NAME})),
+        ]);
         depends.push(role.stable_id());
         steps.push(role);
     }
@@ -168,6 +230,7 @@ pub(crate) fn fix(
     } else {
         "aws_iam_role.rampart_vpc_flow_logs.arn".to_owned()
     };
+    let before = vpc_state(ec2, region, &vpc.id)?;
     let group = format!("/rampart/vpc-flow-logs/{}", vpc.id);
     let alias = provider_alias(region);
     let tf = logical_id("flow_log_", &finding.resource);
@@ -194,7 +257,7 @@ pub(crate) fn fix(
             ],
         )
         .after_steps(depends)
-        .states(json!({"FlowLogs": []}), json!({"FlowLogs": [{"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs", "LogGroupName": group}]}))
+        .states(before, json!({"FlowLogs": [{"TrafficType": "ALL", "LogDestinationType": "cloud-watch-logs"}]}))
         .cli(&[
             &["aws", "logs", "create-log-group", "--region", region, "--log-group-name", &group],
             &["aws", "logs", "put-retention-policy", "--region", region, "--log-group-name", &group, "--retention-in-days", "365"],
@@ -213,7 +276,12 @@ pub(crate) fn fix(
             g = hcl_string(&group), v = hcl_string(&vpc.id), r = tf_role
         ))
         .billing(format!("starts CloudWatch Logs billing in {region}: flow log ingestion (vended logs, per GB) and storage for 365 days"))
-        .undo(format!("aws ec2 delete-flow-logs --flow-log-ids <FLOW_LOG_ID>; deleting the log group {group} as well drops the recorded traffic")),
+        .undo(format!("aws ec2 delete-flow-logs --region {region} --flow-log-ids <the id CreateFlowLogs returned>, then aws logs delete-log-group --region {region} --log-group-name {group}, which drops the recorded traffic"))
+        .undo_calls(vec![
+            Call::new("ec2", "DeleteFlowLogs", json!({"FlowLogIds": crate::fix::response_ref(2, "FlowLogIds")})),
+            Call::new("logs", "DeleteLogGroup", json!({"logGroupName": group})),
+        ])
+        .undo_loses(format!("the traffic of {} recorded in log group {group}", vpc.id)),
     );
     Ok(steps)
 }
@@ -267,8 +335,10 @@ mod fix_tests {
     use super::CHECK;
     use crate::checks::ec2::testing::{ec2, flow_log, vpc};
     use crate::checks::fixtures::{denied, Fixture};
-    use crate::fix::{render, testing::plan_for};
-    use rampart_inventory::{Collected, Role};
+    use crate::fix::{render, response_ref, testing::assert_states, testing::plan_for};
+    use crate::Settings;
+    use rampart_inventory::{Collected, FlowLog, InlinePolicy, Role};
+    use serde_json::json;
 
     // Issue 14: two VPCs without flow logs share one delivery-role step, which comes first
     // and which both flow-log steps depend on; a VPC with a flow log gets none.
@@ -296,6 +366,63 @@ mod fix_tests {
         let plan = plan_for(&CHECK, &fx.inv);
         assert_eq!(plan.steps.len(), 2);
         assert!(plan.steps.iter().all(|s| s.depends_on.is_empty()));
+    }
+
+    // Issue 14: the states `rampart fix --apply` and `rampart undo` compare. Before: no
+    // role, no flow log on the VPC (a subnet's does not count). After, as a rescan shows it:
+    // the role with its inline policy (planning again would give no role step), and a flow
+    // log of all traffic to CloudWatch Logs under a new id. Undo deletes the flow log by the
+    // id CreateFlowLogs returns, then the log group (which loses the records), and the role.
+    #[test]
+    fn fix_states_and_undo() {
+        let mut fx = Fixture::new();
+        let e = ec2(&mut fx);
+        e.vpcs = Collected::Ok(vec![vpc("vpc-01")]);
+        e.flow_logs = Collected::Ok(vec![flow_log("fl-sub", "subnet-01", "ACTIVE")]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        assert_eq!(plan.steps.len(), 2, "{plan:#?}");
+        let mut fixed = Fixture::new();
+        let e = ec2(&mut fixed);
+        e.vpcs = Collected::Ok(vec![vpc("vpc-01")]);
+        e.flow_logs = Collected::Ok(vec![
+            flow_log("fl-sub", "subnet-01", "ACTIVE"),
+            FlowLog {
+                deliver_logs_status: None,
+                ..flow_log("fl-0a1b2c3d4e5f67890", "vpc-01", "ACTIVE")
+            },
+        ]);
+        fixed.inv.iam.roles = Collected::Ok(vec![Role {
+            name: "rampart-vpc-flow-logs".into(),
+            arn: "arn:aws:iam::111122223333:role/rampart-vpc-flow-logs".into(),
+            inline_policies: vec![InlinePolicy {
+                name: "deliver-flow-logs".into(),
+                document: json!({"Version": "2012-10-17", "Statement": []}),
+            }],
+            ..Default::default()
+        }]);
+        for step in &plan.steps {
+            assert_states(&Settings::default(), &fx.inv, &fixed.inv, step);
+        }
+        let ops = |s: &crate::fix::Step| -> Vec<String> {
+            s.undo_calls.iter().map(|c| c.operation.clone()).collect()
+        };
+        assert_eq!(ops(&plan.steps[0]), ["DeleteRolePolicy", "DeleteRole"]);
+        let flow = &plan.steps[1];
+        assert_eq!(ops(flow), ["DeleteFlowLogs", "DeleteLogGroup"]);
+        assert_eq!(flow.calls[2].operation, "CreateFlowLogs");
+        assert_eq!(
+            flow.undo_calls[0].params["FlowLogIds"],
+            response_ref(2, "FlowLogIds")
+        );
+        assert_eq!(
+            flow.undo_calls[1].params["logGroupName"],
+            "/rampart/vpc-flow-logs/vpc-01"
+        );
+        assert!(flow
+            .undo_loses
+            .as_deref()
+            .is_some_and(|l| l.contains("vpc-01")));
+        assert!(plan.steps[0].undo_loses.is_none());
     }
 
     // Issue 14: whether the delivery role exists is unknown: not planned.
