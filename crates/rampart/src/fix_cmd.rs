@@ -1017,6 +1017,26 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
             terminal_safe(step.undo.as_deref().unwrap_or("no undo is known for it"))
         );
     }
+    // A change that others rely on (the role flow logs deliver with) is undone last.
+    let dependants: Vec<String> = store
+        .changes(Some(&change.account_id), &rampart_store::ChangeFilter::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .into_iter()
+        .filter(|c| c.status == ChangeStatus::Applied && c.id != id)
+        .filter(|c| {
+            c.step
+                .get("depends_on")
+                .and_then(Value::as_array)
+                .is_some_and(|d| d.iter().any(|x| x.as_str() == Some(step.id.as_str())))
+        })
+        .map(|c| c.id.to_string())
+        .collect();
+    if !dependants.is_empty() {
+        bail!(
+            "change {id} is needed by change(s) {}, still applied: undo them first",
+            dependants.join(", ")
+        );
+    }
     let Some(fix_profile) = args.fix_profile.clone() else {
         bail!("undo writes through a separate profile: give --fix-profile NAME");
     };
