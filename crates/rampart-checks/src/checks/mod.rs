@@ -71,7 +71,9 @@ pub(crate) fn by_service() -> Vec<&'static [Check]> {
 pub(crate) fn fixers() -> Vec<crate::fix::Fixer> {
     [
         accessanalyzer::FIXERS,
+        cloudtrail::FIXERS,
         cloudwatch::FIXERS,
+        config::FIXERS,
         ec2::FIXERS,
         guardduty::FIXERS,
         iam::FIXERS,

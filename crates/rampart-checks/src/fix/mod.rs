@@ -359,6 +359,9 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
     failing.dedup_by(|a, b| a.id == b.id);
     let mut steps: Vec<Step> = Vec::new();
     let mut not_planned = Vec::new();
+    // (id of a step dropped as the same change, id of the step kept in its place): steps
+    // that depended on the dropped one depend on the kept one.
+    let mut merged: Vec<(String, String)> = Vec::new();
     for finding in failing {
         let outcome = match fixer(&finding.check_id) {
             Some(fixer) => (fixer.plan)(&ctx, finding),
@@ -380,6 +383,9 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
                     match steps.iter_mut().find(|s| same_change(s)) {
                         None => steps.push(step),
                         Some(existing) => {
+                            if existing.id != step.id {
+                                merged.push((step.id.clone(), existing.id.clone()));
+                            }
                             if existing.check_id != step.check_id
                                 && !existing.also_fixes.contains(&step.check_id)
                             {
@@ -397,6 +403,19 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
                 reason,
             }),
         }
+    }
+    for step in &mut steps {
+        let mut depends: Vec<String> = Vec::with_capacity(step.depends_on.len());
+        for dep in &step.depends_on {
+            let kept = merged
+                .iter()
+                .find(|(dropped, _)| dropped == dep)
+                .map_or(dep, |(_, kept)| kept);
+            if !depends.contains(kept) {
+                depends.push(kept.clone());
+            }
+        }
+        step.depends_on = depends;
     }
     Plan {
         schema: PLAN_SCHEMA,
@@ -534,6 +553,49 @@ pub(crate) mod testing {
             step.check_id,
             step.resource
         );
+    }
+
+    /// The plan for the findings `check` gives on `inv`, with `settings` (the names and
+    /// amounts of `[fix]`).
+    pub(crate) fn plan_with(check: &Check, inv: &Inventory, settings: &Settings) -> Plan {
+        plan(inv, settings, &run_check(check, inv))
+    }
+
+    /// Settings with every `[fix]` value given: buckets `rampart-trail-logs` and
+    /// `rampart-config-logs`, address `security@example.com`, a limit of 100 USD.
+    pub(crate) fn fix_settings() -> Settings {
+        Settings {
+            fix: crate::FixSettings {
+                trail_bucket: Some("rampart-trail-logs".into()),
+                config_bucket: Some("rampart-config-logs".into()),
+                notify_email: Some("security@example.com".into()),
+                billing_limit_usd: Some(100.0),
+            },
+            ..Settings::default()
+        }
+    }
+
+    /// The property every fixer keeps (issue 14): each step's `before` is its resource's
+    /// state in the inventory it was planned from, and its `after` the state in `fixed`, the
+    /// inventory as a scan shows the account once the step's calls were made.
+    pub(crate) fn assert_plan_states(
+        plan: &Plan,
+        failing: &Inventory,
+        fixed: &Inventory,
+        settings: &Settings,
+    ) {
+        assert!(!plan.steps.is_empty(), "no steps: {plan:#?}");
+        for step in &plan.steps {
+            let now = super::current_state(failing, settings, step);
+            assert_eq!(
+                now.as_ref(),
+                Ok(&step.before),
+                "before of {}",
+                step.resource
+            );
+            let then = super::current_state(fixed, settings, step);
+            assert_eq!(then.as_ref(), Ok(&step.after), "after of {}", step.resource);
+        }
     }
 
     /// A FAIL finding of `meta` on `resource`, as an earlier scan of the account gave it:

@@ -101,18 +101,56 @@ fn failing_account() -> Fixture {
     fx
 }
 
-/// The plan for the failing account with `--notify-email` given.
-fn notified_plan(fx: &Fixture) -> Plan {
-    let mut settings = Settings::default();
-    settings.fix.notify_email = Some("soc@example.com".into());
+/// An account where no trail qualifies for CIS 4.1, so that the CloudTrail fixers create
+/// `rampart-trail` and rampart's key (which [`failing_account`], whose trail feeds the CIS
+/// section 5 chain, cannot show): trail `legacy` is single-region, stopped, unvalidated,
+/// unencrypted and records no management events, into a bucket of this account; the buckets
+/// `--trail-bucket` and `--config-bucket` name are this account's too.
+fn failing_trail_account() -> Fixture {
+    let mut fx = Fixture::new();
+    fx.inv.s3.buckets = Collected::Ok(
+        ["legacy-logs", "rampart-trail-logs", "rampart-config-logs"]
+            .into_iter()
+            .map(|name| {
+                let arn = format!("arn:aws:s3:::{name}");
+                let https_only = json!({"Version": "2012-10-17", "Statement": [{
+                    "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*",
+                    "Action": "s3:*", "Resource": [arn.clone(), format!("{arn}/*")],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]});
+                open_bucket(name, Some(https_only))
+            })
+            .collect(),
+    );
+    fx.region("us-east-1").cloudtrail.trails = Collected::Ok(vec![Trail {
+        name: "legacy".into(),
+        arn: format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/legacy"),
+        home_region: "us-east-1".into(),
+        is_multi_region: false,
+        is_organization_trail: false,
+        log_file_validation: false,
+        kms_key_id: None,
+        cloudwatch_logs_log_group_arn: None,
+        s3_bucket_name: Some("legacy-logs".into()),
+        include_global_service_events: true,
+        status: Collected::Ok(TrailStatus::default()),
+        event_selectors: Collected::Ok(json!({"EventSelectors": []})),
+    }]);
+    fx
+}
+
+/// The plan for every failing finding of `fx`, with every `[fix]` setting given.
+fn failing_plan(fx: &Fixture) -> Plan {
+    let settings = super::testing::fix_settings();
     let findings = evaluate(&fx.inv, &settings, &Selection::default());
     plan(&fx.inv, &settings, &findings)
 }
 
-fn failing_plan(fx: &Fixture) -> Plan {
-    let settings = Settings::default();
-    let findings = evaluate(&fx.inv, &settings, &Selection::default());
-    plan(&fx.inv, &settings, &findings)
+/// The plans of the two failing accounts.
+fn failing_plans() -> [Plan; 2] {
+    [
+        failing_plan(&failing_account()),
+        failing_plan(&failing_trail_account()),
+    ]
 }
 
 // ruff-style registry test: every fixer's check is registered, has a unique id, and its
@@ -148,27 +186,28 @@ fn every_fixer_belongs_to_a_registered_documented_check() {
     }
 }
 
-// Issue 14: the failing account gets a step from every fixer, each with calls, states, CLI
+// Issue 14: the failing accounts get a step from every fixer, each with calls, states, CLI
 // commands of known AWS CLI commands, and an undo; and only the website bucket's step
 // (and the account block, which would cut it off) is disruptive.
 #[test]
 fn every_fixer_plans_on_a_failing_account() {
-    let fx = failing_account();
-    let plan = failing_plan(&fx);
+    let plans = failing_plans();
     for f in fixers() {
         assert!(
-            plan.steps
+            plans
                 .iter()
+                .flat_map(|p| &p.steps)
                 .any(|s| s.check_id == f.meta.id || s.also_fixes.iter().any(|c| c == f.meta.id)),
             "no step for {}; not planned: {:#?}",
             f.meta.id,
-            plan.not_planned
+            plans
                 .iter()
+                .flat_map(|p| &p.not_planned)
                 .filter(|n| n.check_id == f.meta.id)
                 .collect::<Vec<_>>()
         );
     }
-    for s in &plan.steps {
+    for s in plans.iter().flat_map(|p| &p.steps) {
         assert!(!s.calls.is_empty() && !s.cli.is_empty(), "{}", s.id);
         assert!(s.undo.is_some(), "{} has no undo", s.id);
         assert!(s.after != Value::Null, "{} has no after state", s.id);
@@ -188,7 +227,7 @@ fn every_fixer_plans_on_a_failing_account() {
             );
         }
     }
-    let disruptive: Vec<(&str, &str)> = plan
+    let disruptive: Vec<(&str, &str)> = plans[0]
         .steps
         .iter()
         .filter(|s| s.risk == Risk::Disruptive)
@@ -206,6 +245,47 @@ fn every_fixer_plans_on_a_failing_account() {
             ("s3_bucket_secure_transport", "arn:aws:s3:::www.example.com"),
         ]
     );
+    assert!(plans[1].steps.iter().all(|s| s.risk == Risk::Safe));
+}
+
+// Issue 14: every step's `current_state` over the inventory it was planned from is its
+// `before` (what `rampart fix --apply` compares just before writing).
+#[test]
+fn every_step_reads_its_before_state_back() {
+    let settings = super::testing::fix_settings();
+    let mut wrong = Vec::new();
+    for fx in [failing_account(), failing_trail_account()] {
+        for s in failing_plan(&fx).steps {
+            let now = super::current_state(&fx.inv, &settings, &s);
+            if now.as_ref() != Ok(&s.before) {
+                wrong.push(format!(
+                    "{} {} {}: {now:?}",
+                    s.check_id, s.region, s.resource
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+// Issue 14: a dependency planned by two fixers (rampart's CloudTrail key) is kept once;
+// the steps that depended on the dropped copy depend on the kept one.
+#[test]
+fn dependencies_survive_deduplication() {
+    let plan = failing_plan(&failing_trail_account());
+    let keys: Vec<&super::Step> = plan
+        .steps
+        .iter()
+        .filter(|s| s.calls[0].operation == "CreateKey")
+        .collect();
+    assert_eq!(keys.len(), 1, "{plan:#?}");
+    assert!(!keys[0].also_fixes.is_empty());
+    let dependants = plan
+        .steps
+        .iter()
+        .filter(|s| s.depends_on.contains(&keys[0].id))
+        .count();
+    assert_eq!(dependants, 2);
 }
 
 /// What each operation that a step's calls refer to with [`super::response_ref`] returns:
@@ -276,6 +356,8 @@ fn every_step_is_undoable_and_its_response_references_resolve() {
         (failing_account(), Settings::default()),
         (failing_account(), notify.clone()),
         (failing_account_variant(), notify),
+        (failing_account(), super::testing::fix_settings()),
+        (failing_trail_account(), super::testing::fix_settings()),
     ] {
         let findings = evaluate(&fx.inv, &settings, &Selection::default());
         let plan = plan(&fx.inv, &settings, &findings);
@@ -353,6 +435,7 @@ fn undo_loses_is_said_where_undo_deletes_data() {
         loses.into_iter().collect::<Vec<_>>(),
         [
             "accessanalyzer_enabled",
+            "config_recorder_enabled",
             "guardduty_enabled",
             "securityhub_enabled",
             "vpc_flow_logs_enabled"
@@ -377,10 +460,15 @@ fn json_is_byte_identical_for_the_same_input() {
     assert!(first.contains("\"collected_at\": \"2026-06-01T12:00:00Z\""));
 }
 
-// Issue 14: dependencies come before the steps that need them.
+// Issue 14: dependencies come before the steps that need them, and are in the plan.
 #[test]
 fn dependencies_come_first() {
-    let plan = failing_plan(&failing_account());
+    for plan in failing_plans() {
+        dependencies_come_first_in(&plan);
+    }
+}
+
+fn dependencies_come_first_in(plan: &Plan) {
     for (i, s) in plan.steps.iter().enumerate() {
         for dep in &s.depends_on {
             let j = plan.steps.iter().position(|d| &d.id == dep);
@@ -449,24 +537,21 @@ fn sh_script_comments_and_gates_disruptive_steps() {
 // cfn-lint requires.
 #[test]
 fn cloudformation_templates_are_self_consistent() {
-    let fx = failing_account();
-    // Without and with an address to notify (the GuardDuty route's subscription).
-    let templates: Vec<(String, Value)> = [failing_plan(&fx), notified_plan(&fx)]
-        .iter()
-        .flat_map(render::cloudformation)
+    let [plan, trail_plan] = failing_plans();
+    let regions: Vec<String> = render::cloudformation(&plan)
+        .into_iter()
+        .map(|(region, _)| region)
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "us-east-1"]);
+    templates_are_self_consistent(&plan);
+    templates_are_self_consistent(&trail_plan);
+}
+
+fn templates_are_self_consistent(plan: &Plan) {
+    let templates: Vec<(String, Value)> = render::cloudformation(plan)
+        .into_iter()
         .map(|(region, text)| (region, serde_json::from_str(&text).unwrap()))
         .collect();
-    let regions: Vec<&str> = templates.iter().map(|(r, _)| r.as_str()).collect();
-    assert_eq!(
-        regions,
-        ["eu-west-1", "us-east-1", "eu-west-1", "us-east-1"]
-    );
-    let subscriptions = templates
-        .iter()
-        .filter(|(_, t)| t["Resources"]["RampartGuardDutyFindingsSubscription"].is_object())
-        .count();
-    // Both regions of the notified plan get a route: one subscription each.
-    assert_eq!(subscriptions, 2);
     fn refs(v: &Value, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -475,6 +560,9 @@ fn cloudformation_templates_are_self_consistent() {
                 }
                 if let Some(Value::Array(a)) = m.get("Fn::GetAtt") {
                     out.push(a[0].as_str().unwrap_or("").to_owned());
+                }
+                if let Some(Value::String(d)) = m.get("DependsOn") {
+                    out.push(d.clone());
                 }
                 m.values().for_each(|v| refs(v, out));
             }
@@ -610,14 +698,14 @@ fn cloudformation_passes_cfn_lint() {
         eprintln!("cfn-lint is not installed: skipped");
         return;
     };
-    // With an address to notify, so that the GuardDuty route's subscription is checked too.
-    let plan = notified_plan(&failing_account());
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
-    for (region, text) in render::cloudformation(&plan) {
-        let path = dir.path().join(format!("fix-{region}.template.json"));
-        std::fs::write(&path, text).unwrap();
-        paths.push((region, path));
+    for (i, plan) in failing_plans().iter().enumerate() {
+        for (region, text) in render::cloudformation(plan) {
+            let path = dir.path().join(format!("fix-{i}-{region}.template.json"));
+            std::fs::write(&path, text).unwrap();
+            paths.push((region, path));
+        }
     }
     for (region, path) in paths {
         let out = std::process::Command::new(&cfn_lint)
@@ -644,19 +732,19 @@ fn terraform_parses() {
         eprintln!("terraform is not installed: skipped");
         return;
     };
-    // With an address to notify, so that the GuardDuty route's subscription is checked too.
-    let plan = notified_plan(&failing_account());
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("fix.tf");
-    std::fs::write(&path, render::terraform(&plan)).unwrap();
-    let out = std::process::Command::new(&terraform)
-        .args(["fmt", "-check=false", "-list=false"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "terraform cannot parse the plan:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for plan in failing_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fix.tf");
+        std::fs::write(&path, render::terraform(&plan)).unwrap();
+        let out = std::process::Command::new(&terraform)
+            .args(["fmt", "-check=false", "-list=false"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "terraform cannot parse the plan:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

@@ -43,6 +43,35 @@ fn run(ctx: &Context) -> Vec<Finding> {
     })
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Starts the trail (StartLogging), in its home region. Safe; delivery, and its \
+          billing, resume.",
+    plan: fix,
+    state: Some(super::changes::state),
+};
+
+/// The step that starts a stopped trail.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let trail = super::changes::own_trail(ctx, finding)?;
+    let status = trail
+        .status
+        .get()
+        .map_err(|gap| NotFixable::gap(&format!("the status of trail `{}`", trail.name), gap))?;
+    if status.is_logging {
+        return Err(NotFixable::new(format!(
+            "trail `{}` is logging already",
+            trail.name
+        )));
+    }
+    Ok(vec![super::changes::start_logging(META.id, trail)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +105,57 @@ mod tests {
         }
         add(&mut fx, stopped);
         insta::assert_json_snapshot!("fail", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::cloudtrail::testing::{add, applied, trail};
+    use crate::checks::fixtures::{denied, run_check, Fixture};
+    use crate::fix::testing::{assert_plan_states, failing, plan_with};
+    use crate::fix::{plan, render};
+    use crate::{Settings, Status};
+    use rampart_inventory::Collected;
+
+    // Issue 14: a stopped trail is started (StartLogging in its home region) and stopped
+    // again on undo; a logging trail gets nothing.
+    #[test]
+    fn fix_fail_and_pass() {
+        let mut fx = Fixture::new();
+        let mut main = trail("main", "us-east-1");
+        if let Collected::Ok(s) = &mut main.status {
+            s.is_logging = false;
+        }
+        add(&mut fx, main);
+        add(&mut fx, trail("running", "us-east-1"));
+        let settings = Settings::default();
+        let plan = plan_with(&CHECK, &fx.inv, &settings);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        assert_eq!(plan.steps[0].calls[0].operation, "StartLogging");
+        assert_eq!(plan.steps[0].undo_calls[0].operation, "StopLogging");
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+        assert!(run_check(&CHECK, &fixed.inv)
+            .iter()
+            .all(|f| f.status == Status::Pass));
+    }
+
+    // Issue 14: a trail whose status was not read (an ERROR now) is not planned from an
+    // earlier failing finding.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = Fixture::new();
+        let mut main = trail("main", "us-east-1");
+        main.status = Collected::Missing(denied("cloudtrail:GetTrailStatus"));
+        let arn = main.arn.clone();
+        add(&mut fx, main);
+        let finding = failing(&META, &fx.inv, "us-east-1", &arn);
+        let plan = plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("cloudtrail:GetTrailStatus"));
     }
 }

@@ -7,6 +7,7 @@ use crate::Check;
 mod bucket_access_logging;
 mod bucket_not_public;
 mod bucket_separate_account;
+mod changes;
 mod cloudwatch_logs;
 mod data_events;
 mod kms_encryption;
@@ -22,6 +23,14 @@ pub(crate) use multi_region_logging::{management_events, Management};
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+/// The CloudTrail fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
+    kms_encryption::FIXER,
+    log_file_validation::FIXER,
+    logging::FIXER,
+    multi_region_logging::FIXER,
+];
 
 /// The CloudTrail checks.
 pub const CHECKS: &[Check] = &[

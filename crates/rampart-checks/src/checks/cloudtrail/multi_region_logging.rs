@@ -213,6 +213,130 @@ pub(crate) fn management_events(selectors: &Value) -> Management {
     Management::Lacking(partial.unwrap_or_else(|| "records no management events".to_owned()))
 }
 
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Prefers a trail of this account that records all management events: a stopped \
+          multi-region one is started (StartLogging), a single-region one made multi-region \
+          (UpdateTrail `IsMultiRegionTrail`, and started when stopped). Else creates \
+          `rampart-trail` (CreateTrail, StartLogging): multi-region, with log file \
+          validation and global service events, into the bucket `--trail-bucket` names; when \
+          that bucket is this account's the trail is homed in its region, encrypted with \
+          rampart's KMS key `alias/rampart-cloudtrail` there (created once, with rotation), \
+          and the bucket's policy gets CloudTrail's statements; otherwise its owner must \
+          grant them. Safe; CloudTrail bills copies of management events beyond the first.",
+    plan: fix,
+    state: Some(super::changes::state),
+};
+
+/// The steps that give the account a multi-region trail that logs all management events.
+pub(crate) fn fix(
+    ctx: &Context,
+    _finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use super::changes::{create_trail, start_logging, Update, TRAIL_NAME};
+    use crate::fix::NotFixable;
+    use serde_json::json;
+    let trails = Trails::of(ctx);
+    if let Some((region, gap)) = trails.unread.first() {
+        return Err(NotFixable::gap(
+            &format!("the trails of {region} (a trail there may already qualify)"),
+            gap,
+        ));
+    }
+    let account = &ctx.inventory.account.id;
+    // The best trail to change: stopped multi-region (0), logging single-region (1), or
+    // stopped single-region (2); ties go to the first by ARN.
+    let mut best: Option<(u8, &Trail)> = None;
+    for trail in &trails.trails {
+        if trail.arn.split(':').nth(4) != Some(account.as_str()) {
+            continue;
+        }
+        let (Ok(status), Ok(selectors)) = (trail.status.get(), trail.event_selectors.get()) else {
+            continue;
+        };
+        if management_events(selectors) != Management::All {
+            continue;
+        }
+        let rank = match (trail.is_multi_region, status.is_logging) {
+            (true, true) => {
+                return Err(NotFixable::new(format!(
+                    "trail `{}` already is multi-region, logging and records all management \
+                     events",
+                    trail.name
+                )))
+            }
+            (true, false) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+        };
+        if best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, trail));
+        }
+    }
+    let Some((rank, trail)) = best else {
+        if let Some(t) = trails.trails.iter().find(|t| t.name == TRAIL_NAME) {
+            return Err(NotFixable::new(format!(
+                "a trail named {TRAIL_NAME} exists ({}) but does not qualify: fix or delete it",
+                t.arn
+            )));
+        }
+        return create_trail(ctx, META.id);
+    };
+    if rank == 0 {
+        return Ok(vec![start_logging(META.id, trail)]);
+    }
+    let name = &trail.name;
+    let mut set = json!({"IsMultiRegionTrail": true});
+    let mut undo_set = json!({"IsMultiRegionTrail": false});
+    let mut before = json!({"IsMultiRegionTrail": false});
+    let mut after = json!({"IsMultiRegionTrail": true});
+    let mut flags = vec!["--is-multi-region-trail"];
+    // A multi-region trail records global service events; CloudTrail refuses the
+    // combination otherwise.
+    if !trail.include_global_service_events {
+        set["IncludeGlobalServiceEvents"] = json!(true);
+        undo_set["IncludeGlobalServiceEvents"] = json!(false);
+        before["IncludeGlobalServiceEvents"] = json!(false);
+        after["IncludeGlobalServiceEvents"] = json!(true);
+        flags.push("--include-global-service-events");
+    }
+    let logging = rank == 1;
+    before["IsLogging"] = json!(logging);
+    after["IsLogging"] = json!(true);
+    let mut step =
+        Update {
+            check_id: META.id,
+            trail,
+            set,
+            undo_set,
+            flags: &flags,
+            before,
+            after,
+            reason: format!(
+                "trail `{name}` then records every region's API activity; it blocks nothing"
+            ),
+            billing: format!(
+                "trail `{name}` records every region: management events beyond the first copy in \
+             a region, and data events it selects, are charged per event; more log files in \
+             its bucket (and its CloudWatch Logs group, if it has one)"
+            ),
+            undo: format!(
+            "aws cloudtrail update-trail --name {name} --no-is-multi-region-trail --region {}{}",
+            trail.home_region,
+            if logging { "" } else { ", then aws cloudtrail stop-logging" }
+        ),
+        }
+        .step();
+    if !logging {
+        let start = start_logging(META.id, trail);
+        step.calls.extend(start.calls);
+        step.cli.extend(start.cli);
+        step.undo_calls.insert(0, start.undo_calls[0].clone());
+    }
+    Ok(vec![step])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,5 +489,307 @@ mod tests {
             management_events(&json!({"EventSelectors": [{"IncludeManagementEvents": true}]})),
             Management::Unrecognized
         );
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::cloudtrail::changes::{KEY_SID, TRAIL_NAME};
+    use crate::checks::cloudtrail::testing::{
+        add, add_buckets, applied, bucket, trail, NEW_KEY_ID,
+    };
+    use crate::checks::fixtures::{denied, run_check, Fixture, ACCOUNT};
+    use crate::fix::testing::{assert_plan_states, failing, fix_settings, plan_with};
+    use crate::fix::{plan, render, response_ref};
+    use crate::{evaluate, Selection, Settings, Status};
+    use rampart_inventory::Collected;
+    use serde_json::json;
+
+    const ALIAS_ARN: &str = "arn:aws:kms:us-east-1:111122223333:alias/rampart-cloudtrail";
+
+    /// An account without trails, in two regions, whose bucket `rampart-trail-logs` (in
+    /// us-east-1) is its own when `owned`.
+    fn no_trail(owned: bool) -> Fixture {
+        let mut fx = Fixture::new();
+        fx.region("eu-west-1");
+        if owned {
+            add_buckets(&mut fx, vec![bucket("rampart-trail-logs")]);
+        }
+        fx
+    }
+
+    /// The plan for the account's finding (global, the account root).
+    fn plan_for(fx: &Fixture, settings: &Settings) -> crate::fix::Plan {
+        plan_with(&CHECK, &fx.inv, settings)
+    }
+
+    // Issue 14 (CIS 4.1): with no trail and a bucket of this account, rampart's key is
+    // created (with rotation), CloudTrail's statements are added to the bucket's policy, and
+    // `rampart-trail` is created encrypted with the key, multi-region, validated, and
+    // started; its steps read back as `before` now and `after` once applied, when every
+    // CloudTrail check of the trail passes, and so do the checks of the key and the bucket.
+    #[test]
+    fn fix_creates_an_encrypted_trail() {
+        let fx = no_trail(true);
+        let settings = fix_settings();
+        let plan = plan_for(&fx, &settings);
+        assert!(plan.not_planned.is_empty(), "{:#?}", plan.not_planned);
+        let resources: Vec<&str> = plan.steps.iter().map(|s| s.resource.as_str()).collect();
+        let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/{TRAIL_NAME}");
+        assert_eq!(
+            resources,
+            [
+                "arn:aws:s3:::rampart-trail-logs",
+                ALIAS_ARN,
+                trail_arn.as_str()
+            ]
+        );
+        let (grant, key, new) = (&plan.steps[0], &plan.steps[1], &plan.steps[2]);
+        assert_eq!(new.depends_on, [grant.id.clone(), key.id.clone()]);
+        let ops = |calls: &[crate::fix::Call]| -> Vec<String> {
+            calls
+                .iter()
+                .map(|c| format!("{} {}", c.service, c.operation))
+                .collect()
+        };
+        assert_eq!(
+            ops(&key.calls),
+            ["kms CreateKey", "kms CreateAlias", "kms EnableKeyRotation"]
+        );
+        let key_id = response_ref(0, "KeyMetadata.KeyId");
+        assert_eq!(key.calls[1].params["TargetKeyId"], key_id);
+        assert_eq!(key.calls[2].params["KeyId"], key_id);
+        assert_eq!(
+            ops(&key.undo_calls),
+            ["kms DeleteAlias", "kms ScheduleKeyDeletion"]
+        );
+        assert_eq!(
+            key.undo_calls[1].params,
+            json!({"KeyId": key_id, "PendingWindowInDays": 30})
+        );
+        assert!(key
+            .undo_loses
+            .as_deref()
+            .is_some_and(|l| l.contains("unreadable")));
+        assert!(key.calls[0].params["Policy"]
+            .as_str()
+            .unwrap()
+            .contains(KEY_SID));
+        assert_eq!(
+            ops(&new.calls),
+            ["cloudtrail CreateTrail", "cloudtrail StartLogging"]
+        );
+        assert_eq!(
+            new.calls[0].params,
+            json!({"Name": TRAIL_NAME, "S3BucketName": "rampart-trail-logs",
+                   "IsMultiRegionTrail": true, "EnableLogFileValidation": true,
+                   "IncludeGlobalServiceEvents": true, "KmsKeyId": ALIAS_ARN})
+        );
+        assert_eq!(
+            ops(&new.undo_calls),
+            ["cloudtrail StopLogging", "cloudtrail DeleteTrail"]
+        );
+        assert!(new.undo_loses.is_some());
+        // The key's CLI lines create and use the key in one line each, starting with `aws`.
+        assert!(
+            key.cli[0].starts_with("aws kms create-alias ")
+                && key.cli[0].contains("\"$(aws kms create-key ")
+        );
+        insta::assert_snapshot!("fix_steps", render::json(&plan));
+
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+        let findings = evaluate(&fixed.inv, &settings, &Selection::default());
+        let key_arn = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{NEW_KEY_ID}");
+        for (check, resource) in [
+            (META.id, format!("arn:aws:iam::{ACCOUNT}:root")),
+            ("cloudtrail_kms_encryption", trail_arn.clone()),
+            ("cloudtrail_log_file_validation", trail_arn.clone()),
+            ("cloudtrail_logging", trail_arn.clone()),
+            ("kms_key_rotation", key_arn.clone()),
+            ("kms_key_policy_public", key_arn.clone()),
+            (
+                "s3_bucket_policy_public",
+                "arn:aws:s3:::rampart-trail-logs".to_owned(),
+            ),
+        ] {
+            let f = findings
+                .iter()
+                .find(|f| f.check_id == check && f.resource == resource)
+                .unwrap_or_else(|| panic!("no {check} finding for {resource}"));
+            assert_eq!(f.status, Status::Pass, "{check} {resource}: {}", f.reason);
+        }
+        assert!(plan_for(&fixed, &settings).steps.is_empty());
+    }
+
+    // Issue 14: a bucket of another account gets no policy step, and the trail no KMS key
+    // (its key must be in the bucket's region, which is unknown); the step says the owner
+    // must grant CloudTrail's statements.
+    #[test]
+    fn fix_trail_into_a_bucket_of_another_account() {
+        let fx = no_trail(false);
+        let settings = fix_settings();
+        let plan = plan_for(&fx, &settings);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        let step = &plan.steps[0];
+        assert_eq!(step.region, "us-east-1");
+        assert!(step.calls[0].params.get("KmsKeyId").is_none());
+        assert!(step
+            .risk_reason
+            .contains("its owner must let cloudtrail.amazonaws.com"));
+        assert_eq!(step.after["Trail"]["KmsKeyId"], serde_json::Value::Null);
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+        assert_eq!(run_check(&CHECK, &fixed.inv)[0].status, Status::Pass);
+    }
+
+    // Issue 14: a single-region trail that logs all management events is made multi-region
+    // (with global service events, which a multi-region trail needs) rather than a new one
+    // created; undo makes it single-region again.
+    #[test]
+    fn fix_makes_a_logging_trail_multi_region() {
+        let mut fx = no_trail(true);
+        let mut app = trail("app", "us-east-1");
+        app.is_multi_region = false;
+        app.include_global_service_events = false;
+        add(&mut fx, app);
+        let settings = Settings::default();
+        let plan = plan_for(&fx, &settings);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        let step = &plan.steps[0];
+        assert_eq!(
+            step.resource,
+            format!("arn:aws:cloudtrail:us-east-1:{ACCOUNT}:trail/app")
+        );
+        assert_eq!(
+            step.calls[0].params,
+            json!({"Name": "app", "IsMultiRegionTrail": true, "IncludeGlobalServiceEvents": true})
+        );
+        assert_eq!(
+            step.undo_calls[0].params,
+            json!({"Name": "app", "IsMultiRegionTrail": false, "IncludeGlobalServiceEvents": false})
+        );
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+        assert_eq!(run_check(&CHECK, &fixed.inv)[0].status, Status::Pass);
+    }
+
+    // Issue 14: a stopped single-region trail is made multi-region and started in one step.
+    #[test]
+    fn fix_makes_a_stopped_trail_multi_region_and_starts_it() {
+        let mut fx = no_trail(true);
+        let mut app = trail("app", "us-east-1");
+        app.is_multi_region = false;
+        if let Collected::Ok(s) = &mut app.status {
+            s.is_logging = false;
+        }
+        add(&mut fx, app);
+        let settings = Settings::default();
+        let plan = plan_for(&fx, &settings);
+        let step = &plan.steps[0];
+        let ops: Vec<&str> = step.calls.iter().map(|c| c.operation.as_str()).collect();
+        assert_eq!(ops, ["UpdateTrail", "StartLogging"]);
+        let undo: Vec<&str> = step
+            .undo_calls
+            .iter()
+            .map(|c| c.operation.as_str())
+            .collect();
+        assert_eq!(undo, ["StopLogging", "UpdateTrail"]);
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+        assert_eq!(run_check(&CHECK, &fixed.inv)[0].status, Status::Pass);
+    }
+
+    // Issue 14: a stopped multi-region trail is started: the same step as
+    // `cloudtrail_logging` plans, so the plan holds it once, fixing both.
+    #[test]
+    fn fix_starts_a_stopped_trail_once_for_two_checks() {
+        let mut fx = no_trail(true);
+        let mut main = trail("main", "us-east-1");
+        if let Collected::Ok(s) = &mut main.status {
+            s.is_logging = false;
+        }
+        add(&mut fx, main);
+        let settings = Settings::default();
+        let mut findings = run_check(&CHECK, &fx.inv);
+        findings.extend(run_check(&super::super::logging::CHECK, &fx.inv));
+        let plan = plan(&fx.inv, &settings, &findings);
+        assert_eq!(plan.steps.len(), 1, "{plan:#?}");
+        assert_eq!(plan.steps[0].check_id, "cloudtrail_logging");
+        assert_eq!(plan.steps[0].also_fixes, [META.id]);
+        assert_eq!(plan.steps[0].calls[0].operation, "StartLogging");
+    }
+
+    // Issue 14: rampart's key of the bucket's region, from an earlier fix, is reused by its
+    // ARN: no second key, and the state names it by its alias as before.
+    #[test]
+    fn fix_reuses_rampart_key() {
+        let fx = no_trail(true);
+        let settings = fix_settings();
+        let first = plan_for(&fx, &settings);
+        // Only the key of the first plan was applied.
+        let keyed = crate::fix::Plan {
+            steps: first
+                .steps
+                .iter()
+                .filter(|s| s.resource == ALIAS_ARN)
+                .cloned()
+                .collect(),
+            ..first.clone()
+        };
+        let fx = applied(&fx, &keyed);
+        let plan = plan_for(&fx, &settings);
+        assert!(
+            !plan.steps.iter().any(|s| s.resource == ALIAS_ARN),
+            "{plan:#?}"
+        );
+        let new = plan.steps.last().unwrap();
+        let key_arn = format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/{NEW_KEY_ID}");
+        assert_eq!(new.calls[0].params["KmsKeyId"], key_arn.as_str());
+        assert_eq!(new.after["Trail"]["KmsKeyId"], ALIAS_ARN);
+        let fixed = applied(&fx, &plan);
+        assert_plan_states(&plan, &fx.inv, &fixed.inv, &settings);
+    }
+
+    // Issue 14: never guessed: without `--trail-bucket`, with a region's trails unread, with
+    // a `rampart-trail` that does not qualify, or with the bucket's policy or the region's
+    // keys unread, nothing is planned and the reason says why.
+    #[test]
+    fn fix_not_planned() {
+        let reason = |fx: &Fixture, settings: &Settings| {
+            let finding = failing(
+                &META,
+                &fx.inv,
+                "global",
+                &format!("arn:aws:iam::{ACCOUNT}:root"),
+            );
+            let plan = plan(&fx.inv, settings, &[finding]);
+            assert!(plan.steps.is_empty(), "{plan:#?}");
+            plan.not_planned[0].reason.clone()
+        };
+        let fx = no_trail(true);
+        assert!(reason(&fx, &Settings::default()).contains("--trail-bucket"));
+
+        let mut fx = no_trail(true);
+        fx.region("eu-west-1").cloudtrail.trails =
+            Collected::Missing(denied("cloudtrail:DescribeTrails"));
+        assert!(reason(&fx, &fix_settings()).contains("cloudtrail:DescribeTrails"));
+
+        let mut fx = no_trail(true);
+        let mut ours = trail(TRAIL_NAME, "us-east-1");
+        ours.event_selectors = Collected::Ok(json!({"EventSelectors": []}));
+        add(&mut fx, ours);
+        assert!(reason(&fx, &fix_settings()).contains("exists"));
+
+        let mut fx = no_trail(true);
+        if let Collected::Ok(b) = &mut fx.inv.s3.buckets {
+            b[0].policy = Collected::Missing(denied("s3:GetBucketPolicy"));
+        }
+        assert!(reason(&fx, &fix_settings()).contains("s3:GetBucketPolicy"));
+
+        let mut fx = no_trail(true);
+        fx.region("us-east-1").kms.keys = Collected::Missing(denied("kms:ListKeys"));
+        assert!(reason(&fx, &fix_settings()).contains("kms:ListKeys"));
     }
 }

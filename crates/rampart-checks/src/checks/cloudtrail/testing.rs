@@ -141,3 +141,165 @@ pub(crate) fn s3_data_events_fail(other_rw: &str) -> Fixture {
     add(&mut fx, single);
     fx
 }
+
+/// The id of the KMS key [`applied`] creates for a CreateKey call.
+pub(crate) const NEW_KEY_ID: &str = "0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d";
+
+/// `fx` as a scan shows it once `plan`'s calls were made in order, as AWS answers them:
+/// CreateKey adds an enabled key (id [`NEW_KEY_ID`]) with the policy given, rotation turned
+/// on by EnableKeyRotation; CreateTrail adds the trail with the default event selectors
+/// (all management events), stopped until StartLogging, and `KmsKeyId` resolved to the
+/// key's ARN as DescribeTrails gives it; UpdateTrail and StartLogging change the trail;
+/// PutBucketPolicy replaces the bucket's policy.
+pub(crate) fn applied(fx: &Fixture, plan: &crate::fix::Plan) -> Fixture {
+    let mut fixed = Fixture {
+        inv: fx.inv.clone(),
+    };
+    for step in &plan.steps {
+        for call in &step.calls {
+            apply_call(&mut fixed, &step.region, call);
+        }
+    }
+    fixed
+}
+
+/// The ARN of the key `id` names (a key ARN, or an alias ARN of rampart's key, resolved to
+/// the key whose policy carries rampart's CloudTrail statement).
+fn resolve_key(fx: &mut Fixture, id: &str) -> String {
+    if !id.contains(":alias/") {
+        return id.to_owned();
+    }
+    let region = id.split(':').nth(3).unwrap_or_default().to_owned();
+    let keys = fx.region(&region).kms.keys.get().unwrap();
+    keys.iter()
+        .find(|k| {
+            k.policy.get().is_ok_and(|p| {
+                p.as_ref()
+                    .is_some_and(|p| p.to_string().contains(super::changes::KEY_SID))
+            })
+        })
+        .map(|k| k.arn.clone())
+        .unwrap_or_else(|| panic!("no key behind {id}"))
+}
+
+fn apply_call(fx: &mut Fixture, region: &str, call: &crate::fix::Call) {
+    use rampart_inventory::KmsKey;
+    let p = &call.params;
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let trail_named = |fx: &mut Fixture, name: &str| -> Trail {
+        fx.region(region)
+            .cloudtrail
+            .trails
+            .get()
+            .unwrap()
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no trail {name} in {region}"))
+    };
+    let replace = |fx: &mut Fixture, t: Trail| {
+        for (name, data) in fx.inv.regional.iter_mut() {
+            if let Collected::Ok(list) = &mut data.cloudtrail.trails {
+                for existing in list.iter_mut().filter(|e| e.arn == t.arn) {
+                    *existing = if *name == t.home_region {
+                        t.clone()
+                    } else {
+                        shadow(&t)
+                    };
+                }
+            }
+        }
+    };
+    match call.operation.as_str() {
+        "CreateKey" => {
+            let policy: serde_json::Value = serde_json::from_str(&text(&p["Policy"])).unwrap();
+            let keys = &mut fx.region(region).kms.keys;
+            if let Collected::Ok(keys) = keys {
+                keys.push(KmsKey {
+                    id: NEW_KEY_ID.into(),
+                    arn: format!("arn:aws:kms:{region}:{ACCOUNT}:key/{NEW_KEY_ID}"),
+                    manager: "CUSTOMER".into(),
+                    state: "Enabled".into(),
+                    spec: "SYMMETRIC_DEFAULT".into(),
+                    origin: "AWS_KMS".into(),
+                    deletion_date: None,
+                    rotation_enabled: Collected::Ok(false),
+                    policy: Collected::Ok(Some(policy)),
+                });
+            }
+        }
+        "EnableKeyRotation" => {
+            if let Collected::Ok(keys) = &mut fx.region(region).kms.keys {
+                for k in keys.iter_mut().filter(|k| k.id == NEW_KEY_ID) {
+                    k.rotation_enabled = Collected::Ok(true);
+                }
+            }
+        }
+        "CreateTrail" => {
+            let name = text(&p["Name"]);
+            let kms = p.get("KmsKeyId").map(|k| resolve_key(fx, &text(k)));
+            let mut t = trail(&name, region);
+            t.is_multi_region = p["IsMultiRegionTrail"] == true;
+            t.log_file_validation = p["EnableLogFileValidation"] == true;
+            t.include_global_service_events = p["IncludeGlobalServiceEvents"] == true;
+            t.s3_bucket_name = Some(text(&p["S3BucketName"]));
+            t.kms_key_id = kms;
+            t.cloudwatch_logs_log_group_arn = None;
+            if let Collected::Ok(status) = &mut t.status {
+                status.is_logging = false;
+                status.latest_cloudwatch_logs_delivery_time = None;
+            }
+            add(fx, t);
+        }
+        "UpdateTrail" => {
+            let mut t = trail_named(fx, &text(&p["Name"]));
+            if let Some(v) = p.get("IsMultiRegionTrail") {
+                t.is_multi_region = v == true;
+            }
+            if let Some(v) = p.get("IncludeGlobalServiceEvents") {
+                t.include_global_service_events = v == true;
+            }
+            if let Some(v) = p.get("EnableLogFileValidation") {
+                t.log_file_validation = v == true;
+            }
+            if let Some(v) = p.get("KmsKeyId") {
+                let id = text(v);
+                t.kms_key_id = (!id.is_empty()).then(|| resolve_key(fx, &id));
+            }
+            let was_multi = fx
+                .inv
+                .regional
+                .values()
+                .filter_map(|d| d.cloudtrail.trails.get().ok())
+                .flatten()
+                .filter(|e| e.arn == t.arn)
+                .count()
+                > 1;
+            if t.is_multi_region && !was_multi {
+                // Now listed in every region, as a shadow copy outside its home.
+                if let Collected::Ok(list) = &mut fx.region(region).cloudtrail.trails {
+                    list.retain(|e| e.arn != t.arn);
+                }
+                add(fx, t);
+            } else {
+                replace(fx, t);
+            }
+        }
+        "StartLogging" => {
+            let mut t = trail_named(fx, &text(&p["Name"]));
+            if let Collected::Ok(status) = &mut t.status {
+                status.is_logging = true;
+            }
+            replace(fx, t);
+        }
+        "PutBucketPolicy" => {
+            let doc: serde_json::Value = serde_json::from_str(&text(&p["Policy"])).unwrap();
+            if let Collected::Ok(buckets) = &mut fx.inv.s3.buckets {
+                let b = buckets.iter_mut().find(|b| b.name == p["Bucket"]).unwrap();
+                b.policy = Collected::Ok(Some(doc));
+            }
+        }
+        "CreateAlias" => {}
+        other => panic!("the CloudTrail fix tests do not apply {other}"),
+    }
+}

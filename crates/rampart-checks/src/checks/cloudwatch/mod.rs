@@ -66,7 +66,7 @@ pub const CHECKS: &[Check] = &[
 ];
 
 /// The CloudWatch fixers: one per CIS section 5 monitoring control, all completing the chain
-/// in `metric_chain`.
+/// in `metric_chain`, and the billing alarm's.
 pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
     alarm_cloudtrail_changes::FIXER,
     alarm_cmk_disable_or_deletion::FIXER,
@@ -83,4 +83,5 @@ pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
     alarm_security_group_changes::FIXER,
     alarm_unauthorized_api_calls::FIXER,
     alarm_vpc_changes::FIXER,
+    billing_alarm::FIXER,
 ];

@@ -12,6 +12,7 @@ mod bucket_public_access_block;
 mod bucket_secure_transport;
 mod bucket_server_access_logging;
 mod bucket_versioning;
+pub(crate) mod delivery_grant;
 
 #[cfg(test)]
 pub(crate) mod testing;
