@@ -78,6 +78,7 @@ pub(crate) fn fixers() -> Vec<crate::fix::Fixer> {
         guardduty::FIXERS,
         iam::FIXERS,
         kms::FIXERS,
+        rds::FIXERS,
         s3::FIXERS,
         securityhub::FIXERS,
         vpc::FIXERS,

@@ -529,6 +529,29 @@ pub(crate) mod testing {
         plan(inv, &Settings::default(), &run_check(check, inv))
     }
 
+    /// The words bash reads from one of a step's `cli` lines, `aws` first; `None` where
+    /// bash is not installed. Checks that a value from the account stays one word.
+    pub(crate) fn cli_words(line: &str) -> Option<Vec<String>> {
+        let script = format!("set -- {line}\nprintf '%s\\0' \"$@\"");
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .ok()?;
+        assert!(
+            out.status.success(),
+            "bash cannot read {line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut words: Vec<String> = out
+            .stdout
+            .split(|b| *b == 0)
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        words.pop();
+        Some(words)
+    }
+
     /// Asserts the state contract of `step` ([`super::current_state`]): over the inventory it
     /// was planned from, its state is its `before`; over the inventory as a rescan shows it
     /// once its calls are made, its `after`; and the two differ.

@@ -98,6 +98,7 @@ fn failing_account() -> Fixture {
             policy: Collected::Ok(None),
         }]);
     }
+    disruptive_failures(&mut fx);
     fx
 }
 
@@ -145,6 +146,109 @@ fn failing_plan(fx: &Fixture) -> Plan {
     plan(&fx.inv, &settings, &findings)
 }
 
+/// The failures whose fixes can cut something off, in `us-east-1`: an instance that accepts
+/// IMDSv1 (with no IMDSv1 request counted), groups that open SSH, RDP, a database port,
+/// SMB and every port to the world, a default group with its rules, a user's idle access
+/// key (with the user's ListAccessKeys), and a publicly accessible DB instance.
+fn disruptive_failures(fx: &mut Fixture) {
+    let world = |protocol: &str, ports: Option<(i32, i32)>| SgRule {
+        protocol: protocol.into(),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+        ipv4_ranges: vec!["0.0.0.0/0".into()],
+        ..Default::default()
+    };
+    let group = |id: &str, name: &str, ingress: Vec<SgRule>| SecurityGroup {
+        id: id.into(),
+        name: name.into(),
+        arn: format!("arn:aws:ec2:us-east-1:{ACCOUNT}:security-group/{id}"),
+        vpc_id: "vpc-us-east-1".into(),
+        description: format!("{name} group"),
+        ingress,
+        egress: vec![world("-1", None)],
+        tags: vec![],
+    };
+    let r = fx.region("us-east-1");
+    r.ec2.instances = Collected::Ok(vec![Instance {
+        id: "i-0imds".into(),
+        arn: format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-0imds"),
+        state: "running".into(),
+        metadata: MetadataOptions {
+            http_tokens: "optional".into(),
+            http_endpoint: "enabled".into(),
+            http_put_response_hop_limit: Some(1),
+        },
+        user_data: Collected::Ok(None),
+        metadata_no_token: Collected::Ok(0.0),
+        ..Default::default()
+    }]);
+    r.ec2.security_groups = Collected::Ok(vec![
+        group(
+            "sg-default",
+            "default",
+            vec![SgRule {
+                protocol: "-1".into(),
+                source_groups: vec!["sg-default".into()],
+                ..Default::default()
+            }],
+        ),
+        group(
+            "sg-admin",
+            "admin",
+            vec![
+                world("tcp", Some((22, 22))),
+                world("tcp", Some((3389, 3389))),
+                world("tcp", Some((445, 445))),
+                world("tcp", Some((5432, 5432))),
+            ],
+        ),
+        group("sg-all", "wide-open", vec![world("-1", None)]),
+    ]);
+    r.rds.instances = Collected::Ok(vec![DbInstance {
+        id: "orders".into(),
+        arn: format!("arn:aws:rds:us-east-1:{ACCOUNT}:db:orders"),
+        engine: "postgres".into(),
+        engine_version: "16.3".into(),
+        status: "available".into(),
+        publicly_accessible: true,
+        vpc_id: Some("vpc-us-east-1".into()),
+        security_group_ids: vec!["sg-admin".into()],
+        port: Some(5432),
+        ..Default::default()
+    }]);
+    let created = fx.inv.collected_at - chrono::Duration::days(400);
+    let user = "deploy";
+    let arn = format!("arn:aws:iam::{ACCOUNT}:user/{user}");
+    fx.inv.iam.credential_report = Collected::Ok(CredentialReport {
+        generated_at: Some(fx.inv.collected_at),
+        rows: vec![CredentialReportRow {
+            user: user.into(),
+            arn: arn.clone(),
+            user_creation_time: Some(created),
+            access_keys: [
+                KeyReport {
+                    active: true,
+                    last_rotated: Some(created),
+                    last_used: Some(fx.inv.collected_at - chrono::Duration::days(100)),
+                    last_used_service: Some("s3".into()),
+                },
+                KeyReport::default(),
+            ],
+            ..Default::default()
+        }],
+    });
+    fx.inv.iam.users = Collected::Ok(vec![User {
+        name: user.into(),
+        arn,
+        access_keys: Some(Collected::Ok(vec![AccessKey {
+            id: "AKIAIOSFODNN7EXAMPLE".into(),
+            active: true,
+            create_date: Some(created),
+        }])),
+        ..Default::default()
+    }]);
+}
+
 /// The plans of the two failing accounts.
 fn failing_plans() -> [Plan; 2] {
     [
@@ -187,8 +291,9 @@ fn every_fixer_belongs_to_a_registered_documented_check() {
 }
 
 // Issue 14: the failing accounts get a step from every fixer, each with calls, states, CLI
-// commands of known AWS CLI commands, and an undo; and only the website bucket's step
-// (and the account block, which would cut it off) is disruptive.
+// commands of known AWS CLI commands, and an undo; and only the website bucket's steps (and
+// the account block, which would cut it off), the IMDSv2 requirement, the idle key and the
+// public DB instance are disruptive (the security groups there are used by nothing).
 #[test]
 fn every_fixer_plans_on_a_failing_account() {
     let plans = failing_plans();
@@ -237,6 +342,18 @@ fn every_fixer_plans_on_a_failing_account() {
     assert_eq!(
         disruptive,
         [
+            (
+                "ec2_imdsv2_required",
+                "arn:aws:ec2:us-east-1:111122223333:instance/i-0imds"
+            ),
+            (
+                "iam_unused_credentials",
+                "arn:aws:iam::111122223333:user/deploy"
+            ),
+            (
+                "rds_not_publicly_accessible",
+                "arn:aws:rds:us-east-1:111122223333:db:orders"
+            ),
             ("s3_account_public_access_block", root.as_str()),
             (
                 "s3_bucket_public_access_block",
@@ -441,6 +558,25 @@ fn undo_loses_is_said_where_undo_deletes_data() {
             "vpc_flow_logs_enabled"
         ]
     );
+}
+
+// Issue 14: `rampart fix --apply` refuses a step whose resource changed since the plan, by
+// comparing `current_state` with `before`: over the inventory the plan was made from, every
+// step of every fixer reads back exactly its `before`.
+#[test]
+fn every_step_reads_back_its_before_state() {
+    let fx = failing_account();
+    let plan = failing_plan(&fx);
+    let wrong: Vec<String> = plan
+        .steps
+        .iter()
+        .filter_map(|s| {
+            let state = super::current_state(&fx.inv, &Settings::default(), s);
+            (state != Ok(s.before.clone()))
+                .then(|| format!("{} {}: {state:?}", s.check_id, s.resource))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 // Issue 14: a plan is stable: the same input gives byte-identical JSON, whatever order the

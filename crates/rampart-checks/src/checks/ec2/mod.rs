@@ -27,6 +27,7 @@ mod user_data_secrets;
 
 pub(crate) mod exposure;
 pub(crate) mod reachability;
+mod sg_revoke;
 #[cfg(test)]
 pub(crate) mod testing;
 
@@ -130,4 +131,13 @@ pub(crate) fn over_launch_templates<'a>(
 }
 
 /// The EC2 fixers.
-pub(crate) const FIXERS: &[crate::fix::Fixer] = &[ebs_default_encryption::FIXER];
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
+    default_sg_restricts_all::FIXER,
+    ebs_default_encryption::FIXER,
+    imdsv2_required::FIXER,
+    sg_all_ports_open_to_world::FIXER,
+    sg_cifs_open_to_world::FIXER,
+    sg_database_ports_open_to_world::FIXER,
+    sg_rdp_open_to_world::FIXER,
+    sg_ssh_open_to_world::FIXER,
+];

@@ -48,6 +48,48 @@ fn run(ctx: &Context) -> Vec<Finding> {
     })
 }
 
+/// What the fixer closes, and what it suggests instead.
+const FIX: super::sg_revoke::WorldOpenFix = super::sg_revoke::WorldOpenFix {
+    meta: &META,
+    subject: "CIFS (139/tcp, 445/tcp)",
+    instead: "reach the shares over a VPN or from inside the VPC, or admit a trusted range \
+              (aws ec2 authorize-security-group-ingress --protocol tcp --port 445 --cidr \
+              <TRUSTED_CIDR>)",
+    concern: super::sg_revoke::Concern::Ports {
+        ports: &CIFS_PORTS,
+        transports: &[Transport::Tcp],
+    },
+};
+
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Revokes 0.0.0.0/0 and ::/0 from every inbound rule of the group that admits \
+          139/tcp or 445/tcp (RevokeSecurityGroupIngress); other sources of the rule stay, \
+          and a wider port range is admitted again without those ports. Disruptive when a \
+          network interface uses the group or the interfaces could not be read (the reason \
+          names them); safe on a group nothing uses. Not planned when an all-traffic rule \
+          opens the ports (the all-ports fixer revokes it).",
+    plan: fix,
+    state: Some(state),
+};
+
+/// The step for a group that opens SMB to the internet.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    super::sg_revoke::world_open_fix(ctx, finding, &FIX)
+}
+
+/// The group's rules that open SMB to the internet.
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    super::sg_revoke::world_open_state(ctx, step, FIX.concern)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +136,56 @@ mod tests {
             eni("eni-2", &["sg-02"]),
         ]);
         insta::assert_json_snapshot!("pass_and_fail", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::CHECK;
+    use crate::checks::ec2::testing::{ec2, rule, sg};
+    use crate::checks::fixtures::Fixture;
+    use crate::fix::testing::{assert_states, plan_for};
+    use rampart_inventory::Collected;
+    use serde_json::json;
+
+    // Issue 14: a range over 137-139 from ::/0 loses 139 (the other SMB port, 445, is not
+    // in it) and keeps 137-138; a rule on 445 from 0.0.0.0/0 is revoked whole.
+    #[test]
+    fn fix_closes_both_smb_ports() {
+        let mut fx = Fixture::new();
+        ec2(&mut fx).security_groups = Collected::Ok(vec![sg(
+            "sg-01",
+            "files",
+            vec![
+                rule("6", Some((137, 139)), &["::/0"]),
+                rule("tcp", Some((445, 445)), &["0.0.0.0/0", "192.0.2.0/24"]),
+            ],
+        )]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let step = &plan.steps[0];
+        assert_eq!(
+            step.calls[0].params["IpPermissions"],
+            json!([
+                {"IpProtocol": "6", "FromPort": 137, "ToPort": 139,
+                 "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+                {"IpProtocol": "tcp", "FromPort": 445, "ToPort": 445,
+                 "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+            ])
+        );
+        assert_eq!(
+            step.calls[1].params["IpPermissions"],
+            json!([{"IpProtocol": "tcp", "FromPort": 137, "ToPort": 138,
+                "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+        );
+        let mut fixed = Fixture::new();
+        ec2(&mut fixed).security_groups = Collected::Ok(vec![sg(
+            "sg-01",
+            "files",
+            vec![
+                rule("tcp", Some((445, 445)), &["192.0.2.0/24"]),
+                rule("tcp", Some((137, 138)), &["::/0"]),
+            ],
+        )]);
+        assert_states(&crate::Settings::default(), &fx.inv, &fixed.inv, step);
     }
 }

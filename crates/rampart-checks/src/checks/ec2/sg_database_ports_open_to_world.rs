@@ -51,6 +51,52 @@ fn run(ctx: &Context) -> Vec<Finding> {
     })
 }
 
+/// What the fixer closes, and what it suggests instead, for the `database_ports` setting.
+fn fix_for(ports: &[u16]) -> super::sg_revoke::WorldOpenFix<'_> {
+    super::sg_revoke::WorldOpenFix {
+        meta: &META,
+        subject: "the database ports",
+        instead: "admit the applications' security groups instead (aws ec2 \
+                  authorize-security-group-ingress --protocol tcp --port <DB_PORT> \
+                  --source-group <APP_GROUP_ID>)",
+        concern: super::sg_revoke::Concern::Ports {
+            ports,
+            transports: &[Transport::Tcp],
+        },
+    }
+}
+
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Revokes 0.0.0.0/0 and ::/0 from every inbound rule of the group that admits one of \
+          the `database_ports` over TCP (RevokeSecurityGroupIngress); other sources of the \
+          rule stay, and a wider port range is admitted again without the database ports. \
+          Disruptive when a network interface uses the group or the interfaces could not be \
+          read (the reason names them, and suggests admitting the applications' groups); \
+          safe on a group nothing uses. Not planned when an all-traffic rule opens the ports \
+          (the all-ports fixer revokes it).",
+    plan: fix,
+    state: Some(state),
+};
+
+/// The step for a group that opens a database port to the internet.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    super::sg_revoke::world_open_fix(ctx, finding, &fix_for(&ctx.settings.database_ports))
+}
+
+/// The group's rules that open a database port to the internet.
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    let fix = fix_for(&ctx.settings.database_ports);
+    super::sg_revoke::world_open_state(ctx, step, fix.concern)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +157,60 @@ mod tests {
         );
         // Not a default database port: with default settings the group passes.
         assert_eq!(run_check(&CHECK, &fx.inv)[0].status, crate::Status::Pass);
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::ec2::testing::{ec2, eni, rule, sg};
+    use crate::checks::fixtures::Fixture;
+    use crate::fix::testing::assert_states;
+    use crate::{Context, Settings};
+    use rampart_inventory::Collected;
+    use serde_json::json;
+
+    // Issue 14: the ports closed are the `database_ports` setting's: a range over two of
+    // them is narrowed around both, and the step names the replacement to use.
+    #[test]
+    fn fix_closes_the_configured_ports() {
+        let settings = Settings {
+            database_ports: vec![5432, 3306],
+            ..Default::default()
+        };
+        let mut fx = Fixture::new();
+        let data = ec2(&mut fx);
+        data.security_groups = Collected::Ok(vec![sg(
+            "sg-02",
+            "cache",
+            vec![rule("tcp", Some((3000, 7000)), &["0.0.0.0/0"])],
+        )]);
+        data.network_interfaces = Collected::Ok(vec![eni("eni-1", &["sg-02"])]);
+        let findings = (CHECK.run)(&Context::new(&fx.inv, &settings));
+        let plan = crate::fix::plan(&fx.inv, &settings, &findings);
+        let step = &plan.steps[0];
+        assert_eq!(step.check_id, META.id);
+        assert!(step
+            .risk_reason
+            .contains("admit the applications' security groups"));
+        let piece = |lo: i32, hi: i32| {
+            json!({"IpProtocol": "tcp", "FromPort": lo, "ToPort": hi,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}]})
+        };
+        assert_eq!(
+            step.calls[1].params["IpPermissions"],
+            json!([piece(3000, 3305), piece(3307, 5431), piece(5433, 7000)])
+        );
+        let mut fixed = Fixture::new();
+        ec2(&mut fixed).security_groups = Collected::Ok(vec![sg(
+            "sg-02",
+            "cache",
+            vec![
+                rule("tcp", Some((3000, 3305)), &["0.0.0.0/0"]),
+                rule("tcp", Some((3307, 5431)), &["0.0.0.0/0"]),
+                rule("tcp", Some((5433, 7000)), &["0.0.0.0/0"]),
+            ],
+        )]);
+        assert_states(&settings, &fx.inv, &fixed.inv, step);
     }
 }

@@ -135,6 +135,7 @@ pub(crate) const FIXERS: &[crate::fix::Fixer] = &[
     password_policy_complexity::FIXER,
     password_policy_length::FIXER,
     password_policy_reuse::FIXER,
+    unused_credentials::FIXER,
 ];
 
 /// How `rampart fix` fixes the password policy checks (one step for all three).

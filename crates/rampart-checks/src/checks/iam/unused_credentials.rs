@@ -4,7 +4,7 @@
 use super::days;
 use crate::{Check, CheckMeta, Context, Finding, Service, Severity};
 use chrono::{DateTime, Utc};
-use rampart_inventory::CredentialReportRow;
+use rampart_inventory::{Collected, CredentialReportRow};
 
 /// Documentation and metadata.
 pub const META: CheckMeta = CheckMeta {
@@ -39,6 +39,8 @@ pub const CHECK: Check = Check { meta: &META, run };
 struct Credential {
     /// `console password`, `access key 1`, `access key 2`.
     name: String,
+    /// The access key's slot in the report (0 or 1); `None` for the password.
+    slot: Option<usize>,
     /// Last use.
     last_used: Option<DateTime<Utc>>,
     /// When it was set, counted from if it was never used.
@@ -50,6 +52,7 @@ fn credentials(row: &CredentialReportRow) -> Vec<Credential> {
     if row.password_enabled {
         creds.push(Credential {
             name: "console password".into(),
+            slot: None,
             last_used: row.password_last_used,
             set: row.password_last_changed.or(row.user_creation_time),
         });
@@ -58,12 +61,29 @@ fn credentials(row: &CredentialReportRow) -> Vec<Credential> {
         if key.active {
             creds.push(Credential {
                 name: format!("access key {}", slot + 1),
+                slot: Some(slot),
                 last_used: key.last_used,
                 set: key.last_rotated,
             });
         }
     }
     creds
+}
+
+/// How long a credential has been idle, in days, and a phrase saying so (`access key 2
+/// last used 50 days ago`); `None` when the report gives no date to count from.
+fn idle(ctx: &Context, cred: &Credential) -> Option<(i64, String)> {
+    match (cred.last_used, cred.set) {
+        (Some(t), _) => {
+            let n = ctx.days_since(t);
+            Some((n, format!("{} last used {} ago", cred.name, days(n))))
+        }
+        (None, Some(t)) => {
+            let n = ctx.days_since(t);
+            Some((n, format!("{} never used, set {} ago", cred.name, days(n))))
+        }
+        (None, None) => None,
+    }
 }
 
 fn run(ctx: &Context) -> Vec<Finding> {
@@ -80,24 +100,10 @@ fn run(ctx: &Context) -> Vec<Finding> {
         }
         let (mut stale, mut fresh, mut undated) = (Vec::new(), Vec::new(), Vec::new());
         for cred in creds {
-            let (idle, text) = match (cred.last_used, cred.set) {
-                (Some(t), _) => {
-                    let n = ctx.days_since(t);
-                    (n, format!("{} last used {} ago", cred.name, days(n)))
-                }
-                (None, Some(t)) => {
-                    let n = ctx.days_since(t);
-                    (n, format!("{} never used, set {} ago", cred.name, days(n)))
-                }
-                (None, None) => {
-                    undated.push(cred.name);
-                    continue;
-                }
-            };
-            if idle >= limit {
-                stale.push(text);
-            } else {
-                fresh.push(text);
+            match idle(ctx, &cred) {
+                Some((n, text)) if n >= limit => stale.push(text),
+                Some((_, text)) => fresh.push(text),
+                None => undated.push(cred.name),
             }
         }
         let f = ctx.finding(&META, "global", &row.arn);
@@ -124,6 +130,212 @@ fn run(ctx: &Context) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// How `rampart fix` fixes it.
+pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
+    meta: &META,
+    how: "Deactivates each access key unused for `unused_credentials_days` \
+          (UpdateAccessKey with Status `Inactive`); undo makes it active again. Disruptive: a \
+          job that runs less often than that (a quarterly report, a yearly renewal) loses \
+          access until the key is reactivated. Not planned when a console password is unused: \
+          rampart does not delete a login profile, since the password cannot be restored \
+          (`aws iam delete-login-profile` does it). A key is matched to its credential report \
+          slot by its creation time in the user's ListAccessKeys, which only snapshots of \
+          schema 2 and 3 hold for every user: without it the key's id is unknown and the key \
+          is not planned.",
+    plan: fix,
+    state: Some(state),
+};
+
+/// The access keys ListAccessKeys gave for the user of a credential report row.
+fn listed_keys<'a>(
+    ctx: &Context<'a>,
+    user_name: &str,
+) -> Result<&'a [rampart_inventory::AccessKey], crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let users = ctx
+        .inventory
+        .iam
+        .users
+        .get()
+        .map_err(|gap| NotFixable::gap("the IAM users", gap))?;
+    let user = users
+        .iter()
+        .find(|u| u.name == user_name)
+        .ok_or_else(|| NotFixable::new(format!("user {user_name} is not in the snapshot")))?;
+    match &user.access_keys {
+        Some(Collected::Ok(keys)) => Ok(keys),
+        Some(Collected::Missing(gap)) => Err(NotFixable::gap(
+            &format!("the access keys of user {user_name} (ListAccessKeys)"),
+            gap,
+        )),
+        None => Err(NotFixable::new(format!(
+            "the snapshot holds no ListAccessKeys for user {user_name}: the credential report \
+             names keys by slot only, and snapshots since schema 4 do not list each user's \
+             keys, so the ids of its access keys are unknown"
+        ))),
+    }
+}
+
+/// The steps that deactivate a user's idle access keys.
+pub(crate) fn fix(
+    ctx: &Context,
+    finding: &Finding,
+) -> Result<Vec<crate::fix::Step>, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let report = ctx
+        .inventory
+        .iam
+        .credential_report
+        .get()
+        .map_err(|gap| NotFixable::gap("the credential report", gap))?;
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.arn == finding.resource && !r.is_root())
+        .ok_or_else(|| {
+            NotFixable::new(format!(
+                "{} is not in the credential report",
+                finding.resource
+            ))
+        })?;
+    let limit = ctx.settings.unused_credentials_days;
+    let mut stale_keys = Vec::new();
+    let mut stale_password = None;
+    for cred in credentials(row) {
+        match (idle(ctx, &cred), cred.slot) {
+            (Some((n, text)), Some(slot)) if n >= limit => stale_keys.push((slot, text)),
+            (Some((n, text)), None) if n >= limit => stale_password = Some(text),
+            _ => {}
+        }
+    }
+    let user = row.user.as_str();
+    if let Some(text) = stale_password {
+        let then = if stale_keys.is_empty() {
+            ""
+        } else {
+            " (rampart fix then deactivates its idle access keys)"
+        };
+        return Err(NotFixable::new(format!(
+            "user {user}'s {text}: rampart does not delete a login profile, since the password \
+             cannot be restored; run {}{then}",
+            crate::fix::render::shell_command(&[
+                "aws",
+                "iam",
+                "delete-login-profile",
+                "--user-name",
+                user
+            ])
+        )));
+    }
+    if stale_keys.is_empty() {
+        return Err(NotFixable::new(format!(
+            "user {user} has no credential unused for {} in this snapshot",
+            days(limit)
+        )));
+    }
+    let keys = listed_keys(ctx, user)?;
+    stale_keys
+        .into_iter()
+        .map(|(slot, text)| key_step(row, keys, slot, &text))
+        .collect()
+}
+
+/// The step that deactivates the key in `slot` of a report row: the listed active key
+/// created when the report says the slot's key was.
+fn key_step(
+    row: &CredentialReportRow,
+    keys: &[rampart_inventory::AccessKey],
+    slot: usize,
+    idle: &str,
+) -> Result<crate::fix::Step, crate::fix::NotFixable> {
+    use crate::fix::{render::shell_command, Call, NotFixable, Risk, Step};
+    let user = row.user.as_str();
+    let report = &row.access_keys[slot];
+    let matching: Vec<&rampart_inventory::AccessKey> = keys
+        .iter()
+        .filter(|k| k.active && k.create_date.is_some() && k.create_date == report.last_rotated)
+        .collect();
+    let [key] = matching.as_slice() else {
+        let created = report.last_rotated.map_or_else(
+            || "no creation time".to_owned(),
+            |t| format!("created {}", t.to_rfc3339()),
+        );
+        return Err(NotFixable::new(format!(
+            "access key {} of user {user} ({created}) matches {} of the active keys \
+             ListAccessKeys gave for the user, so which key it is cannot be told",
+            slot + 1,
+            matching.len()
+        )));
+    };
+    let service = report
+        .last_used_service
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "N/A")
+        .map(|s| format!(" (with {s})"))
+        .unwrap_or_default();
+    let reason = format!(
+        "user {user}'s {idle}{service}: a job that runs less often than that (a quarterly \
+         report, a yearly renewal) loses access until the key is reactivated"
+    );
+    // The call's input and the key's state have the same members.
+    let params = |status: &str| {
+        let id = key.id.as_str();
+        serde_json::json!({"UserName": user, "AccessKeyId": id, "Status": status})
+    };
+    let command = |status: &'static str| {
+        [
+            "aws",
+            "iam",
+            "update-access-key",
+            "--user-name",
+            user,
+            "--access-key-id",
+            key.id.as_str(),
+            "--status",
+            status,
+        ]
+    };
+    Ok(Step::new(
+        META.id,
+        &row.arn,
+        "global",
+        Risk::Disruptive,
+        reason,
+        vec![Call::new("iam", "UpdateAccessKey", params("Inactive"))],
+    )
+    .states(params("Active"), params("Inactive"))
+    .cli(&[&command("Inactive")])
+    .undo(format!(
+        "{}; nothing is lost",
+        shell_command(&command("Active"))
+    ))
+    .undo_calls(vec![Call::new("iam", "UpdateAccessKey", params("Active"))]))
+}
+
+/// The status of the step's key in the user's ListAccessKeys.
+fn state(
+    ctx: &Context,
+    step: &crate::fix::Step,
+) -> Result<serde_json::Value, crate::fix::NotFixable> {
+    use crate::fix::NotFixable;
+    let params = step.calls.first().map(|c| &c.params);
+    let member = |name: &str| {
+        params
+            .and_then(|p| p.get(name))
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| NotFixable::new(format!("the step names no {name}")))
+    };
+    let (user, key_id) = (member("UserName")?, member("AccessKeyId")?);
+    let key = listed_keys(ctx, user)?
+        .iter()
+        .find(|k| k.id == key_id)
+        .ok_or_else(|| {
+            NotFixable::new(format!("the access key of user {user} is no longer listed"))
+        })?;
+    let status = if key.active { "Active" } else { "Inactive" };
+    Ok(serde_json::json!({"UserName": user, "AccessKeyId": key.id, "Status": status}))
 }
 
 #[cfg(test)]
@@ -191,5 +403,248 @@ mod tests {
 
         fx.inv.iam.credential_report = Collected::Missing(denied("iam:GetCredentialReport"));
         insta::assert_json_snapshot!("error", run_check(&CHECK, &fx.inv));
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::{CHECK, META};
+    use crate::checks::fixtures::{days_ago, denied, Fixture};
+    use crate::checks::iam::testing::{active_key, row, set_rows, user, user_arn, with_password};
+    use crate::fix::testing::{assert_states, cli_words, failing, plan_for};
+    use crate::fix::{render, Risk};
+    use crate::Settings;
+    use rampart_inventory::{AccessKey, Collected, CredentialReportRow, User};
+    use serde_json::json;
+
+    fn key(id: &str, active: bool, created: i64) -> AccessKey {
+        AccessKey {
+            id: id.into(),
+            active,
+            create_date: days_ago(created),
+        }
+    }
+
+    fn listed(name: &str, keys: Vec<AccessKey>) -> User {
+        User {
+            access_keys: Some(Collected::Ok(keys)),
+            ..user(name)
+        }
+    }
+
+    /// `deploy`: key 1 idle 100 days, key 2 used 2 days ago; `backup`: both keys idle;
+    /// `console`: an idle password and an idle key; `fresh`: everything recent. Every user's
+    /// ListAccessKeys is in the snapshot (as schema 2 and 3 held it).
+    fn account() -> Fixture {
+        let mut fx = Fixture::new();
+        let mut deploy = row("deploy");
+        deploy.access_keys = [active_key(400, Some(100)), active_key(30, Some(2))];
+        let mut backup = row("backup");
+        backup.access_keys = [active_key(300, None), active_key(200, Some(90))];
+        let mut console = with_password(row("console"), 300, Some(200));
+        console.access_keys[0] = active_key(250, Some(60));
+        let mut fresh = row("fresh");
+        fresh.access_keys[0] = active_key(100, Some(1));
+        set_rows(&mut fx, vec![deploy, backup, console, fresh]);
+        fx.inv.iam.users = Collected::Ok(vec![
+            listed(
+                "deploy",
+                vec![
+                    key("AKIAIOSFODNN7DEPLOY2", true, 30),
+                    key("AKIAIOSFODNN7DEPLOY1", true, 400),
+                ],
+            ),
+            listed(
+                "backup",
+                vec![
+                    key("AKIAIOSFODNN7BACKUP1", true, 300),
+                    key("AKIAIOSFODNN7BACKUP2", true, 200),
+                ],
+            ),
+            listed("console", vec![key("AKIAIOSFODNN7CONSOLE", true, 250)]),
+            listed("fresh", vec![key("AKIAIOSFODNN7FRESH01", true, 100)]),
+        ]);
+        fx
+    }
+
+    // Issue 14: each idle access key gets a disruptive UpdateAccessKey step to Inactive,
+    // the key found by its creation time in ListAccessKeys (not by list order), undone by
+    // making it Active again; a recently used key is left alone; an idle console password
+    // is not planned: rampart does not delete a login profile.
+    #[test]
+    fn fix_deactivates_idle_keys() {
+        let fx = account();
+        let plan = plan_for(&CHECK, &fx.inv);
+        let keys: Vec<(&str, &str)> = plan
+            .steps
+            .iter()
+            .map(|s| {
+                (
+                    s.calls[0].params["UserName"].as_str().unwrap_or(""),
+                    s.calls[0].params["AccessKeyId"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("backup", "AKIAIOSFODNN7BACKUP1"),
+                ("backup", "AKIAIOSFODNN7BACKUP2"),
+                ("deploy", "AKIAIOSFODNN7DEPLOY1"),
+            ]
+        );
+        let deploy = &plan.steps[2];
+        assert_eq!(deploy.risk, Risk::Disruptive);
+        assert_eq!(
+            deploy.risk_reason,
+            "user deploy's access key 1 last used 100 days ago (with s3): a job that runs \
+             less often than that (a quarterly report, a yearly renewal) loses access until \
+             the key is reactivated"
+        );
+        assert_eq!(deploy.calls[0].operation, "UpdateAccessKey");
+        assert_eq!(deploy.calls[0].params["Status"], "Inactive");
+        assert_eq!(
+            deploy.undo_calls[0].params,
+            json!({"UserName": "deploy", "AccessKeyId": "AKIAIOSFODNN7DEPLOY1", "Status": "Active"})
+        );
+        assert_eq!(plan.not_planned.len(), 1);
+        assert_eq!(plan.not_planned[0].resource, user_arn("console"));
+        assert_eq!(
+            plan.not_planned[0].reason,
+            "user console's console password last used 200 days ago: rampart does not delete a \
+             login profile, since the password cannot be restored; run aws iam \
+             delete-login-profile --user-name console (rampart fix then deactivates its idle \
+             access keys)"
+        );
+        insta::assert_snapshot!("fix_step", render::json(&plan));
+    }
+
+    // Issue 14: never guessed: without the user's ListAccessKeys (snapshots since schema
+    // 4), with it unreadable, or with no listed key created when the report says, the key's
+    // id is unknown and nothing is planned.
+    #[test]
+    fn fix_unknown_key_id_is_not_planned() {
+        let cases: [(Option<Collected<Vec<AccessKey>>>, &str); 3] = [
+            (None, "holds no ListAccessKeys for user deploy"),
+            (
+                Some(Collected::Missing(denied("iam:ListAccessKeys"))),
+                "the access keys of user deploy (ListAccessKeys) could not be read",
+            ),
+            (
+                Some(Collected::Ok(vec![
+                    key("AKIAIOSFODNN7DEPLOY2", true, 30),
+                    key("AKIAIOSFODNN7NEWKEY1", true, 5),
+                ])),
+                "access key 1 of user deploy (created 2025-04-27T12:00:00+00:00) matches 0 of \
+                 the active keys",
+            ),
+        ];
+        for (keys, reason) in cases {
+            let mut fx = account();
+            if let Collected::Ok(users) = &mut fx.inv.iam.users {
+                users[0].access_keys = keys;
+            }
+            let plan = plan_for(&CHECK, &fx.inv);
+            let np = plan
+                .not_planned
+                .iter()
+                .find(|n| n.resource == user_arn("deploy"))
+                .expect("deploy not planned");
+            assert!(np.reason.contains(reason), "{}", np.reason);
+            assert!(!plan.steps.iter().any(|s| s.resource == user_arn("deploy")));
+        }
+    }
+
+    // Issue 14: a credential report that could not be read gives no step.
+    #[test]
+    fn fix_gap_is_not_planned() {
+        let mut fx = account();
+        fx.inv.iam.credential_report = Collected::Missing(denied("iam:GetCredentialReport"));
+        let finding = failing(&META, &fx.inv, "global", &user_arn("deploy"));
+        let plan = crate::fix::plan(&fx.inv, &Settings::default(), &[finding]);
+        assert!(plan.steps.is_empty());
+        assert!(plan.not_planned[0]
+            .reason
+            .contains("iam:GetCredentialReport"));
+    }
+
+    // Issue 14: the state is the key's status in ListAccessKeys: Active as planned,
+    // Inactive once AWS shows it deactivated.
+    #[test]
+    fn fix_states_before_and_after() {
+        let fx = account();
+        let plan = plan_for(&CHECK, &fx.inv);
+        let deactivated = [
+            "AKIAIOSFODNN7BACKUP1",
+            "AKIAIOSFODNN7BACKUP2",
+            "AKIAIOSFODNN7DEPLOY1",
+        ];
+        let mut fixed = account();
+        if let Collected::Ok(users) = &mut fixed.inv.iam.users {
+            for u in users.iter_mut() {
+                if let Some(Collected::Ok(keys)) = &mut u.access_keys {
+                    for k in keys
+                        .iter_mut()
+                        .filter(|k| deactivated.contains(&k.id.as_str()))
+                    {
+                        k.active = false;
+                    }
+                }
+            }
+        }
+        if let Collected::Ok(report) = &mut fixed.inv.iam.credential_report {
+            for r in report.rows.iter_mut() {
+                match r.user.as_str() {
+                    "deploy" => r.access_keys[0].active = false,
+                    "backup" => r.access_keys.iter_mut().for_each(|k| k.active = false),
+                    _ => {}
+                }
+            }
+        }
+        for step in &plan.steps {
+            assert_states(&Settings::default(), &fx.inv, &fixed.inv, step);
+        }
+    }
+
+    // Issue 14: a hostile user name stays one shell word in the command and in the
+    // not-planned reason's command.
+    #[test]
+    fn fix_hostile_user_name_is_quoted() {
+        let hostile = "evil'; rm -rf ~ #\n${jndi}";
+        let mut fx = Fixture::new();
+        let mut r = CredentialReportRow {
+            user: hostile.into(),
+            ..row(hostile)
+        };
+        r.access_keys[0] = active_key(100, None);
+        set_rows(&mut fx, vec![r]);
+        fx.inv.iam.users = Collected::Ok(vec![listed(
+            hostile,
+            vec![key("AKIAIOSFODNN7EXAMPLE", true, 100)],
+        )]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let step = &plan.steps[0];
+        if let Some(words) = cli_words(&step.cli[0]) {
+            assert_eq!(
+                words,
+                [
+                    "aws",
+                    "iam",
+                    "update-access-key",
+                    "--user-name",
+                    hostile,
+                    "--access-key-id",
+                    "AKIAIOSFODNN7EXAMPLE",
+                    "--status",
+                    "Inactive"
+                ]
+            );
+        }
+        for line in render::sh(&plan, true).lines().filter(|l| !l.is_empty()) {
+            assert!(
+                line.starts_with('#') || line == "set -euo pipefail" || line.starts_with("aws "),
+                "{line}"
+            );
+        }
     }
 }

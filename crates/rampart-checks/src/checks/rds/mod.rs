@@ -24,6 +24,9 @@ pub const CHECKS: &[Check] = &[
     storage_encrypted::CHECK,
 ];
 
+/// The RDS fixers.
+pub(crate) const FIXERS: &[crate::fix::Fixer] = &[not_publicly_accessible::FIXER];
+
 /// How a reason names a DB instance: `DB instance orders (postgres 16.3)`.
 fn label(db: &DbInstance) -> String {
     format!(
