@@ -65,8 +65,131 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
                 .unwrap();
         }
         "cloudwatch_alarms" => monitored_trail(cfg).await,
+        "config_recorder_enabled" | "cloudtrail_new_trail" => {
+            s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
+        }
+        "cloudwatch_billing_alarm" => {}
+        "cloudtrail_weak_trail" => {
+            s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
+            let ct = client!(aws_sdk_cloudtrail, cfg, HOME);
+            ct.create_trail()
+                .name("weak-trail")
+                .s3_bucket_name(LOG_BUCKET)
+                .send()
+                .await
+                .unwrap();
+            ct.put_event_selectors()
+                .trail_name("weak-trail")
+                .event_selectors(
+                    aws_sdk_cloudtrail::types::EventSelector::builder()
+                        .read_write_type(aws_sdk_cloudtrail::types::ReadWriteType::All)
+                        .include_management_events(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "ec2_imdsv2_required" => {
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            ec2.run_instances()
+                .image_id("ami-12c6146b")
+                .min_count(1)
+                .max_count(1)
+                .metadata_options(
+                    aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
+                        .http_tokens(aws_sdk_ec2::types::HttpTokensState::Optional)
+                        .http_endpoint(
+                            aws_sdk_ec2::types::InstanceMetadataEndpointState::Enabled,
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "ec2_sg_open_to_world" => {
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            let vpc = default_vpc(&ec2).await;
+            let sg = ec2
+                .create_security_group()
+                .group_name("admin-from-anywhere")
+                .description("SSH and RDP from anywhere")
+                .vpc_id(vpc)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .unwrap()
+                .to_owned();
+            for port in [22, 3389] {
+                ec2.authorize_security_group_ingress()
+                    .group_id(&sg)
+                    .ip_permissions(world_tcp(port))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        "ec2_default_sg_restricts_all" => {}
+        "rds_not_publicly_accessible" => {
+            client!(aws_sdk_rds, cfg, HOME)
+                .create_db_instance()
+                .db_instance_identifier("orders")
+                .db_instance_class("db.t3.micro")
+                .engine("postgres")
+                .allocated_storage(20)
+                .master_username("app")
+                .master_user_password("not-a-secret-0")
+                .publicly_accessible(true)
+                .send()
+                .await
+                .unwrap();
+        }
         other => panic!("no fix scenario {other}"),
     }
+}
+
+/// The region's default VPC.
+async fn default_vpc(ec2: &aws_sdk_ec2::Client) -> String {
+    ec2.describe_vpcs()
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id())
+        .expect("a default VPC")
+        .to_owned()
+}
+
+/// TCP `port` from 0.0.0.0/0.
+fn world_tcp(port: i32) -> aws_sdk_ec2::types::IpPermission {
+    aws_sdk_ec2::types::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .ip_ranges(
+            aws_sdk_ec2::types::IpRange::builder()
+                .cidr_ip("0.0.0.0/0")
+                .build(),
+        )
+        .build()
+}
+
+/// The security groups of the home region named `name`.
+async fn group_id(ec2: &aws_sdk_ec2::Client, name: &str) -> String {
+    ec2.describe_security_groups()
+        .send()
+        .await
+        .unwrap()
+        .security_groups()
+        .iter()
+        .find(|g| g.group_name() == Some(name))
+        .and_then(|g| g.group_id())
+        .expect("the group")
+        .to_owned()
 }
 
 /// A multi-region trail logging every management event into the CloudWatch Logs group
@@ -254,6 +377,116 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
             client!(aws_sdk_cloudtrail, cfg, HOME)
                 .stop_logging()
                 .name("main-trail")
+                .send()
+                .await
+                .unwrap();
+        }
+        "config_recorder_enabled" => {
+            client!(aws_sdk_config, cfg, HOME)
+                .put_configuration_recorder()
+                .configuration_recorder(
+                    aws_sdk_config::types::ConfigurationRecorder::builder()
+                        .name("someone-elses")
+                        .role_arn(format!("arn:aws:iam::{account}:role/config"))
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "cloudtrail_new_trail" | "cloudtrail_weak_trail" => {
+            let policy = serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{"Sid": "Audit", "Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
+                    "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{LOG_BUCKET}/*")}]
+            });
+            s3.put_bucket_policy()
+                .bucket(LOG_BUCKET)
+                .policy(policy.to_string())
+                .send()
+                .await
+                .unwrap();
+            if case == "cloudtrail_weak_trail" {
+                let ct = client!(aws_sdk_cloudtrail, cfg, HOME);
+                ct.update_trail()
+                    .name("weak-trail")
+                    .include_global_service_events(false)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        "cloudwatch_billing_alarm" => {
+            client!(aws_sdk_cloudwatch, cfg, HOME)
+                .put_metric_alarm()
+                .alarm_name("rampart-billing")
+                .namespace("AWS/Billing")
+                .metric_name("EstimatedCharges")
+                .statistic(aws_sdk_cloudwatch::types::Statistic::Maximum)
+                .period(21600)
+                .evaluation_periods(1)
+                .threshold(5000.0)
+                .comparison_operator(
+                    aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "ec2_imdsv2_required" => {
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            let ids: Vec<String> = ec2
+                .describe_instances()
+                .send()
+                .await
+                .unwrap()
+                .reservations()
+                .iter()
+                .flat_map(|r| r.instances())
+                .filter_map(|i| i.instance_id().map(str::to_owned))
+                .collect();
+            for id in ids {
+                ec2.modify_instance_metadata_options()
+                    .instance_id(id)
+                    .http_endpoint(aws_sdk_ec2::types::InstanceMetadataEndpointState::Disabled)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+        "ec2_sg_open_to_world" | "ec2_default_sg_restricts_all" => {
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            let name = if case == "ec2_default_sg_restricts_all" {
+                "default"
+            } else {
+                "admin-from-anywhere"
+            };
+            let sg = group_id(&ec2, name).await;
+            ec2.authorize_security_group_ingress()
+                .group_id(sg)
+                .ip_permissions(
+                    aws_sdk_ec2::types::IpPermission::builder()
+                        .ip_protocol("tcp")
+                        .from_port(22)
+                        .to_port(22)
+                        .ipv6_ranges(
+                            aws_sdk_ec2::types::Ipv6Range::builder()
+                                .cidr_ipv6("::/0")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+        "rds_not_publicly_accessible" => {
+            client!(aws_sdk_rds, cfg, HOME)
+                .modify_db_instance()
+                .db_instance_identifier("orders")
+                .publicly_accessible(false)
+                .apply_immediately(true)
                 .send()
                 .await
                 .unwrap();
