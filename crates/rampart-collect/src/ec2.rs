@@ -1,8 +1,9 @@
 //! EC2 and VPC, per region: the network (VPCs, subnets, routes, gateways, security groups,
 //! ACLs, interfaces), instances with their user data (scanned for secrets, never stored),
-//! flow logs and EBS default encryption.
+//! flow logs and EBS default encryption; each instance's IMDSv1 use comes from CloudWatch's
+//! `AWS/EC2 MetadataNoToken` metric.
 
-use crate::recorder::{items, request, Recorder};
+use crate::recorder::{items, pages, request, Recorder};
 use crate::sdk::{s, time};
 use crate::secrets::FoundKeyIds;
 use crate::{Collector, RegionCtx};
@@ -14,8 +15,14 @@ use std::io::Read;
 
 const SERVICE: &str = "ec2";
 
-/// Read the region's EC2 and VPC data, every list at once.
-pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec2Data {
+/// Read the region's EC2 and VPC data, every list at once; `cloudwatch` reads the
+/// instances' IMDSv1 use.
+pub(crate) async fn collect(
+    c: &Collector,
+    r: &RegionCtx,
+    client: &Client,
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+) -> Ec2Data {
     let rec = &c.recorder(SERVICE, &r.name);
     let (vpcs, subnets, route_tables, internet_gateways, nat_gateways, security_groups) = tokio::join!(
         vpcs(rec, client),
@@ -28,7 +35,10 @@ pub(crate) async fn collect(c: &Collector, r: &RegionCtx, client: &Client) -> Ec
     let (network_acls, network_interfaces, instances, flow_logs, ebs_encryption_by_default) = tokio::join!(
         network_acls(rec, r, client),
         network_interfaces(rec, client),
-        instances(rec, r, client),
+        async {
+            let listed = instances(rec, r, client).await;
+            metadata_no_token(&c.recorder("cloudwatch", &r.name), r, cloudwatch, listed).await
+        },
         flow_logs(rec, client),
         ebs_default(rec, client),
     );
@@ -414,6 +424,146 @@ fn instance(rec: &Recorder<'_>, r: &RegionCtx, i: &aws_sdk_ec2::types::Instance)
     }
 }
 
+/// The metric queries one `GetMetricData` request may hold.
+const METRIC_QUERIES_PER_CALL: usize = 500;
+
+/// The days of IMDSv1 use read before the collection.
+const NO_TOKEN_DAYS: i64 = 14;
+
+const GET_METRIC_DATA: &str = "cloudwatch:GetMetricData";
+
+/// Each instance's IMDSv1 use: the sum of `AWS/EC2 MetadataNoToken` over the 14 days before
+/// the collection, 0 when there is no datapoint. One `GetMetricData` per 500 instances (its
+/// pages walked with `NextToken`); a failed call is the gap of each instance it asked about,
+/// recorded once.
+async fn metadata_no_token(
+    rec: &Recorder<'_>,
+    r: &RegionCtx,
+    client: &aws_sdk_cloudwatch::Client,
+    listed: Collected<Vec<Instance>>,
+) -> Collected<Vec<Instance>> {
+    let Collected::Ok(mut list) = listed else {
+        return listed;
+    };
+    let to_sdk =
+        |t: chrono::DateTime<chrono::Utc>| aws_smithy_types::DateTime::from_secs(t.timestamp());
+    let end = r.collected_at;
+    let start = end - chrono::Duration::days(NO_TOKEN_DAYS);
+    for batch in list.chunks_mut(METRIC_QUERIES_PER_CALL) {
+        let queries = batch
+            .iter()
+            .enumerate()
+            .map(|(n, i)| no_token_query(n, &i.id))
+            .collect();
+        let request = pages!(client
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries))
+            .start_time(to_sdk(start))
+            .end_time(to_sdk(end)));
+        match rec.try_call(GET_METRIC_DATA, request).await {
+            Ok(pages) => {
+                let results = pages.iter().flat_map(|p| p.metric_data_results());
+                let sums = no_token_sums(results, batch.len());
+                for (i, sum) in batch.iter_mut().zip(sums) {
+                    i.metadata_no_token = sum;
+                }
+            }
+            Err(g) => {
+                rec.record(&g);
+                for i in batch.iter_mut() {
+                    i.metadata_no_token = Collected::Missing(g.clone());
+                }
+            }
+        }
+    }
+    Collected::Ok(list)
+}
+
+/// The `n`-th query of a request: the instance's `MetadataNoToken` sum, one period over
+/// the whole window (id `m<n>`: ids must start with a lower-case letter).
+fn no_token_query(n: usize, instance_id: &str) -> aws_sdk_cloudwatch::types::MetricDataQuery {
+    use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+    let metric = Metric::builder()
+        .namespace("AWS/EC2")
+        .metric_name("MetadataNoToken")
+        .dimensions(
+            Dimension::builder()
+                .name("InstanceId")
+                .value(instance_id)
+                .build(),
+        )
+        .build();
+    MetricDataQuery::builder()
+        .id(format!("m{n}"))
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period((NO_TOKEN_DAYS * 24 * 3600) as i32)
+                .stat("Sum")
+                .build(),
+        )
+        .return_data(true)
+        .build()
+}
+
+/// Per query of a request of `n`, the sum of the values its results hold across pages (0
+/// without datapoints); a query CloudWatch reports `Forbidden` or `InternalError` for, or
+/// never answers, is a gap.
+fn no_token_sums<'a>(
+    results: impl Iterator<Item = &'a aws_sdk_cloudwatch::types::MetricDataResult>,
+    n: usize,
+) -> Vec<Collected<f64>> {
+    use aws_sdk_cloudwatch::types::StatusCode;
+    let mut sums: Vec<Option<Collected<f64>>> = vec![None; n];
+    for result in results {
+        let Some(slot) = result
+            .id()
+            .and_then(|id| id.strip_prefix('m'))
+            .and_then(|k| k.parse::<usize>().ok())
+            .and_then(|k| sums.get_mut(k))
+        else {
+            continue;
+        };
+        let failed = match result.status_code() {
+            Some(code @ (StatusCode::Forbidden | StatusCode::InternalError)) => {
+                Some(code.as_str().to_owned())
+            }
+            _ => None,
+        };
+        *slot = Some(match (failed, slot.take()) {
+            (_, Some(Collected::Missing(g))) => Collected::Missing(g),
+            (Some(code), _) => Collected::Missing(Gap {
+                api: GET_METRIC_DATA.into(),
+                code,
+                message: result
+                    .messages()
+                    .iter()
+                    .filter_map(|m| m.value())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+            (None, previous) => {
+                let earlier_pages = match previous {
+                    Some(Collected::Ok(v)) => v,
+                    _ => 0.0,
+                };
+                Collected::Ok(earlier_pages + result.values().iter().sum::<f64>())
+            }
+        });
+    }
+    sums.into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|| {
+                Collected::Missing(Gap {
+                    api: GET_METRIC_DATA.into(),
+                    code: "NoResult".into(),
+                    message: "CloudWatch returned no result for the instance's query".into(),
+                })
+            })
+        })
+        .collect()
+}
+
 /// Decode user data (base64, possibly gzip) and keep only what the secret detectors find;
 /// AWS key ids found go to `keys`.
 pub(crate) fn scan_user_data(
@@ -696,4 +846,68 @@ async fn addresses(rec: &Recorder<'_>, client: &Client) -> Collected<Vec<Elastic
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudwatch::types::{MessageData, MetricDataResult, StatusCode};
+
+    fn result(id: &str, values: &[f64], status: StatusCode) -> MetricDataResult {
+        let mut b = MetricDataResult::builder().id(id).status_code(status);
+        for v in values {
+            b = b.values(*v);
+        }
+        b.build()
+    }
+
+    // Issue 14: IMDSv1 use is the sum over every datapoint and page of the instance's query,
+    // 0 without datapoints; a query CloudWatch could not answer is that instance's gap,
+    // never a 0 that would let `rampart fix` require IMDSv2 on an instance using IMDSv1.
+    #[test]
+    fn metadata_no_token_sums_pages_and_keeps_failed_queries_as_gaps() {
+        let forbidden = MetricDataResult::builder()
+            .id("m2")
+            .status_code(StatusCode::Forbidden)
+            .messages(MessageData::builder().value("not authorized").build())
+            .build();
+        let results = [
+            result("m0", &[3.0, 4.0], StatusCode::PartialData),
+            result("m1", &[], StatusCode::Complete),
+            forbidden,
+            result("m0", &[5.0], StatusCode::Complete),
+            // An id the request did not hold is ignored.
+            result("m9", &[1.0], StatusCode::Complete),
+        ];
+        let sums = no_token_sums(results.iter(), 4);
+        assert_eq!(sums[0], Collected::Ok(12.0));
+        assert_eq!(sums[1], Collected::Ok(0.0));
+        let Collected::Missing(g) = &sums[2] else {
+            panic!("{:?}", sums[2])
+        };
+        assert_eq!(
+            (g.api.as_str(), g.code.as_str(), g.message.as_str()),
+            (GET_METRIC_DATA, "Forbidden", "not authorized")
+        );
+        let Collected::Missing(g) = &sums[3] else {
+            panic!("{:?}", sums[3])
+        };
+        assert_eq!(g.code, "NoResult");
+    }
+
+    #[test]
+    fn metadata_no_token_query_reads_the_instance_sum_over_fourteen_days() {
+        let q = no_token_query(7, "i-0abc");
+        assert_eq!(q.id(), Some("m7"));
+        let stat = q.metric_stat().unwrap();
+        assert_eq!(stat.stat(), Some("Sum"));
+        assert_eq!(stat.period(), Some(14 * 24 * 3600));
+        let metric = stat.metric().unwrap();
+        assert_eq!(
+            (metric.namespace(), metric.metric_name()),
+            (Some("AWS/EC2"), Some("MetadataNoToken"))
+        );
+        let d = &metric.dimensions()[0];
+        assert_eq!((d.name(), d.value()), (Some("InstanceId"), Some("i-0abc")));
+    }
 }

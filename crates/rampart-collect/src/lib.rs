@@ -1,6 +1,7 @@
 //! Builds a rampart [`Inventory`] from an AWS account through the AWS SDK for Rust.
 //!
-//! This is the only crate that talks to AWS. It reads every enabled region at once (a
+//! This is the only crate that talks to AWS; besides reading, [`apply`] makes the write
+//! calls of a `rampart fix` plan. It reads every enabled region at once (a
 //! bounded number at a time), IAM once per account, with the SDK's adaptive retries. A call
 //! that fails (AccessDenied, an opted-out region, throttling past the retries, an API the
 //! account lacks) never stops the scan: it becomes a [`Gap`] in the inventory and a
@@ -57,6 +58,7 @@ mod transport;
 mod workloads;
 
 pub mod accounts;
+pub mod apply;
 pub mod notify;
 
 use chrono::Utc;
@@ -195,6 +197,8 @@ pub(crate) struct RegionCtx {
     name: String,
     partition: String,
     account: String,
+    /// When the collection started: metrics are read over the days before it.
+    collected_at: chrono::DateTime<Utc>,
 }
 
 impl RegionCtx {
@@ -314,6 +318,7 @@ pub async fn collect_account(
                     name: name.clone(),
                     partition: partition.clone(),
                     account,
+                    collected_at,
                 };
                 let data = collect_region(collector, base, &r, &opts.services).await;
                 (name, data)
@@ -326,6 +331,7 @@ pub async fn collect_account(
         name: global_region(&partition).to_owned(),
         partition: partition.clone(),
         account: inventory.account.id.clone(),
+        collected_at,
     };
     let s3_fut = async {
         if !opts.services.contains(&Service::S3) {
@@ -443,7 +449,13 @@ async fn collect_region(
     let (ec2, guardduty, eventbridge, cloudtrail, config) = tokio::join!(
         read!(
             Service::Ec2,
-            ec2::collect(c, r, &regional_client!(aws_sdk_ec2, "ec2"))
+            ec2::collect(
+                c,
+                r,
+                &regional_client!(aws_sdk_ec2, "ec2"),
+                // Each instance's IMDSv1 use is EC2 data read from CloudWatch: read with EC2.
+                &regional_client!(aws_sdk_cloudwatch, "cloudwatch")
+            )
         ),
         read!(
             Service::GuardDuty,

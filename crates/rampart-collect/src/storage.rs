@@ -22,7 +22,7 @@ macro_rules! public_access_block {
 
 /// An endpoint resolver that always answers the endpoint the user gave.
 #[derive(Debug)]
-struct FixedEndpoint(String);
+pub(crate) struct FixedEndpoint(pub(crate) String);
 
 impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     fn resolve_endpoint<'a>(

@@ -812,3 +812,86 @@ pub async fn users_with_access_keys(cfg: &SdkConfig, users: usize) -> Vec<String
     }
     keys
 }
+
+/// Record `counts` IMDSv1 requests of `instance_id` in CloudWatch (`AWS/EC2`
+/// `MetadataNoToken`, one datapoint per count, an hour ago), as EC2 reports an instance
+/// answering metadata requests without a token (issue 14).
+pub async fn imdsv1_requests(cfg: &SdkConfig, instance_id: &str, counts: &[f64]) {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let data = counts.iter().map(|n| {
+        MetricDatum::builder()
+            .metric_name("MetadataNoToken")
+            .dimensions(
+                Dimension::builder()
+                    .name("InstanceId")
+                    .value(instance_id)
+                    .build(),
+            )
+            .value(*n)
+            .timestamp(an_hour_ago.into())
+            .build()
+    });
+    client!(aws_sdk_cloudwatch, cfg, HOME)
+        .put_metric_data()
+        .namespace("AWS/EC2")
+        .set_metric_data(Some(data.collect()))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A security group without rules in the default VPC of `region`; returns the VPC's id and
+/// the group's.
+pub async fn empty_security_group(cfg: &SdkConfig, region: &str, name: &str) -> (String, String) {
+    let ec2 = client!(aws_sdk_ec2, cfg, region);
+    let vpc = ec2
+        .describe_vpcs()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("is-default")
+                .values("true")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .vpcs()[0]
+        .vpc_id()
+        .unwrap()
+        .to_owned();
+    let group = sg(&ec2, &vpc, name, Vec::new()).await;
+    // A new group may send anywhere; start from no rule at all, in both directions.
+    ec2.revoke_security_group_egress()
+        .group_id(&group)
+        .ip_permissions(
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("-1")
+                .ip_ranges(
+                    aws_sdk_ec2::types::IpRange::builder()
+                        .cidr_ip("0.0.0.0/0")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    (vpc, group)
+}
+
+/// A small PostgreSQL instance `id` in `region`, reachable from the internet.
+pub async fn public_db_instance(cfg: &SdkConfig, region: &str, id: &str) {
+    client!(aws_sdk_rds, cfg, region)
+        .create_db_instance()
+        .db_instance_identifier(id)
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("app")
+        .master_user_password("not-a-real-password-3")
+        .allocated_storage(20)
+        .publicly_accessible(true)
+        .send()
+        .await
+        .unwrap();
+}

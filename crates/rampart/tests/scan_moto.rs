@@ -1424,3 +1424,55 @@ fn escalation_paths_and_joined_attack_chains() {
         "the key id is printed in full"
     );
 }
+
+// Issue 14: each instance's IMDSv1 use over the 14 days before the scan is read from
+// CloudWatch with EC2 (no CloudWatch check selected): the sum of its `MetadataNoToken`
+// datapoints, 0 when it has none, in one GetMetricData for the region's instances.
+#[test]
+fn imdsv1_use_of_each_instance_is_read_from_cloudwatch() {
+    let moto = Moto::start();
+    let (used, unused) = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let used = scenario::instance_with_user_data(&cfg, "#!/bin/sh\n").await;
+        let unused = scenario::instance_with_user_data(&cfg, "#!/bin/sh\n").await;
+        scenario::imdsv1_requests(&cfg, &used, &[3.0, 4.0]).await;
+        (used, unused)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let run = rampart(
+        &[
+            "scan",
+            "--region",
+            HOME,
+            "--services",
+            "ec2",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+            "--save-snapshot",
+            snap.to_str().unwrap(),
+        ],
+        &moto.env(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snap).unwrap()).unwrap();
+    let instances = inv["regional"][HOME]["ec2"]["instances"]["ok"]
+        .as_array()
+        .expect("instances read");
+    let no_token = |id: &str| {
+        instances
+            .iter()
+            .find(|i| i["id"] == id)
+            .map(|i| i["metadata_no_token"].clone())
+    };
+    assert_eq!(no_token(&used), Some(serde_json::json!({"ok": 7.0})));
+    assert_eq!(no_token(&unused), Some(serde_json::json!({"ok": 0.0})));
+    assert_eq!(
+        inv["stats"]["api_calls"]["cloudwatch"], 1,
+        "one GetMetricData for the region's instances: {}",
+        inv["stats"]
+    );
+}
