@@ -34,7 +34,7 @@ pub(crate) async fn load_config(
         ))
         .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http)
+        .http_client(http.clone())
         .retry_config(
             if policy.adaptive {
                 RetryConfig::adaptive()
@@ -52,7 +52,19 @@ pub(crate) async fn load_config(
                 .build(),
         );
     if let Some(p) = profile {
-        loader = loader.profile_name(p);
+        // A named profile wins over credentials in the environment, as with the AWS CLI's
+        // `--profile`: `--fix-profile` must write with its own credentials, never with the
+        // read-only ones a scan exports.
+        let provider_config = aws_config::provider_config::ProviderConfig::default()
+            .with_http_client(http.clone())
+            .load_default_region()
+            .await;
+        loader = loader.profile_name(p).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .configure(&provider_config)
+                .profile_name(p)
+                .build(),
+        );
     }
     if let Some(u) = endpoint_url {
         loader = loader.endpoint_url(u);

@@ -133,8 +133,33 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
         }
         "ec2_default_sg_restricts_all" => {}
         "rds_not_publicly_accessible" => {
-            client!(aws_sdk_rds, cfg, HOME)
-                .create_db_instance()
+            let ec2 = client!(aws_sdk_ec2, cfg, HOME);
+            let vpc = default_vpc(&ec2).await;
+            let subnets: Vec<String> = ec2
+                .describe_subnets()
+                .filters(
+                    aws_sdk_ec2::types::Filter::builder()
+                        .name("vpc-id")
+                        .values(vpc)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .subnets()
+                .iter()
+                .filter_map(|s| s.subnet_id().map(str::to_owned))
+                .collect();
+            let rds = client!(aws_sdk_rds, cfg, HOME);
+            rds.create_db_subnet_group()
+                .db_subnet_group_name("default-vpc")
+                .db_subnet_group_description("the default VPC's subnets")
+                .set_subnet_ids(Some(subnets))
+                .send()
+                .await
+                .unwrap();
+            rds.create_db_instance()
+                .db_subnet_group_name("default-vpc")
                 .db_instance_identifier("orders")
                 .db_instance_class("db.t3.micro")
                 .engine("postgres")
@@ -268,8 +293,17 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 .unwrap();
         }
         "s3_account_public_access_block" => {
-            client!(aws_sdk_s3control, cfg, HOME)
-                .put_public_access_block()
+            let endpoint = cfg
+                .endpoint_url()
+                .expect("moto's endpoint")
+                .to_owned();
+            aws_sdk_s3control::Client::from_conf(
+                aws_sdk_s3control::config::Builder::from(cfg)
+                    .region(aws_types::region::Region::new(HOME))
+                    .endpoint_resolver(FixedEndpoint(endpoint))
+                    .build(),
+            )
+            .put_public_access_block()
                 .account_id(&account)
                 .public_access_block_configuration(
                     aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
@@ -303,16 +337,28 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 .unwrap();
         }
         "guardduty_findings_routed" => {
-            let gd = client!(aws_sdk_guardduty, cfg, HOME);
-            let ids = gd.list_detectors().send().await.unwrap();
-            for id in ids.detector_ids() {
-                gd.update_detector()
-                    .detector_id(id)
-                    .enable(false)
-                    .send()
-                    .await
-                    .unwrap();
-            }
+            // Someone routes the findings their own way meanwhile.
+            let events = client!(aws_sdk_eventbridge, cfg, HOME);
+            events
+                .put_rule()
+                .name("their-guardduty-route")
+                .event_pattern(r#"{"source":["aws.guardduty"]}"#)
+                .send()
+                .await
+                .unwrap();
+            events
+                .put_targets()
+                .rule("their-guardduty-route")
+                .targets(
+                    aws_sdk_eventbridge::types::Target::builder()
+                        .id("theirs")
+                        .arn(format!("arn:aws:sns:{HOME}:{account}:their-topic"))
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
         }
         "ec2_ebs_default_encryption" => {
             client!(aws_sdk_ec2, cfg, HOME)
@@ -367,16 +413,6 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
             client!(aws_sdk_securityhub, cfg, HOME)
                 .enable_security_hub()
                 .enable_default_standards(false)
-                .send()
-                .await
-                .unwrap();
-        }
-        "cloudwatch_alarms" => {
-            // The trail stops delivering to CloudWatch Logs: the filters' group is no
-            // longer the one the plan was made for.
-            client!(aws_sdk_cloudtrail, cfg, HOME)
-                .stop_logging()
-                .name("main-trail")
                 .send()
                 .await
                 .unwrap();
@@ -463,23 +499,25 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 "admin-from-anywhere"
             };
             let sg = group_id(&ec2, name).await;
-            ec2.authorize_security_group_ingress()
-                .group_id(sg)
-                .ip_permissions(
-                    aws_sdk_ec2::types::IpPermission::builder()
-                        .ip_protocol("tcp")
-                        .from_port(22)
-                        .to_port(22)
-                        .ipv6_ranges(
-                            aws_sdk_ec2::types::Ipv6Range::builder()
-                                .cidr_ipv6("::/0")
-                                .build(),
-                        )
-                        .build(),
-                )
-                .send()
-                .await
-                .unwrap();
+            for port in [22, 3389] {
+                ec2.authorize_security_group_ingress()
+                    .group_id(&sg)
+                    .ip_permissions(
+                        aws_sdk_ec2::types::IpPermission::builder()
+                            .ip_protocol("tcp")
+                            .from_port(port)
+                            .to_port(port)
+                            .ipv6_ranges(
+                                aws_sdk_ec2::types::Ipv6Range::builder()
+                                    .cidr_ipv6("::/0")
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+            }
         }
         "rds_not_publicly_accessible" => {
             client!(aws_sdk_rds, cfg, HOME)
@@ -522,4 +560,43 @@ pub async fn user_allowed(cfg: &SdkConfig, name: &str, actions: &[&str]) -> (Str
         key.access_key_id().to_owned(),
         key.secret_access_key().to_owned(),
     )
+}
+
+/// S3 Control at moto's address as it is, without the account id the SDK would prefix to
+/// the host name.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// Alarms named `names` on a metric of someone else's, in the home region.
+pub async fn alarms(cfg: &SdkConfig, names: &[String]) {
+    let cw = client!(aws_sdk_cloudwatch, cfg, HOME);
+    for name in names {
+        cw.put_metric_alarm()
+            .alarm_name(name)
+            .namespace("Theirs")
+            .metric_name("Something")
+            .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(1.0)
+            .comparison_operator(
+                aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
+            )
+            .send()
+            .await
+            .unwrap();
+    }
 }

@@ -6,7 +6,7 @@
 //! `rampart_checks::fix`; the writes are `rampart_collect::apply`.
 
 use crate::cli::{AccountArgs, FixArgs, FixFormat, SelectArgs, UndoArgs};
-use crate::commands::{collect_account, selection, services_for};
+use crate::commands::{collect_account, selection};
 use anyhow::{bail, Context as _, Result};
 use chrono::Utc;
 use rampart_checks::fix::{self, Plan, Risk, Step};
@@ -197,7 +197,10 @@ fn make_plan(args: &FixArgs, setup: &Setup) -> Result<Option<Made>> {
     let from_snapshot = args.snapshot.is_some();
     let inventory = match &args.snapshot {
         Some(path) => rampart_inventory::load_snapshot(path)?,
-        None => collect_account(&args.account, services_for(&setup.selection), args.color)?,
+        None => {
+            let checks: BTreeSet<&str> = setup.selection.checks.iter().map(String::as_str).collect();
+            collect_account(&args.account, needs(&checks), args.color)?
+        }
     };
     if !args.accounts.is_empty() && !args.accounts.contains(&inventory.account.id) {
         eprintln!(
@@ -489,13 +492,9 @@ fn confirm(question: &str, yes: bool) -> Result<bool> {
     Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
-/// The services the checks of `checks` read.
+/// The services the checks of `checks` and their fixers read.
 fn needs(checks: &BTreeSet<&str>) -> BTreeSet<rampart_inventory::Service> {
-    checks
-        .iter()
-        .filter_map(|id| rampart_checks::find(id))
-        .flat_map(|c| c.meta.needs.iter().copied())
-        .collect()
+    checks.iter().flat_map(|id| fix::needs(id)).collect()
 }
 
 /// The region IAM, S3 control and billing calls go to in a partition.
@@ -619,6 +618,7 @@ fn apply(
     let mut outcomes: Vec<(Step, Outcome)> = Vec::new();
     let mut status_of: BTreeMap<String, bool> = BTreeMap::new(); // step id -> in place
     let mut rescanned: Vec<Finding> = Vec::new();
+    let mut after_of: BTreeMap<String, Value> = BTreeMap::new();
     let steps = plan.steps.clone();
     let mut i = 0;
     while i < steps.len() {
@@ -633,7 +633,7 @@ fn apply(
         let wanted: Vec<&Step> = group
             .iter()
             .filter(|s| {
-                let skip = skip_reason(s, args, &go, &status_of);
+                let skip = skip_reason(s, args, &go);
                 if let Some(why) = &skip {
                     status_of.insert(s.id.clone(), false);
                     outcomes.push(((*s).clone(), Outcome::Skipped(why.clone())));
@@ -681,7 +681,7 @@ fn apply(
                 outcomes.push((step.clone(), Outcome::AlreadyDone));
                 continue;
             }
-            if now != step.before {
+            if !as_planned(&now, &step.before, &step.after) {
                 status_of.insert(step.id.clone(), false);
                 outcomes.push((
                     step.clone(),
@@ -753,6 +753,7 @@ fn apply(
             let after = fix::current_state(&after_inv, &setup.settings, &step)
                 .unwrap_or_else(|e| serde_json::json!({"unread": e.0}));
             let verified = after == step.after;
+            after_of.insert(step.id.clone(), after.clone());
             let id = store
                 .record_change(&NewChange {
                     account_id: plan.account_id.clone(),
@@ -776,24 +777,40 @@ fn apply(
             ));
         }
     }
-    Ok(report(&plan, &outcomes, &rescanned))
+    Ok(report(&plan, &outcomes, &rescanned, &after_of))
 }
 
-/// Why a step is not applied before anything is read: disruptive and not included, its
-/// class declined, or a step it depends on did not apply.
-fn skip_reason(
-    step: &Step,
-    args: &FixArgs,
-    go: &BTreeMap<Risk, bool>,
-    status_of: &BTreeMap<String, bool>,
-) -> Option<String> {
+/// Why a step is not applied before anything is read: disruptive and not included, or its
+/// class declined.
+fn skip_reason(step: &Step, args: &FixArgs, go: &BTreeMap<Risk, bool>) -> Option<String> {
     if step.risk == Risk::Disruptive && !args.include_disruptive {
         return Some("disruptive: applied only with --include-disruptive".into());
     }
     if go.get(&step.risk) == Some(&false) {
         return Some(format!("{} steps declined", step.risk.as_str()));
     }
-    deps_failed(step, status_of)
+    None
+}
+
+/// Whether a resource read just before the write is as the plan saw it: its state is the
+/// step's `before`, or each of its members is as `before` or already as `after` has it (an
+/// earlier step of the same run, or someone else, made part of the change: the calls set
+/// members, so making them again changes nothing). A member with any other value means the
+/// resource changed since the plan.
+fn as_planned(now: &Value, before: &Value, after: &Value) -> bool {
+    if now == before {
+        return true;
+    }
+    match (now, before, after) {
+        (Value::Object(n), Value::Object(b), Value::Object(a)) => {
+            let keys: BTreeSet<&String> = n.keys().chain(b.keys()).chain(a.keys()).collect();
+            keys.into_iter().all(|k| {
+                let v = n.get(k).unwrap_or(&Value::Null);
+                v == b.get(k).unwrap_or(&Value::Null) || v == a.get(k).unwrap_or(&Value::Null)
+            })
+        }
+        _ => false,
+    }
 }
 
 /// The first dependency of `step` that did not apply, as a reason.
@@ -838,41 +855,54 @@ async fn make_calls(
         {
             Ok(r) => responses.push(r),
             Err(e) => {
+                let denied = if e.denied {
+                    " denied to the fix profile"
+                } else {
+                    ""
+                };
                 return (
                     responses,
-                    Some(format!("{} {}: {}", call.service, call.operation, e)),
-                )
+                    Some(format!("{} {}{denied}: {e}", call.service, call.operation)),
+                );
             }
         }
     }
     (responses, None)
 }
 
-/// The findings of the rescan for a step: its check's (and the checks it also fixes) in its
-/// region for its resource, else all of them in the region.
+/// The findings of the rescan for a step: its check's (and the checks it also fixes) on its
+/// resource; else those in its region; else all of them (a fixed account-wide control is
+/// reported on the account, a created detector under its new id).
 fn step_statuses<'a>(step: &Step, rescanned: &'a [Finding]) -> Vec<&'a Finding> {
     let ids: BTreeSet<&str> = std::iter::once(step.check_id.as_str())
         .chain(step.also_fixes.iter().map(String::as_str))
         .collect();
     let of_check: Vec<&Finding> = rescanned
         .iter()
-        .filter(|f| ids.contains(f.check_id.as_str()) && f.region == step.region)
+        .filter(|f| ids.contains(f.check_id.as_str()))
         .collect();
-    let exact: Vec<&Finding> = of_check
-        .iter()
-        .copied()
-        .filter(|f| f.resource == step.resource)
-        .collect();
-    if exact.is_empty() {
-        of_check
-    } else {
-        exact
+    let pick = |keep: &dyn Fn(&Finding) -> bool| -> Vec<&'a Finding> {
+        of_check.iter().copied().filter(|f| keep(f)).collect()
+    };
+    let exact = pick(&|f| f.resource == step.resource);
+    if !exact.is_empty() {
+        return exact;
     }
+    let regional = pick(&|f| f.region == step.region);
+    if !regional.is_empty() {
+        return regional;
+    }
+    of_check
 }
 
 /// Print what happened to each step and the touched checks' new results; exit 0 when every
 /// applied step's findings pass and nothing failed or was refused.
-fn report(plan: &Plan, outcomes: &[(Step, Outcome)], rescanned: &[Finding]) -> ExitCode {
+fn report(
+    plan: &Plan,
+    outcomes: &[(Step, Outcome)],
+    rescanned: &[Finding],
+    after_of: &BTreeMap<String, Value>,
+) -> ExitCode {
     let t = |s: &str| terminal_safe(s).into_owned();
     let mut ok = true;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
@@ -900,7 +930,11 @@ fn report(plan: &Plan, outcomes: &[(Step, Outcome)], rescanned: &[Finding]) -> E
                             .collect::<Vec<_>>()
                             .join("; ")
                     } else {
-                        "the resource does not read back as planned".to_owned()
+                        let read = after_of.get(&step.id).cloned().unwrap_or(Value::Null);
+                        format!(
+                            "the resource reads back as {read}, not as planned ({})",
+                            step.after
+                        )
                     };
                     println!("  applied   {head}: change {change}; NOT fixed: {why}");
                 }

@@ -327,6 +327,18 @@ pub struct Fixer {
     /// Reads a step's state from an inventory, when planning again for the step's resource
     /// does not give it (see [`current_state`]).
     pub(crate) state: Option<StateFn>,
+    /// The services the fixer reads beyond those its check needs (the EventBridge rules a
+    /// GuardDuty route might already be, the IAM roles a flow log role might be): `rampart
+    /// fix` collects them too, see [`needs`].
+    pub reads: &'static [rampart_inventory::Service],
+}
+
+/// The services `rampart fix` reads for a check: those its check needs and those its fixer
+/// reads besides. Empty for a check without a fixer.
+pub fn needs(check_id: &str) -> std::collections::BTreeSet<rampart_inventory::Service> {
+    fixer(check_id)
+        .map(|f| f.meta.needs.iter().chain(f.reads).copied().collect())
+        .unwrap_or_default()
 }
 
 /// Every fixer, ordered by check id.

@@ -45,6 +45,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("iam", "DeleteRolePolicy"),
     ("iam", "DeleteRole"),
     ("iam", "CreateServiceLinkedRole"),
+    ("iam", "DeleteServiceLinkedRole"),
     ("iam", "UpdateAccessKey"),
     ("kms", "EnableKeyRotation"),
     ("kms", "DisableKeyRotation"),
@@ -628,6 +629,12 @@ impl Writer {
                     .set_description(p.opt_str("Description")?)
                     .set_custom_suffix(p.opt_str("CustomSuffix")?),
                 |out| role(out.role(), &api_owned)
+            ),
+            "DeleteServiceLinkedRole" => send!(
+                api,
+                c.delete_service_linked_role()
+                    .role_name(p.str("RoleName")?),
+                |out| Ok(json!({"DeletionTaskId": out.deletion_task_id()}))
             ),
             "UpdateAccessKey" => send!(
                 api,

@@ -77,6 +77,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           snapshot shows that name taken. Safe and free of charge: it only reads policies.",
     plan: fix,
     state: Some(state),
+    reads: &[],
 };
 
 /// The analyzer a step creates, as the region's analyzers show it (`null` when there is none

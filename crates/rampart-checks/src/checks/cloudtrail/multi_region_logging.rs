@@ -227,6 +227,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           grant them. Safe; CloudTrail bills copies of management events beyond the first.",
     plan: fix,
     state: Some(super::changes::state),
+    reads: &[rampart_inventory::Service::S3, rampart_inventory::Service::Kms],
 };
 
 /// The steps that give the account a multi-region trail that logs all management events.

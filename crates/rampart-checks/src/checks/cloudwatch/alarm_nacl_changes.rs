@@ -59,6 +59,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     how: super::metric_chain::FIX_HOW,
     plan: fix,
     state: Some(super::metric_chain::state),
+    reads: &[],
 };
 
 /// The step that completes this control's monitoring chain.

@@ -115,6 +115,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           updating it would replace.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Iam, rampart_inventory::Service::S3],
 };
 
 /// Name of the AWS Config service-linked role.

@@ -100,6 +100,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           does not list in the region (another account's: the calls would need its owner).",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The default group a finding names, with its region's EC2 data.

@@ -52,6 +52,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           encrypted; existing volumes and running instances are untouched.",
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for a region where EBS encryption by default is off.

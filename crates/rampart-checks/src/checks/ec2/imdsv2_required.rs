@@ -73,6 +73,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           could not be read, is not planned.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The instance a finding or step names, in its region's EC2 data.

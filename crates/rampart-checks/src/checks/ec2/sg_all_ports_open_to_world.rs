@@ -63,6 +63,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           stops: the reason names what uses the group); safe on a group nothing uses.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The step for a group that opens every port to the internet.

@@ -72,6 +72,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           opens the ports (the all-ports fixer revokes it).",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The step for a group that opens SMB to the internet.

@@ -78,6 +78,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           (the all-ports fixer revokes it).",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The step for a group that opens a database port to the internet.

@@ -74,6 +74,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           fixer revokes it).",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The step for a group that opens RDP to the internet.

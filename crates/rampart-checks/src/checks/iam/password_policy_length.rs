@@ -55,6 +55,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     how: super::PASSWORD_POLICY_FIX,
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for an account whose password policy is missing or too short.

@@ -146,6 +146,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           is not planned.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Iam],
 };
 
 /// The access keys ListAccessKeys gave for the user of a credential report row.

@@ -58,6 +58,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           for a key that is not `Enabled` (KMS refuses the call for it).",
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for a customer managed key that does not rotate.

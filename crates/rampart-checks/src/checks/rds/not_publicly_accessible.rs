@@ -122,6 +122,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           snapshot does not record, so RDS would refuse that call.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Ec2],
 };
 
 /// The DB instance a finding or step names.

@@ -58,6 +58,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           could not be read.",
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for an account whose Block Public Access is missing or has a setting off.

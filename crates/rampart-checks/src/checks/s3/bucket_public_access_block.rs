@@ -106,6 +106,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           bucket), since the block would cut that access off.",
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for a bucket whose Block Public Access has a setting off.

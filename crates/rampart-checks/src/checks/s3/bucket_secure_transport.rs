@@ -173,6 +173,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           reminder that the snapshot holds no access logs to show plain HTTP clients.",
     plan: fix,
     state: None,
+    reads: &[],
 };
 
 /// The step for a bucket whose policy does not deny plain HTTP.

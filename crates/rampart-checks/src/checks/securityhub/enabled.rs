@@ -57,6 +57,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           controls need the AWS Config recorder to report. Starts Security Hub billing.",
     plan: fix,
     state: Some(state),
+    reads: &[],
 };
 
 /// Whether Security Hub is enabled in the step's region, in the shape of its `before` and

@@ -80,6 +80,7 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           role of that name. Safe; starts CloudWatch Logs billing.",
     plan: fix,
     state: Some(state),
+    reads: &[rampart_inventory::Service::Iam],
 };
 
 /// Name of the IAM role flow logs deliver with.
