@@ -68,7 +68,27 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
         "config_recorder_enabled" | "cloudtrail_new_trail" => {
             s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
         }
-        "cloudwatch_billing_alarm" => {}
+        "cloudwatch_billing_alarm" => {
+            // A topic with a confirmed subscriber in us-east-1, which the alarm notifies.
+            let sns = client!(aws_sdk_sns, cfg, HOME);
+            let account = account_id(cfg).await;
+            let topic = sns
+                .create_topic()
+                .name("billing-alerts")
+                .send()
+                .await
+                .unwrap()
+                .topic_arn()
+                .unwrap()
+                .to_owned();
+            sns.subscribe()
+                .topic_arn(&topic)
+                .protocol("sqs")
+                .endpoint(format!("arn:aws:sqs:{HOME}:{account}:finance-inbox"))
+                .send()
+                .await
+                .unwrap();
+        }
         "cloudtrail_weak_trail" => {
             s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
             let ct = client!(aws_sdk_cloudtrail, cfg, HOME);

@@ -73,6 +73,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("config", "DeleteConfigurationRecorder"),
     ("cloudtrail", "CreateTrail"),
     ("cloudtrail", "UpdateTrail"),
+    ("cloudtrail", "PutEventSelectors"),
     ("cloudtrail", "StartLogging"),
     ("cloudtrail", "StopLogging"),
     ("cloudtrail", "DeleteTrail"),
@@ -1045,6 +1046,25 @@ impl Writer {
                     .set_kms_key_id(p.opt_str("KmsKeyId")?)
                     .set_is_organization_trail(p.opt_bool("IsOrganizationTrail")?);
                 send!(api, request, |out| trail(out.trail_arn(), out.name()))
+            }
+            "PutEventSelectors" => {
+                use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
+                let trail = p.str("TrailName")?;
+                let selectors = p.list("EventSelectors", |e| {
+                    Ok(EventSelector::builder()
+                        .set_read_write_type(
+                            e.opt_str("ReadWriteType")?
+                                .map(|v| ReadWriteType::from(v.as_str())),
+                        )
+                        .set_include_management_events(e.opt_bool("IncludeManagementEvents")?)
+                        .build())
+                })?;
+                send!(
+                    api,
+                    c.put_event_selectors()
+                        .trail_name(trail)
+                        .set_event_selectors(Some(selectors))
+                )
             }
             "StartLogging" => send!(api, c.start_logging().name(p.str("Name")?)),
             "StopLogging" => send!(api, c.stop_logging().name(p.str("Name")?)),

@@ -611,6 +611,14 @@ pub(crate) fn create_trail(ctx: &Context, check_id: &str) -> Result<Vec<Step>, N
             format!("a new trail only records API activity; nothing is blocked. {note}"),
             vec![
                 Call::new("cloudtrail", "CreateTrail", create),
+                // Every read and write management event, said rather than left to the
+                // service's default (CIS 4.1 asks for all of them).
+                Call::new(
+                    "cloudtrail",
+                    "PutEventSelectors",
+                    json!({"TrailName": TRAIL_NAME, "EventSelectors": [
+                        {"ReadWriteType": "All", "IncludeManagementEvents": true}]}),
+                ),
                 Call::new("cloudtrail", "StartLogging", json!({"Name": TRAIL_NAME})),
             ],
         )
@@ -618,6 +626,17 @@ pub(crate) fn create_trail(ctx: &Context, check_id: &str) -> Result<Vec<Step>, N
         .states(json!({"Trail": null}), after)
         .cli(&[
             &cli,
+            &[
+                "aws",
+                "cloudtrail",
+                "put-event-selectors",
+                "--region",
+                region,
+                "--trail-name",
+                TRAIL_NAME,
+                "--event-selectors",
+                r#"[{"ReadWriteType":"All","IncludeManagementEvents":true}]"#,
+            ],
             &[
                 "aws",
                 "cloudtrail",

@@ -118,7 +118,8 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
     reads: &[rampart_inventory::Service::Iam, rampart_inventory::Service::S3],
 };
 
-/// Name of the AWS Config service-linked role.
+/// Name of the AWS Config service-linked role (IAM compares role names without regard to
+/// case).
 const SERVICE_ROLE: &str = "AWSServiceRoleForConfig";
 
 /// Name of the recorder and delivery channel rampart creates.
@@ -311,7 +312,7 @@ fn create_steps(
     })?;
     let mut steps = Vec::new();
     let mut depends = Vec::new();
-    let existing_role = roles.iter().find(|r| r.name == SERVICE_ROLE);
+    let existing_role = roles.iter().find(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
     let role_arn = match existing_role {
         Some(r) => r.arn.clone(),
         None => format!(
@@ -509,7 +510,7 @@ fn state(
             .roles
             .get()
             .map_err(|gap| NotFixable::gap("the IAM roles", gap))?;
-        let exists = roles.iter().any(|r| r.name == SERVICE_ROLE);
+        let exists = roles.iter().any(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
         return Ok(json!({"Role": exists.then_some(SERVICE_ROLE)}));
     }
     let name = step.after["ConfigurationRecorder"]["name"]

@@ -224,7 +224,8 @@ fn fix_password_policy(
             "RequireUppercaseCharacters": p.require_uppercase_characters,
             "RequireLowercaseCharacters": p.require_lowercase_characters,
             "AllowUsersToChangePassword": p.allow_users_to_change_password,
-            "MaxPasswordAge": p.max_password_age,
+            // 0 is how some endpoints say "never expires", which AWS says by leaving it out.
+            "MaxPasswordAge": p.max_password_age.filter(|age| *age > 0),
             "PasswordReusePrevention": p.password_reuse_prevention,
             // Absent means false, the API's default.
             "HardExpiry": p.hard_expiry.unwrap_or(false),
