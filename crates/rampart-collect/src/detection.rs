@@ -220,7 +220,8 @@ pub(crate) async fn cloudtrail(
             is_multi_region: t.is_multi_region_trail().unwrap_or(false),
             is_organization_trail: t.is_organization_trail().unwrap_or(false),
             log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
-            kms_key_id: t.kms_key_id().map(str::to_owned),
+            // An empty id (as an UpdateTrail that removed the key may leave it) is no key.
+            kms_key_id: t.kms_key_id().filter(|k| !k.is_empty()).map(str::to_owned),
             cloudwatch_logs_log_group_arn: t.cloud_watch_logs_log_group_arn().map(str::to_owned),
             s3_bucket_name: t.s3_bucket_name().map(str::to_owned),
             include_global_service_events: t.include_global_service_events().unwrap_or(false),

@@ -119,9 +119,7 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
                 .metadata_options(
                     aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
                         .http_tokens(aws_sdk_ec2::types::HttpTokensState::Optional)
-                        .http_endpoint(
-                            aws_sdk_ec2::types::InstanceMetadataEndpointState::Enabled,
-                        )
+                        .http_endpoint(aws_sdk_ec2::types::InstanceMetadataEndpointState::Enabled)
                         .build(),
                 )
                 .send()
@@ -313,10 +311,7 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 .unwrap();
         }
         "s3_account_public_access_block" => {
-            let endpoint = cfg
-                .endpoint_url()
-                .expect("moto's endpoint")
-                .to_owned();
+            let endpoint = cfg.endpoint_url().expect("moto's endpoint").to_owned();
             aws_sdk_s3control::Client::from_conf(
                 aws_sdk_s3control::config::Builder::from(cfg)
                     .region(aws_types::region::Region::new(HOME))
@@ -324,15 +319,15 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                     .build(),
             )
             .put_public_access_block()
-                .account_id(&account)
-                .public_access_block_configuration(
-                    aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
-                        .block_public_acls(true)
-                        .build(),
-                )
-                .send()
-                .await
-                .unwrap();
+            .account_id(&account)
+            .public_access_block_configuration(
+                aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
         }
         "s3_bucket_secure_transport" => {
             let policy = serde_json::json!({
@@ -442,8 +437,15 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 .put_configuration_recorder()
                 .configuration_recorder(
                     aws_sdk_config::types::ConfigurationRecorder::builder()
-                        .name("someone-elses")
+                        .name("default")
                         .role_arn(format!("arn:aws:iam::{account}:role/config"))
+                        .recording_group(
+                            aws_sdk_config::types::RecordingGroup::builder()
+                                .all_supported(false)
+                                .include_global_resource_types(false)
+                                .resource_types(aws_sdk_config::types::ResourceType::Instance)
+                                .build(),
+                        )
                         .build(),
                 )
                 .send()
@@ -467,7 +469,7 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 let ct = client!(aws_sdk_cloudtrail, cfg, HOME);
                 ct.update_trail()
                     .name("weak-trail")
-                    .include_global_service_events(false)
+                    .enable_log_file_validation(true)
                     .send()
                     .await
                     .unwrap();

@@ -198,7 +198,8 @@ fn make_plan(args: &FixArgs, setup: &Setup) -> Result<Option<Made>> {
     let inventory = match &args.snapshot {
         Some(path) => rampart_inventory::load_snapshot(path)?,
         None => {
-            let checks: BTreeSet<&str> = setup.selection.checks.iter().map(String::as_str).collect();
+            let checks: BTreeSet<&str> =
+                setup.selection.checks.iter().map(String::as_str).collect();
             collect_account(&args.account, needs(&checks), args.color)?
         }
     };
@@ -1053,7 +1054,10 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
     }
     // A change that others rely on (the role flow logs deliver with) is undone last.
     let dependants: Vec<String> = store
-        .changes(Some(&change.account_id), &rampart_store::ChangeFilter::default())
+        .changes(
+            Some(&change.account_id),
+            &rampart_store::ChangeFilter::default(),
+        )
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .into_iter()
         .filter(|c| c.status == ChangeStatus::Applied && c.id != id)
@@ -1149,9 +1153,18 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
         step.check_id,
         terminal_safe(&step.resource),
         if restored {
-            "the resource reads back as before the fix"
+            "the resource reads back as before the fix".to_owned()
         } else {
-            "the resource does NOT read back exactly as before the fix"
+            format!(
+                "the resource does NOT read back exactly as before the fix (now {}; before \
+                 {})",
+                terminal_safe(
+                    &fix::current_state(&back, &settings, &step)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|e| e.0)
+                ),
+                terminal_safe(&change.before.to_string())
+            )
         },
         if statuses.is_empty() {
             "no finding".to_owned()

@@ -349,7 +349,11 @@ fn round_trip(case: &Case) {
         .iter()
         .filter(|s| current_state(&mutated, &settings, s).ok().as_ref() != Some(&s.before))
         .collect();
-    assert!(!touched.is_empty(), "{}: the change touched no step", case.scenario);
+    assert!(
+        !touched.is_empty(),
+        "{}: the change touched no step",
+        case.scenario
+    );
     let stale = b.apply(&plan2_path, case.flags);
     for step in &touched {
         let line = stale
@@ -469,7 +473,10 @@ fn denied_writes_are_reported_per_step() {
     let b = Bench::new();
     let cfg = block_on(b.moto.sdk_config());
     block_on(fix_scenario::setup("s3_bucket_public_access_block", &cfg));
-    let checks = ["s3_bucket_public_access_block", "ec2_ebs_default_encryption"];
+    let checks = [
+        "s3_bucket_public_access_block",
+        "ec2_ebs_default_encryption",
+    ];
     let (plan_path, plan, _) = b.plan("plan.json", &checks, &[]);
     assert_eq!(plan.steps.len(), 2, "{:?}", plan.steps);
     // The fix profile may write to S3 only; the scan's identity may read everything.

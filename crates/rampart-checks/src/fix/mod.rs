@@ -434,8 +434,49 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
         account_id: inventory.account.id.clone(),
         partition: inventory.account.partition.clone(),
         collected_at: inventory.collected_at,
-        steps: order(steps),
+        steps: order(absorb(steps)),
         not_planned,
+    }
+}
+
+/// Steps without those whose calls another step on the same resource and region makes too
+/// (starting a trail's logging is part of making it multi-region): the larger step keeps
+/// the smaller one's checks in `also_fixes`, and its dependants. Two steps never change the
+/// same resource state in one plan, so each reads back as its `before` just before its
+/// write, and its undo restores only what it changed.
+fn absorb(mut steps: Vec<Step>) -> Vec<Step> {
+    loop {
+        let pair = steps.iter().enumerate().find_map(|(i, small)| {
+            steps.iter().enumerate().find_map(|(j, big)| {
+                (i != j
+                    && small.resource == big.resource
+                    && small.region == big.region
+                    && small.calls.len() < big.calls.len()
+                    && small.calls.iter().all(|c| big.calls.contains(c)))
+                .then_some((i, j))
+            })
+        });
+        let Some((i, j)) = pair else {
+            return steps;
+        };
+        let small = steps[i].clone();
+        let big_id = steps[j].id.clone();
+        let big = &mut steps[j];
+        for check in std::iter::once(&small.check_id).chain(&small.also_fixes) {
+            if *check != big.check_id && !big.also_fixes.contains(check) {
+                big.also_fixes.push(check.clone());
+            }
+        }
+        big.also_fixes.sort();
+        for s in steps.iter_mut() {
+            for d in s.depends_on.iter_mut() {
+                if *d == small.id {
+                    *d = big_id.clone();
+                }
+            }
+            s.depends_on.dedup();
+        }
+        steps.remove(i);
     }
 }
 

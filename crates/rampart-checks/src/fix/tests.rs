@@ -410,6 +410,7 @@ fn dependencies_survive_deduplication() {
 const RESPONSE_MEMBERS: &[(&str, &str, &str)] = &[
     ("ec2", "CreateFlowLogs", "FlowLogIds"),
     ("guardduty", "CreateDetector", "DetectorId"),
+    ("iam", "CreateServiceLinkedRole", "Role.RoleName"),
     ("kms", "CreateKey", "KeyMetadata.KeyId"),
     ("sns", "CreateTopic", "TopicArn"),
     ("sns", "Subscribe", "SubscriptionArn"),

@@ -633,8 +633,7 @@ impl Writer {
             ),
             "DeleteServiceLinkedRole" => send!(
                 api,
-                c.delete_service_linked_role()
-                    .role_name(p.str("RoleName")?),
+                c.delete_service_linked_role().role_name(p.str("RoleName")?),
                 |out| Ok(json!({"DeletionTaskId": out.deletion_task_id()}))
             ),
             "UpdateAccessKey" => send!(

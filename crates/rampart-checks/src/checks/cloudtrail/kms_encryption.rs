@@ -54,7 +54,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           account's (its region, where the key must be, is unknown).",
     plan: fix,
     state: Some(super::changes::state),
-    reads: &[rampart_inventory::Service::S3, rampart_inventory::Service::Kms],
+    reads: &[
+        rampart_inventory::Service::S3,
+        rampart_inventory::Service::Kms,
+    ],
 };
 
 /// The steps that encrypt a trail's log files with rampart's key: the key (when new), then

@@ -53,7 +53,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           bucket.",
     plan: fix,
     state: Some(super::changes::state),
-    reads: &[rampart_inventory::Service::S3, rampart_inventory::Service::Kms],
+    reads: &[
+        rampart_inventory::Service::S3,
+        rampart_inventory::Service::Kms,
+    ],
 };
 
 /// The step that turns on log file validation.

@@ -50,7 +50,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           billing, resume.",
     plan: fix,
     state: Some(super::changes::state),
-    reads: &[rampart_inventory::Service::S3, rampart_inventory::Service::Kms],
+    reads: &[
+        rampart_inventory::Service::S3,
+        rampart_inventory::Service::Kms,
+    ],
 };
 
 /// The step that starts a stopped trail.

@@ -227,7 +227,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           grant them. Safe; CloudTrail bills copies of management events beyond the first.",
     plan: fix,
     state: Some(super::changes::state),
-    reads: &[rampart_inventory::Service::S3, rampart_inventory::Service::Kms],
+    reads: &[
+        rampart_inventory::Service::S3,
+        rampart_inventory::Service::Kms,
+    ],
 };
 
 /// The steps that give the account a multi-region trail that logs all management events.
@@ -579,7 +582,11 @@ mod fix_tests {
             .contains(KEY_SID));
         assert_eq!(
             ops(&new.calls),
-            ["cloudtrail CreateTrail", "cloudtrail StartLogging"]
+            [
+                "cloudtrail CreateTrail",
+                "cloudtrail PutEventSelectors",
+                "cloudtrail StartLogging"
+            ]
         );
         assert_eq!(
             new.calls[0].params,

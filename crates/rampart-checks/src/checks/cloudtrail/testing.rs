@@ -285,6 +285,12 @@ fn apply_call(fx: &mut Fixture, region: &str, call: &crate::fix::Call) {
                 replace(fx, t);
             }
         }
+        "PutEventSelectors" => {
+            let mut t = trail_named(fx, &text(&p["TrailName"]));
+            t.event_selectors =
+                Collected::Ok(serde_json::json!({"EventSelectors": p["EventSelectors"].clone()}));
+            replace(fx, t);
+        }
         "StartLogging" => {
             let mut t = trail_named(fx, &text(&p["Name"]));
             if let Collected::Ok(status) = &mut t.status {

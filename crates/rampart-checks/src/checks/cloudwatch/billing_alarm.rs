@@ -135,7 +135,11 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           the first two budgets are free.",
     plan: fix,
     state: Some(state),
-    reads: &[rampart_inventory::Service::Sns, rampart_inventory::Service::Budgets, rampart_inventory::Service::CloudWatch],
+    reads: &[
+        rampart_inventory::Service::Sns,
+        rampart_inventory::Service::Budgets,
+        rampart_inventory::Service::CloudWatch,
+    ],
 };
 
 /// Name of the alarm rampart creates.

@@ -115,7 +115,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           updating it would replace.",
     plan: fix,
     state: Some(state),
-    reads: &[rampart_inventory::Service::Iam, rampart_inventory::Service::S3],
+    reads: &[
+        rampart_inventory::Service::Iam,
+        rampart_inventory::Service::S3,
+    ],
 };
 
 /// Name of the AWS Config service-linked role (IAM compares role names without regard to
@@ -312,7 +315,9 @@ fn create_steps(
     })?;
     let mut steps = Vec::new();
     let mut depends = Vec::new();
-    let existing_role = roles.iter().find(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
+    let existing_role = roles
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
     let role_arn = match existing_role {
         Some(r) => r.arn.clone(),
         None => format!(
@@ -487,7 +492,8 @@ fn role_step(role_arn: &str) -> crate::fix::Step {
     .undo_calls(vec![Call::new(
         "iam",
         "DeleteServiceLinkedRole",
-        json!({"RoleName": SERVICE_ROLE}),
+        // The name IAM gave the role, as CreateServiceLinkedRole answered it.
+        json!({"RoleName": crate::fix::response_ref(0, "Role.RoleName")}),
     )])
 }
 
@@ -510,7 +516,9 @@ fn state(
             .roles
             .get()
             .map_err(|gap| NotFixable::gap("the IAM roles", gap))?;
-        let exists = roles.iter().any(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
+        let exists = roles
+            .iter()
+            .any(|r| r.name.eq_ignore_ascii_case(SERVICE_ROLE));
         return Ok(json!({"Role": exists.then_some(SERVICE_ROLE)}));
     }
     let name = step.after["ConfigurationRecorder"]["name"]

@@ -83,7 +83,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           one the plan says the topic has no subscriber. Safe; starts GuardDuty billing.",
     plan: fix,
     state: Some(state),
-    reads: &[rampart_inventory::Service::EventBridge, rampart_inventory::Service::Sns],
+    reads: &[
+        rampart_inventory::Service::EventBridge,
+        rampart_inventory::Service::Sns,
+    ],
 };
 
 /// The state of a step's region: its detector and its findings route, in the shape of the

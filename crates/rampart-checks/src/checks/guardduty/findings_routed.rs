@@ -176,7 +176,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           subscriber. Safe.",
     plan: fix,
     state: Some(state),
-    reads: &[rampart_inventory::Service::EventBridge, rampart_inventory::Service::Sns],
+    reads: &[
+        rampart_inventory::Service::EventBridge,
+        rampart_inventory::Service::Sns,
+    ],
 };
 
 /// The state of a step's region: its findings route (planning again cannot give it: a
