@@ -26,6 +26,9 @@ pub use fixes::{
 pub use model::*;
 pub use open::StoreLocation;
 pub use query::{PruneStats, StoreStats};
+
+/// A finding's identity across scans: (check id, region, resource).
+pub type FindingKey = (String, String, String);
 pub use record::ScanInput;
 
 use chrono::{DateTime, Utc};
@@ -165,7 +168,7 @@ impl Store {
     pub fn failing_findings(
         &mut self,
         account: &str,
-    ) -> Result<Option<Vec<(String, String, String)>>, StoreError> {
+    ) -> Result<Option<Vec<FindingKey>>, StoreError> {
         query::failing_findings(&mut self.conn, account)
     }
 

@@ -892,7 +892,7 @@ pub(crate) fn stats(conn: &mut Conn) -> Result<StoreStats, StoreError> {
 pub(crate) fn failing_findings(
     conn: &mut Conn,
     account: &str,
-) -> Result<Option<Vec<(String, String, String)>>, StoreError> {
+) -> Result<Option<Vec<crate::FindingKey>>, StoreError> {
     let seq = conn
         .query_one(
             "SELECT MAX(eval_seq) FROM scans WHERE account_id = ? AND state = 'complete' \

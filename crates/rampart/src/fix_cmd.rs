@@ -1218,6 +1218,45 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Every `Call::new(service, operation, ...)` written in the fixers' sources, as
+    /// (service, operation, file).
+    fn calls_in_fixers() -> Vec<(String, String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rampart-checks/src");
+        let call = regex::Regex::new(r#"Call::new\(\s*"([a-z0-9]+)",\s*"([A-Za-z0-9]+)""#)
+            .unwrap();
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for c in call.captures_iter(&text) {
+                        out.push((c[1].to_owned(), c[2].to_owned(), path.display().to_string()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    // Issue 14: a fixer that emits a call the writer does not make fails here, not in front
+    // of a user (`--apply` would refuse the plan before any write).
+    #[test]
+    fn the_writer_makes_every_call_a_fixer_writes() {
+        let calls = calls_in_fixers();
+        assert!(calls.len() > 60, "the scan of the sources found {}", calls.len());
+        let missing: Vec<_> = calls
+            .iter()
+            .filter(|(service, op, _)| !rampart_collect::apply::supports(service, op))
+            .collect();
+        assert!(missing.is_empty(), "not made by the writer: {missing:#?}");
+        // The scan itself sees an unsupported call.
+        assert!(!rampart_collect::apply::supports("ec2", "TerminateInstances"));
+    }
+
     #[test]
     fn response_references_are_resolved_from_the_recorded_responses() {
         let responses = vec![
