@@ -140,7 +140,7 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
                 .group_id()
                 .unwrap()
                 .to_owned();
-            for port in [22, 3389] {
+            for port in [22, 3389, 445, 5432] {
                 ec2.authorize_security_group_ingress()
                     .group_id(&sg)
                     .ip_permissions(world_tcp(port))
@@ -148,6 +148,32 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
                     .await
                     .unwrap();
             }
+            let wide = ec2
+                .create_security_group()
+                .group_name("wide-open")
+                .description("every port from anywhere")
+                .vpc_id(default_vpc(&ec2).await)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .unwrap()
+                .to_owned();
+            ec2.authorize_security_group_ingress()
+                .group_id(wide)
+                .ip_permissions(
+                    aws_sdk_ec2::types::IpPermission::builder()
+                        .ip_protocol("-1")
+                        .ip_ranges(
+                            aws_sdk_ec2::types::IpRange::builder()
+                                .cidr_ip("0.0.0.0/0")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
         }
         "ec2_default_sg_restricts_all" => {}
         "rds_not_publicly_accessible" => {
@@ -521,7 +547,12 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                 "admin-from-anywhere"
             };
             let sg = group_id(&ec2, name).await;
-            for port in [22, 3389] {
+            let ports: &[i32] = if name == "default" {
+                &[22]
+            } else {
+                &[22, 3389, 445, 5432]
+            };
+            for &port in ports {
                 ec2.authorize_security_group_ingress()
                     .group_id(&sg)
                     .ip_permissions(

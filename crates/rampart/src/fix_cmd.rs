@@ -1222,8 +1222,7 @@ mod tests {
     /// (service, operation, file).
     fn calls_in_fixers() -> Vec<(String, String, String)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rampart-checks/src");
-        let call = regex::Regex::new(r#"Call::new\(\s*"([a-z0-9]+)",\s*"([A-Za-z0-9]+)""#)
-            .unwrap();
+        let call = regex::Regex::new(r#"Call::new\(\s*"([a-z0-9]+)",\s*"([A-Za-z0-9]+)""#).unwrap();
         let mut out = Vec::new();
         let mut dirs = vec![root];
         while let Some(dir) = dirs.pop() {
@@ -1247,14 +1246,21 @@ mod tests {
     #[test]
     fn the_writer_makes_every_call_a_fixer_writes() {
         let calls = calls_in_fixers();
-        assert!(calls.len() > 60, "the scan of the sources found {}", calls.len());
+        assert!(
+            calls.len() > 60,
+            "the scan of the sources found {}",
+            calls.len()
+        );
         let missing: Vec<_> = calls
             .iter()
             .filter(|(service, op, _)| !rampart_collect::apply::supports(service, op))
             .collect();
         assert!(missing.is_empty(), "not made by the writer: {missing:#?}");
         // The scan itself sees an unsupported call.
-        assert!(!rampart_collect::apply::supports("ec2", "TerminateInstances"));
+        assert!(!rampart_collect::apply::supports(
+            "ec2",
+            "TerminateInstances"
+        ));
     }
 
     #[test]

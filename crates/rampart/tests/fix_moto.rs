@@ -459,7 +459,9 @@ round_trips! {
         ["--billing-limit", "250"];
     ec2_imdsv2_required: "ec2_imdsv2_required", ["ec2_imdsv2_required"], ["--include-disruptive"];
     ec2_sg_open_to_world: "ec2_sg_open_to_world",
-        ["ec2_sg_ssh_open_to_world", "ec2_sg_rdp_open_to_world"], ["--include-disruptive"];
+        ["ec2_sg_ssh_open_to_world", "ec2_sg_rdp_open_to_world", "ec2_sg_cifs_open_to_world",
+         "ec2_sg_database_ports_open_to_world", "ec2_sg_all_ports_open_to_world"],
+        ["--include-disruptive"];
     ec2_default_sg_restricts_all: "ec2_default_sg_restricts_all",
         ["ec2_default_sg_restricts_all"], ["--include-disruptive"];
     rds_not_publicly_accessible: "rds_not_publicly_accessible",
