@@ -17,6 +17,8 @@ macro_rules! client {
 
 /// The bucket the S3 fixers' cases make.
 pub const BUCKET: &str = "rampart-fix-bucket";
+/// A bucket made after the scan a plan follows.
+pub const LATER_BUCKET: &str = "rampart-fix-later";
 /// The bucket a new trail delivers to (`--trail-bucket`) and Config writes to
 /// (`--config-bucket`).
 pub const LOG_BUCKET: &str = "rampart-fix-logs";
@@ -648,6 +650,25 @@ pub async fn alarms(cfg: &SdkConfig, names: &[String]) {
             .comparison_operator(
                 aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanOrEqualToThreshold,
             )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// What happens after a scan: a new bucket without Block Public Access, and every key of the
+/// home region rotated.
+pub async fn later_changes(cfg: &SdkConfig) {
+    client!(aws_sdk_s3, cfg, HOME)
+        .create_bucket()
+        .bucket(LATER_BUCKET)
+        .send()
+        .await
+        .unwrap();
+    let kms = client!(aws_sdk_kms, cfg, HOME);
+    for k in kms.list_keys().send().await.unwrap().keys() {
+        kms.enable_key_rotation()
+            .key_id(k.key_id().unwrap())
             .send()
             .await
             .unwrap();

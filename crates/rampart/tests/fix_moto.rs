@@ -704,3 +704,74 @@ fn plans_are_stable_and_their_renderings_parse() {
     }
     let _ = (EMAIL, LOG_BUCKET);
 }
+
+// `--report` and `--last-scan` plan only what failed then, over the account as it is now: a
+// bucket made after the scan is not in the plan, and a finding fixed since is not either.
+#[test]
+fn plans_follow_an_earlier_report_or_the_last_stored_scan() {
+    let b = Bench::new();
+    let cfg = block_on(b.moto.sdk_config());
+    block_on(fix_scenario::setup("s3_bucket_public_access_block", &cfg));
+    block_on(fix_scenario::setup("kms_key_rotation", &cfg));
+    let checks = "s3_bucket_public_access_block,kms_key_rotation";
+    let store = b.store();
+    let report = b.path("report.json").display().to_string();
+    let run = b.run(&[
+        "scan",
+        "--region",
+        REGION,
+        "--checks",
+        checks,
+        "--format",
+        "json",
+        "--output-file",
+        &report,
+        "--store",
+        &store,
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // After the scan: a new failing bucket, and the key rotated by someone else.
+    block_on(fix_scenario::later_changes(&cfg));
+    let plan_of = |source: &[&str]| -> Plan {
+        let mut args = vec![
+            "fix", "--region", REGION, "--checks", checks, "--format", "json", "--store", &store,
+        ];
+        args.extend_from_slice(source);
+        let run = b.run(&args);
+        assert_eq!(run.code, 0, "{source:?}: {}", run.stderr);
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    let resources =
+        |plan: &Plan| -> Vec<String> { plan.steps.iter().map(|s| s.resource.clone()).collect() };
+    // The last stored scan is the one above (fix keeps its own scan after reading it).
+    let from_store = plan_of(&["--last-scan"]);
+    assert_eq!(
+        resources(&from_store),
+        [format!("arn:aws:s3:::{}", fix_scenario::BUCKET)]
+    );
+    let everything = plan_of(&[]);
+    assert_eq!(
+        resources(&everything),
+        [
+            format!("arn:aws:s3:::{}", fix_scenario::BUCKET),
+            format!("arn:aws:s3:::{}", fix_scenario::LATER_BUCKET),
+        ],
+        "the key is rotated now"
+    );
+    let from_report = plan_of(&["--report", &report]);
+    assert_eq!(
+        resources(&from_report),
+        [format!("arn:aws:s3:::{}", fix_scenario::BUCKET)]
+    );
+    // Each plan kept a scan of its own: the last scan is now one in which both buckets fail.
+    let from_store = plan_of(&["--last-scan"]);
+    assert_eq!(resources(&from_store), resources(&everything));
+    let other = b.run(&[
+        "fix",
+        "--report",
+        "/nonexistent/report.json",
+        "--store",
+        &store,
+    ]);
+    assert_eq!(other.code, 2, "{}", other.stderr);
+}
