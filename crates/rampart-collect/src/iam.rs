@@ -1,22 +1,34 @@
 //! IAM, once per account: account summary, password policy, credential report, the
 //! authorization details (users, groups, roles, policies in a few bulk calls), virtual MFA
-//! devices, instance profiles and server certificates. Nothing is read per user: access
-//! key ages and activity are the credential report's (issue 10), and the keys found in
+//! devices, instance profiles and server certificates. Access key ages and activity are the
+//! credential report's (issue 10); only the users it shows with an idle key have their keys
+//! listed (`ListAccessKeys`), for `rampart fix` to name them (issue 14). The keys found in
 //! scanned configuration are looked up one by one afterwards (`found_keys.rs`).
 
 use crate::recorder::{items, pages, request, Recorder};
 use crate::sdk::{policy_document, s, time};
 use crate::Collector;
-use aws_sdk_iam::types::{EntityType, ReportStateType};
+use aws_sdk_iam::types::{EntityType, ReportStateType, StatusType};
 use aws_sdk_iam::Client;
+use chrono::{DateTime, Utc};
 use rampart_inventory::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 const SERVICE: &str = "iam";
 
+/// When an access key counts as idle: unused (or, never used, created) `days` whole days or
+/// more before `now`, the collection's start, as `iam_unused_credentials` counts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdleKeys {
+    /// When the collection started (the snapshot's `collected_at`).
+    pub(crate) now: DateTime<Utc>,
+    /// The threshold, in whole days ([`crate::Options::idle_key_days`]).
+    pub(crate) days: i64,
+}
+
 /// Read the account's IAM data.
-pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
+pub(crate) async fn collect(c: &Collector, client: &Client, idle: IdleKeys) -> IamData {
     let rec = &c.recorder(SERVICE, "global");
     let (
         account_summary,
@@ -36,12 +48,17 @@ pub(crate) async fn collect(c: &Collector, client: &Client) -> IamData {
         server_certificates(rec, client),
     );
     let (users, groups, roles, policies) = match details {
-        Ok(d) => (
-            Collected::Ok(d.users),
-            Collected::Ok(d.groups),
-            Collected::Ok(d.roles),
-            Collected::Ok(d.policies),
-        ),
+        Ok(mut d) => {
+            if let Collected::Ok(report) = &credential_report {
+                list_idle_keys(rec, client, &mut d.users, report, idle).await;
+            }
+            (
+                Collected::Ok(d.users),
+                Collected::Ok(d.groups),
+                Collected::Ok(d.roles),
+                Collected::Ok(d.policies),
+            )
+        }
         Err(g) => (
             Collected::Missing(g.clone()),
             Collected::Missing(g.clone()),
@@ -171,6 +188,68 @@ async fn credential_report(rec: &Recorder<'_>, client: &Client) -> Collected<Cre
             code: "MalformedReport".into(),
             message,
         }),
+    }
+}
+
+/// The users of `report` whose access keys are listed: those with a key, active or not,
+/// idle as `idle` says, by its last use or, never used, its creation (the report's
+/// `last_rotated`). Inactive keys are included so that, once `rampart fix` deactivated a
+/// key, the re-read before `rampart undo` (and the one that checks the fix) still finds it
+/// by id. A key without a creation time cannot be matched to a listed key, and root is no
+/// IAM user: neither is asked about. Users whose keys are all in use within `idle.days` are
+/// never asked about, so a healthy account pays no call.
+pub(crate) fn idle_key_users(report: &CredentialReport, idle: IdleKeys) -> BTreeSet<&str> {
+    report
+        .rows
+        .iter()
+        .filter(|row| !row.is_root())
+        .filter(|row| {
+            row.access_keys.iter().any(|key| {
+                key.last_rotated.is_some_and(|created| {
+                    (idle.now - key.last_used.unwrap_or(created)).num_days() >= idle.days
+                })
+            })
+        })
+        .map(|row| row.user.as_str())
+        .collect()
+}
+
+/// `ListAccessKeys(UserName)` for each of `users` that [`idle_key_users`] selects, a bounded
+/// number at a time: its keys, or the gap, into the user's `access_keys`; every other user
+/// keeps `None` (not read).
+async fn list_idle_keys(
+    rec: &Recorder<'_>,
+    client: &Client,
+    users: &mut [User],
+    report: &CredentialReport,
+    idle: IdleKeys,
+) {
+    let idle_users = idle_key_users(report, idle);
+    let names: Vec<String> = users
+        .iter()
+        .filter(|u| idle_users.contains(u.name.as_str()))
+        .map(|u| u.name.clone())
+        .collect();
+    let mut listed: BTreeMap<String, Collected<Vec<AccessKey>>> = rec
+        .each(names, |name| async move {
+            let keys = rec
+                .list(
+                    "iam:ListAccessKeys",
+                    items!(client.list_access_keys().user_name(&name)),
+                    |k| AccessKey {
+                        id: s(k.access_key_id()),
+                        active: k.status() == Some(&StatusType::Active),
+                        create_date: time(k.create_date()),
+                    },
+                )
+                .await;
+            (name, keys)
+        })
+        .await
+        .into_iter()
+        .collect();
+    for user in users {
+        user.access_keys = listed.remove(&user.name);
     }
 }
 
@@ -342,4 +421,155 @@ async fn instance_profiles(rec: &Recorder<'_>, client: &Client) -> Collected<Vec
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
+    }
+
+    /// `seconds` before [`now`].
+    fn ago(seconds: i64) -> Option<DateTime<Utc>> {
+        Some(now() - chrono::Duration::seconds(seconds))
+    }
+
+    const DAY: i64 = 86_400;
+
+    /// A key slot: active or not, created and last used that many seconds ago.
+    fn key(active: bool, created: i64, used: Option<i64>) -> KeyReport {
+        KeyReport {
+            active,
+            last_rotated: ago(created),
+            last_used: used.and_then(ago),
+            last_used_service: used.map(|_| "s3".into()),
+        }
+    }
+
+    fn row(user: &str, keys: [KeyReport; 2]) -> CredentialReportRow {
+        CredentialReportRow {
+            user: user.into(),
+            arn: format!("arn:aws:iam::111122223333:user/{user}"),
+            access_keys: keys,
+            ..Default::default()
+        }
+    }
+
+    fn report() -> CredentialReport {
+        let none = KeyReport::default;
+        let undated = KeyReport {
+            active: true,
+            last_used: ago(100 * DAY),
+            ..Default::default()
+        };
+        let mut root = row(
+            CredentialReportRow::ROOT,
+            [key(true, 900 * DAY, None), none()],
+        );
+        root.arn = "arn:aws:iam::111122223333:root".into();
+        CredentialReport {
+            generated_at: Some(now()),
+            rows: vec![
+                root,
+                row("no-keys", [none(), none()]),
+                row(
+                    "used-recently",
+                    [key(true, 400 * DAY, Some(3 * DAY)), none()],
+                ),
+                row(
+                    "used-long-ago",
+                    [key(true, 400 * DAY, Some(46 * DAY)), none()],
+                ),
+                row(
+                    "used-exactly-45-days-ago",
+                    [key(true, 400 * DAY, Some(45 * DAY)), none()],
+                ),
+                row(
+                    "used-a-second-short",
+                    [key(true, 400 * DAY, Some(45 * DAY - 1)), none()],
+                ),
+                row("never-used-old", [key(true, 60 * DAY, None), none()]),
+                row(
+                    "never-used-created-45-days-ago",
+                    [key(true, 45 * DAY, None), none()],
+                ),
+                row("never-used-new", [key(true, 10 * DAY, None), none()]),
+                row(
+                    "inactive-idle",
+                    [key(false, 300 * DAY, Some(200 * DAY)), none()],
+                ),
+                row("inactive-used", [key(false, 300 * DAY, Some(DAY)), none()]),
+                row(
+                    "second-key-idle",
+                    [key(true, 20 * DAY, Some(DAY)), key(true, 90 * DAY, None)],
+                ),
+                row("undated", [undated, none()]),
+            ],
+        }
+    }
+
+    fn selected(days: i64) -> Vec<String> {
+        let report = report();
+        let idle = IdleKeys { now: now(), days };
+        idle_key_users(&report, idle)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    // Issue 14: ListAccessKeys only for the users whose credential report row has a key
+    // idle `days` whole days or more, as iam_unused_credentials counts (45 days to the
+    // second is idle, a second less is not); by last use, else by creation; an inactive
+    // idle key too (so that undo can read a deactivated key back); never root, a user
+    // without keys, or a key the report gives no creation time for.
+    #[test]
+    fn only_users_with_an_idle_key_are_listed() {
+        assert_eq!(
+            selected(45),
+            [
+                "inactive-idle",
+                "never-used-created-45-days-ago",
+                "never-used-old",
+                "second-key-idle",
+                "used-exactly-45-days-ago",
+                "used-long-ago",
+            ]
+        );
+        // A threshold of 0 days (legal in rampart.toml) lists every user with a dated key.
+        let every: Vec<String> = report()
+            .rows
+            .iter()
+            .map(|r| r.user.clone())
+            .filter(|u| ![CredentialReportRow::ROOT, "no-keys", "undated"].contains(&u.as_str()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(selected(0), every);
+    }
+
+    // Issue 14: an account whose keys are all in use makes no call.
+    #[test]
+    fn a_healthy_account_lists_no_user() {
+        let mut report = report();
+        report.rows.retain(|r| {
+            [
+                "no-keys",
+                "used-recently",
+                "never-used-new",
+                "inactive-used",
+            ]
+            .contains(&r.user.as_str())
+        });
+        assert!(idle_key_users(
+            &report,
+            IdleKeys {
+                now: now(),
+                days: 45
+            }
+        )
+        .is_empty());
+    }
 }

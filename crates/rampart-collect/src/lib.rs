@@ -95,6 +95,12 @@ pub struct Options {
     pub region_concurrency: usize,
     /// Per-item calls (user data, found key lookups) in flight at once, per region.
     pub item_concurrency: usize,
+    /// Whole days without use after which a user's access keys are listed
+    /// (`ListAccessKeys`), for `rampart fix` to name the idle ones: only the users whose
+    /// credential report row has a key unused (or, never used, created) this many days or
+    /// more before the collection are asked about. The scan's `unused_credentials_days`
+    /// (45, CIS 2.11), so that every key its check finds idle can be planned.
+    pub idle_key_days: i64,
     /// Retries, timeouts and requests in flight.
     pub policy: CallPolicy,
     /// Told of the collection's progress (parts read, requests, errors), if wanted.
@@ -111,6 +117,7 @@ impl Default for Options {
             services: Service::ALL.into_iter().collect(),
             region_concurrency: 8,
             item_concurrency: 16,
+            idle_key_days: 45,
             policy: CallPolicy::default(),
             progress: None,
         }
@@ -298,7 +305,11 @@ pub async fn collect_account(
         if !opts.services.contains(&Service::Iam) {
             return IamData::default();
         }
-        let mut data = iam::collect(&collector, &iam_client).await;
+        let idle = iam::IdleKeys {
+            now: collected_at,
+            days: opts.idle_key_days,
+        };
+        let mut data = iam::collect(&collector, &iam_client, idle).await;
         done("iam");
         if opts.services.contains(&Service::AccessAdvisor) {
             data.service_last_accessed =

@@ -239,18 +239,23 @@ pub struct User {
     /// when it has none, and in older snapshots, which did not record it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions_boundary: Option<String>,
-    /// Access keys (`ListAccessKeys` per user), as snapshots of schema 2 and 3 hold them.
-    /// Since schema 4 (issue 10) they are not read per user, and this is `None`: key ages
-    /// and activity come from the credential report, found keys from
-    /// [`IamData::found_keys`].
+    /// The user's access keys (`ListAccessKeys(UserName)`) when they were read, `None` when
+    /// they were not. Snapshots of schema 2 and 3 read them for every user; those of schema
+    /// 4 and 5 for none (issue 10: key ages and activity come from the credential report,
+    /// found keys from [`IamData::found_keys`]). Since schema 6 (issue 14) they are read
+    /// for the users whose credential report row has a key, active or not, unused (or,
+    /// never used, created) the collection's `idle_key_days` (the scan's
+    /// `unused_credentials_days`, 45 by default) or more before the collection: the ids
+    /// `rampart fix` needs to deactivate idle keys. Every other user has `None`, which says
+    /// nothing about its keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_keys: Option<Collected<Vec<AccessKey>>>,
     /// Tags.
     pub tags: Vec<Tag>,
 }
 
-/// An access key's metadata (never the secret), as `ListAccessKeys` gave it in snapshots
-/// of schema 2 and 3.
+/// An access key's metadata (never the secret), as `ListAccessKeys` gave it (see
+/// [`User::access_keys`] for which users are listed).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct AccessKey {

@@ -58,6 +58,9 @@ use std::collections::BTreeMap;
 ///
 /// 6 (issue 14): each instance's IMDSv1 use (`metadata_no_token`, from CloudWatch), which
 /// decides whether requiring IMDSv2 is planned. Older snapshots load with it not collected.
+/// `User.access_keys` is written again, for the users whose credential report shows an
+/// idle key only (the ids `rampart fix` deactivates); `None` for the others, as in version
+/// 4 and 5 snapshots for every user.
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// One account's inventory, as collected at one moment.

@@ -106,10 +106,13 @@ pub(crate) fn call_policy(args: &CallArgs) -> rampart_collect::CallPolicy {
 }
 
 /// Read the account through the SDK, with a progress line on a terminal (coloured as
-/// `color` says).
+/// `color` says). The access keys of the users with a key unused for `idle_key_days` or
+/// more are listed, for `rampart fix`: pass the `unused_credentials_days` the findings are
+/// evaluated with.
 pub(crate) fn collect_account(
     account: &AccountArgs,
     services: BTreeSet<Service>,
+    idle_key_days: i64,
     color: ColorChoice,
 ) -> Result<Inventory> {
     let bar = crate::progress::Bar::on_stderr(color);
@@ -122,6 +125,7 @@ pub(crate) fn collect_account(
         region_concurrency: account.region_concurrency,
         policy: call_policy(&account.calls),
         progress: bar.clone().map(|b| b as Arc<dyn rampart_collect::Observer>),
+        idle_key_days,
         ..Options::default()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -146,10 +150,11 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
     if args.fleet.is_fleet() {
         return collect_fleet(args);
     }
-    let store = collect_store(&args)?;
+    let (store, thresholds) = collect_settings(&args)?;
     let inventory = collect_account(
         &args.account,
         Service::ALL.into_iter().collect(),
+        thresholds.unused_credentials_days,
         ColorChoice::Auto,
     )?;
     save_snapshot(&inventory, &args.out)?;
@@ -167,8 +172,14 @@ fn collect_cmd(args: CollectArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Where `collect` keeps its inventories (checked before anything is read).
-fn collect_store(args: &CollectArgs) -> Result<Option<crate::store_cmd::StorePlan>> {
+/// Where `collect` keeps its inventories (checked before anything is read), and the
+/// `[thresholds]` of its settings file.
+fn collect_settings(
+    args: &CollectArgs,
+) -> Result<(
+    Option<crate::store_cmd::StorePlan>,
+    rampart_checks::Settings,
+)> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let config = rampart_triage::Config::discover(args.config.as_deref(), &cwd)?
         .map(|(_, c)| c)
@@ -177,7 +188,7 @@ fn collect_store(args: &CollectArgs) -> Result<Option<crate::store_cmd::StorePla
     if let Some(s) = &store {
         crate::store_cmd::preflight(s)?;
     }
-    Ok(store)
+    Ok((store, config.thresholds))
 }
 
 /// Keep a collected inventory in the store: resources and coverage, no findings.
@@ -199,8 +210,12 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
     struct SaveSnapshots {
         dir: std::path::PathBuf,
         store: Option<crate::store_cmd::StorePlan>,
+        idle_key_days: i64,
     }
     impl crate::fleet::AccountWork for SaveSnapshots {
+        fn idle_key_days(&self) -> i64 {
+            self.idle_key_days
+        }
         fn selection(&self, organization_level: bool) -> Selection {
             let all = Selection::default();
             if organization_level {
@@ -230,7 +245,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
             ))
         }
     }
-    let store = collect_store(&args)?;
+    let (store, thresholds) = collect_settings(&args)?;
     if args.out.is_file() {
         bail!(
             "--out {}: with many accounts, --out is a folder (one <ACCOUNT_ID>.json snapshot each)",
@@ -252,6 +267,7 @@ fn collect_fleet(args: CollectArgs) -> Result<ExitCode> {
         Arc::new(SaveSnapshots {
             dir: args.out.clone(),
             store,
+            idle_key_days: thresholds.unused_credentials_days,
         }),
     )?;
     finished.complete()?;

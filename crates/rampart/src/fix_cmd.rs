@@ -200,7 +200,12 @@ fn make_plan(args: &FixArgs, setup: &Setup) -> Result<Option<Made>> {
         None => {
             let checks: BTreeSet<&str> =
                 setup.selection.checks.iter().map(String::as_str).collect();
-            collect_account(&args.account, needs(&checks), args.color)?
+            collect_account(
+                &args.account,
+                needs(&checks),
+                setup.settings.unused_credentials_days,
+                args.color,
+            )?
         }
     };
     if !args.accounts.is_empty() && !args.accounts.contains(&inventory.account.id) {
@@ -508,12 +513,14 @@ fn global_region(partition: &str) -> &'static str {
 }
 
 /// Read again what the checks of `checks` need, in `regions` (the global services are read
-/// whatever the regions).
+/// whatever the regions), with the `settings` the steps were planned with (the keys of
+/// users idle for `unused_credentials_days` are listed, as when planning).
 fn reread(
     account: &AccountArgs,
     checks: &BTreeSet<&str>,
     regions: &BTreeSet<String>,
     partition: &str,
+    settings: &Settings,
     color: crate::cli::ColorChoice,
 ) -> Result<Inventory> {
     let mut account = account.clone();
@@ -523,7 +530,12 @@ fn reread(
     }
     account.regions = list;
     account.exclude_regions.clear();
-    collect_account(&account, needs(checks), color)
+    collect_account(
+        &account,
+        needs(checks),
+        settings.unused_credentials_days,
+        color,
+    )
 }
 
 /// How one step ended.
@@ -657,6 +669,7 @@ fn apply(
             &checks,
             &regions,
             &plan.partition,
+            &setup.settings,
             args.color,
         )?;
         let mut written: Vec<(Step, Value, Vec<Value>)> = Vec::new();
@@ -739,6 +752,7 @@ fn apply(
             &checks,
             &regions,
             &plan.partition,
+            &setup.settings,
             args.color,
         )?;
         let touched = Selection {
@@ -1100,7 +1114,14 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
     checks.extend(step.also_fixes.iter().map(String::as_str));
     let regions: BTreeSet<String> = [step.region.clone()].into();
     let partition = writer.partition().to_owned();
-    let now_inv = reread(&args.account, &checks, &regions, &partition, args.color)?;
+    let now_inv = reread(
+        &args.account,
+        &checks,
+        &regions,
+        &partition,
+        &settings,
+        args.color,
+    )?;
     let now = fix::current_state(&now_inv, &settings, &step)
         .map_err(|e| anyhow::anyhow!("{}: nothing was undone", e.0))?;
     let after = change.after.clone().unwrap_or(Value::Null);
@@ -1134,7 +1155,14 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
     store
         .mark_undone(&id, Utc::now())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let back = reread(&args.account, &checks, &regions, &partition, args.color)?;
+    let back = reread(
+        &args.account,
+        &checks,
+        &regions,
+        &partition,
+        &settings,
+        args.color,
+    )?;
     let restored = fix::current_state(&back, &settings, &step).ok() == Some(change.before.clone());
     let findings = rampart_checks::evaluate(
         &back,

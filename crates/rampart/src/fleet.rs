@@ -113,6 +113,9 @@ pub(crate) trait AccountWork: Send + Sync + 'static {
     /// The selection of checks for an account: every check in the management account,
     /// the account-level ones elsewhere.
     fn selection(&self, organization_level: bool) -> Selection;
+    /// The `unused_credentials_days` the accounts are evaluated with: the users with a key
+    /// idle that long have their keys listed, for `rampart fix`.
+    fn idle_key_days(&self) -> i64;
     /// Turn the account's inventory into its report (and write what else is asked for).
     fn finish(&self, target: &Target, inventory: Inventory) -> Result<ScanReport>;
 }
@@ -571,6 +574,7 @@ async fn scan_account(
         region_concurrency: account.region_concurrency,
         policy: call_policy(&account.calls),
         progress,
+        idle_key_days: work.idle_key_days(),
         ..rampart_collect::Options::default()
     };
     let mut inventory = match rampart_collect::collect_account(&session, &opts).await {

@@ -45,7 +45,10 @@ fn read_source(source: &IamSourceArgs, extra: &[Service]) -> Result<Source> {
         None => {
             let services: BTreeSet<Service> =
                 ENGINE_SERVICES.iter().chain(extra).copied().collect();
-            let inventory = collect_account(&source.account, services, ColorChoice::Auto)?;
+            // Access keys matter to no `iam` command: the default threshold, as any scan.
+            let idle_key_days = rampart_checks::Settings::default().unused_credentials_days;
+            let inventory =
+                collect_account(&source.account, services, idle_key_days, ColorChoice::Auto)?;
             let name = format!("account {}", inventory.account.id);
             Ok(Source { inventory, name })
         }

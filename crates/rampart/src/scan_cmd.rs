@@ -296,9 +296,12 @@ impl Plan {
     pub(crate) fn scan_for_watch(&self) -> Result<(Inventory, ScanReport, Selection)> {
         let inventory = match &self.source {
             Source::Snapshot(path) => load_snapshot(path)?,
-            Source::Account(account) => {
-                collect_account(account, services_for(&self.selection), self.color)?
-            }
+            Source::Account(account) => collect_account(
+                account,
+                services_for(&self.selection),
+                self.settings.unused_credentials_days,
+                self.color,
+            )?,
         };
         let evaluated = self.evaluate(&inventory, &self.selection)?;
         if !matches!(self.output, Output::Stdout(_)) {
@@ -310,9 +313,12 @@ impl Plan {
     fn run(&self) -> Result<ExitCode> {
         let inventory = match &self.source {
             Source::Snapshot(path) => load_snapshot(path)?,
-            Source::Account(account) => {
-                collect_account(account, services_for(&self.selection), self.color)?
-            }
+            Source::Account(account) => collect_account(
+                account,
+                services_for(&self.selection),
+                self.settings.unused_credentials_days,
+                self.color,
+            )?,
         };
         if let Some(path) = &self.save_snapshot {
             save_snapshot(&inventory, path)?;
@@ -613,6 +619,10 @@ pub(crate) fn write_org<'a>(
 }
 
 impl crate::fleet::AccountWork for Plan {
+    fn idle_key_days(&self) -> i64 {
+        self.settings.unused_credentials_days
+    }
+
     fn selection(&self, organization_level: bool) -> Selection {
         if organization_level {
             self.selection.clone()

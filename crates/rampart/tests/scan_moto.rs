@@ -873,6 +873,151 @@ fn found_keys_are_looked_up_one_by_one_never_per_user() {
     assert_eq!(findings(&r).len(), 2, "{:#?}", findings(&r));
 }
 
+// Issue 14: `ListAccessKeys` only for the users whose credential report shows a key idle for
+// `unused_credentials_days`. moto's keys are created now and cannot be aged: with the
+// default threshold (45 days) a collection of an account whose users all have keys, one
+// deactivated, makes no ListAccessKeys and the snapshot holds no user's keys (a healthy
+// account pays nothing). With `[thresholds] unused_credentials_days = 0` in rampart.toml
+// every key is idle (0 days >= 0): `collect` lists each keyed user's keys once, the
+// deactivated key's user included, never the user without a key, and `rampart fix
+// --snapshot` plans UpdateAccessKey for each active key by its id, matched to its report
+// slot by creation time.
+#[test]
+fn only_users_with_idle_keys_have_their_keys_listed() {
+    const USERS: usize = 3;
+    let moto = Moto::start();
+    let keys = block_on(async {
+        let cfg = moto.sdk_config().await;
+        let keys = scenario::users_with_access_keys(&cfg, USERS).await;
+        scenario::deactivate_access_key(&cfg, "key-user-1", &keys[1]).await;
+        aws_sdk_iam::Client::new(&cfg)
+            .create_user()
+            .user_name("no-key")
+            .send()
+            .await
+            .unwrap();
+        keys
+    });
+    let dir = tempfile::tempdir().unwrap();
+    // Collect into `name`: moto's ListAccessKeys requests (their parameters) and the
+    // snapshot.
+    let collect = |name: &str| {
+        let out = dir.path().join(name);
+        moto.start_recording();
+        let run = rampart_in(
+            dir.path(),
+            &["collect", "--region", HOME, "--out", out.to_str().unwrap()],
+            &moto.env(),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let calls = moto.recorded_calls();
+        assert!(
+            calls.iter().any(|c| c.action == "GetCredentialReport"),
+            "the recording holds the collection's IAM calls: {calls:#?}"
+        );
+        let listed: Vec<String> = calls
+            .into_iter()
+            .filter(|c| c.action == "ListAccessKeys")
+            .map(|c| c.params)
+            .collect();
+        let text = std::fs::read_to_string(&out).unwrap();
+        (
+            listed,
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        )
+    };
+    let users_keys = |snap: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+        snap["iam"]["users"]["ok"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["name"].as_str().unwrap().to_owned(),
+                    u["access_keys"].clone(),
+                )
+            })
+            .collect()
+    };
+
+    let (listed, snap) = collect("fresh.json");
+    assert!(listed.is_empty(), "fresh keys are not listed: {listed:#?}");
+    let users = users_keys(&snap);
+    assert_eq!(users.len(), USERS + 1, "{users:#?}");
+    assert!(users.iter().all(|(_, k)| k.is_null()), "{users:#?}");
+
+    write(
+        &dir.path().join("rampart.toml"),
+        "[thresholds]\nunused_credentials_days = 0\n",
+    );
+    let (listed, snap) = collect("idle.json");
+    let mut named: Vec<&str> = listed
+        .iter()
+        .flat_map(|p| p.split('&'))
+        .filter_map(|kv| kv.strip_prefix("UserName="))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["key-user-0", "key-user-1", "key-user-2"],
+        "{listed:#?}"
+    );
+    for (user, listed) in users_keys(&snap) {
+        match user.strip_prefix("key-user-") {
+            Some(i) => {
+                let i: usize = i.parse().unwrap();
+                let got = &listed["ok"];
+                assert_eq!(got.as_array().map(Vec::len), Some(1), "{user}: {listed}");
+                assert_eq!(got[0]["id"], keys[i].as_str(), "{user}");
+                assert_eq!(got[0]["active"], i != 1, "{user}");
+            }
+            None => assert!(listed.is_null(), "{user}: {listed}"),
+        }
+    }
+
+    let fix = rampart_in(
+        dir.path(),
+        &[
+            "fix",
+            "--snapshot",
+            dir.path().join("idle.json").to_str().unwrap(),
+            "--checks",
+            "iam_unused_credentials",
+            "--include-disruptive",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(fix.code, 0, "{}", fix.stderr);
+    let plan = fix.json();
+    let mut planned: Vec<(String, String, String)> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let p = &s["calls"][0]["params"];
+            (
+                p["UserName"].as_str().unwrap().to_owned(),
+                p["AccessKeyId"].as_str().unwrap().to_owned(),
+                p["Status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    planned.sort();
+    let want: Vec<(String, String, String)> = [0, 2]
+        .into_iter()
+        .map(|i| {
+            (
+                format!("key-user-{i}"),
+                keys[i].clone(),
+                "Inactive".to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(planned, want, "not planned: {}", plan["not_planned"]);
+}
+
 // Issue 10: a key lookup IAM denies makes that key's finding ERROR with the reason, never a
 // PASS: here the auditor may read everything but GetAccessKeyLastUsed.
 #[test]

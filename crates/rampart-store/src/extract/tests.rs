@@ -551,6 +551,46 @@ fn volatile_fields_do_not_change_hashes() {
     );
 }
 
+// Issue 14: since schema 4 a user's access keys are listed only while one of them is idle
+// (for `rampart fix`), so the list comes and goes as time passes: it is not kept, and the
+// user's hash does not move. The lists of schema 2 and 3 snapshots (every user's keys) are
+// kept, and a change in them is a change.
+#[test]
+fn keys_listed_while_idle_are_not_kept() {
+    let base = generated(2);
+    let with_keys = |inv: &Inventory, active: bool| {
+        let mut inv = inv.clone();
+        if let Collected::Ok(users) = &mut inv.iam.users {
+            users[0].access_keys = Some(Collected::Ok(vec![AccessKey {
+                id: "AKIAIOSFODNN7EXAMPLE".into(),
+                active,
+                create_date: Some(at(1)),
+            }]));
+        }
+        inv
+    };
+    let key = "arn:aws:iam::111122223333:user/user-0";
+    let hash = |inv: &Inventory| find(&extract(inv), "iam:users", GLOBAL, key).hash.clone();
+    let listed = with_keys(&base, true);
+    assert_eq!(base.schema_version, SCHEMA_VERSION);
+    assert_eq!(hash(&listed), hash(&base));
+    assert!(!has_path(
+        &find(&extract(&listed), "iam:users", GLOBAL, key).body,
+        "access_keys"
+    ));
+
+    let mut legacy = listed.clone();
+    legacy.schema_version = 3;
+    let x = extract(&legacy);
+    assert!(has_path(
+        &find(&x, "iam:users", GLOBAL, key).body,
+        "access_keys"
+    ));
+    let mut deactivated = with_keys(&base, false);
+    deactivated.schema_version = 3;
+    assert_ne!(hash(&legacy), hash(&deactivated));
+}
+
 fn has_path(v: &Value, path: &str) -> bool {
     let mut cur = vec![v];
     for seg in path.split('.') {

@@ -141,8 +141,10 @@ pub(crate) const FIXER: crate::fix::Fixer = crate::fix::Fixer {
           access until the key is reactivated. Not planned when a console password is unused: \
           rampart does not delete a login profile, since the password cannot be restored \
           (`aws iam delete-login-profile` does it). A key is matched to its credential report \
-          slot by its creation time in the user's ListAccessKeys, which only snapshots of \
-          schema 2 and 3 hold for every user: without it the key's id is unknown and the key \
+          slot by its creation time (to the second, the report's precision) in the user's \
+          ListAccessKeys, which the collector reads for the users with a key idle for \
+          `unused_credentials_days` (snapshots of schema 2 and 3 hold it for every user, \
+          those of schema 4 and 5 for none): without it the key's id is unknown and the key \
           is not planned.",
     plan: fix,
     state: Some(state),
@@ -173,8 +175,10 @@ fn listed_keys<'a>(
         )),
         None => Err(NotFixable::new(format!(
             "the snapshot holds no ListAccessKeys for user {user_name}: the credential report \
-             names keys by slot only, and snapshots since schema 4 do not list each user's \
-             keys, so the ids of its access keys are unknown"
+             names keys by slot only, and the collector lists the keys of the users with a key \
+             idle for its `unused_credentials_days` (none in snapshots of schema 4 and 5), so \
+             the ids of its access keys are unknown; collect again with the same \
+             `[thresholds] unused_credentials_days`"
         ))),
     }
 }
@@ -244,7 +248,8 @@ pub(crate) fn fix(
 }
 
 /// The step that deactivates the key in `slot` of a report row: the listed active key
-/// created when the report says the slot's key was.
+/// created when the report says the slot's key was, to the second (the report gives whole
+/// seconds; ListAccessKeys may give fractions, as moto does).
 fn key_step(
     row: &CredentialReportRow,
     keys: &[rampart_inventory::AccessKey],
@@ -256,7 +261,9 @@ fn key_step(
     let report = &row.access_keys[slot];
     let matching: Vec<&rampart_inventory::AccessKey> = keys
         .iter()
-        .filter(|k| k.active && k.create_date.is_some() && k.create_date == report.last_rotated)
+        .filter(|k| {
+            k.active && k.create_date.is_some() && same_second(k.create_date, report.last_rotated)
+        })
         .collect();
     let [key] = matching.as_slice() else {
         let created = report.last_rotated.map_or_else(
@@ -313,6 +320,11 @@ fn key_step(
         shell_command(&command("Active"))
     ))
     .undo_calls(vec![Call::new("iam", "UpdateAccessKey", params("Active"))]))
+}
+
+/// Whether two times fall in the same whole second.
+fn same_second(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
+    a.map(|t| t.timestamp()) == b.map(|t| t.timestamp())
 }
 
 /// The status of the step's key in the user's ListAccessKeys.
@@ -411,12 +423,14 @@ mod tests {
 mod fix_tests {
     use super::{CHECK, META};
     use crate::checks::fixtures::{days_ago, denied, Fixture};
-    use crate::checks::iam::testing::{active_key, row, set_rows, user, user_arn, with_password};
+    use crate::checks::iam::testing::{
+        active_key, inactive_key, row, set_rows, user, user_arn, with_password,
+    };
     use crate::fix::testing::{assert_states, cli_words, failing, plan_for};
     use crate::fix::{render, Risk};
     use crate::Settings;
     use rampart_inventory::{AccessKey, Collected, CredentialReportRow, User};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     fn key(id: &str, active: bool, created: i64) -> AccessKey {
         AccessKey {
@@ -554,6 +568,81 @@ mod fix_tests {
             assert!(np.reason.contains(reason), "{}", np.reason);
             assert!(!plan.steps.iter().any(|s| s.resource == user_arn("deploy")));
         }
+    }
+
+    // Issue 14: a snapshot as the collector writes it since schema 6: ListAccessKeys only
+    // for the users the credential report shows with an idle key (active or deactivated),
+    // `None` for the others; ListAccessKeys dates with fractions of a second (moto's) match
+    // the report's whole seconds. The idle key is planned, the user in use is not asked
+    // about, and an idle key of a user the collector did not list (collected with a longer
+    // threshold) is not planned, saying how to get its id.
+    #[test]
+    fn fix_plans_from_a_collected_snapshot() {
+        let mut fx = Fixture::new();
+        let mut deploy = row("deploy");
+        deploy.access_keys = [active_key(400, Some(100)), active_key(30, Some(2))];
+        let mut retired = row("retired");
+        retired.access_keys[0] = inactive_key(300);
+        let mut fresh = row("fresh");
+        fresh.access_keys[0] = active_key(100, Some(1));
+        let mut unlisted = row("unlisted");
+        unlisted.access_keys[0] = active_key(200, Some(50));
+        set_rows(&mut fx, vec![deploy, retired, fresh, unlisted]);
+        let fraction = |k: AccessKey| AccessKey {
+            create_date: k
+                .create_date
+                .map(|t| t + chrono::Duration::milliseconds(250)),
+            ..k
+        };
+        fx.inv.iam.users = Collected::Ok(vec![
+            listed(
+                "deploy",
+                vec![
+                    fraction(key("AKIAIOSFODNN7DEPLOY1", true, 400)),
+                    fraction(key("AKIAIOSFODNN7DEPLOY2", true, 30)),
+                ],
+            ),
+            listed(
+                "retired",
+                vec![fraction(key("AKIAIOSFODNN7RETIRED", false, 300))],
+            ),
+            user("fresh"),
+            user("unlisted"),
+        ]);
+        let plan = plan_for(&CHECK, &fx.inv);
+        let planned: Vec<(&str, &Value)> = plan
+            .steps
+            .iter()
+            .map(|s| (s.resource.as_str(), &s.calls[0].params["AccessKeyId"]))
+            .collect();
+        assert_eq!(
+            planned,
+            [(user_arn("deploy").as_str(), &json!("AKIAIOSFODNN7DEPLOY1"))]
+        );
+        assert_eq!(plan.not_planned.len(), 1, "{:?}", plan.not_planned);
+        assert_eq!(plan.not_planned[0].resource, user_arn("unlisted"));
+        assert!(
+            plan.not_planned[0]
+                .reason
+                .contains("holds no ListAccessKeys for user unlisted")
+                && plan.not_planned[0]
+                    .reason
+                    .contains("collect again with the same `[thresholds] unused_credentials_days`"),
+            "{}",
+            plan.not_planned[0].reason
+        );
+        // Read back once deactivated, the key is still listed (the collector lists idle
+        // inactive keys too): its state is the step's `after`.
+        let mut fixed = fx.inv.clone();
+        if let Collected::Ok(users) = &mut fixed.iam.users {
+            if let Some(Collected::Ok(keys)) = &mut users[0].access_keys {
+                keys[0].active = false;
+            }
+        }
+        if let Collected::Ok(report) = &mut fixed.iam.credential_report {
+            report.rows[0].access_keys[0].active = false;
+        }
+        assert_states(&Settings::default(), &fx.inv, &fixed, &plan.steps[0]);
     }
 
     // Issue 14: a credential report that could not be read gives no step.
