@@ -178,6 +178,9 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
                 .unwrap();
         }
         "ec2_default_sg_restricts_all" => {}
+        "iam_unused_credentials" => {
+            crate::scenario::user_with_access_key(cfg, "idle-deployer").await;
+        }
         "rds_not_publicly_accessible" => {
             let ec2 = client!(aws_sdk_ec2, cfg, HOME);
             let vpc = default_vpc(&ec2).await;
@@ -572,6 +575,23 @@ pub async fn mutate(case: &str, cfg: &SdkConfig) {
                     .send()
                     .await
                     .unwrap();
+            }
+        }
+        "iam_unused_credentials" => {
+            let iam = client!(aws_sdk_iam, cfg, HOME);
+            let keys = iam
+                .list_access_keys()
+                .user_name("idle-deployer")
+                .send()
+                .await
+                .unwrap();
+            for k in keys.access_key_metadata() {
+                crate::scenario::deactivate_access_key(
+                    cfg,
+                    "idle-deployer",
+                    k.access_key_id().unwrap(),
+                )
+                .await;
             }
         }
         "rds_not_publicly_accessible" => {

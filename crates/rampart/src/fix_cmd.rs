@@ -886,15 +886,22 @@ async fn make_calls(
 }
 
 /// The findings of the rescan for a step: its check's (and the checks it also fixes) on its
-/// resource; else those in its region; else all of them (a fixed account-wide control is
-/// reported on the account, a created detector under its new id).
-fn step_statuses<'a>(step: &Step, rescanned: &'a [Finding]) -> Vec<&'a Finding> {
+/// resource; else those in its region, then anywhere, on resources no other step or failure
+/// of the plan names (a fixed account-wide control is reported on the account, a created
+/// detector under its new id). None when the check no longer reports the resource at all
+/// (a user whose idle key was deactivated has no finding any more).
+fn step_statuses<'a>(
+    step: &Step,
+    rescanned: &'a [Finding],
+    others: &BTreeSet<&str>,
+) -> Vec<&'a Finding> {
     let ids: BTreeSet<&str> = std::iter::once(step.check_id.as_str())
         .chain(step.also_fixes.iter().map(String::as_str))
         .collect();
     let of_check: Vec<&Finding> = rescanned
         .iter()
         .filter(|f| ids.contains(f.check_id.as_str()))
+        .filter(|f| f.resource == step.resource || !others.contains(f.resource.as_str()))
         .collect();
     let pick = |keep: &dyn Fn(&Finding) -> bool| -> Vec<&'a Finding> {
         of_check.iter().copied().filter(|f| keep(f)).collect()
@@ -922,23 +929,37 @@ fn report(
     let mut ok = true;
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     println!("\nApplied to account {}:", t(&plan.account_id));
+    let named: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|s| s.resource.as_str())
+        .chain(plan.not_planned.iter().map(|n| n.resource.as_str()))
+        .collect();
     for (step, outcome) in outcomes {
+        let others: BTreeSet<&str> = named
+            .iter()
+            .copied()
+            .filter(|r| *r != step.resource)
+            .collect();
         let head = format!("{} {} {}", step.id, step.check_id, t(&step.resource));
         match outcome {
             Outcome::Applied { change, verified } => {
                 *counts.entry("applied").or_default() += 1;
-                let findings = step_statuses(step, rescanned);
+                let findings = step_statuses(step, rescanned, &others);
                 let failing: Vec<&&Finding> = findings
                     .iter()
                     .filter(|f| f.status != Status::Pass)
                     .collect();
-                if failing.is_empty() && !findings.is_empty() && *verified {
-                    println!("  applied   {head}: change {change}; rescan: PASS");
+                if failing.is_empty() && *verified {
+                    let gone = if findings.is_empty() {
+                        " (its check no longer reports it)"
+                    } else {
+                        ""
+                    };
+                    println!("  applied   {head}: change {change}; rescan: PASS{gone}");
                 } else {
                     ok = false;
-                    let why = if findings.is_empty() {
-                        "the rescan gave no finding for it".to_owned()
-                    } else if !failing.is_empty() {
+                    let why = if !failing.is_empty() {
                         failing
                             .iter()
                             .map(|f| format!("{} {}: {}", f.status, f.check_id, t(&f.reason)))
@@ -1172,7 +1193,7 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
             ..Selection::default()
         },
     );
-    let statuses: Vec<String> = step_statuses(&step, &findings)
+    let statuses: Vec<String> = step_statuses(&step, &findings, &BTreeSet::new())
         .iter()
         .map(|f| format!("{} {}", f.check_id, f.status))
         .collect();

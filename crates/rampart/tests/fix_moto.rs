@@ -26,6 +26,8 @@ struct Case {
     scenario: &'static str,
     checks: &'static [&'static str],
     flags: &'static [&'static str],
+    /// rampart.toml in the folder the runs start in (empty: none).
+    config: &'static str,
 }
 
 /// A test's working folder: the store, the profiles file, the plans and snapshots.
@@ -223,7 +225,14 @@ fn round_trip(case: &Case) {
     let b = Bench::new();
     let cfg = block_on(b.moto.sdk_config());
     block_on(fix_scenario::setup(case.scenario, &cfg));
-    let settings = settings_for(case.flags);
+    if !case.config.is_empty() {
+        std::fs::write(b.path("rampart.toml"), case.config).unwrap();
+    }
+    let mut settings = rampart_triage::Config::discover(None, b.dir.path())
+        .unwrap()
+        .map(|(_, c)| c.thresholds)
+        .unwrap_or_default();
+    settings.fix = settings_for(case.flags).fix;
 
     // The scan fails, and the plan covers every failure.
     let before_report = b.scan(case.checks);
@@ -418,6 +427,7 @@ macro_rules! round_trips {
                     scenario: $scenario,
                     checks: &[$($check),+],
                     flags: &[$($flag),*],
+                    config: "",
                 });
             }
         )+
@@ -774,4 +784,16 @@ fn plans_follow_an_earlier_report_or_the_last_stored_scan() {
         &store,
     ]);
     assert_eq!(other.code, 2, "{}", other.stderr);
+}
+
+// moto cannot age an access key, so the threshold is 0 days: every key counts as idle, its
+// user's keys are listed, and the fixer deactivates them.
+#[test]
+fn iam_unused_credentials() {
+    round_trip(&Case {
+        scenario: "iam_unused_credentials",
+        checks: &["iam_unused_credentials"],
+        flags: &["--include-disruptive"],
+        config: "[thresholds]\nunused_credentials_days = 0\n",
+    });
 }
