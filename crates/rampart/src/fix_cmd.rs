@@ -972,7 +972,10 @@ fn report(
                             step.after
                         )
                     };
-                    println!("  applied   {head}: change {change}; NOT fixed: {why}");
+                    println!(
+                        "  applied   {head}: change {change}; NOT fixed: {}",
+                        t(&why)
+                    );
                 }
             }
             Outcome::AlreadyDone => {
