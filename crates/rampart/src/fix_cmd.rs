@@ -1315,6 +1315,45 @@ mod tests {
         ));
     }
 
+    // Names, tags and policies come from whoever controls the account: the text plan shows
+    // their control characters escaped, never raw.
+    #[test]
+    fn the_text_plan_is_terminal_safe() {
+        let hostile = "web\u{1b}[31m\u{7}\ninjected";
+        let plan: Plan = serde_json::from_value(serde_json::json!({
+            "schema": fix::PLAN_SCHEMA,
+            "account_id": "123456789012",
+            "partition": "aws",
+            "collected_at": "2026-12-01T12:00:00Z",
+            "steps": [{
+                "id": "fix-0000000000000000",
+                "check_id": "ec2_sg_ssh_open_to_world",
+                "resource": format!("arn:aws:ec2:us-east-1:123456789012:security-group/{hostile}"),
+                "region": "us-east-1",
+                "risk": "disruptive",
+                "risk_reason": format!("used by instance {hostile}"),
+                "calls": [],
+                "before": {"Name": hostile},
+                "after": {"Name": hostile},
+                "cli": [format!("aws ec2 describe-tags --filter {hostile}")],
+                "billing": hostile,
+                "undo": hostile,
+                "undo_loses": hostile,
+            }],
+            "not_planned": [{"check_id": "x", "resource": hostile, "region": "us-east-1",
+                "reason": hostile}],
+        }))
+        .unwrap();
+        let text = render_text(&plan, false);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(text.contains("injected"), "{text}");
+        // Each field stays on its line: the newline in the names is shown, not made.
+        assert!(!text.lines().any(|l| l.starts_with("injected")), "{text}");
+    }
+
     #[test]
     fn response_references_are_resolved_from_the_recorded_responses() {
         let responses = vec![
