@@ -434,9 +434,221 @@ pub fn plan(inventory: &Inventory, settings: &Settings, findings: &[Finding]) ->
         account_id: inventory.account.id.clone(),
         partition: inventory.account.partition.clone(),
         collected_at: inventory.collected_at,
-        steps: order(absorb(steps)),
+        steps: order(absorb(merge_bucket_policies(steps))),
         not_planned,
     }
+}
+
+/// The statements of a `{"Policy": ...}` state (none for a bucket without a policy).
+fn policy_statements(state: &Value) -> Vec<Value> {
+    match state.get("Policy").and_then(|p| p.get("Statement")) {
+        Some(Value::Array(items)) => items.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a step is one PutBucketPolicy writing a whole bucket policy, with `{"Policy":
+/// ...}` states (secure transport, the delivery grants of CloudTrail and AWS Config).
+fn is_policy_step(step: &Step) -> bool {
+    step.calls.len() == 1
+        && step.calls[0].service == "s3"
+        && step.calls[0].operation == "PutBucketPolicy"
+        && step.before.get("Policy").is_some()
+        && step.after.get("Policy").is_some()
+}
+
+/// Steps with every PutBucketPolicy on one bucket made one: each writes the whole policy, so
+/// two would overwrite each other (the second would also find the bucket changed since the
+/// plan). The first step, by check, keeps its place; the statements the others add are added
+/// after its own, a `Sid` already taken numbered; its command, template and Terraform are
+/// written for the merged policy; the others' checks go to `also_fixes`, and what named them
+/// (dependencies, Terraform addresses, CloudFormation logical ids) names it.
+fn merge_bucket_policies(mut steps: Vec<Step>) -> Vec<Step> {
+    steps.sort_by(|a, b| (&a.check_id, &a.id).cmp(&(&b.check_id, &b.id)));
+    let mut i = 0;
+    while i < steps.len() {
+        if !is_policy_step(&steps[i]) {
+            i += 1;
+            continue;
+        }
+        let same: Vec<usize> = (i + 1..steps.len())
+            .filter(|&j| {
+                is_policy_step(&steps[j])
+                    && steps[j].resource == steps[i].resource
+                    && steps[j].before == steps[i].before
+            })
+            .collect();
+        if same.is_empty() {
+            i += 1;
+            continue;
+        }
+        let base_before = policy_statements(&steps[i].before);
+        let mut statements = policy_statements(&steps[i].after);
+        let mut template = steps[i]
+            .cloudformation
+            .as_ref()
+            .and_then(|c| c.as_object())
+            .and_then(|o| o.values().next())
+            .and_then(|r| r["Properties"]["PolicyDocument"]["Statement"].as_array())
+            .cloned();
+        let mut renames: Vec<(String, String)> = Vec::new();
+        let keep_cfn = steps[i]
+            .cloudformation
+            .as_ref()
+            .and_then(|c| c.as_object())
+            .and_then(|o| o.keys().next().cloned());
+        let keep_tf = steps[i].terraform.as_deref().and_then(terraform_label);
+        for &j in &same {
+            let other = steps[j].clone();
+            let added: Vec<Value> = policy_statements(&other.after)
+                .into_iter()
+                .filter(|s| !base_before.contains(s))
+                .collect();
+            let other_template: Vec<Value> = other
+                .cloudformation
+                .as_ref()
+                .and_then(|c| c.as_object())
+                .and_then(|o| o.values().next())
+                .and_then(|r| r["Properties"]["PolicyDocument"]["Statement"].as_array())
+                .cloned()
+                .unwrap_or_default();
+            let skip = other_template.len().saturating_sub(added.len());
+            for (n, mut statement) in added.into_iter().enumerate() {
+                let mut entry = other_template.get(skip + n).cloned();
+                let taken: Vec<&str> = statements
+                    .iter()
+                    .filter_map(|s| s.get("Sid").and_then(Value::as_str))
+                    .collect();
+                if let Some(sid) = statement.get("Sid").and_then(Value::as_str) {
+                    if taken.contains(&sid) {
+                        let free = (2..)
+                            .map(|k| format!("{sid}{k}"))
+                            .find(|c| !taken.contains(&c.as_str()))
+                            .unwrap_or_default();
+                        statement["Sid"] = Value::String(free.clone());
+                        if let Some(e) = entry.as_mut() {
+                            e["Sid"] = Value::String(free);
+                        }
+                    }
+                }
+                statements.push(statement);
+                if let (Some(t), Some(e)) = (template.as_mut(), entry) {
+                    t.push(e);
+                }
+            }
+            if let (Some(from), Some(to)) = (
+                other
+                    .cloudformation
+                    .as_ref()
+                    .and_then(|c| c.as_object())
+                    .and_then(|o| o.keys().next().cloned()),
+                keep_cfn.clone(),
+            ) {
+                renames.push((from, to));
+            }
+            if let (Some(from), Some(to)) = (
+                other.terraform.as_deref().and_then(terraform_label),
+                keep_tf.clone(),
+            ) {
+                renames.push((
+                    format!("aws_s3_bucket_policy.{from}"),
+                    format!("aws_s3_bucket_policy.{to}"),
+                ));
+            }
+            let base = &mut steps[i];
+            for check in std::iter::once(&other.check_id).chain(&other.also_fixes) {
+                if *check != base.check_id && !base.also_fixes.contains(check) {
+                    base.also_fixes.push(check.clone());
+                }
+            }
+            if other.risk > base.risk {
+                base.risk = other.risk;
+            }
+            base.risk_reason = format!("{}; {}", base.risk_reason, other.risk_reason);
+            for d in other.depends_on {
+                if !base.depends_on.contains(&d) {
+                    base.depends_on.push(d);
+                }
+            }
+        }
+        let base = &mut steps[i];
+        base.also_fixes.sort();
+        let mut policy = base.after["Policy"].clone();
+        policy["Statement"] = Value::Array(statements);
+        let policy = canonical(policy);
+        let text = serde_json::to_string(&policy).unwrap_or_default();
+        let bucket = base.calls[0].params["Bucket"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        base.calls[0] = Call::new(
+            "s3",
+            "PutBucketPolicy",
+            serde_json::json!({"Bucket": bucket, "Policy": text}),
+        );
+        base.after = canonical(serde_json::json!({"Policy": policy}));
+        base.cli = vec![render::shell_command(&[
+            "aws",
+            "s3api",
+            "put-bucket-policy",
+            "--region",
+            &base.region,
+            "--bucket",
+            &bucket,
+            "--policy",
+            &text,
+        ])];
+        if let (Some(cfn), Some(t)) = (base.cloudformation.as_mut(), template) {
+            if let Some(resource) = cfn.as_object_mut().and_then(|o| o.values_mut().next()) {
+                resource["Properties"]["PolicyDocument"]["Statement"] = Value::Array(t);
+            }
+        }
+        if let Some(label) = &keep_tf {
+            base.terraform = Some(format!(
+                "resource \"aws_s3_bucket_policy\" \"{label}\" {{\n  provider = aws.{}\n  bucket   = {}\n  policy   = {}\n}}\n",
+                render::provider_alias(&base.region),
+                render::hcl_string(&bucket),
+                render::hcl_string(&text)
+            ));
+        }
+        let old_ids: Vec<String> = std::iter::once(base.id.clone())
+            .chain(same.iter().map(|&j| steps[j].id.clone()))
+            .collect();
+        let new_id = steps[i].stable_id();
+        steps[i].id = new_id.clone();
+        for j in same.iter().rev() {
+            steps.remove(*j);
+        }
+        for s in steps.iter_mut() {
+            for d in s.depends_on.iter_mut() {
+                if old_ids.contains(d) {
+                    *d = new_id.clone();
+                }
+            }
+            s.depends_on.retain(|d| *d != s.id);
+            s.depends_on.dedup();
+            for (from, to) in &renames {
+                if let Some(tf) = s.terraform.as_mut() {
+                    *tf = tf.replace(from.as_str(), to);
+                }
+                if let Some(cfn) = s.cloudformation.take() {
+                    let text = serde_json::to_string(&cfn)
+                        .unwrap_or_default()
+                        .replace(&format!("\"{from}\""), &format!("\"{to}\""));
+                    s.cloudformation = serde_json::from_str(&text).ok().or(Some(cfn));
+                }
+            }
+        }
+        i += 1;
+    }
+    steps
+}
+
+/// The label of the first `aws_s3_bucket_policy` resource of a Terraform snippet.
+fn terraform_label(hcl: &str) -> Option<String> {
+    let rest = hcl.split("resource \"aws_s3_bucket_policy\" \"").nth(1)?;
+    Some(rest.split('"').next()?.to_owned())
 }
 
 /// Steps without those whose calls another step on the same resource and region makes too

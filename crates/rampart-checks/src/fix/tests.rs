@@ -249,12 +249,93 @@ fn disruptive_failures(fx: &mut Fixture) {
     }]);
 }
 
-/// The plans of the two failing accounts.
-fn failing_plans() -> [Plan; 2] {
+/// The plans of the two failing accounts, and of the trail account with one bucket for the
+/// trail, AWS Config and nothing else (no policy: it fails secure transport too).
+fn failing_plans() -> [Plan; 3] {
     [
         failing_plan(&failing_account()),
         failing_plan(&failing_trail_account()),
+        shared_bucket_plan().1,
     ]
+}
+
+/// The trail account with `shared-logs`, without a policy, named by `--trail-bucket` and
+/// `--config-bucket`, and its plan.
+fn shared_bucket_plan() -> (Fixture, Plan) {
+    let mut fx = failing_trail_account();
+    if let Collected::Ok(buckets) = &mut fx.inv.s3.buckets {
+        buckets.push(open_bucket("shared-logs", None));
+    }
+    let mut settings = super::testing::fix_settings();
+    settings.fix.trail_bucket = Some("shared-logs".into());
+    settings.fix.config_bucket = Some("shared-logs".into());
+    let findings = evaluate(&fx.inv, &settings, &Selection::default());
+    let plan = plan(&fx.inv, &settings, &findings);
+    (fx, plan)
+}
+
+// Issue 14: the steps that each write the whole policy of one bucket (the CloudTrail and
+// AWS Config delivery grants, the secure-transport statement) are one step: two would
+// overwrite each other, and the second would find the bucket changed since the plan.
+#[test]
+fn one_bucket_gets_one_policy_step() {
+    let (fx, plan) = shared_bucket_plan();
+    let policy_steps: Vec<&super::Step> = plan
+        .steps
+        .iter()
+        .filter(|s| s.resource == "arn:aws:s3:::shared-logs")
+        .collect();
+    assert_eq!(policy_steps.len(), 1, "{policy_steps:#?}");
+    let step = policy_steps[0];
+    let mut fixes: Vec<&str> = std::iter::once(step.check_id.as_str())
+        .chain(step.also_fixes.iter().map(String::as_str))
+        .collect();
+    fixes.sort();
+    assert_eq!(
+        fixes,
+        [
+            "cloudtrail_multi_region_logging",
+            "config_recorder_enabled",
+            "s3_bucket_secure_transport"
+        ]
+    );
+    let sids: Vec<&str> = step.after["Policy"]["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["Sid"].as_str())
+        .collect();
+    for sid in [
+        "AWSCloudTrailAclCheck",
+        "AWSCloudTrailWrite",
+        "AWSConfigBucketPermissionsCheck",
+        "AWSConfigBucketDelivery",
+        "RampartDenyInsecureTransport",
+    ] {
+        assert!(sids.contains(&sid), "{sid} missing from {sids:?}");
+    }
+    let written: Value =
+        serde_json::from_str(step.calls[0].params["Policy"].as_str().unwrap()).unwrap();
+    assert_eq!(written, step.after["Policy"]);
+    assert_eq!(step.id, step.stable_id());
+    assert!(step.cli[0].contains("AWSConfigBucketDelivery"));
+    // Every dependency names a step of the plan, placed before it.
+    for (n, s) in plan.steps.iter().enumerate() {
+        for d in &s.depends_on {
+            let at = plan.steps.iter().position(|x| &x.id == d);
+            assert!(at.is_some_and(|a| a < n), "{} depends on missing {d}", s.id);
+        }
+    }
+    let settings = {
+        let mut s = super::testing::fix_settings();
+        s.fix.trail_bucket = Some("shared-logs".into());
+        s.fix.config_bucket = Some("shared-logs".into());
+        s
+    };
+    assert_eq!(
+        super::current_state(&fx.inv, &settings, step),
+        Ok(step.before.clone())
+    );
 }
 
 // ruff-style registry test: every fixer's check is registered, has a unique id, and its
@@ -674,7 +755,7 @@ fn sh_script_comments_and_gates_disruptive_steps() {
 // cfn-lint requires.
 #[test]
 fn cloudformation_templates_are_self_consistent() {
-    let [plan, trail_plan] = failing_plans();
+    let [plan, trail_plan, shared] = failing_plans();
     let regions: Vec<String> = render::cloudformation(&plan)
         .into_iter()
         .map(|(region, _)| region)
@@ -682,6 +763,7 @@ fn cloudformation_templates_are_self_consistent() {
     assert_eq!(regions, ["eu-west-1", "us-east-1"]);
     templates_are_self_consistent(&plan);
     templates_are_self_consistent(&trail_plan);
+    templates_are_self_consistent(&shared);
 }
 
 fn templates_are_self_consistent(plan: &Plan) {
