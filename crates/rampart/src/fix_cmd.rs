@@ -759,11 +759,15 @@ fn apply(
             checks: checks.iter().map(|s| (*s).to_owned()).collect(),
             ..Selection::default()
         };
-        rescanned.extend(rampart_checks::evaluate(
-            &after_inv,
-            &setup.settings,
-            &touched,
-        ));
+        // The newest reading of each finding wins: an earlier group's rescan saw this
+        // group's resources before their writes.
+        let fresh = rampart_checks::evaluate(&after_inv, &setup.settings, &touched);
+        let read: BTreeSet<(String, String)> = fresh
+            .iter()
+            .map(|f| (f.check_id.clone(), f.region.clone()))
+            .collect();
+        rescanned.retain(|old| !read.contains(&(old.check_id.clone(), old.region.clone())));
+        rescanned.extend(fresh);
         for (step, before, responses) in written {
             let after = fix::current_state(&after_inv, &setup.settings, &step)
                 .unwrap_or_else(|e| serde_json::json!({"unread": e.0}));
