@@ -72,24 +72,7 @@ pub async fn setup(case: &str, cfg: &SdkConfig) {
         }
         "cloudwatch_billing_alarm" => {
             // A topic with a confirmed subscriber in us-east-1, which the alarm notifies.
-            let sns = client!(aws_sdk_sns, cfg, HOME);
-            let account = account_id(cfg).await;
-            let topic = sns
-                .create_topic()
-                .name("billing-alerts")
-                .send()
-                .await
-                .unwrap()
-                .topic_arn()
-                .unwrap()
-                .to_owned();
-            sns.subscribe()
-                .topic_arn(&topic)
-                .protocol("sqs")
-                .endpoint(format!("arn:aws:sqs:{HOME}:{account}:finance-inbox"))
-                .send()
-                .await
-                .unwrap();
+            subscribed_topic(cfg, "billing-alerts", "finance-inbox").await;
         }
         "cloudtrail_weak_trail" => {
             s3.create_bucket().bucket(LOG_BUCKET).send().await.unwrap();
@@ -304,10 +287,17 @@ async fn monitored_trail(cfg: &SdkConfig) {
         .await
         .unwrap();
     ct.start_logging().name("main-trail").send().await.unwrap();
+    subscribed_topic(cfg, "security-alerts", "security-inbox").await;
+}
+
+/// Topic `name` in the home region with a confirmed subscriber, the SQS queue `queue`
+/// (moto confirms an SQS subscription at once, as AWS does).
+async fn subscribed_topic(cfg: &SdkConfig, name: &str, queue: &str) {
+    let account = account_id(cfg).await;
     let sns = client!(aws_sdk_sns, cfg, HOME);
     let topic = sns
         .create_topic()
-        .name("security-alerts")
+        .name(name)
         .send()
         .await
         .unwrap()
@@ -317,7 +307,7 @@ async fn monitored_trail(cfg: &SdkConfig) {
     sns.subscribe()
         .topic_arn(&topic)
         .protocol("sqs")
-        .endpoint(format!("arn:aws:sqs:{HOME}:{account}:security-inbox"))
+        .endpoint(format!("arn:aws:sqs:{HOME}:{account}:{queue}"))
         .send()
         .await
         .unwrap();
