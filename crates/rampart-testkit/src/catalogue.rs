@@ -9,16 +9,6 @@ use crate::scenario::{Mixed, HOME};
 use aws_config::SdkConfig;
 use base64::Engine as _;
 
-macro_rules! client {
-    ($krate:ident, $cfg:expr, $region:expr) => {
-        $krate::Client::from_conf(
-            $krate::config::Builder::from($cfg)
-                .region(aws_types::region::Region::new($region.to_owned()))
-                .build(),
-        )
-    };
-}
-
 /// A GitHub token planted in Lambda and ECS environments (not a real token).
 pub const PLANTED_GITHUB_TOKEN: &str = "ghp_R8kq2ZLx7Wm4Tn9Vb3Hc6Jd1Pf5Ys0Ua2Ge7";
 /// A password planted as a CloudFormation parameter without NoEcho.

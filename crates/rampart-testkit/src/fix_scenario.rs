@@ -5,16 +5,6 @@
 use crate::scenario::HOME;
 use aws_config::SdkConfig;
 
-macro_rules! client {
-    ($krate:ident, $cfg:expr, $region:expr) => {
-        $krate::Client::from_conf(
-            $krate::config::Builder::from($cfg)
-                .region(aws_types::region::Region::new($region.to_owned()))
-                .build(),
-        )
-    };
-}
-
 /// The bucket the S3 fixers' cases make.
 pub const BUCKET: &str = "rampart-fix-bucket";
 /// A bucket made after the scan a plan follows.

@@ -8,16 +8,6 @@ use crate::scenario::HOME;
 use aws_config::SdkConfig;
 use rampart_policy::scenario::Scenario;
 
-macro_rules! client {
-    ($krate:ident, $cfg:expr, $region:expr) => {
-        $krate::Client::from_conf(
-            $krate::config::Builder::from($cfg)
-                .region(aws_types::region::Region::new($region.to_owned()))
-                .build(),
-        )
-    };
-}
-
 /// Create every policy, group, user and role of `s` in account `account` (the one the
 /// scenario was parsed for).
 pub async fn build(cfg: &SdkConfig, account: &str, s: &Scenario) {

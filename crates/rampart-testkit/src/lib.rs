@@ -3,6 +3,18 @@
 //! AWS SDK for Rust. Used by the integration tests, the example snapshot and the benchmark.
 //! Also a webhook receiver on 127.0.0.1 for the tests of `rampart watch`'s deliveries.
 
+/// An SDK client of crate `$krate` for `$cfg` in `$region`: the scenario modules build
+/// every client this way.
+macro_rules! client {
+    ($krate:ident, $cfg:expr, $region:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($cfg)
+                .region(aws_types::region::Region::new($region.to_owned()))
+                .build(),
+        )
+    };
+}
+
 pub mod breaking;
 pub mod catalogue;
 pub mod fix_scenario;

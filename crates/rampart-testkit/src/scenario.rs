@@ -54,16 +54,6 @@ pub struct Mixed {
     pub trail_weak_arn: String,
 }
 
-macro_rules! client {
-    ($krate:ident, $cfg:expr, $region:expr) => {
-        $krate::Client::from_conf(
-            $krate::config::Builder::from($cfg)
-                .region(aws_types::region::Region::new($region.to_owned()))
-                .build(),
-        )
-    };
-}
-
 /// Build the mixed account: IAM, network, instances, detection and logging in [`HOME`] and
 /// [`OTHER`], half of it right and half wrong.
 pub async fn build_mixed(cfg: &SdkConfig) -> Mixed {
