@@ -218,8 +218,9 @@ impl RegionCtx {
     }
 }
 
-/// The region IAM and STS are signed for in a partition.
-fn global_region(partition: &str) -> &'static str {
+/// The region IAM and STS are signed for in a partition (also where `rampart fix` reads
+/// and writes what is not regional).
+pub fn global_region(partition: &str) -> &'static str {
     match partition {
         "aws-cn" => "cn-north-1",
         "aws-us-gov" => "us-gov-west-1",

@@ -14,8 +14,8 @@ use rampart_checks::{Finding, Selection, Settings, Status};
 use rampart_collect::apply::Writer;
 use rampart_inventory::Inventory;
 use rampart_output::terminal_safe;
-use rampart_store::{ChangeOutcome, ChangeStatus, NewChange, ScanKind, Store};
-use rampart_triage::{Config, FailOn, Mutelist, TriageRules};
+use rampart_store::{ChangeOutcome, ChangeStatus, FindingKey, NewChange, ScanKind, Store};
+use rampart_triage::{FailOn, Mutelist, TriageRules};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -31,17 +31,9 @@ struct Setup {
     store: Option<crate::store_cmd::StorePlan>,
 }
 
-/// The settings file named or found, and its contents.
-fn config(path: Option<&Path>) -> Result<Config> {
-    let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    Ok(Config::discover(path, &cwd)?
-        .map(|(_, c)| c)
-        .unwrap_or_default())
-}
-
 impl Setup {
     fn new(args: &FixArgs) -> Result<Setup> {
-        let config = config(args.config.as_deref())?;
+        let config = crate::store_cmd::settings(args.config.as_deref())?;
         let selection = fix_selection(&args.select)?;
         let mut settings = config.thresholds.clone();
         settings.fix = config.fix.clone();
@@ -241,16 +233,18 @@ fn make_plan(args: &FixArgs, setup: &Setup) -> Result<Option<Made>> {
     Ok(Some(Made { plan, scan_id }))
 }
 
-/// A finding's identity across scans: check, region and resource.
-type Key = (String, String, String);
-
-fn key(f: &Finding) -> Key {
+/// A finding's identity across scans.
+fn key(f: &Finding) -> FindingKey {
     (f.check_id.clone(), f.region.clone(), f.resource.clone())
 }
 
 /// The findings that failed (and were not muted) in `--report`, or in the account's last
 /// stored scan with `--last-scan`; none when neither is asked.
-fn earlier_failures(args: &FixArgs, setup: &Setup, account: &str) -> Result<Option<BTreeSet<Key>>> {
+fn earlier_failures(
+    args: &FixArgs,
+    setup: &Setup,
+    account: &str,
+) -> Result<Option<BTreeSet<FindingKey>>> {
     if let Some(path) = &args.report {
         let org = rampart_report::OrgReport::load(path)?;
         let report = org
@@ -347,9 +341,16 @@ fn write_plan(
             let templates = fix::render::cloudformation(plan);
             let dir = output.unwrap_or(Path::new("."));
             crate::commands::create_dir(dir, "the templates")?;
-            for (region, template) in &templates {
-                let path = dir.join(format!("fix-{region}.template.json"));
-                write_atomic(&path, template)?;
+            let files: Vec<(std::path::PathBuf, Vec<u8>)> = templates
+                .iter()
+                .map(|(region, template)| {
+                    let path = dir.join(format!("fix-{region}.template.json"));
+                    (path, template.clone().into_bytes())
+                })
+                .collect();
+            // Every template or none.
+            rampart_output::write_files(&files).map_err(|e| anyhow::anyhow!("{e}"))?;
+            for (path, _) in &files {
                 eprintln!("rampart: wrote {}", path.display());
             }
             if templates.is_empty() {
@@ -360,19 +361,13 @@ fn write_plan(
     };
     match output {
         Some(path) => {
-            write_atomic(path, &text)?;
+            rampart_output::write_file(path, text.as_bytes())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("rampart: wrote {}", path.display());
         }
         None => print!("{text}"),
     }
     Ok(())
-}
-
-/// Write a file whole or not at all.
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("rampart-tmp");
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The plan for a reader: each step with its calls, states, risk and commands; everything
@@ -503,15 +498,6 @@ fn needs(checks: &BTreeSet<&str>) -> BTreeSet<rampart_inventory::Service> {
     checks.iter().flat_map(|id| fix::needs(id)).collect()
 }
 
-/// The region IAM, S3 control and billing calls go to in a partition.
-fn global_region(partition: &str) -> &'static str {
-    match partition {
-        "aws-cn" => "cn-north-1",
-        "aws-us-gov" => "us-gov-west-1",
-        _ => "us-east-1",
-    }
-}
-
 /// Read again what the checks of `checks` need, in `regions` (the global services are read
 /// whatever the regions), with the `settings` the steps were planned with (the keys of
 /// users idle for `unused_credentials_days` are listed, as when planning).
@@ -526,7 +512,7 @@ fn reread(
     let mut account = account.clone();
     let mut list: Vec<String> = regions.iter().filter(|r| *r != "global").cloned().collect();
     if list.is_empty() {
-        list.push(global_region(partition).to_owned());
+        list.push(rampart_collect::global_region(partition).to_owned());
     }
     account.regions = list;
     account.exclude_regions.clear();
@@ -706,7 +692,7 @@ fn apply(
                 ));
                 continue;
             }
-            let (responses, error) = runtime.block_on(make_calls(&writer, step, &step.calls));
+            let (responses, error) = runtime.block_on(make_calls(&writer, step, &step.calls, None));
             match error {
                 None => {
                     status_of.insert(step.id.clone(), true);
@@ -851,15 +837,17 @@ fn stored_step(step: &Step, responses: &[Value]) -> Value {
 }
 
 /// Make `calls` in order for `step`; the responses of those that succeeded, and the error
-/// that stopped the rest.
+/// that stopped the rest. Response references resolve from `recorded` (an undo: the forward
+/// calls' responses, as the store kept them), else from the calls made so far.
 async fn make_calls(
     writer: &Writer,
     step: &Step,
     calls: &[fix::Call],
+    recorded: Option<&[Value]>,
 ) -> (Vec<Value>, Option<String>) {
     let mut responses: Vec<Value> = Vec::new();
     for call in calls {
-        let params = match resolve(&call.params, &responses) {
+        let params = match resolve(&call.params, recorded.unwrap_or(&responses)) {
             Ok(p) => p,
             Err(e) => {
                 return (
@@ -1023,23 +1011,21 @@ fn list_changes(args: &FixArgs, setup: &Setup) -> Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     changes.retain(|c| args.accounts.is_empty() || args.accounts.contains(&c.account_id));
     changes.reverse();
-    {
-        for c in changes {
-            any = true;
-            println!(
-                "{}  {}  {}  {:<8} {}  {} {}",
-                c.id,
-                c.account_id,
-                c.applied_at.format("%Y-%m-%d %H:%M:%S"),
-                c.status.as_str(),
-                c.check_id,
-                terminal_safe(&c.resource),
-                c.error
-                    .as_deref()
-                    .map(|e| format!("({})", terminal_safe(e)))
-                    .unwrap_or_default()
-            );
-        }
+    for c in changes {
+        any = true;
+        println!(
+            "{}  {}  {}  {:<8} {}  {} {}",
+            c.id,
+            c.account_id,
+            c.applied_at.format("%Y-%m-%d %H:%M:%S"),
+            c.status.as_str(),
+            c.check_id,
+            terminal_safe(&c.resource),
+            c.error
+                .as_deref()
+                .map(|e| format!("({})", terminal_safe(e)))
+                .unwrap_or_default()
+        );
     }
     if !any {
         println!("No change recorded.");
@@ -1049,27 +1035,14 @@ fn list_changes(args: &FixArgs, setup: &Setup) -> Result<ExitCode> {
 
 /// Run `rampart undo CHANGE_ID`.
 pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
-    let config = config(args.config.as_deref())?;
+    let config = crate::store_cmd::settings(args.config.as_deref())?;
     let mut settings = config.thresholds.clone();
     settings.fix = config.fix.clone();
     let id: rampart_store::ChangeId = args
         .change
         .parse()
         .map_err(|e: rampart_store::StoreError| anyhow::anyhow!("{e}"))?;
-    let location = match &args.store.store {
-        Some(s) => rampart_store::StoreLocation::parse(s),
-        None => {
-            crate::store_cmd::plan(
-                &crate::cli::StoreArgs {
-                    store: None,
-                    no_store: false,
-                },
-                &config,
-            )?
-            .context("no store")?
-            .location
-        }
-    };
+    let location = crate::store_cmd::located(args.store.store.as_deref(), &config)?.location;
     let mut store = Store::open_existing(&location).map_err(|e| anyhow::anyhow!("{e}"))?;
     let change = store.change(&id).map_err(|e| anyhow::anyhow!("{e}"))?;
     match change.status {
@@ -1172,7 +1145,12 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    let (_, error) = runtime.block_on(undo_calls(&writer, &step, &responses));
+    let (_, error) = runtime.block_on(make_calls(
+        &writer,
+        &step,
+        &step.undo_calls,
+        Some(&responses),
+    ));
     if let Some(error) = error {
         println!(
             "FAILED to undo change {id}: {}. The change stays recorded as applied.",
@@ -1191,7 +1169,8 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
         &settings,
         args.color,
     )?;
-    let restored = fix::current_state(&back, &settings, &step).ok() == Some(change.before.clone());
+    let back_state = fix::current_state(&back, &settings, &step);
+    let restored = back_state.as_ref().ok() == Some(&change.before);
     let findings = rampart_checks::evaluate(
         &back,
         &settings,
@@ -1215,9 +1194,10 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
                 "the resource does NOT read back exactly as before the fix (now {}; before \
                  {})",
                 terminal_safe(
-                    &fix::current_state(&back, &settings, &step)
+                    &back_state
+                        .as_ref()
                         .map(|v| v.to_string())
-                        .unwrap_or_else(|e| e.0)
+                        .unwrap_or_else(|e| e.0.clone())
                 ),
                 terminal_safe(&change.before.to_string())
             )
@@ -1236,39 +1216,6 @@ pub(crate) fn undo(args: UndoArgs) -> Result<ExitCode> {
 }
 
 /// Make the undo calls of `step`, their references resolved from the forward calls'
-/// recorded responses.
-async fn undo_calls(
-    writer: &Writer,
-    step: &Step,
-    responses: &[Value],
-) -> (Vec<Value>, Option<String>) {
-    let mut out = Vec::new();
-    for call in &step.undo_calls {
-        let params = match resolve(&call.params, responses) {
-            Ok(p) => p,
-            Err(e) => {
-                return (
-                    out,
-                    Some(format!("{} {}: {e}", call.service, call.operation)),
-                )
-            }
-        };
-        match writer
-            .call(&step.region, &call.service, &call.operation, &params)
-            .await
-        {
-            Ok(r) => out.push(r),
-            Err(e) => {
-                return (
-                    out,
-                    Some(format!("{} {}: {e}", call.service, call.operation)),
-                )
-            }
-        }
-    }
-    (out, None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,7 @@ pub(crate) fn plan(args: &StoreArgs, config: &Config) -> Result<Option<StorePlan
 }
 
 /// The store at `--store`, else `[store] path`, else the default.
-fn located(store: Option<&str>, config: &Config) -> Result<StorePlan> {
+pub(crate) fn located(store: Option<&str>, config: &Config) -> Result<StorePlan> {
     let location = match (store, &config.store.path) {
         (Some(s), _) => StoreLocation::parse(s),
         (None, Some(p)) => from_config(p),
@@ -161,7 +161,7 @@ pub(crate) fn keep(
 }
 
 /// The settings file (`--config`, else `rampart.toml` here if present).
-fn settings(config: Option<&Path>) -> Result<Config> {
+pub(crate) fn settings(config: Option<&Path>) -> Result<Config> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     Ok(Config::discover(config, &cwd)?
         .map(|(_, c)| c)

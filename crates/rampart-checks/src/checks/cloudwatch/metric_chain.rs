@@ -579,11 +579,7 @@ pub(crate) fn fix(
             )
         }));
     };
-    let data = ctx
-        .inventory
-        .regional
-        .get(region)
-        .ok_or_else(|| NotFixable::new(format!("region {region} was not scanned")))?;
+    let data = crate::fix::region_data(ctx, region)?;
     let read = |what: &str, gap| NotFixable::gap(&format!("the {what} of {region}"), gap);
     let filters = data
         .logs
